@@ -1,0 +1,11 @@
+/**
+ * Shared plumbing for `tasks/`: the task wrapper and the progress bar.
+ *
+ * @module
+ */
+export { describeError, runTask } from "./run_task.ts";
+export type { RunTaskOptions } from "./run_task.ts";
+export { Progress } from "./progress.ts";
+export type { ProgressOptions } from "./progress.ts";
+export { parseDenoTestSummary } from "./test_summary.ts";
+export type { TestCounts } from "./test_summary.ts";

@@ -1,0 +1,116 @@
+/**
+ * The project's test command (`deno task test`) and gate (`deno task ok`).
+ *
+ * Runs, in order: `deno fmt --check`, `deno lint`, `deno check`, `deno test`
+ * (unit and flow tests), then — unless `--gate-only` — browser tests and every
+ * notebook executed headless through Jupyter. Each gate step counts as one
+ * test; the last line is `N passed, N failed[, N skipped]`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseDenoTestSummary, type TestCounts } from "../lib/cli/mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    "gate-only": { type: "boolean", default: false },
+    "filter": { type: "string" },
+  },
+});
+
+const env: Record<string, string> = { NO_COLOR: "1" };
+const totals: TestCounts = { passed: 0, failed: 0, skipped: 0 };
+
+async function step(name: string, cmd: string[], extraEnv: Record<string, string> = {}) {
+  console.log(`\n== ${name}: ${cmd.join(" ")}`);
+  const child = new Deno.Command(cmd[0]!, {
+    args: cmd.slice(1),
+    env: { ...env, ...extraEnv },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const decoder = new TextDecoder();
+  let text = "";
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout) => {
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      await sink.write(chunk);
+    }
+  };
+  await Promise.all([pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
+  const status = await child.status;
+  return { ok: status.success, text };
+}
+
+async function gate(name: string, cmd: string[]) {
+  const { ok } = await step(name, cmd);
+  if (ok) totals.passed++;
+  else {
+    totals.failed++;
+    console.log(`FAILED: ${name}`);
+  }
+}
+
+async function denoTests(name: string, args: string[]) {
+  const { ok, text } = await step(name, ["deno", "test", "-A", ...args]);
+  const counts = parseDenoTestSummary(text);
+  if (counts === undefined) {
+    // No summary means the run died (compile error, crash): count it as a failure.
+    totals.failed++;
+    console.log(`FAILED: ${name} (no summary line)`);
+    return;
+  }
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  if (!ok && counts.failed === 0) {
+    totals.failed++;
+    console.log(`FAILED: ${name} exited non-zero`);
+  }
+}
+
+Deno.env.delete("RUST_BACKTRACE");
+await gate("format", ["deno", "fmt", "--check"]);
+await gate("lint", ["deno", "lint"]);
+await gate("typecheck", ["deno", "check", "."]);
+const filter = values.filter ? ["--filter", values.filter] : [];
+await denoTests("unit and flow tests", ["--ignore=tests/browser", ...filter]);
+
+if (!values["gate-only"]) {
+  if (existsSync("tests/browser")) {
+    await denoTests("browser tests", [...filter, "tests/browser"]);
+  }
+  const notebooks = existsSync("notebooks")
+    ? readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).sort()
+    : [];
+  if (notebooks.length > 0) {
+    await gate("notebook type check", ["deno", "run", "-A", "tasks/notebooks.ts", "--check"]);
+  }
+  for (const nb of notebooks) {
+    const out = await Deno.makeTempDir({ prefix: "keeper-nb-" });
+    const { ok } = await step(`notebook ${nb}`, [
+      "jupyter",
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.timeout=900",
+      "--output-dir",
+      out,
+      join("notebooks", nb),
+    ], { JUPYTER_PATH: join(Deno.cwd(), "notebooks", "jupyter") });
+    if (ok) totals.passed++;
+    else {
+      totals.failed++;
+      console.log(`FAILED: notebook ${nb}`);
+    }
+  }
+}
+
+console.log("");
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
+console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+Deno.exit(totals.failed > 0 ? 1 : 0);
