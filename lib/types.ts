@@ -142,3 +142,52 @@ export interface ApprovedDecision {
   timestamp: string;
   seconds_spent: number;
 }
+
+/**
+ * Everything keeper derives from one decode of an image (owned by lib/embed,
+ * cached by content hash). Consumers: lib/group, lib/rank, lib/crop, decide.
+ */
+export interface ImageFeatures {
+  /** sha256 of the file bytes (hex). */
+  sha256: string;
+  width: number;
+  height: number;
+  /** 64-bit DCT pHash as two uint32 halves [hi, lo]. */
+  phash: [number, number];
+  /** Built-in technical-quality features (documented in lib/embed). */
+  builtin: Float32Array;
+  /** L2-normalised encoder embedding, or null when no encoder was configured. */
+  embedding: Float32Array | null;
+  /** Extra feature blocks by name (e.g. "vision"), each documented by its owner. */
+  blocks?: Record<string, Float32Array>;
+}
+
+/** One member of a group as the ranker and crop proposer see it. */
+export interface GroupMemberInput {
+  path: string;
+  project: string;
+  stage: Stage;
+  width: number;
+  height: number;
+  features: ImageFeatures;
+}
+
+/** The ranker's answer for one group. */
+export interface RankResult {
+  /** Raw score per member (same order as the input). */
+  scores: number[];
+  /** Calibrated probability that each member is the creator's pick (sums to 1). */
+  probabilities: number[];
+  /** Per-member short explanations of what drove the score (for reasons). */
+  notes: string[][];
+}
+
+/** The crop proposer's answer for one image. */
+export interface CropProposal {
+  /** Calibrated probability that the creator would crop this image. */
+  needs_crop: number;
+  /** Proposed normalised box (aspect-locked, inside the image). */
+  box: Box;
+  /** Confidence in the box (0-1). */
+  confidence: number;
+}
