@@ -31,7 +31,6 @@ export type Kernel = "nearest" | "linear" | "cubic" | "lanczos3";
 const readDefaults = {
   maxPixels: 100_000_000,
   channels: 3,
-  resize: undefined,
 } satisfies ReadRawOptions;
 
 /**
