@@ -1,0 +1,7 @@
+/**
+ * Observable Plot rendered to SVG text with a linkedom DOM.
+ *
+ * @module
+ */
+export { Plot, renderSvg } from "./render_svg.ts";
+export type { PlotSpec } from "./render_svg.ts";
