@@ -87,7 +87,7 @@ if (!values["gate-only"]) {
     ? readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).sort()
     : [];
   if (notebooks.length > 0) {
-    await gate("notebook type check", ["deno", "run", "-A", "tasks/notebooks.ts", "--check"]);
+    await gate("notebook type check", ["deno", "task", "notebooks", "--check"]);
   }
   for (const nb of notebooks) {
     const out = await Deno.makeTempDir({ prefix: "keeper-nb-" });

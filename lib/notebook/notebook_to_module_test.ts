@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { notebookToModule } from "./mod.ts";
+
+Deno.test("notebookToModule() hoists imports and scopes each cell", () => {
+  const text = notebookToModule({
+    cells: [
+      { cell_type: "markdown", source: "# title" },
+      { cell_type: "code", source: ['import { a } from "./a.ts";\n', "const x = a;\n"] },
+      { cell_type: "code", source: "const x = 2;" },
+    ],
+  });
+  assert.ok(text.startsWith('export {};\nimport { a } from "./a.ts";'));
+  assert.equal((text.match(/^\{$/gm) ?? []).length, 2);
+  assert.ok(!text.includes("# title"));
+});
+
+Deno.test("notebookToModule() rejects a file without cells", () => {
+  assert.throws(
+    () => notebookToModule({} as unknown as { cells: [] }),
+    /Cannot read notebook/,
+  );
+});
