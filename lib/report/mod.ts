@@ -1,0 +1,14 @@
+/**
+ * Review-session reports (Phase-5 metrics): rates, crop acceptance, time saved.
+ *
+ * @module
+ */
+export { boxesMatch, manualSecondsPerGroup, reviewMetrics } from "./review_metrics.ts";
+export type {
+  ManifestTiming,
+  ReviewMetrics,
+  ReviewMetricsOptions,
+  ReviewRates,
+} from "./review_metrics.ts";
+export { renderReviewReport } from "./render_review_report.ts";
+export type { RenderedReport } from "./render_review_report.ts";
