@@ -1,0 +1,89 @@
+/**
+ * `deno task report [--approved <jsonl>] [--decisions <jsonl>] [--projects <dir>]
+ * [--manual-seconds-per-group <s>] [--out <dir>] [--json]`: review-session
+ * metrics (approval, override, crop acceptance, seconds per group, time saved)
+ * as Markdown + SVG charts.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { runTask } from "../lib/cli/mod.ts";
+import { readApprovedDecisions, readAutomationDecisions } from "../lib/decisions/mod.ts";
+import {
+  type ManifestTiming,
+  manualSecondsPerGroup,
+  renderReviewReport,
+  reviewMetrics,
+} from "../lib/report/mod.ts";
+
+async function readManifests(dir: string): Promise<ManifestTiming[]> {
+  const out: ManifestTiming[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isFile || !e.name.endsWith(".project.json")) continue;
+      out.push(JSON.parse(await Deno.readTextFile(join(dir, e.name))) as ManifestTiming);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out;
+}
+
+await runTask(async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      approved: { type: "string", default: "sandbox/approved_decisions.jsonl" },
+      decisions: { type: "string", default: "sandbox/automation_decisions.jsonl" },
+      projects: { type: "string", default: "data/original/projects" },
+      "manual-seconds-per-group": { type: "string" },
+      out: { type: "string", default: "data/reports/review" },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const approved = await readApprovedDecisions(values.approved);
+  const decisions = await readAutomationDecisions(values.decisions);
+  let baseline: number;
+  let source: string;
+  const flag = values["manual-seconds-per-group"];
+  if (flag !== undefined) {
+    baseline = Number(flag);
+    if (!Number.isFinite(baseline) || baseline <= 0) {
+      throw new RangeError(
+        `Cannot use --manual-seconds-per-group "${flag}": expected a positive number`,
+      );
+    }
+    source = "given with --manual-seconds-per-group";
+  } else {
+    const fromSheets = manualSecondsPerGroup(await readManifests(values.projects));
+    if (fromSheets === undefined) {
+      throw new RangeError(
+        `Cannot estimate the manual baseline: no manifest in "${values.projects}" records ` +
+          "totalHours and initialImages; pass --manual-seconds-per-group",
+      );
+    }
+    baseline = fromSheets;
+    source = `the creator's timesheets in ${values.projects}: total hours ÷ (initial images ÷ 2.9)`;
+  }
+  const metrics = reviewMetrics(approved, decisions, { manualSecondsPerGroup: baseline });
+  const { markdown, charts } = renderReviewReport(metrics, { baselineSource: source });
+  await Deno.mkdir(values.out, { recursive: true });
+  await Deno.writeTextFile(join(values.out, "report.md"), markdown);
+  await Deno.writeTextFile(join(values.out, "report.json"), JSON.stringify(metrics, null, 2));
+  for (const [name, svg] of Object.entries(charts)) {
+    await Deno.writeTextFile(join(values.out, name), svg);
+  }
+  if (values.json) console.log(JSON.stringify(metrics));
+  else {
+    console.log(
+      `${metrics.groups} groups reviewed: ${(100 * metrics.approval_rate).toFixed(1)}% approved, ` +
+        `${(100 * metrics.override_rate).toFixed(1)}% overridden; ` +
+        `${metrics.seconds_per_group_mean.toFixed(1)} s/group vs ${
+          baseline.toFixed(1)
+        } s by hand; ` +
+        `report in ${values.out}/report.md`,
+    );
+  }
+});
