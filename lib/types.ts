@@ -98,13 +98,20 @@ export interface DecisionImage {
   width: number;
   height: number;
   score: number;
+  /** The ranker's calibrated probability that this is the pick (optional). */
+  probability?: number;
 }
+
+/** How a decision's group was formed (lib/group). */
+export type GroupingKind = "stage_run" | "exact_duplicate" | "variant";
 
 /** One record of `sandbox/automation_decisions.jsonl` (see lib/decisions schema). */
 export interface AutomationDecision {
   group_id: string;
   project: string;
   created: string;
+  /** How the group was formed (optional; absent in older files). */
+  grouping?: GroupingKind;
   models: { ranker: string; crop: string; embedder: string };
   images: DecisionImage[];
   step1_selection: {

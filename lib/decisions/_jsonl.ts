@@ -1,0 +1,129 @@
+/**
+ * JSONL plumbing for decision files: validated line reading and atomic
+ * (temp file + rename) writes.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import type { Box } from "../types.ts";
+import { assertValid, SchemaError } from "../schema/mod.ts";
+
+/** A parsed, validated line. */
+export interface JsonlLine<T> {
+  line: number;
+  value: T;
+}
+
+/**
+ * Read every non-blank line of `path`, parse it and validate it with `schema`
+ * plus `check` (semantic rules JSON Schema cannot say). A missing file reads
+ * as empty.
+ */
+export async function readJsonl<T>(
+  path: string,
+  schema: object,
+  check: (value: T) => { field: string; message: string } | null,
+): Promise<T[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw new Error(`Cannot read decisions: "${path}" is not readable`, { cause: error });
+  }
+  const out: T[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim();
+    if (raw === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new SchemaError(
+        `Cannot accept record at ${path}:${i + 1}: field "/": not JSON (${detail})`,
+        { file: path, line: i + 1, field: "/" },
+      );
+    }
+    out.push(validateRecord<T>(value, schema, check, { file: path, line: i + 1 }));
+  }
+  return out;
+}
+
+/** Validate one record against the schema and the semantic check; returns it typed. */
+export function validateRecord<T>(
+  value: unknown,
+  schema: object,
+  check: (value: T) => { field: string; message: string } | null,
+  where: { file: string; line: number },
+): T {
+  assertValid(schema, value, where);
+  const problem = check(value as T);
+  if (problem !== null) {
+    const at = where.line > 0 ? `${where.file}:${where.line}` : where.file;
+    throw new SchemaError(
+      `Cannot accept record at ${at}: field "${problem.field}": ${problem.message}`,
+      { ...where, field: problem.field },
+    );
+  }
+  return value as T;
+}
+
+/** Serialise records, one JSON object per line, each line ending in "\n". */
+export function toJsonl(records: readonly unknown[]): string {
+  return records.map((r) => JSON.stringify(r) + "\n").join("");
+}
+
+/**
+ * Replace `path` with `text` atomically: write a temp file in the same folder,
+ * flush it, then rename over the target. Readers see the old or the new file,
+ * never a half-written one.
+ */
+export async function atomicWriteText(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = join(
+    dir,
+    `.${path.split(/[\\/]/).pop()}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+  try {
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new Error(`Cannot write decisions: "${path}" could not be replaced`, { cause: error });
+  }
+}
+
+/** The current bytes of `path` as text, "" when missing, ending in "\n" when not empty. */
+export async function existingText(path: string): Promise<string> {
+  try {
+    const text = await Deno.readTextFile(path);
+    return text === "" || text.endsWith("\n") ? text : text + "\n";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    throw new Error(`Cannot read decisions: "${path}" is not readable`, { cause: error });
+  }
+}
+
+/** A box problem (ordering) or null; shared with the approved-decision checks. */
+export function boxProblem(
+  box: Box | null,
+  field: string,
+): { field: string; message: string } | null {
+  if (box === null) return null;
+  const [x1, y1, x2, y2] = box;
+  if (!(x1 < x2 && y1 < y2)) {
+    return { field, message: `box [${box.join(", ")}] must have x1 < x2 and y1 < y2` };
+  }
+  return null;
+}
