@@ -1,0 +1,206 @@
+/**
+ * A ReLU multilayer perceptron trained through onnxruntime: forward and
+ * backward passes are ONNX graphs, the loss and the optimiser run in
+ * TypeScript on the (small) outputs.
+ *
+ * @module
+ */
+import { OrtSession } from "./_ort.ts";
+import { buildBackward, buildForward, buildInference, type Layers } from "./_mlp_graphs.ts";
+import { Adam, type AdamOptions } from "./adam.ts";
+import { gaussian, mulberry32 } from "./rng.ts";
+
+/** Options for {@linkcode Mlp.create}. */
+export interface MlpOptions {
+  /** Seed for weight initialisation. */
+  seed?: number;
+  /** ORT intra-op threads (0 = default). */
+  threads?: number;
+  /** Initial bias of the output layer, per output. */
+  outputBias?: number[];
+}
+
+const defaults = { seed: 1, threads: 0, outputBias: [] } satisfies Required<MlpOptions>;
+
+/** A loss evaluated on a batch's outputs: value and gradient w.r.t. outputs. */
+export interface LossResult {
+  loss: number;
+  dY: Float32Array;
+}
+
+/**
+ * A trainable MLP `[in, hidden..., out]` (ReLU between layers, linear output).
+ *
+ * @example
+ * ```ts
+ * const mlp = await Mlp.create([4, 8, 1], { seed: 1 });
+ * const y = await mlp.predict(new Float32Array(4), 1);
+ * mlp.dispose();
+ * ```
+ */
+export class Mlp {
+  /** Parameters `[W0, b0, W1, b1, ...]`, W row-major `[in, out]`. */
+  readonly params: Float32Array[];
+  #fwd: OrtSession;
+  #bwd: OrtSession;
+
+  private constructor(
+    readonly layers: Layers,
+    params: Float32Array[],
+    fwd: OrtSession,
+    bwd: OrtSession,
+  ) {
+    this.params = params;
+    this.#fwd = fwd;
+    this.#bwd = bwd;
+  }
+
+  /**
+   * Build the graphs and initialise weights (He normal, zero bias).
+   *
+   * @param layers Layer widths.
+   * @param options Seed, threads, output bias.
+   * @returns The model.
+   */
+  static async create(layers: Layers, options: MlpOptions = {}): Promise<Mlp> {
+    const o = { ...defaults, ...options };
+    if (layers.length < 2) throw new RangeError(`Cannot create MLP: layers "${layers}" too short`);
+    const rand = mulberry32(o.seed);
+    const params: Float32Array[] = [];
+    for (let l = 0; l < layers.length - 1; l++) {
+      const fanIn = layers[l]!, fanOut = layers[l + 1]!;
+      const std = Math.sqrt(2 / fanIn);
+      params.push(new Float32Array(fanIn * fanOut).map(() => gaussian(rand) * std));
+      const b = new Float32Array(fanOut);
+      if (l === layers.length - 2) o.outputBias.forEach((v, i) => (b[i] = v));
+      params.push(b);
+    }
+    const sopts = { threads: o.threads };
+    const fwd = await OrtSession.create(buildForward(layers), sopts);
+    const bwd = await OrtSession.create(buildBackward(layers), sopts);
+    return new Mlp(layers, params, fwd, bwd);
+  }
+
+  /** Number of scalar parameters. */
+  get size(): number {
+    return this.params.reduce((s, p) => s + p.length, 0);
+  }
+
+  #paramFeeds(): Record<string, { data: Float32Array; dims: number[] }> {
+    const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
+    for (let l = 0; l < this.layers.length - 1; l++) {
+      feeds[`W${l}`] = { data: this.params[2 * l]!, dims: [this.layers[l]!, this.layers[l + 1]!] };
+      feeds[`b${l}`] = { data: this.params[2 * l + 1]!, dims: [this.layers[l + 1]!] };
+    }
+    return feeds;
+  }
+
+  /** Outputs `[n, out]` for inputs `[n, in]` (already normalised). */
+  async predict(x: Float32Array, n: number): Promise<Float32Array> {
+    const res = await this.#fwd.run(
+      { X: { data: x, dims: [n, this.layers[0]!] }, ...this.#paramFeeds() },
+      ["Y"],
+    );
+    return res["Y"]!.data;
+  }
+
+  /**
+   * Loss and parameter gradients for one batch.
+   *
+   * @param x Inputs `[n, in]`.
+   * @param n Rows.
+   * @param loss Loss on the outputs (returns dL/dY).
+   * @returns Loss value and gradients in `params` order.
+   */
+  async gradients(
+    x: Float32Array,
+    n: number,
+    loss: (y: Float32Array) => LossResult,
+  ): Promise<{ loss: number; grads: Float32Array[] }> {
+    const k = this.layers.length - 1;
+    const X = { data: x, dims: [n, this.layers[0]!] };
+    const fwd = await this.#fwd.run({ X, ...this.#paramFeeds() });
+    const { loss: value, dY } = loss(fwd["Y"]!.data);
+    const feeds: Record<string, { data: Float32Array; dims: number[] }> = { X };
+    for (let l = 1; l < k; l++) {
+      feeds[`H${l}`] = fwd[`H${l}`]!;
+      feeds[`W${l}`] = { data: this.params[2 * l]!, dims: [this.layers[l]!, this.layers[l + 1]!] };
+    }
+    feeds["dY"] = { data: dY, dims: [n, this.layers[k]!] };
+    const g = await this.#bwd.run(feeds);
+    const grads: Float32Array[] = [];
+    for (let l = 0; l < k; l++) grads.push(g[`gW${l}`]!.data, g[`gb${l}`]!.data);
+    return { loss: value, grads };
+  }
+
+  /** Make an AdamW optimiser for this model (biases are not decayed). */
+  optimiser(options: AdamOptions = {}): Adam {
+    const decayMask = this.params.map((_, i) => i % 2 === 0);
+    return new Adam(this.params, { decayMask, ...options });
+  }
+
+  /** One optimiser step on a batch; returns the loss before the step. */
+  async step(
+    opt: Adam,
+    x: Float32Array,
+    n: number,
+    loss: (y: Float32Array) => LossResult,
+  ): Promise<number> {
+    const { loss: value, grads } = await this.gradients(x, n, loss);
+    opt.step(this.params, grads);
+    return value;
+  }
+
+  /** Copy of the parameters (for best-epoch snapshots). */
+  snapshot(): Float32Array[] {
+    return this.params.map((p) => p.slice());
+  }
+
+  /** Restore parameters from a snapshot. */
+  restore(snap: Float32Array[]): void {
+    snap.forEach((p, i) => this.params[i]!.set(p));
+  }
+
+  /** Self-contained inference ONNX (normalisation baked in). */
+  toOnnx(mean: Float32Array, invStd: Float32Array): Uint8Array {
+    return buildInference(this.layers, this.params, mean, invStd);
+  }
+
+  /** Release the ORT sessions. */
+  async dispose(): Promise<void> {
+    await this.#fwd.dispose();
+    await this.#bwd.dispose();
+  }
+}
+
+/**
+ * A loaded inference ONNX model (`X [n, in] → Y [n, out]`).
+ *
+ * @example
+ * ```ts
+ * const m = await OnnxModel.load(bytes, 8);
+ * const y = await m.run(x, 1);
+ * ```
+ */
+export class OnnxModel {
+  #s: OrtSession;
+  private constructor(s: OrtSession, readonly inputSize: number) {
+    this.#s = s;
+  }
+
+  /** Load from bytes. */
+  static async load(bytes: Uint8Array, inputSize: number): Promise<OnnxModel> {
+    return new OnnxModel(await OrtSession.create(bytes, { threads: 1 }), inputSize);
+  }
+
+  /** Run on `n` raw (un-normalised) rows. */
+  async run(x: Float32Array, n: number): Promise<Float32Array> {
+    const r = await this.#s.run({ X: { data: x, dims: [n, this.inputSize] } }, ["Y"]);
+    return r["Y"]!.data;
+  }
+
+  /** Release the session. */
+  async dispose(): Promise<void> {
+    await this.#s.dispose();
+  }
+}

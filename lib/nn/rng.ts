@@ -1,0 +1,54 @@
+/**
+ * Seeded pseudo-random numbers (mulberry32) so training and splits are
+ * reproducible.
+ *
+ * @module
+ */
+
+/**
+ * A seeded generator of floats in [0, 1).
+ *
+ * @param seed Any integer.
+ * @returns A function returning the next number.
+ * @example
+ * ```ts
+ * const rand = mulberry32(1); rand(); // 0.627…
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Fisher-Yates shuffle in place with a seeded generator.
+ *
+ * @param items Array to shuffle.
+ * @param rand Generator from {@linkcode mulberry32}.
+ * @returns The same array.
+ * @example
+ * ```ts
+ * shuffle([1, 2, 3], mulberry32(7));
+ * ```
+ */
+export function shuffle<T>(items: T[], rand: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
+  return items;
+}
+
+/** A standard normal sample (Box-Muller). */
+export function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
