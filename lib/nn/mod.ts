@@ -15,3 +15,11 @@ export type { DenseMlp } from "./dense_forward.ts";
 export { GraphBuilder, IR_VERSION, OPSET } from "./_graph.ts";
 export { OrtSession } from "./_ort.ts";
 export type { FloatTensor } from "./_ort.ts";
+export {
+  applyStandardiser,
+  inferFeatureSpec,
+  specSize,
+  standardiser,
+  writeImageVector,
+} from "./feature_spec.ts";
+export type { FeatureNames, FeatureSpec } from "./feature_spec.ts";

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import type { Box, GroupMemberInput } from "../types.ts";
+import { mulberry32 } from "../nn/mod.ts";
+import {
+  type CropExample,
+  cropProposerFrom,
+  fallbackCropProposer,
+  iou,
+  loadCropProposer,
+  saveCropModel,
+  trainCropProposer,
+} from "./mod.ts";
+
+function example(rand: () => number, i: number): CropExample {
+  const kind = i % 2;
+  const builtin = new Float32Array([kind, rand()]);
+  const box: Box = kind ? [0.4, 0.4, 1, 1] : [0.1, 0, 0.6, 0.5];
+  const member: GroupMemberInput = {
+    path: `p${i}.png`,
+    project: "p",
+    stage: 2,
+    width: 1024,
+    height: 1024,
+    features: { sha256: "", width: 1024, height: 1024, phash: [0, 0], builtin, embedding: null },
+  };
+  return { member, box, no_crop: false };
+}
+
+Deno.test("trainCropProposer() learns a box that depends on an image feature", async () => {
+  const rand = mulberry32(2);
+  const all = Array.from({ length: 240 }, (_, i) => example(rand, i));
+  const model = await trainCropProposer(all.slice(0, 200), all.slice(200), {
+    epochs: 40,
+    batchSize: 20,
+    lr: 0.01,
+    hidden: [16],
+    features: ["builtin"],
+    threads: 1,
+  });
+  assert.ok(model.meta.val_iou > 0.85, `val IoU ${model.meta.val_iou}`);
+  const proposer = cropProposerFrom(model);
+  const p = proposer.propose(all[201]!.member);
+  assert.ok(iou(p.box, all[201]!.box) > 0.8);
+  assert.ok(p.needs_crop > 0.5);
+  const dir = await Deno.makeTempDir();
+  await saveCropModel(dir, model);
+  const loaded = await loadCropProposer(dir);
+  assert.deepEqual(loaded.propose(all[201]!.member).box, p.box);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("loadCropProposer() falls back to the median box when no model exists", async () => {
+  const dir = await Deno.makeTempDir();
+  const p = await loadCropProposer(dir);
+  assert.equal(p.identity, fallbackCropProposer().identity);
+  const [x1, y1, x2, y2] = p.propose(example(mulberry32(1), 0).member).box;
+  assert.equal(y1, 0);
+  assert.ok(Math.abs((x2 - x1) - (y2 - y1)) < 1e-9);
+  await assert.rejects(() => loadCropProposer(dir, { fallback: false }));
+  await Deno.remove(dir, { recursive: true });
+});
