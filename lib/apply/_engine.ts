@@ -1,0 +1,274 @@
+/**
+ * The step engine shared by execute, recover and rollback: perform, reconcile
+ * (after a crash) and undo plan steps, journaling each batch (one group)
+ * before and after it touches the tree.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { appendAudit, auditEntries } from "./_audit.ts";
+import { cropBytes } from "./_crop.ts";
+import type { Journal, JournalState } from "./_journal.ts";
+import {
+  type FaultHook,
+  lexists,
+  moveNoClobber,
+  removeIfPresent,
+  sha256File,
+  sha256Hex,
+  syncDir,
+  tmpPathFor,
+  writeNewFile,
+} from "./_ops.ts";
+import type { ApplyPlan, ApplySummary, PlanStep } from "./types.ts";
+
+/** Everything a pass over the steps needs. */
+export interface EngineCtx {
+  plan: ApplyPlan;
+  journal: Journal;
+  state: JournalState;
+  auditPath: string;
+  hook?: FaultHook | undefined;
+}
+
+/** Steps in journal batches: the folder steps first, then one batch per group. */
+export function batchesOf(plan: ApplyPlan): PlanStep[][] {
+  const out: PlanStep[][] = [];
+  let current: PlanStep[] = [];
+  let gid: string | null = null;
+  for (const s of plan.steps) {
+    if (s.group_id !== gid && current.length > 0) {
+      out.push(current);
+      current = [];
+    }
+    gid = s.group_id;
+    current.push(s);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+function abs(plan: ApplyPlan, rel: string): string {
+  return join(plan.sandbox_root, ...rel.split("/"));
+}
+
+function sameFile(a: string, b: string): boolean {
+  const x = Deno.statSync(a);
+  const y = Deno.statSync(b);
+  return x.ino !== null && x.ino === y.ino && x.dev === y.dev;
+}
+
+/** Perform every step the journal does not record as done; returns how many. */
+export async function runForward(ctx: EngineCtx): Promise<number> {
+  const { plan, journal, state, hook } = ctx;
+  let performed = 0;
+  for (const batch of batchesOf(plan)) {
+    const todo = batch.filter((s) => !state.done.has(s.index));
+    if (todo.length === 0) continue;
+    const bytes = new Map<number, Uint8Array>();
+    for (const s of todo) {
+      if (s.kind !== "crop" || lexists(abs(plan, s.dest))) continue;
+      bytes.set(s.index, await cropBytes(abs(plan, s.source), s.box!));
+    }
+    for (const s of todo) {
+      if (state.intents.has(s.index)) continue;
+      const b = bytes.get(s.index);
+      const info = b === undefined ? {} : { out_sha256: sha256Hex(b) };
+      journal.add({ t: "intent", i: s.index, ...info });
+      state.intents.set(s.index, info);
+    }
+    journal.flush();
+    hook?.("batch:intents");
+    const results = new Map<number, { created?: boolean; out_sha256?: string }>();
+    for (const s of todo) {
+      results.set(s.index, forwardStep(plan, s, state, bytes.get(s.index), hook));
+      hook?.(`step:${s.kind}`);
+    }
+    for (const d of new Set(todo.flatMap((s) => [dirname(abs(plan, s.dest))]))) syncDir(d);
+    appendAudit(ctx.auditPath, auditEntries(plan.run_id, todo, "keeper apply"));
+    for (const s of todo) {
+      const r = results.get(s.index) ?? {};
+      journal.add({ t: "done", i: s.index, ...r });
+      state.done.set(s.index, r);
+    }
+    journal.flush();
+    hook?.("batch:done");
+    performed += todo.length;
+  }
+  return performed;
+}
+
+function forwardStep(
+  plan: ApplyPlan,
+  s: PlanStep,
+  state: JournalState,
+  bytes: Uint8Array | undefined,
+  hook: FaultHook | undefined,
+): { created?: boolean; out_sha256?: string } {
+  const dst = abs(plan, s.dest);
+  const tag = `f${s.index}`;
+  if (s.kind === "mkdir") {
+    try {
+      Deno.mkdirSync(dst);
+      return { created: true };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      if (!Deno.statSync(dst).isDirectory) {
+        throw new Error(`Cannot create folder "${s.dest}": a file has that name`);
+      }
+      // Planned as absent: if the journal says we intended it, it is ours.
+      return { created: state.intents.has(s.index) };
+    }
+  }
+  const src = abs(plan, s.source);
+  removeIfPresent(tmpPathFor(dst, tag));
+  const srcThere = lexists(src);
+  const dstThere = lexists(dst);
+  if (s.kind === "move") {
+    if (dstThere && srcThere) {
+      if (sameFile(src, dst) || (sha256File(dst) === s.sha256 && sha256File(src) === s.sha256)) {
+        Deno.removeSync(src); // the crash fell between link and unlink
+        return {};
+      }
+      throw new Error(
+        `Cannot move "${s.source}": destination "${s.dest}" exists with other content`,
+      );
+    }
+    if (dstThere) {
+      if (sha256File(dst) !== s.sha256) {
+        throw new Error(`Cannot move "${s.source}": "${s.dest}" exists with other content`);
+      }
+      return {};
+    }
+    if (!srcThere) throw new Error(`Cannot move "${s.source}": it is missing`);
+    moveNoClobber(src, dst, tag, hook);
+    return {};
+  }
+  const expected = s.kind === "copy" ? s.sha256 : state.intents.get(s.index)?.out_sha256;
+  if (dstThere) {
+    const have = sha256File(dst);
+    if (expected !== undefined && have === expected) {
+      return s.kind === "crop" ? { out_sha256: have } : {};
+    }
+    throw new Error(`Cannot write "${s.dest}": it exists and is not keeper's ${s.kind}`);
+  }
+  let data = bytes;
+  if (s.kind === "copy") {
+    data = Deno.readFileSync(src);
+    if (sha256Hex(data) !== s.sha256) {
+      throw new Error(`Cannot copy "${s.source}": its content changed since the plan`);
+    }
+  }
+  if (data === undefined) throw new Error(`Cannot crop "${s.source}": no crop bytes prepared`);
+  writeNewFile(dst, data, tag, hook);
+  return s.kind === "crop" ? { out_sha256: sha256Hex(data) } : {};
+}
+
+/** Undo every step the journal says was intended or done (reverse order). */
+export function runUndo(ctx: EngineCtx): number {
+  const { plan, journal, state, hook } = ctx;
+  if (!state.rollbackBegun) {
+    journal.add({ t: "rollback_begin", time: new Date().toISOString(), reason: "undo" });
+    journal.flush();
+    state.rollbackBegun = true;
+  }
+  let undone = 0;
+  for (const batch of batchesOf(plan).reverse()) {
+    const todo = batch.filter((s) =>
+      (state.intents.has(s.index) || state.done.has(s.index)) && !state.undone.has(s.index)
+    ).reverse();
+    if (todo.length === 0) continue;
+    for (const s of todo) {
+      if (state.undoIntents.has(s.index)) continue;
+      journal.add({ t: "undo_intent", i: s.index });
+      state.undoIntents.add(s.index);
+    }
+    journal.flush();
+    hook?.("undo:intents");
+    for (const s of todo) {
+      undoStep(plan, s, state, hook);
+      hook?.(`undo:${s.kind}`);
+    }
+    for (const s of todo) {
+      if (s.kind !== "mkdir") syncDir(dirname(abs(plan, s.source)));
+    }
+    appendAudit(ctx.auditPath, auditEntries(plan.run_id, todo, "keeper apply rollback", true));
+    for (const s of todo) {
+      journal.add({ t: "undone", i: s.index });
+      state.undone.add(s.index);
+    }
+    journal.flush();
+    hook?.("undo:done");
+    undone += todo.length;
+  }
+  journal.add({ t: "rollback_end", time: new Date().toISOString() });
+  journal.flush();
+  state.rolledBack = true;
+  return undone;
+}
+
+function undoStep(plan: ApplyPlan, s: PlanStep, state: JournalState, hook?: FaultHook): void {
+  const dst = abs(plan, s.dest);
+  removeIfPresent(tmpPathFor(dst, `f${s.index}`));
+  if (s.kind === "mkdir") {
+    if (state.done.get(s.index)?.created === false) return;
+    try {
+      Deno.removeSync(dst); // only when empty: never removes anything else
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      if (Deno.readDirSync(dst)[Symbol.iterator]().next().done === false) return;
+      throw error;
+    }
+    return;
+  }
+  const src = abs(plan, s.source);
+  const srcThere = lexists(src);
+  const dstThere = lexists(dst);
+  if (s.kind === "move") {
+    removeIfPresent(tmpPathFor(src, `u${s.index}`));
+    if (dstThere && !srcThere) {
+      moveNoClobber(dst, src, `u${s.index}`, hook);
+    } else if (dstThere && srcThere) {
+      if (sameFile(src, dst) || sha256File(src) === s.sha256) Deno.removeSync(dst);
+      else throw new Error(`Cannot roll back "${s.dest}": "${s.source}" exists with other content`);
+    } else if (!srcThere) {
+      throw new Error(`Cannot roll back "${s.dest}": neither it nor "${s.source}" exists`);
+    }
+    return;
+  }
+  if (!dstThere) return;
+  const expected = s.kind === "copy"
+    ? s.sha256
+    : state.done.get(s.index)?.out_sha256 ?? state.intents.get(s.index)?.out_sha256;
+  if (sha256File(dst) !== expected) {
+    throw new Error(`Cannot roll back "${s.dest}": it changed after the run (kept)`);
+  }
+  Deno.removeSync(dst);
+}
+
+/** A summary of a run from its plan and journal state. */
+export function summaryOf(
+  plan: ApplyPlan,
+  state: JournalState,
+  stepsDone: number,
+  journalPath: string,
+  planPath: string,
+): ApplySummary {
+  const done = plan.steps.filter((s) => state.done.has(s.index) && !state.undone.has(s.index));
+  const count = (k: PlanStep["kind"]) => done.filter((s) => s.kind === k).length;
+  const groups = new Set(done.map((s) => s.group_id).filter((g) => g !== ""));
+  return {
+    run_id: plan.run_id,
+    state: stepsDone === 0 ? "nothing" : state.rolledBack ? "rolled_back" : "committed",
+    groups_applied: groups.size,
+    files_moved: count("move"),
+    files_copied: count("copy"),
+    crops_written: count("crop"),
+    folders_created: count("mkdir"),
+    conflicts: plan.totals.conflicts,
+    steps_done: stepsDone,
+    journal: journalPath,
+    plan: planPath,
+    rollback_command: `deno task apply --sandbox ${plan.sandbox_root} --rollback ${plan.run_id}`,
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Plan files: written atomically and fsync'd (the journal refers to them by
+ * sha256), read back for recovery.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { sha256Hex, syncDir } from "./_ops.ts";
+import type { ApplyPlan } from "./types.ts";
+
+/** Write `plan` as JSON to `path` (temp + fsync + rename); returns its sha256. */
+export async function writePlanFile(path: string, plan: ApplyPlan): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(plan, null, 1) + "\n");
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
+  const file = await Deno.open(tmp, { write: true, createNew: true });
+  try {
+    let off = 0;
+    while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  await Deno.rename(tmp, path);
+  syncDir(dirname(path));
+  return sha256Hex(bytes);
+}
+
+/** Read a plan file and its sha256. */
+export function readPlanFile(path: string): { plan: ApplyPlan; sha256: string } {
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch (error) {
+    throw new Error(`Cannot read plan: "${path}" is missing`, { cause: error });
+  }
+  return {
+    plan: JSON.parse(new TextDecoder().decode(bytes)) as ApplyPlan,
+    sha256: sha256Hex(bytes),
+  };
+}

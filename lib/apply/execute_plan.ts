@@ -1,0 +1,148 @@
+/**
+ * Carry out a plan: preflight (nothing moves if anything is off), then each
+ * group's steps under the write-ahead journal, then a commit record.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { appendAudit, sessionEntry } from "./_audit.ts";
+import { type EngineCtx, runForward, summaryOf } from "./_engine.ts";
+import { Journal, readJournal } from "./_journal.ts";
+import { readLedger } from "./_ledger.ts";
+import { type FaultHook, lexists, sha256Hex } from "./_ops.ts";
+import { writePlanFile } from "./_plan_file.ts";
+import type { ApplyPlan, ApplySummary } from "./types.ts";
+
+/** Options for {@linkcode executePlan}. */
+export interface ExecutePlanOptions {
+  /** Called at crash-relevant points (tests kill the process there). */
+  hook?: FaultHook | null;
+}
+
+const defaults = { hook: null } satisfies Required<ExecutePlanOptions>;
+
+/** Paths of a run's plan, journal and audit log. */
+export function runPaths(plan: ApplyPlan): { plan: string; journal: string; audit: string } {
+  const root = plan.sandbox_root;
+  return {
+    plan: join(root, plan.folders.plans, `${plan.run_id}.json`),
+    journal: join(root, plan.folders.journal, `${plan.run_id}.jsonl`),
+    audit: join(root, plan.folders.logs, "file_operations.log"),
+  };
+}
+
+/**
+ * Execute `plan`. Refuses (moving nothing) when the plan has errors, another
+ * run is interrupted, or the tree changed since planning. Re-running a
+ * finished run does nothing.
+ *
+ * @param plan A plan from {@linkcode planApply}.
+ * @param options Fault hook.
+ * @returns What was done, with the rollback command.
+ * @example
+ * ```ts
+ * const plan = await planApply("sandbox");
+ * const summary = await executePlan(plan);
+ * console.log(summary.rollback_command);
+ * ```
+ */
+export async function executePlan(
+  plan: ApplyPlan,
+  options: ExecutePlanOptions = {},
+): Promise<ApplySummary> {
+  const opts = { ...defaults, ...options };
+  const paths = runPaths(plan);
+  if (plan.totals.errors > 0) {
+    const first = plan.problems.find((p) => p.severity === "error");
+    throw new Error(
+      `Cannot apply run "${plan.run_id}": the plan has ${plan.totals.errors} error(s); first: ` +
+        `${first?.message ?? "?"}`,
+    );
+  }
+  const existing = readJournal(paths.journal);
+  if (existing !== null && existing.begin !== null) {
+    if (existing.committed || existing.rolledBack) {
+      return summaryOf(plan, existing, 0, paths.journal, paths.plan);
+    }
+    throw new Error(`Cannot apply run "${plan.run_id}": it was interrupted; run recover first`);
+  }
+  const ledger = readLedger(join(plan.sandbox_root, plan.folders.journal));
+  if (ledger.interrupted.length > 0) {
+    throw new Error(
+      `Cannot apply run "${plan.run_id}": run "${ledger.interrupted[0]}" was interrupted; ` +
+        `run recover first`,
+    );
+  }
+  preflight(plan);
+  const planSha = await ensurePlanFile(plan, paths.plan);
+  const journal = Journal.open(paths.journal);
+  try {
+    journal.add({
+      t: "begin",
+      run_id: plan.run_id,
+      plan: `${plan.folders.plans}/${plan.run_id}.json`,
+      plan_sha256: planSha,
+      steps: plan.steps.length,
+      groups: plan.groups.filter((g) => g.outcome === "apply").map((g) => g.group_id),
+      time: new Date().toISOString(),
+    });
+    journal.flush();
+    appendAudit(paths.audit, [sessionEntry(plan.run_id, "session_start", "apply")]);
+    const state = readJournal(paths.journal)!;
+    const ctx: EngineCtx = {
+      plan,
+      journal,
+      state,
+      auditPath: paths.audit,
+      hook: opts.hook ?? undefined,
+    };
+    const n = await runForward(ctx);
+    journal.add({ t: "commit", time: new Date().toISOString() });
+    journal.flush();
+    state.committed = true;
+    appendAudit(paths.audit, [sessionEntry(plan.run_id, "session_end", `apply: ${n} steps`)]);
+    return summaryOf(plan, state, n, paths.journal, paths.plan);
+  } finally {
+    journal.close();
+  }
+}
+
+function preflight(plan: ApplyPlan): void {
+  const root = plan.sandbox_root;
+  if (Deno.realPathSync(root) !== root) {
+    throw new Error(`Cannot apply run "${plan.run_id}": sandbox root "${root}" moved`);
+  }
+  for (const s of plan.steps) {
+    const dst = join(root, ...s.dest.split("/"));
+    if (lexists(dst)) {
+      throw new Error(
+        `Cannot apply run "${plan.run_id}": destination "${s.dest}" appeared ` +
+          `after planning (never overwritten; plan again)`,
+      );
+    }
+    if (s.kind === "mkdir") continue;
+    const src = join(root, ...s.source.split("/"));
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.lstatSync(src);
+    } catch {
+      throw new Error(`Cannot apply run "${plan.run_id}": "${s.source}" is gone since planning`);
+    }
+    if (!info.isFile || info.size !== s.size) {
+      throw new Error(`Cannot apply run "${plan.run_id}": "${s.source}" changed since planning`);
+    }
+  }
+}
+
+async function ensurePlanFile(plan: ApplyPlan, path: string): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(plan, null, 1) + "\n");
+  const sha = sha256Hex(bytes);
+  try {
+    const have = sha256Hex(Deno.readFileSync(path));
+    if (have === sha) return sha;
+    throw new Error(`Cannot apply run "${plan.run_id}": "${path}" holds a different plan`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return await writePlanFile(path, plan);
+}

@@ -1,0 +1,59 @@
+/**
+ * Undo a run: every move goes back, every copy and crop it wrote is removed
+ * (after checking it is unchanged), every folder it created is removed when
+ * empty. The tree ends byte-identical to before the run.
+ *
+ * @module
+ */
+import { appendAudit, sessionEntry } from "./_audit.ts";
+import { runUndo, summaryOf } from "./_engine.ts";
+import { openRun } from "./recover.ts";
+import { DEFAULT_FOLDERS } from "./plan_apply.ts";
+import type { FaultHook } from "./_ops.ts";
+import type { ApplyFolders, ApplySummary } from "./types.ts";
+
+/** Options for {@linkcode rollback}. */
+export interface RollbackOptions {
+  /** Folder names, when not the defaults. */
+  folders?: Partial<ApplyFolders>;
+  /** Crash-point callback (tests). */
+  hook?: FaultHook | null;
+}
+
+const defaults = { folders: {}, hook: null } satisfies Required<RollbackOptions>;
+
+/**
+ * Roll back run `runId` (journaled, so a crash mid-rollback is finished by
+ * {@linkcode recover}). Rolling back a rolled-back run does nothing.
+ *
+ * @param sandboxRoot The sandbox root.
+ * @param runId The run to undo.
+ * @param options Folders.
+ * @returns What was undone.
+ * @example
+ * ```ts
+ * await rollback("sandbox", "20261127_123000_9f3a");
+ * ```
+ */
+export function rollback(
+  sandboxRoot: string,
+  runId: string,
+  options: RollbackOptions = {},
+): Promise<ApplySummary> {
+  const opts = { ...defaults, ...options };
+  const root = Deno.realPathSync(sandboxRoot);
+  const folders: ApplyFolders = { ...DEFAULT_FOLDERS, ...opts.folders };
+  const { state, open } = openRun(root, folders, runId, opts.hook);
+  const run = open();
+  try {
+    if (state.rolledBack) {
+      return Promise.resolve(summaryOf(run.ctx.plan, state, 0, run.journalPath, run.planPath));
+    }
+    appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_start", "rollback")]);
+    const n = runUndo(run.ctx);
+    appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_end", `rollback: ${n} steps`)]);
+    return Promise.resolve(summaryOf(run.ctx.plan, state, n, run.journalPath, run.planPath));
+  } finally {
+    run.ctx.journal.close();
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * `deno task apply`: carry out approved decisions inside the sandbox.
+ *
+ * Dry-run by default (prints the plan and writes `sandbox/plans/<run-id>.json`);
+ * `--commit` executes after a confirmation (`--yes` skips it; without a
+ * terminal and without `--yes` it refuses). `--recover [--undo]` finishes or
+ * undoes an interrupted run; `--rollback <run-id>` restores a run's tree.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { runTask } from "../lib/cli/mod.ts";
+import {
+  type ApplyFolders,
+  type ApplyPlan,
+  type ApplySummary,
+  DEFAULT_FOLDERS,
+  executePlan,
+  planApply,
+  recover,
+  rollback,
+} from "../lib/apply/mod.ts";
+
+const HELP = `deno task apply [--sandbox sandbox] [--commit [--yes]] [--recover [--undo]]
+  [--rollback <run-id>] [--approved <file>] [--decisions <file>] [--run-id <id>]
+  [--missing-companions refuse|warn] [--duplicates refuse|last] [--folder key=name ...]
+  [--rows 40] [--json]
+folders (key=name): ${Object.entries(DEFAULT_FOLDERS).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+
+await runTask(async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      sandbox: { type: "string", default: "sandbox" },
+      approved: { type: "string" },
+      decisions: { type: "string" },
+      commit: { type: "boolean", default: false },
+      yes: { type: "boolean", default: false },
+      recover: { type: "boolean", default: false },
+      undo: { type: "boolean", default: false },
+      rollback: { type: "string" },
+      "run-id": { type: "string" },
+      "missing-companions": { type: "string", default: "refuse" },
+      duplicates: { type: "string", default: "refuse" },
+      folder: { type: "string", multiple: true },
+      rows: { type: "string", default: "40" },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const folders = parseFolders(values.folder ?? []);
+  const root = values.sandbox;
+  if (values.recover) {
+    const done = await recover(root, { mode: values.undo ? "undo" : "complete", folders });
+    if (done.length === 0) console.log("recover: no interrupted run");
+    for (const s of done) printSummary(s, values.json);
+    return 0;
+  }
+  if (values.rollback !== undefined) {
+    const s = await rollback(root, values.rollback, { folders });
+    if (s.state === "nothing") console.log(`rollback: run ${s.run_id} was already rolled back`);
+    printSummary(s, values.json);
+    return 0;
+  }
+  const missing = values["missing-companions"];
+  const dups = values.duplicates;
+  if (missing !== "refuse" && missing !== "warn") {
+    throw new RangeError(`Cannot plan: --missing-companions "${missing}" (use refuse or warn)`);
+  }
+  if (dups !== "refuse" && dups !== "last") {
+    throw new RangeError(`Cannot plan: --duplicates "${dups}" (use refuse or last)`);
+  }
+  const plan = await planApply(root, {
+    ...(values.approved !== undefined ? { approvedFile: values.approved } : {}),
+    ...(values.decisions !== undefined ? { decisionsFile: values.decisions } : {}),
+    ...(values["run-id"] !== undefined ? { runId: values["run-id"] } : {}),
+    folders,
+    missingCompanions: missing,
+    duplicates: dups,
+  });
+  printPlan(plan, Number(values.rows));
+  if (plan.totals.errors > 0) {
+    const first = plan.problems.find((p) => p.severity === "error");
+    throw new Error(
+      `Cannot apply: ${plan.totals.errors} problem(s) in the decisions, nothing moved; first: ` +
+        `${first?.message ?? "?"}`,
+    );
+  }
+  if (!values.commit) {
+    console.log("dry run: nothing moved (add --commit to execute)");
+    return 0;
+  }
+  if (!values.yes) {
+    if (!Deno.stdin.isTerminal()) {
+      throw new Error("Cannot commit: not an interactive terminal; pass --yes to confirm");
+    }
+    const answer = prompt(`Execute ${plan.steps.length} steps of run ${plan.run_id}? [y/N]`);
+    if (answer === null || !/^y(es)?$/i.test(answer.trim())) {
+      console.log("not confirmed: nothing moved");
+      return 1;
+    }
+  }
+  const summary = await executePlan(plan);
+  printSummary(summary, values.json);
+  return 0;
+}, { verbose: Deno.args.includes("--verbose") });
+
+function parseFolders(items: readonly string[]): Partial<ApplyFolders> {
+  const out: Partial<ApplyFolders> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = item.slice(0, eq) as keyof ApplyFolders;
+    if (eq <= 0 || !(key in DEFAULT_FOLDERS)) {
+      throw new RangeError(
+        `Cannot use --folder "${item}": expected key=name with key one of ` +
+          Object.keys(DEFAULT_FOLDERS).join(", "),
+      );
+    }
+    out[key] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function printPlan(plan: ApplyPlan, rows: number): void {
+  const t = plan.totals;
+  const shown = plan.steps.filter((s) => s.kind !== "mkdir").slice(0, Math.max(0, rows));
+  if (shown.length > 0) {
+    console.log("group               kind  source -> destination  (reason)");
+    for (const s of shown) {
+      console.log(
+        `${s.group_id.padEnd(19)} ${s.kind.padEnd(5)} ${s.source} -> ${s.dest}  (${s.reason})`,
+      );
+    }
+    const more = plan.steps.length - t.mkdirs - shown.length;
+    if (more > 0) console.log(`… ${more} more steps in the plan file`);
+  }
+  for (const p of plan.problems) console.log(`${p.severity}: [${p.kind}] ${p.message}`);
+  console.log(
+    `plan ${plan.run_id}: ${t.groups} groups (${t.groups_applied} to apply, ${t.groups_unchanged} ` +
+      `unchanged, ${t.groups_already_applied} already applied); ${t.moves} moves, ${t.copies} ` +
+      `copies, ${t.crops} crops, ${t.mkdirs} new folders; ${t.conflicts} conflicts, ${t.errors} ` +
+      `errors, ${t.warnings} warnings`,
+  );
+  console.log(`plan file: ${plan.sandbox_root}/${plan.folders.plans}/${plan.run_id}.json`);
+}
+
+function printSummary(s: ApplySummary, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(s));
+    return;
+  }
+  console.log(
+    `${s.state === "nothing" ? "already finished" : s.state} ${s.run_id}: ${s.groups_applied} ` +
+      `groups applied, ${s.files_moved} files moved, ${s.files_copied} companions copied, ` +
+      `${s.crops_written} crops written, ${s.conflicts} conflicts; ${s.steps_done} steps this time`,
+  );
+  console.log(`journal: ${s.journal}`);
+  if (s.state !== "rolled_back") console.log(`rollback: ${s.rollback_command}`);
+}
