@@ -1,0 +1,90 @@
+/**
+ * Request guards shared by the reviewer routes: the error type, the host,
+ * origin and token checks, and bounded JSON body reading.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+
+/** An error with the HTTP status to answer (4xx: the request's fault). */
+export class HttpError extends Error {
+  /** HTTP status. */
+  readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 422;
+  /**
+   * @param status HTTP status.
+   * @param message "Cannot <action>: <state>".
+   */
+  constructor(status: HttpError["status"], message: string) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+  }
+}
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Refuse requests addressed to a non-loopback host name (DNS rebinding). */
+export function assertLocalHost(c: Context): void {
+  const host = new URL(c.req.url).hostname;
+  if (!LOCAL_HOSTS.has(host)) {
+    throw new HttpError(403, `Cannot serve request: host "${host}" is not a loopback name`);
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  // Length is not secret (fixed-size token); compare every byte to avoid early exit.
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Guard a state-changing request: same-origin `Origin`, no cross-site
+ * `Sec-Fetch-Site`, the session token in `X-Keeper-Token`, a JSON body.
+ */
+export function assertSameOriginPost(c: Context, token: string): void {
+  const own = new URL(c.req.url).origin;
+  const origin = c.req.header("origin");
+  if (origin === undefined) {
+    throw new HttpError(403, "Cannot accept request: the Origin header is missing");
+  }
+  if (origin !== own) {
+    throw new HttpError(403, `Cannot accept request: origin "${origin}" is not "${own}"`);
+  }
+  const site = c.req.header("sec-fetch-site");
+  if (site !== undefined && site !== "same-origin") {
+    throw new HttpError(403, `Cannot accept request: Sec-Fetch-Site is "${site}"`);
+  }
+  const given = c.req.header("x-keeper-token");
+  if (given === undefined || !sameText(given, token)) {
+    throw new HttpError(
+      403,
+      "Cannot accept request: session token missing or wrong (reload the page)",
+    );
+  }
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json(\s*;|$)/i.test(type)) {
+    throw new HttpError(
+      415,
+      `Cannot accept request: content type "${type}" is not application/json`,
+    );
+  }
+}
+
+/** Read a JSON body of at most `limit` bytes. */
+export async function readJsonBody(c: Context, limit: number): Promise<unknown> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > limit) {
+    throw new HttpError(413, `Cannot accept request: body of ${declared} bytes exceeds ${limit}`);
+  }
+  const text = await c.req.text();
+  if (text.length > limit) {
+    throw new HttpError(413, `Cannot accept request: body exceeds ${limit} bytes`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Cannot accept request: body is not valid JSON");
+  }
+}

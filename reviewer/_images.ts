@@ -1,0 +1,99 @@
+/**
+ * Serving the images a decision names: only files referenced by the loaded
+ * decisions, only inside the sandbox root (links followed and re-checked),
+ * with JPEG thumbnails cached in memory by path, mtime and width.
+ *
+ * @module
+ */
+import { extname, isAbsolute, relative } from "node:path";
+import { encodeRaw, readRaw } from "../lib/image/mod.ts";
+import { resolveDecisionPath } from "../lib/decisions/mod.ts";
+import type { DecisionImage } from "../lib/types.ts";
+import { HttpError } from "./_http.ts";
+
+const TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".webp": "image/webp",
+};
+
+/** Thumbnail widths the page may ask for. */
+export const THUMB_WIDTHS = [256, 512, 1024] as const;
+
+/** Bytes to answer with. */
+export interface ImageBytes {
+  bytes: Uint8Array;
+  type: string;
+}
+
+/** Resolves and reads decision images safely; caches thumbnails. */
+export class ImageServer {
+  readonly #root: string;
+  readonly #thumbs = new Map<string, Uint8Array>();
+  readonly #maxCached: number;
+  #realRoot: string | null = null;
+
+  /**
+   * @param sandboxRoot The sandbox root every image must live in.
+   * @param maxCached Thumbnails kept in memory.
+   */
+  constructor(sandboxRoot: string, maxCached = 2000) {
+    this.#root = sandboxRoot;
+    this.#maxCached = maxCached;
+  }
+
+  async #resolve(image: DecisionImage): Promise<{ abs: string; mtime: number; type: string }> {
+    const type = TYPES[extname(image.path).toLowerCase()];
+    if (type === undefined) {
+      throw new HttpError(415, `Cannot serve image: "${image.path}" is not a PNG, JPEG or WebP`);
+    }
+    let abs: string;
+    try {
+      abs = resolveDecisionPath(this.#root, image.path);
+    } catch (error) {
+      throw new HttpError(403, error instanceof Error ? error.message : String(error));
+    }
+    this.#realRoot ??= await Deno.realPath(this.#root);
+    let real: string;
+    try {
+      real = await Deno.realPath(abs);
+    } catch {
+      throw new HttpError(404, `Cannot serve image: "${image.path}" does not exist`);
+    }
+    const rel = relative(this.#realRoot, real);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+      throw new HttpError(403, `Cannot serve image: "${image.path}" leads outside the sandbox`);
+    }
+    const info = await Deno.stat(real);
+    if (!info.isFile) throw new HttpError(404, `Cannot serve image: "${image.path}" is not a file`);
+    return { abs: real, mtime: info.mtime?.getTime() ?? 0, type };
+  }
+
+  /** The file's own bytes. */
+  async full(image: DecisionImage): Promise<ImageBytes> {
+    const { abs, type } = await this.#resolve(image);
+    return { bytes: await Deno.readFile(abs), type };
+  }
+
+  /** A JPEG no wider or taller than `width` (the original when already small). */
+  async thumb(image: DecisionImage, width: number): Promise<ImageBytes> {
+    const { abs, mtime, type } = await this.#resolve(image);
+    const side = Math.max(image.width, image.height);
+    if (side > 0 && side <= width) return { bytes: await Deno.readFile(abs), type };
+    const key = `${abs}\u0000${mtime}\u0000${width}`;
+    const hit = this.#thumbs.get(key);
+    if (hit !== undefined) return { bytes: hit, type: "image/jpeg" };
+    const raw = await readRaw(abs, {
+      channels: 3,
+      resize: { width, height: width, fit: "inside" },
+    });
+    const bytes = await encodeRaw(raw, { format: "jpeg", quality: 82 });
+    if (this.#thumbs.size >= this.#maxCached) {
+      const oldest = this.#thumbs.keys().next().value;
+      if (oldest !== undefined) this.#thumbs.delete(oldest);
+    }
+    this.#thumbs.set(key, bytes);
+    return { bytes, type: "image/jpeg" };
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The reviewer's Hono app: the page, its JSON API and the image routes.
+ * Everything it needs (decisions, review store, paths, token) is injected so
+ * tests drive it in-process with `app.request()`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { AutomationDecision, ReviewAction } from "../lib/types.ts";
+import {
+  ReplayError,
+  type ReviewEntry,
+  reviewStats,
+  type ReviewStore,
+  toApprovedDecision,
+} from "../lib/review/mod.ts";
+import { writeApprovedDecisions } from "../lib/decisions/mod.ts";
+import { SchemaError } from "../lib/schema/mod.ts";
+import { Plot, renderSvg } from "../lib/plot/mod.ts";
+import { assertLocalHost, assertSameOriginPost, HttpError, readJsonBody } from "./_http.ts";
+import { parseBandBody, parseDecisionBody, parsePlainBody } from "./_bodies.ts";
+import { groupView, inBand, parseBatchQuery, progressOf, selectGroups } from "./_views.ts";
+import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
+import { pageHtml } from "./_page.ts";
+
+/** What {@linkcode createApp} needs. */
+export interface ReviewerDeps {
+  /** The loaded automation decisions (the batch universe). */
+  decisions: AutomationDecision[];
+  /** Durable review state. */
+  store: ReviewStore;
+  /** Sandbox root: every served image must live inside it. */
+  sandboxRoot: string;
+  /** Where `submit_batch` writes `approved_decisions.jsonl`. */
+  approvedPath: string;
+  /** Per-session token every POST must carry in `X-Keeper-Token`. */
+  token: string;
+  /** The client bundle (JavaScript) and stylesheet. */
+  assets: { js: () => Promise<string>; css: () => Promise<string> };
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Largest accepted POST body in bytes. */
+  maxBody?: number;
+}
+
+const defaults = {
+  now: () => new Date(),
+  maxBody: 16_384,
+} satisfies Partial<ReviewerDeps>;
+
+const ACTIONS: ReviewAction[] = ["approve", "override", "reject", "skip"];
+
+/**
+ * Build the reviewer app.
+ *
+ * @param deps Decisions, store, paths, token and assets.
+ * @returns The Hono app (serve it with `Deno.serve(app.fetch)`).
+ * @example
+ * ```ts
+ * const app = createApp({ decisions, store, sandboxRoot, approvedPath, token, assets });
+ * const res = await app.request("/api/automation/progress");
+ * ```
+ */
+export function createApp(deps: ReviewerDeps): Hono {
+  const opts = { ...defaults, ...deps };
+  const byId = new Map(opts.decisions.map((d) => [d.group_id, d]));
+  const images = new ImageServer(opts.sandboxRoot);
+  const app = new Hono();
+
+  const post = async (c: Context): Promise<unknown> => {
+    assertSameOriginPost(c, opts.token);
+    return await readJsonBody(c, opts.maxBody);
+  };
+  const progress = () => progressOf(opts.decisions, opts.store.all());
+  const imageOf = (c: Context) => {
+    const id = c.req.param("group") ?? "";
+    const index = c.req.param("index") ?? "";
+    const d = /^g_[0-9a-f]{16}$/.test(id) ? byId.get(id) : undefined;
+    if (d === undefined) throw new HttpError(404, `Cannot serve image: unknown group "${id}"`);
+    const im = /^\d{1,2}$/.test(index) ? d.images[Number(index)] : undefined;
+    if (im === undefined) {
+      throw new HttpError(404, `Cannot serve image: group "${id}" has no image "${index}"`);
+    }
+    return im;
+  };
+  const sendImage = (bytes: Uint8Array, type: string) =>
+    new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": type, "cache-control": "private, max-age=3600" },
+    });
+
+  app.use("*", async (c, next) => {
+    assertLocalHost(c);
+    await next();
+    c.header("x-content-type-options", "nosniff");
+    c.header("referrer-policy", "no-referrer");
+  });
+
+  app.get("/", (c) => {
+    c.header(
+      "content-security-policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    return c.html(pageHtml(opts.token));
+  });
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+  app.get("/static/app.js", async (c) => {
+    c.header("content-type", "text/javascript; charset=utf-8");
+    c.header("cache-control", "no-cache");
+    return c.body(await opts.assets.js());
+  });
+  app.get("/static/app.css", async (c) => {
+    c.header("content-type", "text/css; charset=utf-8");
+    c.header("cache-control", "no-cache");
+    return c.body(await opts.assets.css());
+  });
+
+  app.get("/api/automation/load_batch", (c) => {
+    const q = parseBatchQuery(c.req.query());
+    const reviews = opts.store.all();
+    const all = selectGroups(opts.decisions, reviews, q.filter, q.order);
+    let offset = q.offset;
+    if (offset === null) {
+      // Continue where the person left off: the batch holding the first pending group.
+      const first = all.findIndex((d) => !reviews.has(d.group_id));
+      offset = first < 0 ? 0 : Math.floor(first / q.size) * q.size;
+    }
+    const groups = all.slice(offset, offset + q.size)
+      .map((d, i) => groupView(d, offset + i, reviews.get(d.group_id)));
+    return c.json({
+      filter: q.filter,
+      order: q.order,
+      size: q.size,
+      offset,
+      matching: all.length,
+      groups,
+      progress: progressOf(opts.decisions, reviews),
+      undo_depth: opts.store.historyDepth(),
+    });
+  });
+
+  app.get("/api/automation/progress", (c) => c.json(progress()));
+
+  app.post("/api/automation/submit_decision", async (c) => {
+    const { body, decision } = parseDecisionBody(await post(c), (id) => byId.get(id));
+    const entry: ReviewEntry = {
+      group_id: decision.group_id,
+      action: body.action,
+      final_choice: body.final_choice,
+      crop_coords: body.crop_coords,
+      manual_crop: body.manual_crop === true,
+      seconds_spent: body.seconds_spent,
+      timestamp: opts.now().toISOString(),
+    };
+    opts.store.record([entry], { requestId: body.request_id });
+    return c.json({ review: opts.store.get(entry.group_id), progress: progress() });
+  });
+
+  app.post("/api/automation/undo", async (c) => {
+    const { request_id } = parsePlainBody(await post(c), "undo");
+    const groups = opts.store.undo(request_id);
+    const reviews = opts.store.all();
+    return c.json({
+      groups: groups.map((id) => ({ group_id: id, review: reviews.get(id) ?? null })),
+      progress: progressOf(opts.decisions, reviews),
+    });
+  });
+
+  app.get("/api/automation/approve_band", (c) => {
+    const reviews = opts.store.all();
+    return c.json({ count: opts.decisions.filter((d) => inBand(d, reviews)).length });
+  });
+
+  app.post("/api/automation/approve_band", async (c) => {
+    const { request_id, expected_count } = parseBandBody(await post(c));
+    const reviews = opts.store.all();
+    const band = opts.decisions.filter((d) => inBand(d, reviews));
+    if (band.length !== expected_count) {
+      throw new HttpError(
+        409,
+        `Cannot approve band: it now holds ${band.length} groups, not ${expected_count} (reload)`,
+      );
+    }
+    const at = opts.now().toISOString();
+    opts.store.record(
+      band.map((d) => ({
+        group_id: d.group_id,
+        action: "approve",
+        final_choice: d.step1_selection.chosen_index,
+        crop_coords: d.step2_crop.needs_crop ? d.step2_crop.box : null,
+        manual_crop: false,
+        seconds_spent: 0,
+        timestamp: at,
+      })),
+      { requestId: request_id },
+    );
+    return c.json({ approved: band.map((d) => d.group_id), progress: progress() });
+  });
+
+  app.post("/api/automation/submit_batch", async (c) => {
+    const { request_id } = parsePlainBody(await post(c), "submit_batch");
+    const reviews = opts.store.all();
+    const records = opts.decisions.flatMap((d) => {
+      const e = reviews.get(d.group_id);
+      return e === undefined ? [] : [toApprovedDecision(d, e)];
+    });
+    if (records.length === 0) {
+      throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
+    }
+    opts.store.claimRequest(request_id, "submit_batch");
+    await writeApprovedDecisions(opts.approvedPath, records);
+    const counts = Object.fromEntries(
+      ACTIONS.map((a) => [a, records.filter((r) => r.action === a).length]),
+    );
+    return c.json({ written: records.length, by_action: counts, progress: progress() });
+  });
+
+  app.get("/api/automation/stats", (c) => c.json(reviewStats(opts.decisions, opts.store.all())));
+
+  app.get("/api/automation/stats.svg", (c) => {
+    const reviews = opts.store.all();
+    const p = progressOf(opts.decisions, reviews);
+    const rows = ACTIONS.map((a) => ({ action: a, groups: p.by_action[a] }));
+    const svg = renderSvg({
+      width: 360,
+      height: 160,
+      marginLeft: 70,
+      x: { label: "groups", grid: true },
+      y: { label: null, domain: ACTIONS },
+      marks: [
+        Plot.barX(rows, { x: "groups", y: "action", fill: "#3a7" }),
+        Plot.text(rows, { x: "groups", y: "action", text: "groups", dx: 10 }),
+        Plot.ruleX([0]),
+      ],
+    });
+    c.header("content-type", "image/svg+xml");
+    c.header("cache-control", "no-store");
+    return c.body(svg);
+  });
+
+  app.get("/api/image/:group/:index", async (c) => {
+    const { bytes, type } = await images.full(imageOf(c));
+    return sendImage(bytes, type);
+  });
+
+  app.get("/api/thumb/:group/:index", async (c) => {
+    const im = imageOf(c);
+    const w = Number(c.req.query("w") ?? "512");
+    if (!(THUMB_WIDTHS as readonly number[]).includes(w)) {
+      throw new HttpError(
+        400,
+        `Cannot serve thumbnail: w must be one of ${THUMB_WIDTHS.join(", ")}`,
+      );
+    }
+    const { bytes, type } = await images.thumb(im, w);
+    return sendImage(bytes, type);
+  });
+
+  app.notFound((c) => c.json({ error: `Cannot find "${c.req.path}"` }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
+    if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
+    // Anything else is our fault: say so without leaking internals.
+    return c.json({ error: `Cannot complete request: internal error (${error.name})` }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,113 @@
+/**
+ * Modal views: the key map, the stats view, full-size zoom and the
+ * approve-band confirmation.
+ *
+ * @module
+ */
+import type { ReviewStats } from "./api.ts";
+
+/** Key bindings, shown by `?` and in the README. */
+export const KEYMAP: [string, string][] = [
+  ["A", "approve the AI pick (with the crop if shown)"],
+  ["R", "reject: keep all, no action"],
+  ["S", "skip for now"],
+  ["1-4", "override: pick image N (keeps the crop if shown)"],
+  ["Q W E T", "pick image 1-4 and mark it for a manual crop"],
+  ["Enter / ↓", "next group"],
+  ["↑", "previous group"],
+  ["Z", "undo the last verdict"],
+  ["C", "show / hide the crop"],
+  ["L", "lock / unlock the crop aspect ratio"],
+  ["F", "full-size view of the pick (double-click any image)"],
+  ["B", "approve every pending group in the auto-approve band (asks first)"],
+  ["G", "stats"],
+  ["Shift+Enter", "submit batch: write approved_decisions.jsonl"],
+  ["?", "this key map"],
+  ["Esc", "close a view"],
+];
+
+/** The key map. */
+export function Help() {
+  return (
+    <div class="modal" data-testid="help">
+      <h2>Keys</h2>
+      <table>
+        {KEYMAP.map(([k, v]) => (
+          <tr key={k}>
+            <th>
+              <kbd>{k}</kbd>
+            </th>
+            <td>{v}</td>
+          </tr>
+        ))}
+      </table>
+      <p class="hint">Drag the crop rectangle or its corners; Esc closes.</p>
+    </div>
+  );
+}
+
+const pct = (v: number | null) => v === null ? "–" : `${Math.round(v * 100)}%`;
+
+/** The stats view: rates plus the Observable Plot chart rendered by the server. */
+export function Stats({ stats, stamp }: { stats: ReviewStats | null; stamp: number }) {
+  return (
+    <div class="modal" data-testid="stats">
+      <h2>Stats</h2>
+      {stats === null ? <p>Loading…</p> : (
+        <table>
+          <tr>
+            <th>reviewed</th>
+            <td>{stats.reviewed} / {stats.total}</td>
+          </tr>
+          <tr>
+            <th>approval</th>
+            <td>{pct(stats.approval_rate)}</td>
+          </tr>
+          <tr>
+            <th>override</th>
+            <td>{pct(stats.override_rate)}</td>
+          </tr>
+          <tr>
+            <th>crop acceptance</th>
+            <td>{pct(stats.crop_acceptance)}</td>
+          </tr>
+          <tr>
+            <th>seconds / group</th>
+            <td>
+              {stats.seconds_mean === null
+                ? "–"
+                : `${stats.seconds_mean.toFixed(1)} mean · ${
+                  stats.seconds_median?.toFixed(1)
+                } median`}
+            </td>
+          </tr>
+        </table>
+      )}
+      <img class="chart" src={`/api/automation/stats.svg?t=${stamp}`} alt="verdicts by action" />
+    </div>
+  );
+}
+
+/** Full-size view of one image. */
+export function Zoom({ src, name }: { src: string; name: string }) {
+  return (
+    <div class="modal zoom" data-testid="zoom">
+      <div class="zoom-title">{name} (full size; Esc closes)</div>
+      <img src={src} alt={name} />
+    </div>
+  );
+}
+
+/** Confirmation of the approve-band action, with the count first. */
+export function BandConfirm({ count }: { count: number }) {
+  return (
+    <div class="modal" data-testid="band">
+      <h2>Approve the auto-approve band?</h2>
+      <p>
+        <b data-testid="band-count">{count}</b>{" "}
+        pending groups are in the auto-approve band. Each gets the AI pick and its proposed crop.
+      </p>
+      <p class="hint">Enter confirms · Esc cancels · Z undoes it afterwards as one step</p>
+    </div>
+  );
+}

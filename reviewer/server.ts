@@ -1,0 +1,97 @@
+/**
+ * Serve the reviewer on 127.0.0.1: load the decisions, open the review
+ * store, build the app, listen. Nothing else binds a socket.
+ *
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import { readAutomationDecisions } from "../lib/decisions/mod.ts";
+import { ReviewStore } from "../lib/review/mod.ts";
+import { createApp } from "./app.ts";
+import { loadAssets } from "./assets.ts";
+
+/** Options for {@linkcode serveReviewer}. */
+export interface ServeReviewerOptions {
+  /** TCP port; 0 picks a free one (default 8080). */
+  port?: number;
+  /** Sandbox root (default: the folder holding the decisions file). */
+  sandboxRoot?: string;
+  /** Review state file (default `<sandbox>/review_state.sqlite`). */
+  statePath?: string;
+  /** Output file (default `<sandbox>/approved_decisions.jsonl`). */
+  approvedPath?: string;
+}
+
+const defaults = { port: 8080 } satisfies ServeReviewerOptions;
+
+/** A running reviewer. */
+export interface RunningReviewer {
+  /** `http://127.0.0.1:<port>/` */
+  url: string;
+  /** Groups loaded. */
+  groups: number;
+  /** Stop listening, finish open requests and close the store. */
+  shutdown(): Promise<void>;
+  /** Resolves when the server has stopped. */
+  finished: Promise<void>;
+}
+
+/**
+ * Start the reviewer for one decisions file.
+ *
+ * @param decisionsPath `automation_decisions.jsonl`.
+ * @param options Port and paths.
+ * @returns The running server.
+ * @example
+ * ```ts
+ * const r = await serveReviewer("sandbox/automation_decisions.jsonl", { port: 0 });
+ * console.log(r.url);
+ * await r.shutdown();
+ * ```
+ */
+export async function serveReviewer(
+  decisionsPath: string,
+  options: ServeReviewerOptions = {},
+): Promise<RunningReviewer> {
+  const opts = { ...defaults, ...options };
+  const root = resolve(opts.sandboxRoot ?? dirname(decisionsPath));
+  try {
+    await Deno.stat(decisionsPath);
+  } catch {
+    throw new Error(`Cannot start reviewer: decisions file "${decisionsPath}" does not exist`);
+  }
+  const decisions = await readAutomationDecisions(decisionsPath);
+  const store = ReviewStore.open(opts.statePath ?? join(root, "review_state.sqlite"));
+  const token = Array.from(
+    crypto.getRandomValues(new Uint8Array(24)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  const app = createApp({
+    decisions,
+    store,
+    sandboxRoot: root,
+    approvedPath: opts.approvedPath ?? join(root, "approved_decisions.jsonl"),
+    token,
+    assets: loadAssets(),
+  });
+  const ac = new AbortController();
+  let port = 0;
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: opts.port,
+    signal: ac.signal,
+    onListen: (addr) => {
+      port = addr.port;
+    },
+  }, app.fetch);
+  const finished = server.finished.then(() => store.close());
+  return {
+    url: `http://127.0.0.1:${port || server.addr.port}/`,
+    groups: decisions.length,
+    finished,
+    shutdown: async () => {
+      ac.abort();
+      await finished;
+    },
+  };
+}
