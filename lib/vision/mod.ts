@@ -1,0 +1,53 @@
+/**
+ * Pretrained vision with no downloads: faces, bodies, hands, persons and a 720-d embedding from
+ * the graph models shipped inside `@vladmandic/human`, plus the feature blocks built from them.
+ *
+ * Wiring into embeddings (lib/embed):
+ * ```ts
+ * await using model = await VisionModel.load();
+ * const result = await model.analyze(raw, { embedding: true });
+ * features.blocks = { vision: visionBlock(result), backbone: backboneBlock(result)! };
+ * ```
+ *
+ * @module
+ */
+export { type AnalyzeOptions, VisionModel, visionModelDefaults } from "./vision_model.ts";
+export type { VisionModelOptions } from "./vision_model.ts";
+export {
+  KEYPOINT_NAMES,
+  type KeypointName,
+  type ScoredBox,
+  type VisionBody,
+  type VisionFace,
+  type VisionKeypoint,
+  type VisionResult,
+} from "./_types.ts";
+export {
+  clampBox,
+  headBox,
+  subjectBox,
+  subjectBoxDefaults,
+  type SubjectBoxOptions,
+  unionBox,
+} from "./subject_box.ts";
+export {
+  BACKBONE_BLOCK_VERSION,
+  BACKBONE_DIM,
+  backboneBlock,
+  VISION_BLOCK_DIM,
+  VISION_BLOCK_LAYOUT,
+  VISION_BLOCK_VERSION,
+  visionBlock,
+  visionBlockIndex,
+  type VisionBlockName,
+  type VisionBlockOptions,
+} from "./vision_block.ts";
+export {
+  DELTA_KEYS,
+  VISION_DELTA_DIM,
+  VISION_DELTA_LAYOUT,
+  visionDelta,
+  visionReasons,
+  visionReasonsDefaults,
+  type VisionReasonsOptions,
+} from "./vision_delta.ts";

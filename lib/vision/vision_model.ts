@@ -1,0 +1,334 @@
+/**
+ * The one adapter around `@vladmandic/human` and TensorFlow.js (wasm backend). It loads the
+ * graph models shipped inside those npm packages from `node_modules` (never the network) and
+ * exposes our own small types ({@linkcode VisionResult}), never tensors.
+ *
+ * @module
+ */
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Box } from "../types.ts";
+import type { RawImage } from "../image/mod.ts";
+import {
+  KEYPOINT_NAMES,
+  type KeypointName,
+  type ScoredBox,
+  type VisionBody,
+  type VisionFace,
+  type VisionResult,
+} from "./_types.ts";
+import { clampBox, subjectBox } from "./subject_box.ts";
+import { BACKBONE_DIM } from "./vision_block.ts";
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** Files the adapter needs, by the npm package that ships them. */
+const REQUIRED: Record<string, string[]> = {
+  "@vladmandic/human": [
+    "@vladmandic/human/dist/human.node-wasm.js",
+    ...["blazeface", "facemesh", "movenet-lightning", "handtrack", "centernet"].flatMap((m) => [
+      `@vladmandic/human/models/${m}.json`,
+      `@vladmandic/human/models/${m}.bin`,
+    ]),
+  ],
+  "@tensorflow/tfjs-backend-wasm": [
+    "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+    "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+  ],
+  "@tensorflow/tfjs-converter": ["@tensorflow/tfjs-converter/package.json"],
+  "@tensorflow/tfjs-core": ["@tensorflow/tfjs-core/package.json"],
+};
+
+/** CenterNet input side and the node whose global average pool is the 720-d embedding. */
+const CENTERNET_SIDE = 512;
+const CENTERNET_DETECTIONS = "tower_0/detections";
+const CENTERNET_POOL = "tower_0/MobilenetV3/expanded_conv_14/squeeze_excite/Mean";
+
+/** Options for {@linkcode VisionModel.load}. */
+export interface VisionModelOptions {
+  /** The `node_modules` folder holding the packages (default: the repository's). */
+  modulesDir?: string;
+  /** Most faces reported per image. */
+  maxFaces?: number;
+  /** Images whose long side exceeds this are downscaled first (the models work at ≤ 512). */
+  maxSide?: number;
+  /** Minimum CenterNet person score reported. */
+  minPersonScore?: number;
+}
+
+/** Defaults of {@linkcode VisionModelOptions}. */
+export const visionModelDefaults = {
+  modulesDir: fileURLToPath(new URL("../../node_modules/", import.meta.url)),
+  maxFaces: 5,
+  maxSide: 1024,
+  minPersonScore: 0.2,
+} satisfies Required<VisionModelOptions>;
+
+/** Options for {@linkcode VisionModel.analyze}. */
+export interface AnalyzeOptions {
+  /** Also return the 720-d backbone embedding (costs nothing extra: CenterNet runs anyway). */
+  embedding?: boolean;
+}
+
+interface Engine {
+  human: Any;
+  tf: Any;
+  centernet: Any;
+}
+
+/** One engine per node_modules folder: Human keeps its models in module state. */
+const engines = new Map<string, Promise<Engine>>();
+
+/**
+ * Face, body, hand and person detection plus a pretrained embedding, from the models bundled in
+ * `@vladmandic/human` running on `@tensorflow/tfjs-backend-wasm`.
+ *
+ * @example
+ * ```ts
+ * await using model = await VisionModel.load();
+ * const result = await model.analyze(await readRaw("a.png", { channels: 3 }), { embedding: true });
+ * ```
+ */
+export class VisionModel {
+  #engine: Engine;
+  #options: Required<VisionModelOptions>;
+  #disposed = false;
+  /** How many images went through the models (cache hits do not count). */
+  modelCalls = 0;
+
+  /** Use {@linkcode VisionModel.load}. */
+  constructor(engine: Engine, options: Required<VisionModelOptions>) {
+    this.#engine = engine;
+    this.#options = options;
+  }
+
+  /**
+   * Check that every model file is on disk, then load the models (once per process).
+   *
+   * @param options Where node_modules is, face count, size limit.
+   * @returns A loaded model.
+   * @throws Error naming the npm package to install when a file is missing.
+   * @example
+   * ```ts
+   * const model = await VisionModel.load();
+   * ```
+   */
+  static async load(options: VisionModelOptions = {}): Promise<VisionModel> {
+    const o = { ...visionModelDefaults, ...options };
+    const dir = o.modulesDir.endsWith("/") ? o.modulesDir : o.modulesDir + "/";
+    await checkFiles(dir);
+    let engine = engines.get(dir);
+    if (!engine) {
+      engine = startEngine(dir, o.maxFaces);
+      engines.set(dir, engine);
+      engine.catch(() => engines.delete(dir));
+    }
+    return new VisionModel(await engine, { ...o, modulesDir: dir });
+  }
+
+  /**
+   * Run every model on one image.
+   *
+   * @param raw Decoded pixels (1, 3 or 4 channels).
+   * @param options Whether to return the backbone embedding.
+   * @returns Normalised detections, the subject box and optionally the embedding.
+   * @example
+   * ```ts
+   * const { faces, subject } = await model.analyze(raw);
+   * ```
+   */
+  async analyze(raw: RawImage, options: AnalyzeOptions = {}): Promise<VisionResult> {
+    if (this.#disposed) throw new Error("Cannot analyze image: the vision model was disposed");
+    if (raw.data.length !== raw.width * raw.height * raw.channels || raw.width < 1) {
+      throw new RangeError(
+        `Cannot analyze image: ${raw.data.length} bytes do not match ${raw.width}x${raw.height}x${raw.channels}`,
+      );
+    }
+    const { human, tf, centernet } = this.#engine;
+    this.modelCalls++;
+    const input = toTensor(tf, raw, this.#options.maxSide);
+    try {
+      const r = await human.detect(input);
+      if (r.error) throw new Error(`Cannot analyze image: Human says "${r.error}"`);
+      const resized = tf.image.resizeBilinear(input, [CENTERNET_SIDE, CENTERNET_SIDE]);
+      const [det, pool] = centernet.execute(resized, [CENTERNET_DETECTIONS, CENTERNET_POOL]);
+      const rows = (await det.array())[0] as number[][];
+      const emb = options.embedding ? l2(await pool.data()) : null;
+      tf.dispose([resized, det, pool]);
+      const partial = {
+        width: raw.width,
+        height: raw.height,
+        faces: faces(r.face ?? []),
+        bodies: bodies(r.body ?? []),
+        hands: (r.hand ?? []).map(scoredBox).sort(byScore),
+        persons: persons(rows, this.#options.minPersonScore),
+      };
+      return { ...partial, subject: subjectBox(partial), embedding: emb };
+    } finally {
+      tf.dispose(input);
+    }
+  }
+
+  /** Release this handle (the loaded models stay cached for the process). */
+  dispose(): void {
+    this.#disposed = true;
+  }
+
+  /** `await using` support. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
+  }
+}
+
+/** Throw a clear error naming the package when a model or runtime file is missing. */
+async function checkFiles(dir: string): Promise<void> {
+  for (const [pkg, files] of Object.entries(REQUIRED)) {
+    for (const f of files) {
+      try {
+        await Deno.stat(dir + f);
+      } catch (cause) {
+        throw new Error(
+          `Cannot load vision models: "${dir + f}" is missing; install the npm package "${pkg}" ` +
+            `(pinned in deno.json: run \`deno install\`)`,
+          { cause },
+        );
+      }
+    }
+  }
+}
+
+async function startEngine(dir: string, maxFaces: number): Promise<Engine> {
+  const require = createRequire(dir + "@vladmandic/human/package.json");
+  // Human's `exports` map is malformed for Deno: load its node-wasm build by path.
+  const mod = require(dir + "@vladmandic/human/dist/human.node-wasm.js");
+  const converter = require("@tensorflow/tfjs-converter");
+  const off = (): { enabled: false } => ({ enabled: false });
+  const human = new mod.Human({
+    backend: "wasm",
+    wasmPath: dir + "@tensorflow/tfjs-backend-wasm/dist/",
+    modelBasePath: pathToFileURL(dir + "@vladmandic/human/models/").href,
+    debug: false,
+    warmup: "none",
+    // Every call is a different image: never reuse the previous frame's results.
+    cacheSensitivity: 0,
+    skipAllowed: false,
+    face: {
+      enabled: true,
+      detector: { rotation: false, maxDetected: maxFaces, minConfidence: 0.2 },
+      mesh: { enabled: true },
+      attention: off(),
+      iris: off(),
+      description: off(),
+      emotion: off(),
+      antispoof: off(),
+      liveness: off(),
+    },
+    body: { enabled: true, modelPath: "movenet-lightning.json" },
+    hand: { enabled: true, landmarks: false },
+    // CenterNet runs below, so its detections and backbone pool come from one pass.
+    object: off(),
+    gesture: off(),
+    segmentation: off(),
+    filter: off(),
+  });
+  await human.load();
+  await human.init();
+  const centernet = await converter.loadGraphModel(
+    pathToFileURL(dir + "@vladmandic/human/models/centernet.json").href,
+  );
+  return { human, tf: human.tf, centernet };
+}
+
+function toTensor(tf: Any, raw: RawImage, maxSide: number): Any {
+  return tf.tidy(() => {
+    let t = tf.tensor3d(raw.data, [raw.height, raw.width, raw.channels], "int32");
+    if (raw.channels === 4) t = tf.slice(t, [0, 0, 0], [-1, -1, 3]);
+    if (raw.channels === 1) t = tf.tile(t, [1, 1, 3]);
+    t = tf.cast(tf.expandDims(t, 0), "float32");
+    const side = Math.max(raw.width, raw.height);
+    if (side > maxSide) {
+      const s = maxSide / side;
+      const size = [
+        Math.max(1, Math.round(raw.height * s)),
+        Math.max(1, Math.round(raw.width * s)),
+      ];
+      t = tf.image.resizeBilinear(t, size);
+    }
+    return t;
+  });
+}
+
+/** Human's normalised `[x, y, w, h]` to our `[x1, y1, x2, y2]`. */
+function xywh(b: unknown): Box {
+  const [x = 0, y = 0, w = 0, h = 0] = Array.isArray(b) ? b.map(Number) : [];
+  return clampBox([x, y, x + w, y + h]);
+}
+
+function scoredBox(h: Any): ScoredBox {
+  return { box: xywh(h.boxRaw), score: Number(h.score ?? 0) };
+}
+
+function byScore(a: { score: number }, b: { score: number }): number {
+  return b.score - a.score;
+}
+
+function faces(list: Any[]): VisionFace[] {
+  return list.map((f): VisionFace => ({
+    box: xywh(f.boxRaw),
+    score: Number(f.score ?? 0),
+    detectorScore: Number(f.boxScore ?? 0),
+    meshScore: Number(f.faceScore ?? 0),
+  })).sort(byScore);
+}
+
+function bodies(list: Any[]): VisionBody[] {
+  const names = new Set<string>(KEYPOINT_NAMES);
+  return list
+    .map((b): VisionBody => ({
+      score: Number(b.score ?? 0),
+      keypoints: (b.keypoints ?? [])
+        .filter((k: Any) => names.has(k.part))
+        .map((k: Any) => ({
+          part: k.part as KeypointName,
+          x: Number(k.positionRaw?.[0] ?? 0),
+          y: Number(k.positionRaw?.[1] ?? 0),
+          score: Number(k.score ?? 0),
+        })),
+    }))
+    .filter((b) => b.keypoints.length > 0);
+}
+
+/** CenterNet rows `[x1, y1, x2, y2, score, class]` (512-px space) → person boxes after NMS. */
+function persons(rows: number[][], minScore: number): ScoredBox[] {
+  const cands = rows
+    .filter((r) => r[5] === 0 && (r[4] ?? 0) >= minScore)
+    .map((r): ScoredBox => ({
+      box: clampBox([r[0]!, r[1]!, r[2]!, r[3]!].map((v) => v / CENTERNET_SIDE) as Box),
+      score: Math.trunc(100 * r[4]!) / 100,
+    }))
+    .sort(byScore);
+  const kept: ScoredBox[] = [];
+  for (const c of cands) if (kept.every((k) => iou(k.box, c.box) < 0.5)) kept.push(c);
+  return kept;
+}
+
+function iou(a: Box, b: Box): number {
+  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = w * h;
+  const area = (x: Box): number => (x[2] - x[0]) * (x[3] - x[1]);
+  return inter > 0 ? inter / (area(a) + area(b) - inter) : 0;
+}
+
+function l2(v: Float32Array): Float32Array {
+  if (v.length !== BACKBONE_DIM) {
+    throw new RangeError(
+      `Cannot read backbone embedding: got ${v.length} values, expected ${BACKBONE_DIM}`,
+    );
+  }
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s) || 1;
+  return v.map((x) => x / n);
+}

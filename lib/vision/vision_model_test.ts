@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { readRaw } from "../image/mod.ts";
+import { VisionModel, type VisionResult } from "./mod.ts";
+
+const data = (name: string): string => new URL(`./testdata/${name}`, import.meta.url).pathname;
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+// Load the models once for the whole file and analyse each photo once.
+let cached: Map<string, VisionResult> | undefined;
+async function results(): Promise<Map<string, VisionResult>> {
+  if (cached) return cached;
+  const model = await VisionModel.load();
+  cached = new Map();
+  for (const name of ["astronaut", "grace_hopper", "chelsea", "coffee"]) {
+    const raw = await readRaw(data(`${name}.jpg`), { channels: 3 });
+    cached.set(name, await model.analyze(raw, { embedding: true }));
+  }
+  return cached;
+}
+
+function inside(inner: number[], outer: number[]): boolean {
+  const [a, b, c, d] = inner as [number, number, number, number];
+  const [p, q, r, s] = outer as [number, number, number, number];
+  return a >= p && b >= q && c <= r && d <= s;
+}
+
+Deno.test(
+  "VisionModel.analyze() finds exactly one face, inside the person, on real portraits",
+  opts,
+  async () => {
+    const all = await results();
+    for (const name of ["astronaut", "grace_hopper"]) {
+      const r = all.get(name)!;
+      assert.equal(r.faces.length, 1, `${name}: faces ${JSON.stringify(r.faces)}`);
+      const subject = r.subject;
+      assert(subject, `${name}: no subject`);
+      assert(inside(r.faces[0]!.box, subject), `${name}: face outside subject`);
+      assert(
+        r.persons.length >= 1 && inside(
+          r.faces[0]!.box,
+          r.persons[0]!.box.map((v, i) => i < 2 ? v - 0.02 : v + 0.02),
+        ),
+        `${name}: face outside the person box`,
+      );
+      assert(r.bodies[0]!.keypoints.some((k) => k.part === "leftShoulder"), `${name}: no shoulder`);
+    }
+  },
+);
+
+Deno.test("VisionModel.analyze() finds no person on a cat or a coffee cup", opts, async () => {
+  const all = await results();
+  for (const name of ["chelsea", "coffee"]) {
+    const r = all.get(name)!;
+    assert.equal(r.subject, null, `${name}: ${JSON.stringify(r)}`);
+    assert.equal(r.faces.length, 0, name);
+  }
+});
+
+Deno.test(
+  "VisionModel.analyze() returns a 720-d unit embedding that tells photos apart",
+  opts,
+  async () => {
+    const all = await results();
+    const a = all.get("astronaut")!.embedding!;
+    const c = all.get("chelsea")!.embedding!;
+    assert.equal(a.length, 720);
+    const dot = (x: Float32Array, y: Float32Array): number =>
+      x.reduce((s, v, i) => s + v * y[i]!, 0);
+    assert(Math.abs(dot(a, a) - 1) < 1e-4);
+    assert(dot(a, c) < 0.99, `cosine ${dot(a, c)}`);
+  },
+);
+
+Deno.test("VisionModel.load() names the npm package to install when a model file is missing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      () => VisionModel.load({ modulesDir: dir }),
+      /Cannot load vision models: .*human\.node-wasm\.js" is missing; install the npm package "@vladmandic\/human"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("VisionModel runs with the network permission denied", opts, async () => {
+  const probe = new URL("./testdata/analyze_probe.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--deny-net",
+      "--allow-read",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+      "--config",
+      config,
+      probe,
+      data("grace_hopper.jpg"),
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const summary = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  assert.equal(summary.faces, 1);
+  assert.equal(summary.embedding, 720);
+});
