@@ -1,0 +1,29 @@
+/**
+ * The ranker: group-relative features, listwise (or pairwise hinge)
+ * training on ORT, temperature calibration, loading/saving, notes and the
+ * highest-stage fallback.
+ *
+ * @module
+ */
+export { fitTemperature, groupNll, softmax } from "./calibration.ts";
+export { CONTEXT_COLUMNS, rankInputSize, rankMatrix, writeGroupInputs } from "./rank_features.ts";
+export type { RankFeatureLayout } from "./rank_features.ts";
+export { isAnomaly, rankerInputs, splitScores, trainRanker } from "./train_ranker.ts";
+export type {
+  RankEpoch,
+  RankerMeta,
+  RankGroup,
+  TrainedRanker,
+  TrainRankerOptions,
+} from "./train_ranker.ts";
+export {
+  fallbackRanker,
+  highestStageScores,
+  loadRanker,
+  RANKER_FILES,
+  rankerFrom,
+  rankNotes,
+  readRankerModel,
+  saveRanker,
+} from "./ranker.ts";
+export type { LoadRankerOptions, Ranker } from "./ranker.ts";

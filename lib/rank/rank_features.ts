@@ -1,0 +1,130 @@
+/**
+ * The ranker's per-member input vector, built relative to the member's
+ * group: image blocks, their deltas from the group mean, stage one-hot and
+ * rank within the group, resolution ratio, distance to the other members,
+ * group size.
+ *
+ * @module
+ */
+import type { GroupMemberInput } from "../types.ts";
+import { type FeatureSpec, specSize, writeImageVector } from "../nn/mod.ts";
+import { writeStageOneHot } from "../crop/mod.ts";
+
+/** Number of group-context columns after the image blocks and deltas. */
+export const CONTEXT_COLUMNS = 5 + 10;
+
+/** Layout of the ranker input. */
+export interface RankFeatureLayout {
+  image: FeatureSpec;
+  /** Include deltas of the image blocks from the group mean. */
+  deltas: boolean;
+}
+
+/** Length of one member's input vector. */
+export function rankInputSize(layout: RankFeatureLayout): number {
+  const s = specSize(layout.image);
+  return s * (layout.deltas ? 2 : 1) + CONTEXT_COLUMNS;
+}
+
+function cosineDistance(a: Float32Array | null, b: Float32Array | null): number {
+  if (!a || !b || a.length !== b.length) return 0;
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 0;
+}
+
+function l2(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s / Math.max(1, n));
+}
+
+/**
+ * Write the input rows of one group into `out` starting at row `row`.
+ *
+ * @param members The group.
+ * @param layout Layout.
+ * @param out Row-major destination.
+ * @param row First row.
+ * @example
+ * ```ts
+ * writeGroupInputs(members, layout, x, 0);
+ * ```
+ */
+export function writeGroupInputs(
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+  out: Float32Array,
+  row: number,
+): void {
+  const n = members.length;
+  const s = specSize(layout.image);
+  const d = rankInputSize(layout);
+  const vecs = members.map((m) => {
+    const v = new Float32Array(s);
+    writeImageVector(m.features, layout.image, v, 0);
+    return v;
+  });
+  const mean = new Float32Array(s);
+  for (const v of vecs) for (let j = 0; j < s; j++) mean[j]! += v[j]! / n;
+  const stages = members.map((m) => m.stage ?? 0);
+  const maxStage = Math.max(...stages), minStage = Math.min(...stages);
+  const pixels = members.map((m) => Math.max(1, m.width * m.height));
+  const maxPixels = Math.max(...pixels);
+  members.forEach((m, i) => {
+    let o = (row + i) * d;
+    out.set(vecs[i]!, o);
+    o += s;
+    if (layout.deltas) {
+      for (let j = 0; j < s; j++) out[o + j] = vecs[i]![j]! - mean[j]!;
+      o += s;
+    }
+    o = writeStageOneHot(m.stage, out, o);
+    const st = stages[i]!;
+    const below = stages.filter((x) => x < st).length;
+    const above = stages.filter((x) => x > st).length;
+    let embDist = 0, bDist = 0;
+    members.forEach((other, k) => {
+      if (k === i) return;
+      embDist += cosineDistance(m.features.embedding, other.features.embedding) / (n - 1);
+      bDist += l2(m.features.builtin, other.features.builtin) / (n - 1);
+    });
+    out[o++] = st === maxStage ? 1 : 0;
+    out[o++] = st === minStage ? 1 : 0;
+    out[o++] = maxStage - st;
+    out[o++] = n > 1 ? below / (n - 1) : 0;
+    out[o++] = n > 1 ? above / (n - 1) : 0;
+    out[o++] = Math.log2(pixels[i]! / maxPixels);
+    out[o++] = embDist;
+    out[o++] = bDist;
+    out[o++] = 1 / n;
+    out[o++] = stages.filter((x) => x === st).length / n;
+  });
+}
+
+/**
+ * Input matrix for many groups, with each group's first row.
+ *
+ * @param groups Member lists.
+ * @param layout Layout.
+ * @returns Rows and offsets (`offsets[g]` = first row of group g; last = total).
+ * @example
+ * ```ts
+ * const { x, offsets } = rankMatrix([members], layout);
+ * ```
+ */
+export function rankMatrix(
+  groups: GroupMemberInput[][],
+  layout: RankFeatureLayout,
+): { x: Float32Array; offsets: number[] } {
+  const offsets = [0];
+  for (const g of groups) offsets.push(offsets[offsets.length - 1]! + g.length);
+  const x = new Float32Array(offsets[offsets.length - 1]! * rankInputSize(layout));
+  groups.forEach((g, i) => writeGroupInputs(g, layout, x, offsets[i]!));
+  return { x, offsets };
+}

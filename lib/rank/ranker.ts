@@ -1,0 +1,195 @@
+/**
+ * Load a trained ranker (ONNX + metadata) and rank a group synchronously
+ * with calibrated probabilities and short notes; without a model, fall
+ * back to "keep the highest stage".
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { GroupMemberInput, RankResult } from "../types.ts";
+import { denseForward, readOnnxMlp } from "../nn/mod.ts";
+import { softmax } from "./calibration.ts";
+import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
+
+/** File names inside a model folder. */
+export const RANKER_FILES = { onnx: "ranker.onnx", meta: "ranker.json" } as const;
+
+/** Ranks the members of one group. */
+export interface Ranker {
+  identity: string;
+  /** Confidence at or above which a pick may be auto-approved (null: never). */
+  autoApproveThreshold: number | null;
+  rank(members: GroupMemberInput[]): RankResult;
+  dispose(): void;
+}
+
+function stageText(m: GroupMemberInput): string {
+  return m.stage === null ? "unstaged" : `stage ${m.stage}`;
+}
+
+/**
+ * Short phrases about what drove each member's score relative to the top.
+ *
+ * @param members The group.
+ * @param scores Raw scores (same order).
+ * @param learned Whether scores come from a learned model.
+ * @returns Notes per member.
+ * @example
+ * ```ts
+ * rankNotes(members, [2, 0], true)[1]; // ["much lower learned quality than stage 3"]
+ * ```
+ */
+export function rankNotes(
+  members: GroupMemberInput[],
+  scores: number[],
+  learned: boolean,
+): string[][] {
+  let top = 0;
+  scores.forEach((s, i) => (s > scores[top]! ? (top = i) : 0));
+  const maxStage = Math.max(...members.map((m) => m.stage ?? 0));
+  const maxPixels = Math.max(...members.map((m) => m.width * m.height));
+  const what = learned ? "learned quality" : "stage";
+  return members.map((m, i) => {
+    const notes: string[] = [];
+    const gap = scores[top]! - scores[i]!;
+    if (i === top) {
+      notes.push(learned ? "highest learned quality in group" : "highest stage in group");
+      if ((m.stage ?? 0) < maxStage) notes.push(`preferred over a higher stage (${maxStage})`);
+    } else if (gap > 2) notes.push(`much lower ${what} than ${stageText(members[top]!)}`);
+    else if (gap > 0.5) notes.push(`lower ${what} than ${stageText(members[top]!)}`);
+    else notes.push(`close call with ${stageText(members[top]!)}`);
+    if (m.width * m.height < 0.5 * maxPixels) {
+      notes.push("lower resolution than the group's largest");
+    }
+    return notes;
+  });
+}
+
+/**
+ * A ranker over a trained model.
+ *
+ * @param model ONNX bytes + metadata.
+ * @returns The ranker.
+ * @example
+ * ```ts
+ * rankerFrom(trained).rank(members).probabilities;
+ * ```
+ */
+export function rankerFrom(model: TrainedRanker): Ranker {
+  const dense = readOnnxMlp(model.onnx);
+  const meta = model.meta;
+  return {
+    identity: meta.identity,
+    autoApproveThreshold: meta.auto_approve_threshold,
+    rank(members: GroupMemberInput[]): RankResult {
+      if (members.length === 0) return { scores: [], probabilities: [], notes: [] };
+      const { x } = rankerInputs([members], meta.layout, meta.group_context);
+      const scores = Array.from(denseForward(dense, x, members.length));
+      return {
+        scores,
+        probabilities: softmax(scores, meta.temperature),
+        notes: rankNotes(members, scores, true),
+      };
+    },
+    dispose(): void {},
+  };
+}
+
+/**
+ * Scores of the highest-stage rule (ties: more pixels, then later member).
+ *
+ * @param members The group.
+ * @returns One score per member; the highest is the rule's pick.
+ * @example
+ * ```ts
+ * highestStageScores(members);
+ * ```
+ */
+export function highestStageScores(members: GroupMemberInput[]): number[] {
+  const maxPixels = Math.max(1, ...members.map((m) => m.width * m.height));
+  return members.map((m, i) => (m.stage ?? 0) * 10 + (m.width * m.height) / maxPixels + i * 1e-6);
+}
+
+/**
+ * The no-model ranker: keep the highest stage, probability 0.9 for it
+ * (roughly that rule's accuracy on real logs), the rest shared.
+ *
+ * @returns The ranker.
+ * @example
+ * ```ts
+ * fallbackRanker().rank(members);
+ * ```
+ */
+export function fallbackRanker(): Ranker {
+  return {
+    identity: "fallback:highest-stage",
+    autoApproveThreshold: null,
+    rank(members: GroupMemberInput[]): RankResult {
+      const scores = highestStageScores(members);
+      let top = 0;
+      scores.forEach((s, i) => (s > scores[top]! ? (top = i) : 0));
+      const n = members.length;
+      const probabilities = members.map((_, i) => n === 1 ? 1 : i === top ? 0.9 : 0.1 / (n - 1));
+      return { scores, probabilities, notes: rankNotes(members, scores, false) };
+    },
+    dispose(): void {},
+  };
+}
+
+/**
+ * Write `ranker.onnx` and `ranker.json` into a folder.
+ *
+ * @param dir Model folder (created).
+ * @param model Trained ranker.
+ * @example
+ * ```ts
+ * await saveRanker("data/ai_data/models", trained);
+ * ```
+ */
+export async function saveRanker(dir: string, model: TrainedRanker): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeFile(join(dir, RANKER_FILES.onnx), model.onnx);
+  await Deno.writeTextFile(
+    join(dir, RANKER_FILES.meta),
+    JSON.stringify(model.meta, null, 2) + "\n",
+  );
+}
+
+/** Read a saved ranker's bytes and metadata. */
+export async function readRankerModel(dir: string): Promise<TrainedRanker> {
+  const onnx = await Deno.readFile(join(dir, RANKER_FILES.onnx));
+  const meta: RankerMeta = JSON.parse(await Deno.readTextFile(join(dir, RANKER_FILES.meta)));
+  return { onnx, meta };
+}
+
+/** Options for {@linkcode loadRanker}. */
+export interface LoadRankerOptions {
+  /** Return the highest-stage fallback when the folder holds no model. */
+  fallback?: boolean;
+}
+
+const loadDefaults = { fallback: true } satisfies Required<LoadRankerOptions>;
+
+/**
+ * Load the ranker from a model folder.
+ *
+ * @param modelDir Folder with `ranker.onnx` + `ranker.json`.
+ * @param options Fallback policy.
+ * @returns The ranker (fallback when absent and allowed).
+ * @example
+ * ```ts
+ * const ranker = await loadRanker("data/ai_data/models");
+ * ```
+ */
+export async function loadRanker(
+  modelDir: string,
+  options: LoadRankerOptions = {},
+): Promise<Ranker> {
+  const o = { ...loadDefaults, ...options };
+  try {
+    return rankerFrom(await readRankerModel(modelDir));
+  } catch (error) {
+    if (o.fallback && error instanceof Deno.errors.NotFound) return fallbackRanker();
+    throw new Error(`Cannot load ranker: "${modelDir}" has no readable model`, { cause: error });
+  }
+}

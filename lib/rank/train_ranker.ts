@@ -1,0 +1,288 @@
+/**
+ * Train the ranker: an MLP scoring each member of a set from
+ * group-relative features, trained with a listwise softmax loss over the
+ * whole set (or, for the original recipe baseline, a pairwise hinge),
+ * anomaly sets weighted, early stopping on validation, temperature fitted
+ * on validation.
+ *
+ * @module
+ */
+import type { GroupMemberInput } from "../types.ts";
+import { type FeatureNames, inferFeatureSpec, Mlp, mulberry32, shuffle } from "../nn/mod.ts";
+import { applyStandardiser, standardiser } from "../nn/mod.ts";
+import {
+  CONTEXT_COLUMNS,
+  type RankFeatureLayout,
+  rankInputSize,
+  rankMatrix,
+} from "./rank_features.ts";
+import { fitTemperature, groupNll } from "./calibration.ts";
+
+/** One labelled set: members and the index of the creator's pick. */
+export interface RankGroup {
+  id: string;
+  project: string;
+  members: GroupMemberInput[];
+  chosen: number;
+}
+
+/** True when the pick has a lower stage than some other member. */
+export function isAnomaly(g: RankGroup): boolean {
+  const chosen = g.members[g.chosen]?.stage ?? 0;
+  return g.members.some((m) => (m.stage ?? 0) > chosen);
+}
+
+/** Options for {@linkcode trainRanker}. */
+export interface TrainRankerOptions {
+  seed?: number;
+  epochs?: number;
+  hidden?: number[];
+  lr?: number;
+  weightDecay?: number;
+  /** Groups per optimiser step. */
+  batchGroups?: number;
+  /** Loss weight of anomaly sets. */
+  anomalyWeight?: number;
+  /** `listwise` softmax over the set, or `hinge` on (chosen, rejected) pairs. */
+  loss?: "listwise" | "hinge";
+  /** Hinge margin. */
+  margin?: number;
+  /** Validation metric used to pick the best epoch. */
+  select?: "val_nll" | "val_anomaly_acc";
+  patience?: number;
+  features?: FeatureNames;
+  /** Add group-relative features (deltas, stage context, distances). */
+  groupContext?: boolean;
+  threads?: number;
+  onEpoch?: (row: RankEpoch) => void;
+}
+
+const defaults = {
+  seed: 1,
+  epochs: 40,
+  hidden: [128, 32],
+  lr: 1e-3,
+  weightDecay: 1e-4,
+  batchGroups: 32,
+  anomalyWeight: 2,
+  loss: "listwise",
+  margin: 0.5,
+  select: "val_nll",
+  patience: 8,
+  features: ["builtin", "embedding"],
+  groupContext: true,
+  threads: 0,
+  onEpoch: () => {},
+} satisfies Required<TrainRankerOptions>;
+
+/** One epoch of the learning curve. */
+export interface RankEpoch {
+  epoch: number;
+  loss: number;
+  val_acc: number;
+  val_anomaly_acc: number;
+  val_nll: number;
+}
+
+/** Metadata saved beside `ranker.onnx`. */
+export interface RankerMeta {
+  kind: "ranker";
+  identity: string;
+  layout: RankFeatureLayout;
+  /** False: the model reads only the image blocks (original recipe). */
+  group_context: boolean;
+  layers: number[];
+  temperature: number;
+  /** Confidence at or above which a pick may be auto-approved (null: none). */
+  auto_approve_threshold: number | null;
+  hyperparameters: Record<string, unknown>;
+  history: RankEpoch[];
+  best_epoch: number;
+  created: string;
+  training_data_hash?: string;
+  split_seed?: number;
+  metrics?: Record<string, unknown>;
+}
+
+/** A trained ranker: inference ONNX + metadata. */
+export interface TrainedRanker {
+  onnx: Uint8Array;
+  meta: RankerMeta;
+}
+
+/** Per-group raw scores from a row-score vector. */
+export function splitScores(y: Float32Array, offsets: number[]): number[][] {
+  const out: number[][] = [];
+  for (let g = 0; g + 1 < offsets.length; g++) {
+    out.push(Array.from(y.subarray(offsets[g]!, offsets[g + 1]!)));
+  }
+  return out;
+}
+
+function argmax(v: readonly number[]): number {
+  let b = 0;
+  for (let i = 1; i < v.length; i++) if (v[i]! > v[b]!) b = i;
+  return b;
+}
+
+/**
+ * Build the model's input matrix: with group context the full layout;
+ * without, only the image blocks (the original recipe).
+ */
+export function rankerInputs(
+  groups: GroupMemberInput[][],
+  layout: RankFeatureLayout,
+  groupContext: boolean,
+): { x: Float32Array; offsets: number[]; d: number } {
+  if (groupContext) return { ...rankMatrix(groups, layout), d: rankInputSize(layout) };
+  const full = rankMatrix(groups, { ...layout, deltas: false });
+  const dFull = rankInputSize({ ...layout, deltas: false });
+  const d = dFull - CONTEXT_COLUMNS;
+  const n = full.offsets[full.offsets.length - 1]!;
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) x.set(full.x.subarray(i * dFull, i * dFull + d), i * d);
+  return { x, offsets: full.offsets, d };
+}
+
+/**
+ * Train a ranker.
+ *
+ * @param train Training sets.
+ * @param val Validation sets (best epoch and temperature).
+ * @param options Hyper-parameters.
+ * @returns ONNX + metadata (temperature fitted; auto-approve left null).
+ * @example
+ * ```ts
+ * const ranker = await trainRanker(trainSets, valSets, { epochs: 20 });
+ * ```
+ */
+export async function trainRanker(
+  train: RankGroup[],
+  val: RankGroup[],
+  options: TrainRankerOptions = {},
+): Promise<TrainedRanker> {
+  const o = { ...defaults, ...options };
+  if (train.length === 0) throw new RangeError("Cannot train ranker: no training sets");
+  const layout: RankFeatureLayout = {
+    image: inferFeatureSpec(train.flatMap((g) => g.members.map((m) => m.features)), o.features),
+    deltas: o.groupContext,
+  };
+  const tr = rankerInputs(train.map((g) => g.members), layout, o.groupContext);
+  const d = tr.d;
+  const nRows = tr.offsets[tr.offsets.length - 1]!;
+  const norm = standardiser(tr.x, nRows, d);
+  applyStandardiser(tr.x, d, norm);
+  const va = rankerInputs(val.map((g) => g.members), layout, o.groupContext);
+  applyStandardiser(va.x, d, norm);
+  const layers = [d, ...o.hidden, 1];
+  const mlp = await Mlp.create(layers, { seed: o.seed, threads: o.threads });
+  const opt = mlp.optimiser({ lr: o.lr, weightDecay: o.weightDecay });
+  const weights = train.map((g) => (isAnomaly(g) ? o.anomalyWeight : 1));
+  const valAnomaly = val.map(isAnomaly);
+  const rand = mulberry32(o.seed ^ 0x5bd1e995);
+  const order = train.map((_, i) => i);
+  const history: RankEpoch[] = [];
+  let bestKey = -Infinity, bestEpoch = 0, bestSnap = mlp.snapshot();
+
+  const validate = async (): Promise<Omit<RankEpoch, "epoch" | "loss">> => {
+    if (val.length === 0) return { val_acc: 0, val_anomaly_acc: 0, val_nll: 0 };
+    const scores = splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets);
+    let ok = 0, an = 0, anOk = 0;
+    scores.forEach((s, g) => {
+      const hit = argmax(s) === val[g]!.chosen;
+      if (hit) ok++;
+      if (valAnomaly[g]) {
+        an++;
+        if (hit) anOk++;
+      }
+    });
+    const nll = groupNll(scores.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })), 1);
+    return { val_acc: ok / val.length, val_anomaly_acc: an ? anOk / an : 0, val_nll: nll };
+  };
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    shuffle(order, rand);
+    let lossSum = 0, weightSum = 0;
+    for (let start = 0; start < order.length; start += o.batchGroups) {
+      const batch = order.slice(start, start + o.batchGroups);
+      const rows: number[] = [];
+      const local = [0];
+      for (const g of batch) {
+        for (let r = tr.offsets[g]!; r < tr.offsets[g + 1]!; r++) rows.push(r);
+        local.push(rows.length);
+      }
+      const xb = new Float32Array(rows.length * d);
+      rows.forEach((r, i) => xb.set(tr.x.subarray(r * d, (r + 1) * d), i * d));
+      const wSum = batch.reduce((s, g) => s + weights[g]!, 0);
+      lossSum += wSum * await mlp.step(opt, xb, rows.length, (y) => {
+        const dY = new Float32Array(rows.length);
+        let l = 0;
+        batch.forEach((g, b) => {
+          const a = local[b]!, n = local[b + 1]! - a;
+          const w = weights[g]! / wSum, chosen = train[g]!.chosen;
+          if (o.loss === "listwise") {
+            let m = -Infinity;
+            for (let i = 0; i < n; i++) m = Math.max(m, y[a + i]!);
+            let z = 0;
+            for (let i = 0; i < n; i++) z += Math.exp(y[a + i]! - m);
+            for (let i = 0; i < n; i++) {
+              const p = Math.exp(y[a + i]! - m) / z;
+              dY[a + i] = w * (p - (i === chosen ? 1 : 0));
+              if (i === chosen) l -= w * Math.log(Math.max(p, 1e-12));
+            }
+          } else {
+            const sc = y[a + chosen]!;
+            for (let i = 0; i < n; i++) {
+              if (i === chosen) continue;
+              const h = o.margin - (sc - y[a + i]!);
+              if (h > 0) {
+                const wp = w / (n - 1);
+                l += wp * h;
+                dY[a + chosen]! -= wp;
+                dY[a + i]! += wp;
+              }
+            }
+          }
+        });
+        return { loss: l, dY };
+      });
+      weightSum += wSum;
+    }
+    const v = await validate();
+    const row: RankEpoch = { epoch, loss: lossSum / Math.max(weightSum, 1e-12), ...v };
+    history.push(row);
+    o.onEpoch(row);
+    const key = o.select === "val_nll" ? -v.val_nll : v.val_anomaly_acc + 1e-3 * v.val_acc;
+    if (key > bestKey + 1e-9) {
+      bestKey = key;
+      bestEpoch = epoch;
+      bestSnap = mlp.snapshot();
+    } else if (epoch - bestEpoch >= o.patience) break;
+  }
+  mlp.restore(bestSnap);
+  const valScores = val.length
+    ? splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets)
+    : [];
+  const temperature = fitTemperature(
+    valScores.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })),
+  );
+  const onnx = mlp.toOnnx(norm.mean, norm.invStd);
+  await mlp.dispose();
+  const { onEpoch: _cb, ...hyper } = o;
+  return {
+    onnx,
+    meta: {
+      kind: "ranker",
+      identity: `ranker-${o.loss}-${layers.join("x")}-s${o.seed}`,
+      layout,
+      group_context: o.groupContext,
+      layers,
+      temperature,
+      auto_approve_threshold: null,
+      hyperparameters: hyper,
+      history,
+      best_epoch: bestEpoch,
+      created: new Date().toISOString(),
+    },
+  };
+}

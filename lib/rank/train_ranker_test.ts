@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { syntheticGroups } from "../eval/synthetic.ts";
+import {
+  fallbackRanker,
+  fitTemperature,
+  highestStageScores,
+  isAnomaly,
+  loadRanker,
+  saveRanker,
+  trainRanker,
+} from "./mod.ts";
+
+function argmax(v: number[]): number {
+  return v.reduce((b, x, i) => (x > v[b]! ? i : b), 0);
+}
+
+Deno.test("trainRanker() learns to skip a defective top-stage image that highest-stage keeps", async () => {
+  const groups = syntheticGroups(400, { seed: 5, defectRate: 0.25 });
+  const train = groups.slice(0, 300), val = groups.slice(300, 350), test = groups.slice(350);
+  const model = await trainRanker(train, val, { epochs: 30, threads: 1, hidden: [32] });
+  const ranker = await (async () => {
+    const dir = await Deno.makeTempDir();
+    await saveRanker(dir, model);
+    const r = await loadRanker(dir, { fallback: false });
+    await Deno.remove(dir, { recursive: true });
+    return r;
+  })();
+  let ok = 0, base = 0, anomalies = 0, anomalyOk = 0;
+  for (const g of test) {
+    const res = ranker.rank(g.members);
+    assert.ok(Math.abs(res.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    assert.equal(res.notes.length, g.members.length);
+    const hit = argmax(res.scores) === g.chosen;
+    if (hit) ok++;
+    if (argmax(highestStageScores(g.members)) === g.chosen) base++;
+    if (isAnomaly(g)) {
+      anomalies++;
+      if (hit) anomalyOk++;
+    }
+  }
+  assert.ok(anomalies > 0);
+  assert.ok(ok > base, `model ${ok} vs highest stage ${base} of ${test.length}`);
+  assert.ok(anomalyOk / anomalies > 0.6, `anomaly ${anomalyOk}/${anomalies}`);
+  assert.ok(model.meta.temperature > 0);
+});
+
+Deno.test("fitTemperature() softens over-confident scores and sharpens timid ones", () => {
+  const over = [{ scores: [10, 0], chosen: 0 }, { scores: [10, 0], chosen: 1 }, {
+    scores: [10, 0],
+    chosen: 0,
+  }];
+  assert.ok(fitTemperature(over) > 2);
+  const timid = Array.from({ length: 10 }, () => ({ scores: [0.1, 0], chosen: 0 }));
+  assert.ok(fitTemperature(timid) < 0.5);
+});
+
+Deno.test("fallbackRanker() picks the highest stage with probability 0.9", () => {
+  const [g] = syntheticGroups(1, { seed: 2 });
+  const r = fallbackRanker().rank(g!.members);
+  const top = argmax(r.scores);
+  assert.equal(g!.members[top]!.stage, Math.max(...g!.members.map((m) => m.stage ?? 0)));
+  assert.equal(r.probabilities[top], 0.9);
+});
