@@ -94,3 +94,22 @@ export async function appendAutomationDecisions(
   records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: offset + i + 1 }));
   await atomicWriteText(path, before + toJsonl(records));
 }
+
+/**
+ * Replace the whole file with `records` atomically (validated first; temp
+ * file + rename). Used by `decide --force` to supersede re-decided groups.
+ *
+ * @param path The JSONL file (created with its folder when missing).
+ * @param records All records the file should hold.
+ * @example
+ * ```ts
+ * await writeAutomationDecisions("sandbox/automation_decisions.jsonl", records);
+ * ```
+ */
+export async function writeAutomationDecisions(
+  path: string,
+  records: readonly AutomationDecision[],
+): Promise<void> {
+  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: i + 1 }));
+  await atomicWriteText(path, toJsonl(records));
+}

@@ -10,7 +10,15 @@ export {
   AUTOMATION_DECISION_SCHEMA,
   readAutomationDecisions,
   validateAutomationDecision,
+  writeAutomationDecisions,
 } from "./automation_decisions.ts";
+export { decideFolder } from "./decide_folder.ts";
+export type {
+  DecideFolderOptions,
+  DecideParts,
+  DecideSummary,
+  FeatureSource,
+} from "./decide_folder.ts";
 export {
   appendApprovedDecisions,
   APPROVED_DECISION_SCHEMA,

@@ -1,0 +1,453 @@
+/**
+ * The core of `deno task decide`: group a folder's images, rank each group,
+ * propose a crop for the pick, and append one validated record per new group
+ * to `automation_decisions.jsonl` inside the sandbox. Reads images only;
+ * moves and writes nothing else.
+ *
+ * @module
+ */
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import type {
+  AutomationDecision,
+  CropProposal,
+  DecisionImage,
+  GroupMemberInput,
+  ImageFeatures,
+  RankResult,
+} from "../types.ts";
+import { isImageName, parseFilenameTimestamp, parseStage } from "../paths/mod.ts";
+import { dirOf, groupImages, type GroupImagesOptions, type ImageGroup } from "../group/mod.ts";
+import {
+  appendAutomationDecisions,
+  readAutomationDecisions,
+  writeAutomationDecisions,
+} from "./automation_decisions.ts";
+import { groupIdOf, toDecisionPath } from "./decision_paths.ts";
+import { cropReasons, selectionReasons } from "./_reasons.ts";
+
+/** Features for a list of files (lib/embed's `embedFiles` behind an adapter). */
+export type FeatureSource = (
+  paths: string[],
+  onProgress?: (done: number, total: number) => void,
+) => Promise<{ byPath: Map<string, ImageFeatures>; failed: Map<string, string> }>;
+
+/** The models decide uses, already loaded (inject test doubles here). */
+export interface DecideParts {
+  features: FeatureSource;
+  ranker: { identity: string; rank(members: GroupMemberInput[]): RankResult };
+  crop: { identity: string; propose(member: GroupMemberInput): CropProposal };
+  /** Embedder identity recorded in `models.embedder`. */
+  embedder: string;
+  /** Release native resources. */
+  dispose?: () => void | Promise<void>;
+}
+
+/** Options for {@linkcode decideFolder}. */
+export interface DecideFolderOptions {
+  /** Project id recorded in each decision (default: the input folder's name). */
+  project?: string;
+  /** The sandbox root: outputs must live inside it; decision paths are relative to it. */
+  sandboxRoot?: string;
+  /** Output JSONL (default `<sandboxRoot>/automation_decisions.jsonl`). */
+  out?: string;
+  /** Model folder (ranker + crop), used when `parts` is not given. */
+  models?: string;
+  /** Feature cache database, used when `parts` is not given. */
+  cacheDb?: string;
+  /** `uncertain`: least sure first; `time`: in filename-time order. */
+  order?: "uncertain" | "time";
+  /** Re-decide groups already in the output (their old records are replaced). */
+  force?: boolean;
+  /** Pick confidence at or above which a clean group is auto-approvable. */
+  autoApproveMin?: number;
+  /** Pick confidence below which a group is flagged `low_confidence`. */
+  lowConfidenceBelow?: number;
+  /** Crop likelihood at or above which a crop is proposed. */
+  needsCropMin?: number;
+  /** Grouping options (see lib/group). */
+  grouping?: GroupImagesOptions;
+  /** Loaded models; when absent they are loaded from `models`/`cacheDb`. */
+  parts?: DecideParts;
+  /** Records appended per atomic write (resumability granularity). */
+  batchSize?: number;
+  /** Progress: phase, done, total. */
+  onProgress?: (phase: "features" | "decide", done: number, total: number) => void;
+  /** Clock for `created` (tests). */
+  now?: () => Date;
+}
+
+const defaults = {
+  project: "",
+  sandboxRoot: "sandbox",
+  out: "",
+  models: "data/ai_data/models",
+  cacheDb: "data/cache/features.sqlite",
+  order: "time",
+  force: false,
+  autoApproveMin: 0.9,
+  lowConfidenceBelow: 0.6,
+  needsCropMin: 0.5,
+  grouping: {},
+  parts: undefined,
+  batchSize: 100,
+  onProgress: () => {},
+  now: () => new Date(),
+} satisfies Omit<Required<DecideFolderOptions>, "parts"> & { parts: undefined };
+
+/** What {@linkcode decideFolder} did (`--json` prints the first six). */
+export interface DecideSummary {
+  groups: number;
+  decided: number;
+  skipped: number;
+  auto_approvable: number;
+  flagged: number;
+  seconds: number;
+  /** Images in no group (nothing to decide). */
+  singletons: number;
+  images: number;
+  unreadable: number;
+  /** Decided groups by flag. */
+  flags: Record<string, number>;
+  out: string;
+}
+
+/** True when `child` is `parent` or inside it (lexically, after resolving). */
+function inside(parent: string, child: string): boolean {
+  const rel = relative(resolve(parent), resolve(child));
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** Real path of the nearest existing ancestor, re-joined with the missing tail. */
+function realish(path: string): string {
+  let probe = resolve(path);
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return join(Deno.realPathSync(probe), ...tail.reverse());
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return resolve(path);
+      tail.push(basename(probe));
+      probe = parent;
+    }
+  }
+}
+
+async function listImages(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.name.startsWith(".")) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory) await walk(p);
+      else if (e.isFile && isImageName(e.name)) out.push(p);
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+async function sha256File(path: string): Promise<string> {
+  try {
+    const bytes = await Deno.readFile(path);
+    const d = await crypto.subtle.digest("SHA-256", bytes);
+    return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Decide a folder: list its images (recursively), compute or load cached
+ * features, group them, and for each group not decided yet record the
+ * proposed pick (with confidence, margin and reasons) and crop. Unreadable
+ * images become `unreadable_image` flags. The input tree is only read.
+ *
+ * @param inDir Folder of new images (and companions).
+ * @param options Project, sandbox and output, models, order, thresholds.
+ * @returns Counts and timing.
+ * @example
+ * ```ts
+ * const s = await decideFolder("sandbox/incoming", { project: "mojo3" });
+ * console.log(s.decided, s.auto_approvable);
+ * ```
+ */
+export async function decideFolder(
+  inDir: string,
+  options: DecideFolderOptions = {},
+): Promise<DecideSummary> {
+  const t0 = performance.now();
+  const opts = { ...defaults, ...options };
+  const root = resolve(opts.sandboxRoot);
+  const out = resolve(opts.out === "" ? join(root, "automation_decisions.jsonl") : opts.out);
+  if (!inside(realish(root), realish(out)) || realish(out) === realish(root)) {
+    throw new RangeError(
+      `Cannot write decisions to "${out}": outputs must be inside the sandbox "${root}"`,
+    );
+  }
+  const input = resolve(inDir);
+  try {
+    if (!(await Deno.stat(input)).isDirectory) throw new Error("not a folder");
+  } catch (error) {
+    throw new Error(`Cannot decide "${inDir}": it is not a readable folder`, { cause: error });
+  }
+  if (inside(realish(input), realish(out))) {
+    throw new RangeError(
+      `Cannot write decisions to "${out}": it is inside the input folder "${input}" (read-only)`,
+    );
+  }
+  const project = opts.project !== "" ? opts.project : basename(input);
+  const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb);
+  try {
+    const paths = await listImages(input);
+    const { byPath, failed } = await parts.features(
+      paths,
+      (d, t) => opts.onProgress("features", d, t),
+    );
+    const shaOf = new Map<string, string>();
+    for (const p of paths) {
+      const f = byPath.get(p);
+      shaOf.set(p, f !== undefined ? f.sha256 : await sha256File(p));
+    }
+    const grouping = groupImages(
+      paths.map((p) => {
+        const f = byPath.get(p);
+        return {
+          path: p,
+          sha256: shaOf.get(p) || null,
+          phash: f?.phash ?? null,
+          embedding: f?.embedding ?? null,
+        };
+      }),
+      opts.grouping,
+    );
+    const existing = await readAutomationDecisions(out);
+    const done = new Set(existing.map((d) => d.group_id));
+    const created = opts.now().toISOString();
+    const fresh: AutomationDecision[] = [];
+    let skipped = 0;
+    for (let gi = 0; gi < grouping.groups.length; gi++) {
+      const group = grouping.groups[gi]!;
+      const ids = group.members.map((p) => shaOf.get(p) || `unreadable:${toDecisionPath(root, p)}`);
+      const groupId = await groupIdOf(ids);
+      if (done.has(groupId) && !opts.force) {
+        skipped++;
+      } else {
+        fresh.push(
+          decideGroup(group, groupId, {
+            project,
+            created,
+            root,
+            byPath,
+            failed,
+            shaOf,
+            parts,
+            opts,
+          }),
+        );
+      }
+      opts.onProgress("decide", gi + 1, grouping.groups.length);
+    }
+    if (opts.order === "uncertain") {
+      fresh.sort((a, b) =>
+        a.step1_selection.confidence - b.step1_selection.confidence ||
+        a.step1_selection.margin - b.step1_selection.margin
+      );
+    } else {
+      const time = new Map(fresh.map((d) => [d.group_id, decisionTime(d)]));
+      fresh.sort((a, b) =>
+        time.get(a.group_id)! - time.get(b.group_id)! ||
+        (a.images[0]!.path < b.images[0]!.path ? -1 : 1)
+      );
+    }
+    if (opts.force && fresh.some((d) => done.has(d.group_id))) {
+      const replaced = new Set(fresh.map((d) => d.group_id));
+      await writeAutomationDecisions(out, [
+        ...existing.filter((d) => !replaced.has(d.group_id)),
+        ...fresh,
+      ]);
+    } else {
+      for (let i = 0; i < fresh.length; i += opts.batchSize) {
+        await appendAutomationDecisions(out, fresh.slice(i, i + opts.batchSize));
+      }
+    }
+    const flags: Record<string, number> = {};
+    for (const d of fresh) for (const f of d.flags) flags[f] = (flags[f] ?? 0) + 1;
+    return {
+      groups: grouping.groups.length,
+      decided: fresh.length,
+      skipped,
+      auto_approvable: fresh.filter((d) => d.step1_selection.auto_approvable).length,
+      flagged: fresh.filter((d) => d.flags.length > 0).length,
+      seconds: (performance.now() - t0) / 1000,
+      singletons: grouping.singletons.length,
+      images: paths.length,
+      unreadable: failed.size,
+      flags,
+      out,
+    };
+  } finally {
+    if (opts.parts === undefined) await parts.dispose?.();
+  }
+}
+
+interface GroupContext {
+  project: string;
+  created: string;
+  root: string;
+  byPath: Map<string, ImageFeatures>;
+  failed: Map<string, string>;
+  shaOf: Map<string, string>;
+  parts: DecideParts;
+  opts: {
+    autoApproveMin: number;
+    lowConfidenceBelow: number;
+    needsCropMin: number;
+    grouping: GroupImagesOptions;
+  };
+}
+
+/** One group → one decision record (pure given loaded parts and features). */
+function decideGroup(
+  group: ImageGroup,
+  groupId: string,
+  ctx: GroupContext,
+): AutomationDecision {
+  const { opts, parts } = ctx;
+  const stageTable = opts.grouping.stages ? { stages: opts.grouping.stages } : {};
+  const stages = group.members.map((p) => parseStage(basename(p), stageTable));
+  const names = group.members.map((p) => basename(p));
+  const ranked: number[] = [];
+  const inputs: GroupMemberInput[] = [];
+  group.members.forEach((p, i) => {
+    const f = ctx.byPath.get(p);
+    if (f === undefined) return;
+    ranked.push(i);
+    inputs.push({
+      path: p,
+      project: ctx.project,
+      stage: stages[i] ?? null,
+      width: f.width,
+      height: f.height,
+      features: f,
+    });
+  });
+  const flags: string[] = [];
+  const unreadable = group.members.length - ranked.length;
+  if (unreadable > 0) flags.push("unreadable_image");
+  if (new Set(group.members.map(dirOf)).size > 1) flags.push("mixed_directories");
+  if (group.split) flags.push("group_split");
+  if (group.members.some((p) => !inside(ctx.root, p))) flags.push("outside_sandbox");
+
+  let rank: RankResult = { scores: [], probabilities: [], notes: [] };
+  let chosen = 0, confidence = 0, margin = 0;
+  if (inputs.length > 0) {
+    rank = parts.ranker.rank(inputs);
+    const order = rank.probabilities.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p);
+    chosen = order[0]!.i;
+    confidence = clamp01(order[0]!.p);
+    margin = clamp01(order[0]!.p - (order[1]?.p ?? 0));
+  }
+  const chosenIndex = inputs.length > 0 ? ranked[chosen]! : 0;
+  const known = ranked.map((k) => stages[k]).filter((s): s is number => s != null);
+  const cs = stages[chosenIndex];
+  if (cs != null && known.length > 0 && cs < Math.max(...known)) flags.push("anomaly_suspected");
+  const low = inputs.length === 0 || confidence < opts.lowConfidenceBelow;
+  if (low) flags.push("low_confidence");
+
+  const images: DecisionImage[] = group.members.map((p, i) => {
+    const f = ctx.byPath.get(p);
+    const r = ranked.indexOf(i);
+    const img: DecisionImage = {
+      path: toDecisionPath(ctx.root, p),
+      sha256: ctx.shaOf.get(p) ?? "",
+      stage: stages[i] ?? null,
+      width: f?.width ?? 0,
+      height: f?.height ?? 0,
+      score: r >= 0 ? round(rank.scores[r] ?? 0) : 0,
+    };
+    if (r >= 0 && rank.probabilities[r] !== undefined) {
+      img.probability = round(clamp01(rank.probabilities[r]));
+    }
+    return img;
+  });
+
+  let crop = {
+    needs_crop: false,
+    box: null as AutomationDecision["step2_crop"]["box"],
+    confidence: 0,
+  };
+  let cropWhy: string[] = ["no crop proposed: no readable image"];
+  if (inputs.length > 0) {
+    const proposal = parts.crop.propose(inputs[chosen]!);
+    const needs = proposal.needs_crop >= opts.needsCropMin;
+    const box = needs ? proposal.box.map(round) as [number, number, number, number] : null;
+    crop = {
+      needs_crop: needs,
+      box,
+      confidence: round(
+        clamp01(
+          needs ? Math.min(proposal.needs_crop, proposal.confidence) : 1 - proposal.needs_crop,
+        ),
+      ),
+    };
+    cropWhy = cropReasons(
+      needs,
+      proposal.needs_crop,
+      box,
+      proposal.confidence,
+      parts.crop.identity.startsWith("fallback"),
+    );
+  }
+  const autoOk = inputs.length > 0 && confidence >= opts.autoApproveMin && flags.length === 0;
+  return {
+    group_id: groupId,
+    project: ctx.project,
+    created: ctx.created,
+    grouping: group.kind,
+    models: { ranker: parts.ranker.identity, crop: parts.crop.identity, embedder: parts.embedder },
+    images,
+    step1_selection: {
+      chosen_index: chosenIndex,
+      chosen: images[chosenIndex]!.path,
+      confidence: round(confidence),
+      margin: round(margin),
+      reasons: inputs.length > 0
+        ? selectionReasons({
+          kind: group.kind,
+          stages,
+          names,
+          ranked,
+          rank,
+          chosen,
+          confidence,
+          margin,
+          unreadable,
+          lowConfidence: low,
+        })
+        : ["no image in this group could be read: nothing to compare"],
+      auto_approvable: autoOk,
+    },
+    step2_crop: { ...crop, reasons: cropWhy },
+    flags,
+  };
+}
+
+function clamp01(x: number): number {
+  return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Time order of a decision: its earliest filename time (Infinity when none). */
+function decisionTime(d: AutomationDecision): number {
+  const ts = d.images.map((i) => parseFilenameTimestamp(basename(i.path)) ?? Infinity);
+  return Math.min(...ts);
+}
+
+async function loadParts(models: string, cacheDb: string): Promise<DecideParts> {
+  const { loadDecideParts } = await import("./_load_parts.ts");
+  return await loadDecideParts(models, cacheDb);
+}
