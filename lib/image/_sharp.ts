@@ -148,3 +148,202 @@ export async function probe(
   const meta = await sharp(input, { limitInputPixels: false }).metadata();
   return { width: meta.width ?? 0, height: meta.height ?? 0, format: meta.format ?? "unknown" };
 }
+
+let decodeCounter = 0;
+
+/**
+ * How many full decodes {@linkcode decodeToRgb} has performed in this process
+ * (tests use it to prove "one decode per file per run, none when cached").
+ *
+ * @returns The running count.
+ * @example
+ * ```ts
+ * const before = decodeCount();
+ * ```
+ */
+export function decodeCount(): number {
+  return decodeCounter;
+}
+
+/** Options for {@linkcode decodeToRgb}. */
+export interface DecodeToRgbOptions {
+  /** Refuse images with more pixels than this (checked from the header before decoding). */
+  maxPixels?: number;
+}
+
+/**
+ * Decode encoded bytes at full resolution into 8-bit sRGB (EXIF orientation
+ * applied; grey, 16-bit, CMYK converted; alpha dropped). Throws sharp's error
+ * unchanged: callers classify it (see `classifyDecodeError`).
+ *
+ * @param bytes Encoded image bytes.
+ * @param options Pixel limit.
+ * @returns RGB pixels.
+ * @example
+ * ```ts
+ * const rgb = await decodeToRgb(await Deno.readFile("a.png"));
+ * ```
+ */
+export async function decodeToRgb(
+  bytes: Uint8Array,
+  options: DecodeToRgbOptions = {},
+): Promise<RawImage> {
+  const maxPixels = options.maxPixels ?? readDefaults.maxPixels;
+  decodeCounter++;
+  const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" })
+    .rotate()
+    .toColourspace("srgb")
+    .removeAlpha()
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: info.channels as 1 | 3 | 4,
+  };
+}
+
+/**
+ * Resize raw pixels so the image fits inside `maxSide` × `maxSide` (aspect
+ * kept, never enlarged).
+ *
+ * @param image Raw pixels.
+ * @param maxSide Longest side of the result.
+ * @returns Resized raw pixels.
+ * @example
+ * ```ts
+ * const small = await resizeInside(img, 256);
+ * ```
+ */
+export async function resizeInside(image: RawImage, maxSide: number): Promise<RawImage> {
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  }).resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true, kernel: "lanczos3" })
+    .raw().toBuffer({ resolveWithObject: true });
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: info.channels as 1 | 3 | 4,
+  };
+}
+
+/**
+ * Resize to exactly `width` × `height` with a cubic (Catmull-Rom, antialiased
+ * when shrinking, like PIL's BICUBIC) kernel, then extract a region.
+ *
+ * @param image Raw pixels.
+ * @param plan Resize size and the region to keep.
+ * @returns The extracted region.
+ * @example
+ * ```ts
+ * const crop = await resizeCubicExtract(img, { width: 298, height: 224, left: 37, top: 0, size: 224 });
+ * ```
+ */
+export async function resizeCubicExtract(
+  image: RawImage,
+  plan: { width: number; height: number; left: number; top: number; size: number },
+): Promise<RawImage> {
+  let pipe = sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  });
+  if (plan.width !== image.width || plan.height !== image.height) {
+    pipe = pipe.resize(plan.width, plan.height, { fit: "fill", kernel: "cubic" });
+  }
+  const { data, info } = await pipe
+    .extract({ left: plan.left, top: plan.top, width: plan.size, height: plan.size })
+    .raw().toBuffer({ resolveWithObject: true });
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: info.channels as 1 | 3 | 4,
+  };
+}
+
+/**
+ * Decode, crop a pixel region and encode in the source's format (PNG stays
+ * PNG, JPEG stays JPEG at high quality); metadata other than orientation is
+ * not copied.
+ *
+ * @param bytes Encoded source bytes.
+ * @param region Pixel region in the oriented image.
+ * @returns Encoded bytes and the format written.
+ * @example
+ * ```ts
+ * const { bytes } = await extractEncoded(src, { left: 0, top: 0, width: 10, height: 10 });
+ * ```
+ */
+export async function extractEncoded(
+  bytes: Uint8Array,
+  region: { left: number; top: number; width: number; height: number },
+): Promise<{ bytes: Uint8Array; format: string }> {
+  const meta = await sharp(bytes).metadata();
+  const format = meta.format === "jpeg" ? "jpeg" : meta.format === "webp" ? "webp" : "png";
+  let pipe = sharp(bytes, { limitInputPixels: false }).rotate().extract(region);
+  pipe = format === "jpeg"
+    ? pipe.jpeg({ quality: 95 })
+    : format === "webp"
+    ? pipe.webp({ quality: 95 })
+    : pipe.png({ compressionLevel: 6 });
+  const buf = await pipe.toBuffer();
+  return { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), format };
+}
+
+/**
+ * Oriented dimensions from the header (EXIF orientation 5-8 swaps them).
+ *
+ * @param bytes Encoded bytes.
+ * @returns Width, height, format and whether the header was readable.
+ * @example
+ * ```ts
+ * const { width } = await probeOriented(bytes);
+ * ```
+ */
+export async function probeOriented(
+  bytes: Uint8Array,
+): Promise<{ width: number; height: number; format: string }> {
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  const swap = (meta.orientation ?? 1) >= 5;
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  return { width: swap ? h : w, height: swap ? w : h, format: meta.format ?? "unknown" };
+}
+
+/**
+ * Hash an image the way npm `sharp-phash` does (reference for agreement tests
+ * and the `phash` benchmark): returns its 64-character bit string.
+ *
+ * @param input A path or encoded bytes.
+ * @returns 64 characters of "0"/"1".
+ * @example
+ * ```ts
+ * const bits = await referencePhash("a.png");
+ * ```
+ */
+export async function referencePhash(input: string | Uint8Array): Promise<string> {
+  const mod = await import("sharp-phash");
+  const fn = ((mod as { default?: unknown }).default ?? mod) as unknown as (
+    i: string | Uint8Array,
+  ) => Promise<string>;
+  return await fn(input);
+}
+
+/**
+ * Bare decode + 224² resize of a file (the baseline the `decode_bound` bench
+ * compares against).
+ *
+ * @param path Image file.
+ * @param size Output side.
+ * @returns Raw bytes length (to keep the work observable).
+ * @example
+ * ```ts
+ * await bareDecodeResize("a.png", 224);
+ * ```
+ */
+export async function bareDecodeResize(path: string, size: number): Promise<number> {
+  const buf = await sharp(path).rotate().resize(size, size, { fit: "cover", kernel: "cubic" })
+    .raw().toBuffer();
+  return buf.length;
+}

@@ -1,7 +1,51 @@
 /**
- * Decoding, encoding and resizing images (the only folder that touches sharp).
+ * Decoding, encoding and resizing images (the only folder that touches sharp),
+ * the one-decode product pass (`decodeOnce`), perceptual hashes, the crop
+ * execution primitive and content-addressed thumbnails.
  *
  * @module
  */
-export { encodeRaw, probe, readRaw, resizeRaw } from "./_sharp.ts";
-export type { EncodeOptions, Kernel, RawImage, ReadRawOptions } from "./_sharp.ts";
+export {
+  bareDecodeResize,
+  decodeCount,
+  decodeToRgb,
+  encodeRaw,
+  probe,
+  probeOriented,
+  readRaw,
+  referencePhash,
+  resizeCubicExtract,
+  resizeInside,
+  resizeRaw,
+} from "./_sharp.ts";
+export type {
+  DecodeToRgbOptions,
+  EncodeOptions,
+  Kernel,
+  RawImage,
+  ReadRawOptions,
+} from "./_sharp.ts";
+export { clipPlan } from "./clip_plan.ts";
+export type { ClipPlan } from "./clip_plan.ts";
+export { decodeOnce, gridTiles, readImageBytes } from "./decode_once.ts";
+export type { DecodedImage, DecodeOnceOptions, Tile } from "./decode_once.ts";
+export {
+  classifyDecoderMessage,
+  ImageReadError,
+  isVisiblyTruncated,
+  sniffImageFormat,
+} from "./image_read_error.ts";
+export type { ImageFailureReason } from "./image_read_error.ts";
+export {
+  grey32,
+  hammingDistance64,
+  phashBits,
+  phashFromBitString,
+  phashFromGrey32,
+} from "./phash.ts";
+export { boxToPixels, cropToNewFile } from "./crop_to_new_file.ts";
+export type { CropResult, CropToNewFileOptions } from "./crop_to_new_file.ts";
+export { thumbnail, thumbnailPath } from "./thumbnail.ts";
+export type { ThumbnailOptions } from "./thumbnail.ts";
+export { synthImage } from "./synth_image.ts";
+export type { SynthImageOptions } from "./synth_image.ts";

@@ -1,0 +1,324 @@
+/**
+ * The content-addressed feature cache (SQLite via `node:sqlite`, WAL):
+ *
+ * - `images(sha256, features_id)` → size, pHash, built-in vector;
+ * - `embeddings(sha256, encoder_id)` → L2-normalised float32 vector;
+ * - `paths(path)` → size, mtime, sha256: lets an unchanged file skip even the
+ *   read + hash, while a moved or renamed file is re-hashed and still hits.
+ *
+ * Every write is its own small transaction, so a killed run keeps all that
+ * was stored and the next run resumes.
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { ImageFeatures } from "../types.ts";
+
+/** Cache keys of one configuration. */
+export interface CacheIds {
+  /** Identity of the built-in block (version + decode parameters). */
+  featuresId: string;
+  /** Identity of the encoder, or null when no encoder is used. */
+  encoderId: string | null;
+}
+
+/** Options for {@linkcode FeatureCache.open}. */
+export interface FeatureCacheOptions {
+  /** Open read-only (no schema creation). */
+  readOnly?: boolean;
+}
+
+const defaults = { readOnly: false } satisfies Required<FeatureCacheOptions>;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS paths (
+  path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS images (
+  sha256 TEXT NOT NULL, features_id TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  phash_hi INTEGER NOT NULL, phash_lo INTEGER NOT NULL, builtin BLOB NOT NULL,
+  PRIMARY KEY (sha256, features_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS embeddings (
+  sha256 TEXT NOT NULL, encoder_id TEXT NOT NULL, vector BLOB NOT NULL,
+  PRIMARY KEY (encoder_id, sha256)) WITHOUT ROWID;
+`;
+
+function toF32(blob: unknown): Float32Array {
+  const u = blob as Uint8Array;
+  // Copy: SQLite's buffer is not guaranteed 4-byte aligned or long-lived.
+  const out = new Float32Array(u.byteLength / 4);
+  new Uint8Array(out.buffer).set(u);
+  return out;
+}
+
+function toBlob(v: Float32Array): Uint8Array {
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** An open feature cache. */
+export class FeatureCache {
+  readonly path: string;
+  #db: DatabaseSync;
+  #getPath: StatementSync;
+  #putPath: StatementSync;
+  #getImage: StatementSync;
+  #putImage: StatementSync;
+  #getEmb: StatementSync;
+  #putEmb: StatementSync;
+
+  private constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.#db = db;
+    this.#getPath = db.prepare("SELECT size, mtime_ms, sha256 FROM paths WHERE path = ?");
+    this.#putPath = db.prepare(
+      "INSERT OR REPLACE INTO paths (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)",
+    );
+    this.#getImage = db.prepare(
+      "SELECT width, height, phash_hi, phash_lo, builtin FROM images WHERE sha256 = ? AND features_id = ?",
+    );
+    this.#putImage = db.prepare(
+      "INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.#getEmb = db.prepare(
+      "SELECT vector FROM embeddings WHERE encoder_id = ? AND sha256 = ?",
+    );
+    this.#putEmb = db.prepare("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)");
+  }
+
+  /**
+   * Open (and create) a cache database.
+   *
+   * @param path SQLite file.
+   * @param options Read-only flag.
+   * @returns The cache.
+   * @example
+   * ```ts
+   * using cache = FeatureCache.open("data/cache/features.sqlite");
+   * ```
+   */
+  static open(path: string, options: FeatureCacheOptions = {}): FeatureCache {
+    const opts = { ...defaults, ...options };
+    const db = new DatabaseSync(path, { readOnly: opts.readOnly });
+    if (!opts.readOnly) {
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+      db.exec(SCHEMA);
+    }
+    return new FeatureCache(path, db);
+  }
+
+  /**
+   * The content hash recorded for a path, if its size and mtime are unchanged.
+   *
+   * @param path File path as given.
+   * @param stat Current size and mtime (ms).
+   * @returns sha256 or null.
+   */
+  lookupPath(path: string, stat: { size: number; mtimeMs: number }): string | null {
+    const row = this.#getPath.get(path) as
+      | { size: number; mtime_ms: number; sha256: string }
+      | undefined;
+    if (!row || row.size !== stat.size || row.mtime_ms !== stat.mtimeMs) return null;
+    return row.sha256;
+  }
+
+  /**
+   * Remember which content a path holds.
+   *
+   * @param path File path as given.
+   * @param stat Size and mtime (ms).
+   * @param sha256 Content hash.
+   */
+  recordPath(path: string, stat: { size: number; mtimeMs: number }, sha256: string): void {
+    this.#putPath.run(path, stat.size, stat.mtimeMs, sha256);
+  }
+
+  /**
+   * Features of one content hash, or null when not (fully) cached for `ids`.
+   *
+   * @param sha256 Content hash.
+   * @param ids Feature and encoder identities.
+   * @returns The features or null.
+   */
+  get(sha256: string, ids: CacheIds): ImageFeatures | null {
+    const row = this.#getImage.get(sha256, ids.featuresId) as
+      | { width: number; height: number; phash_hi: number; phash_lo: number; builtin: Uint8Array }
+      | undefined;
+    if (!row) return null;
+    let embedding: Float32Array | null = null;
+    if (ids.encoderId !== null) {
+      const e = this.#getEmb.get(ids.encoderId, sha256) as { vector: Uint8Array } | undefined;
+      if (!e) return null;
+      embedding = toF32(e.vector);
+    }
+    return {
+      sha256,
+      width: row.width,
+      height: row.height,
+      phash: [row.phash_hi >>> 0, row.phash_lo >>> 0],
+      builtin: toF32(row.builtin),
+      embedding,
+    };
+  }
+
+  /**
+   * Store features (one transaction for the whole list).
+   *
+   * @param items Features to store.
+   * @param ids Identities they were computed under.
+   */
+  putMany(items: ImageFeatures[], ids: CacheIds): void {
+    this.#db.exec("BEGIN");
+    try {
+      for (const f of items) {
+        this.#putImage.run(
+          f.sha256,
+          ids.featuresId,
+          f.width,
+          f.height,
+          f.phash[0],
+          f.phash[1],
+          toBlob(f.builtin),
+        );
+        if (ids.encoderId !== null && f.embedding) {
+          this.#putEmb.run(f.sha256, ids.encoderId, toBlob(f.embedding));
+        }
+      }
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /**
+   * Run `fn` inside one transaction (batched path records).
+   *
+   * @param fn Work to do.
+   * @returns What `fn` returns.
+   */
+  transaction<T>(fn: () => T): T {
+    this.#db.exec("BEGIN");
+    try {
+      const r = fn();
+      this.#db.exec("COMMIT");
+      return r;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /**
+   * Every embedding of one encoder as one row-major matrix.
+   *
+   * @param encoderId Encoder identity.
+   * @returns Hashes (row order), dimension and the `rows × dim` matrix.
+   * @example
+   * ```ts
+   * const { sha256, dim, matrix } = cache.loadEmbeddings(embedder.id);
+   * ```
+   */
+  loadEmbeddings(encoderId: string): { sha256: string[]; dim: number; matrix: Float32Array } {
+    const count = (this.#db.prepare("SELECT count(*) AS n FROM embeddings WHERE encoder_id = ?")
+      .get(encoderId) as { n: number }).n;
+    const sha256: string[] = new Array(count);
+    let matrix = new Float32Array(0);
+    let dim = 0;
+    let row = 0;
+    const stmt = this.#db.prepare("SELECT sha256, vector FROM embeddings WHERE encoder_id = ?");
+    for (const r of stmt.iterate(encoderId) as Iterable<{ sha256: string; vector: Uint8Array }>) {
+      if (row === 0) {
+        dim = r.vector.byteLength / 4;
+        matrix = new Float32Array(count * dim);
+      }
+      if (row >= count) break;
+      new Uint8Array(matrix.buffer, row * dim * 4, dim * 4).set(r.vector);
+      sha256[row++] = r.sha256;
+    }
+    return { sha256: sha256.slice(0, row), dim, matrix: matrix.subarray(0, row * dim) };
+  }
+
+  /**
+   * The identities the last `embedFiles` run wrote with (null before any run).
+   *
+   * @returns The ids or null.
+   */
+  lastIds(): CacheIds | null {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'last_ids'").get() as
+      | { value: string }
+      | undefined;
+    return row ? JSON.parse(row.value) as CacheIds : null;
+  }
+
+  /**
+   * Record the identities of a run (so readers can default to them).
+   *
+   * @param ids The identities.
+   */
+  setLastIds(ids: CacheIds): void {
+    this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_ids', ?)")
+      .run(JSON.stringify(ids));
+  }
+
+  /**
+   * Cached features of files by path, without reading any file: each path is
+   * stat-ed and resolved through the path index (size + mtime must match).
+   * Paths never embedded, changed since, or missing are listed in `missing`.
+   *
+   * @param paths Files as given to `embedFiles`.
+   * @param ids Identities (default: the last run's).
+   * @returns Features by path and the paths not answered.
+   * @example
+   * ```ts
+   * const { byPath, missing } = openFeatureCache(db).featuresForPaths(paths);
+   * ```
+   */
+  featuresForPaths(
+    paths: string[],
+    ids?: CacheIds,
+  ): { byPath: Map<string, ImageFeatures>; missing: string[] } {
+    const use = ids ?? this.lastIds();
+    const byPath = new Map<string, ImageFeatures>();
+    const missing: string[] = [];
+    for (const path of paths) {
+      let f: ImageFeatures | null = null;
+      if (use) {
+        try {
+          const st = Deno.statSync(path);
+          const sha = this.lookupPath(path, { size: st.size, mtimeMs: st.mtime?.getTime() ?? 0 });
+          if (sha !== null) f = this.get(sha, use);
+        } catch {
+          f = null;
+        }
+      }
+      if (f) byPath.set(path, f);
+      else missing.push(path);
+    }
+    return { byPath, missing };
+  }
+
+  /** Close the database. */
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  /** `using` support. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Open the cache read-write (the usual entry for other modules).
+ *
+ * @param dbPath SQLite file.
+ * @param options Read-only flag.
+ * @returns The cache.
+ * @example
+ * ```ts
+ * using cache = openFeatureCache("data/cache/features.sqlite");
+ * ```
+ */
+export function openFeatureCache(dbPath: string, options: FeatureCacheOptions = {}): FeatureCache {
+  return FeatureCache.open(dbPath, options);
+}

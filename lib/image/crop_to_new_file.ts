@@ -1,0 +1,108 @@
+/**
+ * The crop execution primitive: write a NEW file holding a normalised box of
+ * a source image. Never overwrites anything, never the source.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import type { Box } from "../types.ts";
+import { extractEncoded, probeOriented } from "./_sharp.ts";
+import { readImageBytes } from "./decode_once.ts";
+
+/** Result of {@linkcode cropToNewFile}. */
+export interface CropResult {
+  dest: string;
+  /** Pixel region taken from the (oriented) source. */
+  region: { left: number; top: number; width: number; height: number };
+  /** Source dimensions. */
+  sourceWidth: number;
+  sourceHeight: number;
+  format: string;
+}
+
+/** Options for {@linkcode cropToNewFile}. */
+export interface CropToNewFileOptions {
+  /** Refuse crops smaller than this many pixels on a side. */
+  minSide?: number;
+}
+
+const defaults = { minSide: 1 } satisfies Required<CropToNewFileOptions>;
+
+/**
+ * Pixel region of a normalised box (edges rounded to the nearest pixel).
+ *
+ * @param box `[x1, y1, x2, y2]` in [0, 1].
+ * @param size Image width and height.
+ * @returns Left, top, width, height.
+ * @example
+ * ```ts
+ * boxToPixels([0, 0, 0.5, 1], { width: 100, height: 50 }); // { left: 0, top: 0, width: 50, height: 50 }
+ * ```
+ */
+export function boxToPixels(
+  box: Box,
+  size: { width: number; height: number },
+): { left: number; top: number; width: number; height: number } {
+  const [x1, y1, x2, y2] = box;
+  const ok = [x1, y1, x2, y2].every((v) => Number.isFinite(v) && v >= 0 && v <= 1) &&
+    x1 < x2 && y1 < y2;
+  if (!ok) throw new RangeError(`Cannot crop: box ${JSON.stringify(box)} is not normalised`);
+  const left = Math.round(x1 * size.width);
+  const top = Math.round(y1 * size.height);
+  const right = Math.round(x2 * size.width);
+  const bottom = Math.round(y2 * size.height);
+  return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
+}
+
+/**
+ * Crop `src` to a normalised box and write the result to `dest`, a path that
+ * must not exist yet (checked atomically with create-new). The source is
+ * only read.
+ *
+ * @param src Source image.
+ * @param dest New file to create (same format as the source).
+ * @param box Normalised `[x1, y1, x2, y2]`.
+ * @param options Minimum crop side.
+ * @returns What was written.
+ * @example
+ * ```ts
+ * await cropToNewFile("a.png", "a_crop.png", [0.1, 0.1, 0.9, 0.9]);
+ * ```
+ */
+export async function cropToNewFile(
+  src: string,
+  dest: string,
+  box: Box,
+  options: CropToNewFileOptions = {},
+): Promise<CropResult> {
+  const opts = { ...defaults, ...options };
+  if (resolve(src) === resolve(dest)) {
+    throw new Deno.errors.AlreadyExists(`Cannot crop: destination "${dest}" is the source`);
+  }
+  const bytes = await readImageBytes(src);
+  const head = await probeOriented(bytes);
+  const region = boxToPixels(box, head);
+  region.width = Math.min(region.width, head.width - region.left);
+  region.height = Math.min(region.height, head.height - region.top);
+  if (region.width < opts.minSide || region.height < opts.minSide) {
+    throw new RangeError(
+      `Cannot crop: region ${region.width}x${region.height} is below ${opts.minSide} px`,
+    );
+  }
+  const out = await extractEncoded(bytes, region);
+  // createNew fails if anything (file, link, directory) already has this name.
+  const file = await Deno.open(dest, { write: true, createNew: true });
+  try {
+    let off = 0;
+    while (off < out.bytes.length) off += await file.write(out.bytes.subarray(off));
+  } finally {
+    file.close();
+  }
+  return {
+    dest,
+    region,
+    sourceWidth: head.width,
+    sourceHeight: head.height,
+    format: out.format,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Reviewer thumbnails cached on disk by content hash and size: a moved or
+ * renamed file reuses its thumbnail, a changed file gets a new one.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { encodeRaw, resizeInside } from "./_sharp.ts";
+import { decodeOnce, readImageBytes } from "./decode_once.ts";
+
+/** Options for {@linkcode thumbnail}. */
+export interface ThumbnailOptions {
+  /** Longest side in pixels. */
+  side?: number;
+  /** JPEG quality. */
+  quality?: number;
+}
+
+const defaults = { side: 384, quality: 80 } satisfies Required<ThumbnailOptions>;
+
+/**
+ * Path of the cached thumbnail for a content hash and size.
+ *
+ * @param cacheDir Thumbnail folder.
+ * @param sha256 Content hash of the source file.
+ * @param side Longest side.
+ * @returns The path (may not exist yet).
+ * @example
+ * ```ts
+ * thumbnailPath("cache/thumbs", "ab12…", 384); // "cache/thumbs/ab12…_384.jpg"
+ * ```
+ */
+export function thumbnailPath(cacheDir: string, sha256: string, side: number): string {
+  return join(cacheDir, `${sha256}_${side}.jpg`);
+}
+
+/**
+ * Return the cached JPEG thumbnail of `src`, creating it if missing.
+ *
+ * @param src Source image.
+ * @param cacheDir Thumbnail folder (created if missing).
+ * @param options Side and quality.
+ * @returns Thumbnail path, source hash and whether it was already cached.
+ * @example
+ * ```ts
+ * const { path } = await thumbnail("a.png", "data/cache/thumbs");
+ * ```
+ */
+export async function thumbnail(
+  src: string,
+  cacheDir: string,
+  options: ThumbnailOptions = {},
+): Promise<{ path: string; sha256: string; cached: boolean }> {
+  const opts = { ...defaults, ...options };
+  const bytes = await readImageBytes(src);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const path = thumbnailPath(cacheDir, sha256, opts.side);
+  try {
+    await Deno.stat(path);
+    return { path, sha256, cached: true };
+  } catch {
+    // not cached yet
+  }
+  await Deno.mkdir(cacheDir, { recursive: true });
+  const d = await decodeOnce(src, { bytes, clipSize: null, workSide: opts.side, grid: 1 });
+  const small = d.work.width <= opts.side && d.work.height <= opts.side
+    ? d.work
+    : await resizeInside(d.work, opts.side);
+  const jpg = await encodeRaw(small, { format: "jpeg", quality: opts.quality });
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeFile(tmp, jpg);
+  await Deno.rename(tmp, path);
+  return { path, sha256, cached: false };
+}
