@@ -70,6 +70,12 @@ export interface CropLabel {
   /** Number of coordinates clamped into [0, 1]. */
   clamped: number;
   timestamp: string;
+  /**
+   * Set on a later row for an image already cropped earlier (a second pass of
+   * the crop tool over the already-cropped file: its box is relative to the
+   * cropped file, not the original). `readIngested` leaves these out by default.
+   */
+  recrop?: boolean;
 }
 
 /** "This file was kept" without coordinates (historical extraction logs). */

@@ -1,5 +1,5 @@
 /**
- * Names, stages, timestamps, companions and (later) project resolution.
+ * Names, stages, timestamps, companions, project manifests, aliases and resolution.
  *
  * @module
  */
@@ -15,3 +15,32 @@ export {
 export type { ParseStageOptions } from "./stage.ts";
 export { companionsOf, IMAGE_EXTENSIONS, isImageName } from "./companions.ts";
 export type { CompanionOptions } from "./companions.ts";
+export {
+  buildProjectIndex,
+  loadProjectManifests,
+  lookupProject,
+  parseProjectManifest,
+  projectKey,
+} from "./project.ts";
+export type {
+  BuildProjectIndexOptions,
+  LoadProjectManifestsOptions,
+  ProjectIndex,
+  ProjectLookup,
+  ProjectManifest,
+} from "./project.ts";
+export {
+  globToRegExp,
+  loadProjectMap,
+  matchProjectMap,
+  parseProjectMap,
+  sessionDate,
+} from "./project_map.ts";
+export type { ProjectMap, ProjectRule, RuleSubject } from "./project_map.ts";
+export { DEFAULT_ROOTS, ProjectResolver, stripRoots } from "./project_resolver.ts";
+export type {
+  ProjectResolverOptions,
+  Resolution,
+  ResolveContext,
+  ResolveVia,
+} from "./project_resolver.ts";

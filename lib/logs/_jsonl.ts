@@ -1,0 +1,72 @@
+/**
+ * Buffered JSONL writing and streaming JSONL reading.
+ *
+ * @module
+ */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+
+/** Appends JSON lines to a file through a buffer. */
+export class JsonlWriter {
+  readonly #file: Deno.FsFile;
+  readonly #encoder = new TextEncoder();
+  #buffer: string[] = [];
+  #size = 0;
+  count = 0;
+
+  private constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  /** Create (truncate) a JSONL file. */
+  static async open(path: string): Promise<JsonlWriter> {
+    return new JsonlWriter(
+      await Deno.open(path, { write: true, create: true, truncate: true }),
+    );
+  }
+
+  /** Queue one record; flushes every ~1 MB. */
+  async write(record: unknown): Promise<void> {
+    const line = JSON.stringify(record);
+    this.#buffer.push(line);
+    this.#size += line.length + 1;
+    this.count++;
+    if (this.#size > 1 << 20) await this.flush();
+  }
+
+  /** Write the buffer out. */
+  async flush(): Promise<void> {
+    if (this.#buffer.length === 0) return;
+    const bytes = this.#encoder.encode(this.#buffer.join("\n") + "\n");
+    this.#buffer = [];
+    this.#size = 0;
+    let off = 0;
+    while (off < bytes.length) off += await this.#file.write(bytes.subarray(off));
+  }
+
+  /** Flush and close. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#file.close();
+  }
+}
+
+/**
+ * Stream the records of a JSONL file (blank lines skipped).
+ *
+ * @param path The file.
+ * @returns Parsed records.
+ */
+export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line++;
+    if (text.trim() === "") continue;
+    try {
+      yield JSON.parse(text) as T;
+    } catch (cause) {
+      throw new SyntaxError(`Cannot read "${path}" line ${line}: not JSON`, { cause });
+    }
+  }
+}

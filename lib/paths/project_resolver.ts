@@ -1,0 +1,216 @@
+/**
+ * Project resolution: a logged path (+ session, + the log's own project column)
+ * → keeper's image identity (project, filename).
+ *
+ * Order: the path itself (manifest root, a known project folder, `<p>_final`,
+ * `<p>_raw`, the `training data/<p>/` convention) → the log's project column →
+ * a manifest beside the log → the project-map rules → unresolved (reported).
+ *
+ * @module
+ */
+import type { ImageRef } from "../types.ts";
+import { basename, parseStage } from "./stage.ts";
+import { buildProjectIndex, lookupProject, type ProjectIndex } from "./project.ts";
+import { matchProjectMap, type ProjectMap } from "./project_map.ts";
+
+/** How a project was found. */
+export type ResolveVia =
+  | "manifest_root"
+  | "path"
+  | "convention"
+  | "declared"
+  | "sibling_manifest"
+  | "project_map";
+
+/** Per-call context for {@linkcode ProjectResolver.resolve}. */
+export interface ResolveContext {
+  /** Session id of the log row (for session rules). */
+  sessionId?: string;
+  /** The log's own project column, if it has one. */
+  declared?: string | null;
+  /** Project of a manifest lying beside the log file. */
+  fallback?: string | null;
+}
+
+/** The answer for one path. */
+export interface Resolution {
+  /** The image; `project` is null when unresolved or ambiguous. */
+  ref: ImageRef;
+  via: ResolveVia | null;
+  /** All candidates when the name matched several projects. */
+  candidates: string[];
+}
+
+/** Options for {@linkcode ProjectResolver}. */
+export interface ProjectResolverOptions {
+  index?: ProjectIndex;
+  map?: ProjectMap | null;
+  /** Prefixes stripped from logged paths (besides `training data/`). */
+  roots?: readonly string[];
+  /** Stage table for `ImageRef.stage`. */
+  stages?: Readonly<Record<string, number>>;
+}
+
+/** Roots the creator's logs use. */
+export const DEFAULT_ROOTS: readonly string[] = Object.freeze([
+  "PROJECT_ROOT/",
+  "/Users/eriksjaastad/projects/Eros Mate/",
+]);
+
+const defaults = {
+  index: buildProjectIndex([]),
+  map: null,
+  roots: DEFAULT_ROOTS,
+  stages: undefined as unknown as Readonly<Record<string, number>>,
+} satisfies Required<ProjectResolverOptions>;
+
+/**
+ * Strip known roots and everything up to `training data/` from a path.
+ *
+ * @param path A logged path.
+ * @param roots Prefixes to strip.
+ * @returns The relative rest, and whether the `training data/` convention applied.
+ * @example
+ * ```ts
+ * stripRoots("PROJECT_ROOT/training data/mojo1/a.png").rel; // "mojo1/a.png"
+ * ```
+ */
+export function stripRoots(
+  path: string,
+  roots: readonly string[] = DEFAULT_ROOTS,
+): { rel: string; convention: boolean } {
+  let p = path.replaceAll("\\", "/").trim();
+  for (const r of roots) {
+    if (p.toLowerCase().startsWith(r.toLowerCase())) {
+      p = p.slice(r.length);
+      break;
+    }
+  }
+  const i = p.toLowerCase().lastIndexOf("training data/");
+  if (i >= 0 && (i === 0 || p[i - 1] === "/")) {
+    return { rel: p.slice(i + "training data/".length), convention: true };
+  }
+  return { rel: p.replace(/^\.\//, ""), convention: false };
+}
+
+/** Resolves logged paths to (project, filename) with a fixed index and map. */
+export class ProjectResolver {
+  readonly index: ProjectIndex;
+  readonly map: ProjectMap | null;
+  readonly #roots: readonly string[];
+  readonly #stages: Readonly<Record<string, number>> | undefined;
+
+  /**
+   * @param options Manifest index, project map, roots, stages.
+   * @example
+   * ```ts
+   * const r = new ProjectResolver({ index: buildProjectIndex(manifests), map });
+   * r.resolve("PROJECT_ROOT/mojo1/a_stage1_generated.png").ref.project; // "mojo1"
+   * ```
+   */
+  constructor(options: ProjectResolverOptions = {}) {
+    const opts = { ...defaults, ...options };
+    this.index = opts.index;
+    this.map = opts.map;
+    this.#roots = opts.roots;
+    this.#stages = options.stages;
+  }
+
+  /**
+   * Resolve one logged path.
+   *
+   * @param path The path as written in the log.
+   * @param context Session id, declared project, sibling manifest project.
+   * @returns The image reference, how it was resolved, and candidates if ambiguous.
+   * @example
+   * ```ts
+   * resolver.resolve("crop/a.png", { sessionId: "2025-10-08 14:46:56" });
+   * ```
+   */
+  resolve(path: string, context: ResolveContext = {}): Resolution {
+    const { rel: stripped, convention } = stripRoots(path, this.#roots);
+    let rel = stripped;
+    let project: string | null = null;
+    let via: ResolveVia | null = null;
+    let candidates: string[] = [];
+
+    const tryName = (name: string): boolean => {
+      const found = lookupProject(this.index, name);
+      if (found.kind === "found") project = found.project;
+      else if (found.kind === "ambiguous") candidates = found.candidates;
+      return found.kind !== "unknown";
+    };
+    const trySegment = (seg: string): boolean => {
+      if (tryName(seg)) return true;
+      const m = /^(.+)_(final|raw)$/i.exec(seg);
+      return m !== null && tryName(m[1] as string);
+    };
+
+    if (rel.startsWith("/")) {
+      let best: { root: string; id: string } | null = null;
+      for (const m of this.index.manifests) {
+        const root = m.absoluteRoot;
+        if (root !== null && rel.startsWith(`${root}/`)) {
+          if (best === null || root.length > best.root.length) best = { root, id: m.id };
+        }
+      }
+      if (best !== null) {
+        project = best.id;
+        via = "manifest_root";
+        rel = rel.slice(best.root.lastIndexOf("/") + 1);
+      } else {
+        const segs = rel.split("/");
+        for (let i = 1; i < segs.length - 1; i++) {
+          if (trySegment(segs[i] as string)) {
+            rel = segs.slice(i).join("/");
+            if (project !== null) via = "path";
+            break;
+          }
+        }
+      }
+    } else {
+      const seg = rel.includes("/") ? rel.slice(0, rel.indexOf("/")) : "";
+      if (seg !== "" && trySegment(seg)) {
+        if (project !== null) via = "path";
+      } else if (seg !== "" && convention) {
+        project = seg.replace(/_final$/i, "");
+        via = "convention";
+      }
+    }
+    if (project === null && candidates.length === 0) {
+      const declared = context.declared?.trim();
+      if (declared) {
+        if (!tryName(declared) && candidates.length === 0) project = declared;
+        if (project !== null) via = "declared";
+      }
+    }
+    if (project === null && candidates.length === 0 && context.fallback) {
+      project = context.fallback;
+      via = "sibling_manifest";
+    }
+    if (project === null && candidates.length === 0 && this.map !== null) {
+      const mapped = matchProjectMap(this.map, {
+        paths: path === stripped ? [path] : [path, stripped],
+        sessionId: context.sessionId ?? "",
+      });
+      if (mapped !== null) {
+        project = mapped;
+        via = "project_map";
+      }
+    }
+    const filename = basename(rel);
+    const slash = rel.lastIndexOf("/");
+    const stageOpts = this.#stages === undefined ? {} : { stages: this.#stages };
+    return {
+      ref: {
+        project,
+        filename,
+        path,
+        dir: slash >= 0 ? rel.slice(0, slash) : "",
+        stage: parseStage(filename, stageOpts),
+      },
+      via: project === null ? null : via,
+      candidates: project === null ? candidates : [],
+    };
+  }
+}

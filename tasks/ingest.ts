@@ -1,0 +1,64 @@
+/**
+ * `deno task ingest --logs <dir> [--projects <dir>] [--project-map <file>]
+ * [--out <dir>] [--json]`: read the creator's logs into the ingested store.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { runTask } from "../lib/cli/mod.ts";
+import { ingestLogs, type IngestSummary } from "../lib/logs/mod.ts";
+
+function fmt(c: Record<string, number>): string {
+  const e = Object.entries(c).sort((a, b) => b[1] - a[1]);
+  return e.length === 0 ? "none" : e.map(([k, v]) => `${k} ${v}`).join(", ");
+}
+
+/** The human summary. */
+function describe(s: IngestSummary): string[] {
+  const sum = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+  return [
+    `ingested ${s.files.filter((f) => f.format !== "unknown").length} logs from ${s.logs}` +
+    (s.out === null ? "" : ` → ${s.out}`),
+    ...s.files.map((f) => `  ${f.file}: ${f.format}, ${f.rows} rows`),
+    `selection: ${s.selection.sets} sets, ${s.selection.pairs} pairs, ${s.selection.duplicates} duplicates, rejected ${
+      sum(s.selection.rejected)
+    } (${fmt(s.selection.rejected)})`,
+    `  by project: ${fmt(s.selection.by_project)}`,
+    `crops: ${s.crops.rows} rows → ${s.crops.pixel_rows} pixel + ${s.crops.normalized_rows} normalised, ${s.crops.no_crop} no-crop, ${s.crops.clamped} clamped, ${s.crops.recrops} re-crops of ${s.crops.recropped_images} images, rejected ${
+      sum(s.crops.rejected)
+    } (${fmt(s.crops.rejected)})`,
+    `  by project: ${fmt(s.crops.by_project)}`,
+    `kept: ${s.kept.rows} rows → ${s.kept.labels} images (${s.kept.duplicates} duplicates), rejected ${
+      sum(s.kept.rejected)
+    }`,
+    `anomalies: ${s.anomalies.sets} sets, ${s.anomalies.pairs} pairs, ${s.anomalies.mixed_directories} mixing directories, rejected ${
+      sum(s.anomalies.rejected)
+    } (${fmt(s.anomalies.rejected)})`,
+    `  by project: ${fmt(s.anomalies.by_project)}`,
+  ];
+}
+
+await runTask(async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      logs: { type: "string" },
+      projects: { type: "string" },
+      "project-map": { type: "string" },
+      out: { type: "string", default: "data/ingested" },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  if (values.logs === undefined) {
+    throw new TypeError("Cannot ingest: --logs <dir> is required");
+  }
+  const summary = await ingestLogs(values.logs, {
+    projectsDir: values.projects ?? null,
+    projectMap: values["project-map"] ?? null,
+    outDir: values.out,
+    onProgress: values.json ? null : (file, rows) => console.error(`  ${file}: ${rows} rows`),
+  });
+  if (values.json) console.log(JSON.stringify(summary));
+  else for (const line of describe(summary)) console.log(line);
+});
