@@ -1,0 +1,259 @@
+/**
+ * Plain-TypeScript pixel work on 8-bit RGB `RawImage` buffers: blur, unsharp
+ * mask, masked blends, crops and rectangles. (Decoding, resizing and encoding
+ * stay in lib/image.)
+ *
+ * @module
+ */
+import type { RawImage } from "../image/mod.ts";
+
+/** A soft region: alpha in [0, 1] for a pixel, plus the rectangle outside which it is 0. */
+export interface Region {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  alpha(x: number, y: number): number;
+}
+
+/** A black RGB image. */
+export function blank(width: number, height: number): RawImage {
+  return { data: new Uint8Array(width * height * 3), width, height, channels: 3 };
+}
+
+/** Copy of an image. */
+export function clone(img: RawImage): RawImage {
+  return { ...img, data: img.data.slice() };
+}
+
+/** Any 1/3/4-channel image as RGB. */
+export function toRgb(img: RawImage): RawImage {
+  if (img.channels === 3) return img;
+  const out = blank(img.width, img.height);
+  const n = img.width * img.height;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) {
+      out.data[i * 3 + c] = img.data[i * img.channels + (img.channels === 1 ? 0 : c)] ?? 0;
+    }
+  }
+  return out;
+}
+
+function clamp255(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}
+
+/** Horizontal then vertical running-sum box blur of radius `r` (edges clamped). */
+export function boxBlur(img: RawImage, r: number): RawImage {
+  const radius = Math.max(0, Math.round(r));
+  if (radius === 0) return clone(img);
+  const { width: w, height: h } = img;
+  const tmp = new Uint8Array(img.data.length);
+  const out = new Uint8Array(img.data.length);
+  const win = 2 * radius + 1;
+  const src = img.data;
+  for (let y = 0; y < h; y++) {
+    const row = y * w * 3;
+    for (let c = 0; c < 3; c++) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) {
+        sum += src[row + Math.min(w - 1, Math.max(0, k)) * 3 + c] ?? 0;
+      }
+      for (let x = 0; x < w; x++) {
+        tmp[row + x * 3 + c] = Math.round(sum / win);
+        const add = Math.min(w - 1, x + radius + 1);
+        const sub = Math.max(0, x - radius);
+        sum += (src[row + add * 3 + c] ?? 0) - (src[row + sub * 3 + c] ?? 0);
+      }
+    }
+  }
+  const stride = w * 3;
+  for (let x = 0; x < w; x++) {
+    for (let c = 0; c < 3; c++) {
+      const col = x * 3 + c;
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) {
+        sum += tmp[Math.min(h - 1, Math.max(0, k)) * stride + col] ?? 0;
+      }
+      for (let y = 0; y < h; y++) {
+        out[y * stride + col] = Math.round(sum / win);
+        const add = Math.min(h - 1, y + radius + 1);
+        const sub = Math.max(0, y - radius);
+        sum += (tmp[add * stride + col] ?? 0) - (tmp[sub * stride + col] ?? 0);
+      }
+    }
+  }
+  return { data: out, width: w, height: h, channels: 3 };
+}
+
+/** Unsharp mask: `in + amount * (in - blur(in))` with a two-pass box blur of radius `r`. */
+export function unsharp(img: RawImage, r: number, amount: number): RawImage {
+  const blur = boxBlur(boxBlur(img, r), r);
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = img.data[i] ?? 0;
+    out[i] = clamp255(v + amount * (v - (blur.data[i] ?? 0)));
+  }
+  return { ...img, data: out };
+}
+
+/** Per-pixel colour transform over the whole image (in place). */
+export function mapRgb(
+  img: RawImage,
+  fn: (r: number, g: number, b: number, x: number, y: number) => [number, number, number],
+): void {
+  const { width: w, height: h, data } = img;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const [r, g, b] = fn(data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0, x, y);
+      data[i] = clamp255(r);
+      data[i + 1] = clamp255(g);
+      data[i + 2] = clamp255(b);
+    }
+  }
+}
+
+/** A feathered ellipse (pixel units): 1 inside, falling to 0 over `feather` of the radius. */
+export function ellipseRegion(
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  feather = 0.25,
+): Region {
+  const inner = Math.max(0, 1 - feather);
+  return {
+    x0: Math.floor(cx - rx),
+    y0: Math.floor(cy - ry),
+    x1: Math.ceil(cx + rx),
+    y1: Math.ceil(cy + ry),
+    alpha: (x, y) => {
+      const dx = (x + 0.5 - cx) / rx;
+      const dy = (y + 0.5 - cy) / ry;
+      const d = Math.sqrt(dx * dx + dy * dy);
+      if (d >= 1) return 0;
+      if (d <= inner) return 1;
+      const t = (1 - d) / (1 - inner);
+      return t * t * (3 - 2 * t);
+    },
+  };
+}
+
+/** Blend `src` over `dst` (same size) where `region` says, in place: dst = dst + a·k·(src − dst). */
+export function blendRegion(dst: RawImage, src: RawImage, region: Region, strength = 1): void {
+  const { width: w, height: h } = dst;
+  for (let y = Math.max(0, region.y0); y < Math.min(h, region.y1); y++) {
+    for (let x = Math.max(0, region.x0); x < Math.min(w, region.x1); x++) {
+      const a = region.alpha(x, y) * strength;
+      if (a <= 0) continue;
+      const i = (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const d = dst.data[i + c] ?? 0;
+        dst.data[i + c] = clamp255(d + a * ((src.data[i + c] ?? 0) - d));
+      }
+    }
+  }
+}
+
+/** Paste `layer` at (x0, y0) into `dst`, weighted by `alpha(u, v)` in layer pixels (in place). */
+export function pasteLayer(
+  dst: RawImage,
+  layer: RawImage,
+  x0: number,
+  y0: number,
+  alpha: (u: number, v: number) => number,
+): void {
+  for (let v = 0; v < layer.height; v++) {
+    const y = y0 + v;
+    if (y < 0 || y >= dst.height) continue;
+    for (let u = 0; u < layer.width; u++) {
+      const x = x0 + u;
+      if (x < 0 || x >= dst.width) continue;
+      const a = alpha(u, v);
+      if (a <= 0) continue;
+      const di = (y * dst.width + x) * 3;
+      const si = (v * layer.width + u) * 3;
+      for (let c = 0; c < 3; c++) {
+        const d = dst.data[di + c] ?? 0;
+        dst.data[di + c] = clamp255(d + a * ((layer.data[si + c] ?? 0) - d));
+      }
+    }
+  }
+}
+
+/** A rectangle cut out of an image (clamped to its bounds). */
+export function cropRaw(img: RawImage, x: number, y: number, w: number, h: number): RawImage {
+  const x0 = Math.max(0, Math.min(img.width - 1, Math.round(x)));
+  const y0 = Math.max(0, Math.min(img.height - 1, Math.round(y)));
+  const cw = Math.max(1, Math.min(img.width - x0, Math.round(w)));
+  const ch = Math.max(1, Math.min(img.height - y0, Math.round(h)));
+  const out = blank(cw, ch);
+  for (let v = 0; v < ch; v++) {
+    const s = ((y0 + v) * img.width + x0) * 3;
+    out.data.set(img.data.subarray(s, s + cw * 3), v * cw * 3);
+  }
+  return out;
+}
+
+/** Bilinear sample of channel `c` at real coordinates (clamped). */
+export function sample(img: RawImage, x: number, y: number, c: number): number {
+  const xc = Math.max(0, Math.min(img.width - 1.001, x));
+  const yc = Math.max(0, Math.min(img.height - 1.001, y));
+  const x0 = Math.floor(xc), y0 = Math.floor(yc);
+  const fx = xc - x0, fy = yc - y0;
+  const i = (y0 * img.width + x0) * 3 + c;
+  const j = i + img.width * 3;
+  const a = img.data[i] ?? 0, b = img.data[i + 3] ?? 0;
+  const d = img.data[j] ?? 0, e = img.data[j + 3] ?? 0;
+  return (a * (1 - fx) + b * fx) * (1 - fy) + (d * (1 - fx) + e * fx) * fy;
+}
+
+/** Draw a rectangle outline (in place). */
+export function drawRect(
+  img: RawImage,
+  box: [number, number, number, number],
+  color: [number, number, number],
+  thickness = 2,
+): void {
+  const [x1, y1, x2, y2] = box.map(Math.round) as [number, number, number, number];
+  const put = (x: number, y: number): void => {
+    if (x < 0 || y < 0 || x >= img.width || y >= img.height) return;
+    const i = (y * img.width + x) * 3;
+    img.data[i] = color[0];
+    img.data[i + 1] = color[1];
+    img.data[i + 2] = color[2];
+  };
+  for (let t = 0; t < thickness; t++) {
+    for (let x = x1; x <= x2; x++) {
+      put(x, y1 + t);
+      put(x, y2 - t);
+    }
+    for (let y = y1; y <= y2; y++) {
+      put(x1 + t, y);
+      put(x2 - t, y);
+    }
+  }
+}
+
+/** Fill a rectangle (in place). */
+export function fillRect(
+  img: RawImage,
+  box: [number, number, number, number],
+  color: [number, number, number],
+): void {
+  const [x1, y1, x2, y2] = box.map(Math.round) as [number, number, number, number];
+  for (let y = Math.max(0, y1); y < Math.min(img.height, y2); y++) {
+    for (let x = Math.max(0, x1); x < Math.min(img.width, x2); x++) {
+      const i = (y * img.width + x) * 3;
+      img.data[i] = color[0];
+      img.data[i + 1] = color[1];
+      img.data[i + 2] = color[2];
+    }
+  }
+}
+
+/** Copy `src` into `dst` at (x, y) (in place, clipped). */
+export function blit(dst: RawImage, src: RawImage, x: number, y: number): void {
+  pasteLayer(dst, src, x, y, () => 1);
+}
