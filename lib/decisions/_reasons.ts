@@ -14,12 +14,6 @@ function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-/** Notes of one member joined into a clause, or null when there are none. */
-function notesOf(rank: RankResult, i: number): string | null {
-  const notes = (rank.notes[i] ?? []).map((n) => n.trim()).filter((n) => n !== "");
-  return notes.length > 0 ? notes.join("; ") : null;
-}
-
 /** Inputs of {@linkcode selectionReasons}. */
 export interface SelectionContext {
   kind: GroupingKind;
@@ -34,6 +28,19 @@ export interface SelectionContext {
   margin: number;
   unreadable: number;
   lowConfidence: boolean;
+  /** Scores come from a trained ranker (not the highest-stage fallback). */
+  learned: boolean;
+}
+
+/** What each stage step does, for "possible <step> defect". */
+const STEP_OF: Record<string, string> = { "1.5": "face-swap", "2": "upscaler", "3": "enhancer" };
+
+/** Ranker notes that say more than the score comparison itself. */
+function extraNotes(rank: RankResult, i: number): string | null {
+  const notes = (rank.notes[i] ?? []).map((n) => n.trim()).filter((n) =>
+    n !== "" && !/^(much lower|lower|close call|highest|preferred over)/.test(n)
+  );
+  return notes.length > 0 ? notes.join("; ") : null;
 }
 
 /** Reasons for the pick (step 1). */
@@ -48,27 +55,30 @@ export function selectionReasons(c: SelectionContext): string[] {
   const cs = c.stages[ci] ?? null;
   const known = c.ranked.map((k) => c.stages[k] ?? null).filter((s): s is number => s !== null);
   const top = known.length > 0 ? Math.max(...known) : null;
-  const chosenNotes = notesOf(c.rank, c.chosen);
   if (c.ranked.length === 1) {
     out.push(`kept ${c.names[ci]}: the only readable image in the group`);
   } else if (c.kind === "exact_duplicate") {
-    out.push(`kept ${c.names[ci]}`);
+    out.push(`kept ${c.names[ci]}, the first by name: the copies are the same picture`);
+    if (c.unreadable > 0) out.push(`${c.unreadable} copy(ies) could not be read`);
+    return out;
   } else if (cs !== null && top !== null && cs === top) {
-    out.push(
-      chosenNotes === null
-        ? "highest stage, no defect signals"
-        : `highest stage (stage ${st(cs)}): ${chosenNotes}`,
-    );
+    const extra = extraNotes(c.rank, c.chosen);
+    if (!c.learned) out.push("highest stage (no trained ranker yet: the highest stage wins)");
+    else if (extra === null) out.push("highest stage, no defect signals");
+    else out.push(`highest stage (stage ${st(cs)}): ${extra}`);
   } else if (cs !== null && top !== null && cs < top) {
     const ti = c.ranked.findIndex((k) => c.stages[k] === top);
-    const topNotes = ti >= 0 ? notesOf(c.rank, ti) : null;
+    const gap = ti >= 0 ? (c.rank.scores[c.chosen] ?? 0) - (c.rank.scores[ti] ?? 0) : 0;
+    const how = gap > 2 ? "much lower" : gap > 0.5 ? "lower" : "slightly lower";
+    const step = STEP_OF[String(top)];
+    const extra = ti >= 0 ? extraNotes(c.rank, ti) : null;
     out.push(
-      `kept stage ${st(cs)} over stage ${st(top)}: stage ${st(top)} ` +
-        (topNotes ?? "scored lower on learned quality (possible defect in the later stage)"),
+      `kept stage ${st(cs)} over stage ${st(top)}: stage ${st(top)} scored ${how} on learned ` +
+        `quality${step ? ` (possible ${step} defect)` : ""}${extra ? `; ${extra}` : ""}`,
     );
-    if (chosenNotes !== null) out.push(`stage ${st(cs)}: ${chosenNotes}`);
   } else {
-    out.push(`kept ${c.names[ci]}: ${chosenNotes ?? "highest learned quality score"}`);
+    const extra = extraNotes(c.rank, c.chosen);
+    out.push(`kept ${c.names[ci]}: highest learned quality score${extra ? `; ${extra}` : ""}`);
   }
   if (c.ranked.length > 1) {
     const order = c.rank.probabilities.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p);

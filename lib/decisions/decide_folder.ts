@@ -34,7 +34,12 @@ export type FeatureSource = (
 /** The models decide uses, already loaded (inject test doubles here). */
 export interface DecideParts {
   features: FeatureSource;
-  ranker: { identity: string; rank(members: GroupMemberInput[]): RankResult };
+  ranker: {
+    identity: string;
+    /** The ranker's own auto-approve confidence (null: never); absent: use the option. */
+    autoApproveThreshold?: number | null;
+    rank(members: GroupMemberInput[]): RankResult;
+  };
   crop: { identity: string; propose(member: GroupMemberInput): CropProposal };
   /** Embedder identity recorded in `models.embedder`. */
   embedder: string;
@@ -54,6 +59,8 @@ export interface DecideFolderOptions {
   models?: string;
   /** Feature cache database, used when `parts` is not given. */
   cacheDb?: string;
+  /** Optional ONNX image encoder (`--model`, `--model-config`), used when `parts` is not given. */
+  encoder?: { path: string; config?: string } | null;
   /** `uncertain`: least sure first; `time`: in filename-time order. */
   order?: "uncertain" | "time";
   /** Re-decide groups already in the output (their old records are replaced). */
@@ -82,6 +89,7 @@ const defaults = {
   out: "",
   models: "data/ai_data/models",
   cacheDb: "data/cache/features.sqlite",
+  encoder: null,
   order: "time",
   force: false,
   autoApproveMin: 0.9,
@@ -197,7 +205,7 @@ export async function decideFolder(
     );
   }
   const project = opts.project !== "" ? opts.project : basename(input);
-  const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb);
+  const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb, opts.encoder);
   try {
     const paths = await listImages(input);
     const { byPath, failed } = await parts.features(
@@ -343,10 +351,17 @@ function decideGroup(
   let chosen = 0, confidence = 0, margin = 0;
   if (inputs.length > 0) {
     rank = parts.ranker.rank(inputs);
-    const order = rank.probabilities.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p);
-    chosen = order[0]!.i;
-    confidence = clamp01(order[0]!.p);
-    margin = clamp01(order[0]!.p - (order[1]?.p ?? 0));
+    if (group.kind === "exact_duplicate") {
+      // Identical bytes: any copy is the same picture, so keep the first by name, surely.
+      chosen = 0;
+      confidence = 1;
+      margin = 1;
+    } else {
+      const order = rank.probabilities.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p);
+      chosen = order[0]!.i;
+      confidence = clamp01(order[0]!.p);
+      margin = clamp01(order[0]!.p - (order[1]?.p ?? 0));
+    }
   }
   const chosenIndex = inputs.length > 0 ? ranked[chosen]! : 0;
   const known = ranked.map((k) => stages[k]).filter((s): s is number => s != null);
@@ -399,7 +414,11 @@ function decideGroup(
       parts.crop.identity.startsWith("fallback"),
     );
   }
-  const autoOk = inputs.length > 0 && confidence >= opts.autoApproveMin && flags.length === 0;
+  const threshold = parts.ranker.autoApproveThreshold === undefined
+    ? opts.autoApproveMin
+    : parts.ranker.autoApproveThreshold;
+  const autoOk = inputs.length > 0 && threshold !== null && confidence >= threshold &&
+    flags.length === 0;
   return {
     group_id: groupId,
     project: ctx.project,
@@ -424,6 +443,7 @@ function decideGroup(
           margin,
           unreadable,
           lowConfidence: low,
+          learned: !parts.ranker.identity.startsWith("fallback"),
         })
         : ["no image in this group could be read: nothing to compare"],
       auto_approvable: autoOk,
@@ -447,7 +467,11 @@ function decisionTime(d: AutomationDecision): number {
   return Math.min(...ts);
 }
 
-async function loadParts(models: string, cacheDb: string): Promise<DecideParts> {
+async function loadParts(
+  models: string,
+  cacheDb: string,
+  encoder: { path: string; config?: string } | null,
+): Promise<DecideParts> {
   const { loadDecideParts } = await import("./_load_parts.ts");
-  return await loadDecideParts(models, cacheDb);
+  return await loadDecideParts(models, cacheDb, encoder);
 }

@@ -60,7 +60,7 @@ function fakeParts(): DecideParts {
         return {
           scores,
           probabilities: ex.map((e) => e / z),
-          notes: scores.map((s) => (s < 1 ? ["scored much lower on learned quality"] : [])),
+          notes: scores.map((s) => (s < 1 ? ["much lower learned quality than stage 1.5"] : [])),
         };
       },
     },
@@ -131,7 +131,10 @@ Deno.test("decideFolder() keeps a lower stage when the higher one scores lower, 
     assert.equal(d.step1_selection.auto_approvable, false);
     assert.ok(
       d.step1_selection.reasons.some((r) =>
-        r.startsWith("kept stage 1.5 over stage 2: stage 2 scored much lower")
+        r.startsWith(
+          "kept stage 1.5 over stage 2: stage 2 scored much lower on learned quality " +
+            "(possible upscaler defect)",
+        )
       ),
       d.step1_selection.reasons.join(" | "),
     );
