@@ -14,6 +14,13 @@
 export { type AnalyzeOptions, VisionModel, visionModelDefaults } from "./vision_model.ts";
 export type { VisionModelOptions } from "./vision_model.ts";
 export {
+  analyzeCached,
+  analyzeCachedDefaults,
+  type AnalyzeCachedOptions,
+  VISION_RESULT_VERSION,
+  visionCacheKey,
+} from "./analyze_cached.ts";
+export {
   KEYPOINT_NAMES,
   type KeypointName,
   type ScoredBox,
