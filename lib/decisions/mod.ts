@@ -13,6 +13,8 @@ export {
   writeAutomationDecisions,
 } from "./automation_decisions.ts";
 export { decideFolder } from "./decide_folder.ts";
+export { scoreDecisions } from "./score_decisions.ts";
+export type { DecisionScore, ScoreDecisionsOptions, TruthGroup } from "./score_decisions.ts";
 export type {
   DecideFolderOptions,
   DecideParts,

@@ -1,0 +1,142 @@
+/**
+ * Score automation decisions against simulator ground truth, end to end:
+ * grouping (pairwise), pick accuracy and crop IoU.
+ *
+ * @module
+ */
+import type { AutomationDecision, Box } from "../types.ts";
+import { type GroupingScore, scoreGrouping } from "../group/mod.ts";
+
+/** The fields of a ground-truth group this scorer reads (lib/sim's `GroundTruthRecord` fits). */
+export interface TruthGroup {
+  members: { path: string }[];
+  chosen_path: string;
+  needs_crop: boolean;
+  crop_box: Box | null;
+  anomaly?: boolean;
+}
+
+/** Options for {@linkcode scoreDecisions}. */
+export interface ScoreDecisionsOptions {
+  /** Only score truth groups with at least this many members. */
+  minMembers?: number;
+}
+
+const defaults = { minMembers: 2 } satisfies Required<ScoreDecisionsOptions>;
+
+/** End-to-end scores. */
+export interface DecisionScore {
+  /** Truth groups scored. */
+  groups: number;
+  /** Truth groups whose chosen image is in some decision. */
+  covered: number;
+  /** Share of truth groups whose chosen image is the pick of the decision holding it. */
+  pick_accuracy: number;
+  /** The same over anomaly groups (lower stage kept); null when there are none. */
+  anomaly_pick_accuracy: number | null;
+  /** Mean IoU of the decision's crop with the true crop (full frame stands for "no crop"). */
+  crop_iou: number;
+  /** Mean IoU over groups the creator cropped and keeper proposed a crop for; null when none. */
+  crop_iou_cropped: number | null;
+  /** Share of covered groups where needs_crop agrees. */
+  needs_crop_accuracy: number;
+  grouping: GroupingScore;
+}
+
+const FULL: Box = [0, 0, 1, 1];
+
+/** Intersection over union of two normalised boxes. */
+function boxIou(a: Box, b: Box): number {
+  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = iw * ih;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/**
+ * Compare decisions with ground truth. Paths match when one ends with the
+ * other at a `/` boundary (decision paths are relative to the sandbox root,
+ * truth paths to the simulator's output root). A truth group counts as
+ * correct when the decision containing its chosen image picked exactly it.
+ *
+ * @param decisions Automation decisions (one per predicted group).
+ * @param truth Ground-truth groups.
+ * @param options Minimum group size.
+ * @returns Pick accuracy, crop IoU, needs-crop accuracy and pairwise grouping scores.
+ * @example
+ * ```ts
+ * const s = scoreDecisions(await readAutomationDecisions(out), truthRecords);
+ * console.log(s.pick_accuracy, s.crop_iou, s.grouping.f1);
+ * ```
+ */
+export function scoreDecisions(
+  decisions: readonly AutomationDecision[],
+  truth: readonly TruthGroup[],
+  options: ScoreDecisionsOptions = {},
+): DecisionScore {
+  const opts = { ...defaults, ...options };
+  const groups = truth.filter((t) => t.members.length >= opts.minMembers);
+  const known = new Set<string>();
+  for (const t of groups) for (const m of t.members) known.add(norm(m.path));
+  // Map each decision image to the truth path it names (longest suffix match).
+  const toTruth = (path: string): string | null => {
+    let p = norm(path);
+    for (;;) {
+      if (known.has(p)) return p;
+      const i = p.indexOf("/");
+      if (i < 0) return null;
+      p = p.slice(i + 1);
+    }
+  };
+  const holder = new Map<string, AutomationDecision>();
+  const predicted: string[][] = [];
+  for (const d of decisions) {
+    const members: string[] = [];
+    for (const img of d.images) {
+      const k = toTruth(img.path);
+      if (k === null) continue;
+      holder.set(k, d);
+      members.push(k);
+    }
+    predicted.push(members);
+  }
+  let covered = 0, correct = 0, anomalies = 0, anomalyCorrect = 0;
+  let iouSum = 0, cropHits = 0, croppedSum = 0, croppedN = 0;
+  for (const t of groups) {
+    const chosen = norm(t.chosen_path);
+    const key = known.has(chosen) ? chosen : toTruth(chosen);
+    const d = key === null ? undefined : holder.get(key);
+    const ok = d !== undefined && toTruth(d.step1_selection.chosen) === key;
+    if (t.anomaly) {
+      anomalies++;
+      if (ok) anomalyCorrect++;
+    }
+    if (d === undefined) continue;
+    covered++;
+    if (ok) correct++;
+    const predBox = d.step2_crop.needs_crop && d.step2_crop.box ? d.step2_crop.box : FULL;
+    const trueBox = t.needs_crop && t.crop_box ? t.crop_box : FULL;
+    iouSum += boxIou(predBox, trueBox);
+    if (d.step2_crop.needs_crop === t.needs_crop) cropHits++;
+    if (t.needs_crop && d.step2_crop.needs_crop) {
+      croppedSum += boxIou(predBox, trueBox);
+      croppedN++;
+    }
+  }
+  const n = groups.length;
+  return {
+    groups: n,
+    covered,
+    pick_accuracy: n > 0 ? correct / n : 0,
+    anomaly_pick_accuracy: anomalies > 0 ? anomalyCorrect / anomalies : null,
+    crop_iou: covered > 0 ? iouSum / covered : 0,
+    crop_iou_cropped: croppedN > 0 ? croppedSum / croppedN : null,
+    needs_crop_accuracy: covered > 0 ? cropHits / covered : 0,
+    grouping: scoreGrouping(predicted, groups.map((t) => t.members.map((m) => norm(m.path)))),
+  };
+}
+
+function norm(path: string): string {
+  return path.replaceAll("\\", "/").replace(/^\.\//, "");
+}
