@@ -1,0 +1,126 @@
+/**
+ * Calibration metrics: expected calibration error, the reliability curve
+ * and the auto-approve band (confidence threshold reaching a precision).
+ *
+ * @module
+ */
+
+/** One reliability-curve bin. */
+export interface ReliabilityBin {
+  lo: number;
+  hi: number;
+  count: number;
+  confidence: number;
+  accuracy: number;
+}
+
+/**
+ * Reliability curve over equal-width confidence bins.
+ *
+ * @param confidence Confidence of each pick.
+ * @param correct Whether each pick was right.
+ * @param bins Number of bins.
+ * @returns Non-empty bins with mean confidence and accuracy.
+ * @example
+ * ```ts
+ * reliability([0.9, 0.6], [true, false], 10);
+ * ```
+ */
+export function reliability(confidence: number[], correct: boolean[], bins = 10): ReliabilityBin[] {
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const lo = b / bins, hi = (b + 1) / bins;
+    let n = 0, c = 0, a = 0;
+    confidence.forEach((p, i) => {
+      if ((p > lo || (b === 0 && p >= lo)) && p <= hi) {
+        n++;
+        c += p;
+        if (correct[i]) a++;
+      }
+    });
+    if (n > 0) out.push({ lo, hi, count: n, confidence: c / n, accuracy: a / n });
+  }
+  return out;
+}
+
+/**
+ * Expected calibration error: count-weighted |accuracy − confidence| over bins.
+ *
+ * @param confidence Confidence of each pick.
+ * @param correct Whether each pick was right.
+ * @param bins Number of bins.
+ * @returns ECE in [0, 1].
+ * @example
+ * ```ts
+ * ece([1, 1], [true, true]); // 0
+ * ```
+ */
+export function ece(confidence: number[], correct: boolean[], bins = 10): number {
+  const n = confidence.length;
+  if (n === 0) return 0;
+  return reliability(confidence, correct, bins).reduce(
+    (s, b) => s + (b.count / n) * Math.abs(b.accuracy - b.confidence),
+    0,
+  );
+}
+
+/**
+ * The lowest confidence threshold whose picks at or above it reach the
+ * target precision (largest coverage), or null when none does.
+ *
+ * @param confidence Validation confidences.
+ * @param correct Validation correctness.
+ * @param target Precision to reach (e.g. 0.97).
+ * @param minCount Fewest picks a threshold must cover to be trusted.
+ * @returns Threshold or null.
+ * @example
+ * ```ts
+ * autoApproveThreshold([0.99, 0.6], [true, false], 0.97, 1); // 0.99
+ * ```
+ */
+export function autoApproveThreshold(
+  confidence: number[],
+  correct: boolean[],
+  target: number,
+  minCount = 10,
+): number | null {
+  const order = confidence.map((_, i) => i).sort((a, b) => confidence[b]! - confidence[a]!);
+  let ok = 0, best: number | null = null;
+  order.forEach((i, k) => {
+    if (correct[i]) ok++;
+    const n = k + 1;
+    const next = order[k + 1];
+    // Only cut between distinct confidences.
+    if (next !== undefined && confidence[next] === confidence[i]) return;
+    if (n >= minCount && ok / n >= target) best = confidence[i]!;
+  });
+  return best;
+}
+
+/**
+ * Precision and coverage of picks at or above a threshold.
+ *
+ * @param confidence Confidences.
+ * @param correct Correctness.
+ * @param threshold Threshold (null → nothing approved).
+ * @returns Precision (null when nothing covered) and coverage.
+ * @example
+ * ```ts
+ * bandScores([0.99, 0.6], [true, false], 0.9); // { precision: 1, coverage: 0.5 }
+ * ```
+ */
+export function bandScores(
+  confidence: number[],
+  correct: boolean[],
+  threshold: number | null,
+): { precision: number | null; coverage: number } {
+  if (threshold === null || confidence.length === 0) return { precision: null, coverage: 0 };
+  let n = 0, ok = 0;
+  confidence.forEach((p, i) => {
+    if (p >= threshold) {
+      n++;
+      if (correct[i]) ok++;
+    }
+  });
+  return { precision: n ? ok / n : null, coverage: n / confidence.length };
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import {
+  type Dataset,
+  evaluateAll,
+  type EvaluateResult,
+  syntheticCrops,
+  syntheticGroups,
+  trainModels,
+  writeReport,
+} from "./mod.ts";
+
+function tinyDataset(): Dataset {
+  const groups = syntheticGroups(240, { seed: 4, defectRate: 0.25 });
+  const crops = syntheticCrops(160, { seed: 4 }).map((example, i) => ({
+    key: groups[i % groups.length]!.id,
+    example,
+  }));
+  return { groups, crops, skipped: {} };
+}
+
+async function run(dir: string): Promise<EvaluateResult> {
+  const ds = tinyDataset();
+  const out = `${dir}/models`;
+  await trainModels(ds, {
+    out,
+    seed: 3,
+    ranker: { epochs: 12, hidden: [16], threads: 1 },
+    crop: { epochs: 12, hidden: [16], threads: 1, batchSize: 32 },
+  });
+  return await evaluateAll(ds, { modelDir: out, leaveOneProjectOut: true });
+}
+
+Deno.test("trainModels() + evaluateAll() give identical metrics for the same seed and write a report", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = await run(`${dir}/a`);
+    const b = await run(`${dir}/b`);
+    assert.ok(a.ranker && b.ranker && a.crop && b.crop);
+    assert.equal(a.ranker.overall_acc, b.ranker.overall_acc);
+    assert.equal(a.ranker.ece, b.ranker.ece);
+    assert.deepEqual(a.ranker.baselines, b.ranker.baselines);
+    assert.equal(a.crop.mean_iou, b.crop.mean_iou);
+    // Sanity, not a quality bar: the split holds every set once.
+    assert.equal(a.data.train_sets + a.data.val_sets + a.data.test_sets, 240);
+    assert.ok(a.ranker.overall_acc > a.ranker.baselines.random);
+    assert.deepEqual(Object.keys(a.ranker.leave_one_project_out), ["alpha", "beta"]);
+    const files = await writeReport(`${dir}/report`, a);
+    const names = files.map((f) => f.split("/").pop());
+    for (const n of ["report.json", "report.md", "reliability.svg", "iou_histogram.svg"]) {
+      assert.ok(names.includes(n), n);
+    }
+    const svg = await Deno.readTextFile(`${dir}/report/reliability.svg`);
+    assert.ok(svg.startsWith("<svg") || svg.startsWith("<figure"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("evaluateAll() refuses a folder without models", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(() => evaluateAll(tinyDataset(), { modelDir: dir }), /Cannot evaluate/);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,134 @@
+/**
+ * Train both models on a dataset's group split, calibrate the ranker on
+ * validation (temperature, auto-approve threshold) and save everything.
+ *
+ * @module
+ */
+import {
+  type RankEpoch,
+  rankerFrom,
+  type RankerMeta,
+  saveRanker,
+  trainRanker,
+  type TrainRankerOptions,
+} from "../rank/mod.ts";
+import {
+  type CropModelMeta,
+  saveCropModel,
+  type TrainCropOptions,
+  trainCropProposer,
+} from "../crop/mod.ts";
+import { type Dataset, datasetHash } from "./dataset.ts";
+import { splitBy, type SplitOptions } from "./splits.ts";
+import { scoreGroups } from "./rank_metrics.ts";
+import { autoApproveThreshold, bandScores, ece } from "./calibration.ts";
+
+/** Precision the auto-approve band must reach on validation. */
+export const AUTO_APPROVE_PRECISION = 0.97;
+
+/** Options for {@linkcode trainModels}. */
+export interface TrainModelsOptions {
+  /** Model folder. */
+  out?: string;
+  /** Split seed. */
+  seed?: number;
+  /** Feature blocks both models read. */
+  features?: string[];
+  ranker?: TrainRankerOptions;
+  crop?: TrainCropOptions;
+  onRankEpoch?: (row: RankEpoch) => void;
+  onCropEpoch?: (epoch: number, loss: number, valIou: number) => void;
+}
+
+const defaults = {
+  out: "data/ai_data/models",
+  seed: 1,
+  features: ["builtin", "embedding"],
+  ranker: {},
+  crop: {},
+  onRankEpoch: () => {},
+  onCropEpoch: () => {},
+} satisfies Required<TrainModelsOptions>;
+
+/** The split fractions used for a dataset (no test split when held-out data exists). */
+export function splitOptionsFor(ds: Dataset, seed: number): Required<SplitOptions> {
+  return ds.heldout ? { seed, val: 0.15, test: 0 } : { seed, val: 0.15, test: 0.15 };
+}
+
+/** What {@linkcode trainModels} returns. */
+export interface TrainModelsResult {
+  out: string;
+  ranker: RankerMeta | null;
+  crop: CropModelMeta | null;
+  counts: { train_sets: number; val_sets: number; train_crops: number; val_crops: number };
+}
+
+/**
+ * Train, calibrate and save the ranker and the crop proposer.
+ *
+ * @param ds Dataset.
+ * @param options Output folder, seed, features, hyper-parameters, progress.
+ * @returns Metadata of both models (null when there was nothing to train on).
+ * @example
+ * ```ts
+ * const r = await trainModels(ds, { out: "data/ai_data/models", seed: 1 });
+ * ```
+ */
+export async function trainModels(
+  ds: Dataset,
+  options: TrainModelsOptions = {},
+): Promise<TrainModelsResult> {
+  const o = { ...defaults, ...options };
+  const split = splitOptionsFor(ds, o.seed);
+  const hash = datasetHash(ds);
+  const g = splitBy(ds.groups, (x) => x.id, split);
+  const c = splitBy(ds.crops, (x) => x.key, split);
+  let rankerMeta: RankerMeta | null = null;
+  if (g.train.length > 0) {
+    const model = await trainRanker(g.train, g.val, {
+      features: o.features,
+      seed: o.seed,
+      onEpoch: o.onRankEpoch,
+      ...o.ranker,
+    });
+    const ranker = rankerFrom(model);
+    const scored = scoreGroups(g.val, (m) => ranker.rank(m).scores, model.meta.temperature);
+    const conf = scored.map((s) => s.confidence), ok = scored.map((s) => s.correct);
+    const threshold = autoApproveThreshold(conf, ok, AUTO_APPROVE_PRECISION);
+    const band = bandScores(conf, ok, threshold);
+    model.meta.auto_approve_threshold = threshold;
+    model.meta.training_data_hash = hash;
+    model.meta.split_seed = o.seed;
+    model.meta.metrics = {
+      val_acc: scored.length ? ok.filter(Boolean).length / scored.length : null,
+      val_ece: ece(conf, ok),
+      val_auto_approve: { threshold, precision: band.precision, coverage: band.coverage },
+    };
+    await saveRanker(o.out, model);
+    rankerMeta = model.meta;
+  }
+  let cropMeta: CropModelMeta | null = null;
+  if (c.train.length > 0) {
+    const model = await trainCropProposer(
+      c.train.map((x) => x.example),
+      c.val.map((x) => x.example),
+      { features: o.features, seed: o.seed, onEpoch: o.onCropEpoch, ...o.crop },
+    );
+    model.meta.training_data_hash = hash;
+    model.meta.split_seed = o.seed;
+    model.meta.metrics = { val_iou: model.meta.val_iou };
+    await saveCropModel(o.out, model);
+    cropMeta = model.meta;
+  }
+  return {
+    out: o.out,
+    ranker: rankerMeta,
+    crop: cropMeta,
+    counts: {
+      train_sets: g.train.length,
+      val_sets: g.val.length,
+      train_crops: c.train.length,
+      val_crops: c.val.length,
+    },
+  };
+}
