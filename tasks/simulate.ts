@@ -1,12 +1,12 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--raw-final] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--raw-final] [--contact-sheet <png>] [--json]`
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { Progress, runTask } from "../lib/cli/mod.ts";
-import { simulate } from "../lib/sim/mod.ts";
+import { renderContactSheet, simulate } from "../lib/sim/mod.ts";
 
 await runTask(async () => {
   const { values } = parseArgs({
@@ -20,6 +20,7 @@ await runTask(async () => {
       "anomaly-rate": { type: "string" },
       scale: { type: "string", default: "1" },
       "raw-final": { type: "boolean", default: false },
+      "contact-sheet": { type: "string" },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
     },
@@ -48,6 +49,9 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
+  if (values["contact-sheet"]) {
+    await Deno.writeFile(values["contact-sheet"], await renderContactSheet(summary.out));
+  }
   if (values.json) {
     console.log(JSON.stringify(summary));
   } else {

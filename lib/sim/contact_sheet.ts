@@ -17,7 +17,7 @@ export interface ContactSheetOptions {
   height?: number;
 }
 
-const defaults = { rows: 6, height: 200 } satisfies Required<ContactSheetOptions>;
+const defaults = { rows: 7, height: 200 } satisfies Required<ContactSheetOptions>;
 
 function pickGroups(records: GroundTruthRecord[], rows: number): GroundTruthRecord[] {
   // A mix a reader should see: plain picks, defect anomalies, a taste flip, a no-crop, 4 stages.
@@ -31,8 +31,11 @@ function pickGroups(records: GroundTruthRecord[], rows: number): GroundTruthReco
     (r) => r.outcome === "highest" && r.members[0]!.width !== r.members[0]!.height,
   ];
   const out: GroundTruthRecord[] = [];
+  const fresh = (r: GroundTruthRecord): boolean =>
+    !out.includes(r) && !out.some((o) => o.character === r.character && o.project === r.project);
   for (const test of wanted) {
-    const hit = records.find((r) => test(r) && !out.includes(r));
+    const hit = records.find((r) => test(r) && fresh(r)) ??
+      records.find((r) => test(r) && !out.includes(r));
     if (hit) out.push(hit);
     if (out.length >= rows) break;
   }

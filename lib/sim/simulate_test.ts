@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { probe } from "../image/mod.ts";
 import { parseFilenameTimestamp, parseStage } from "../paths/mod.ts";
-import { simulate } from "./mod.ts";
+import { type RawFinalRecord, simulate } from "./mod.ts";
 import type { GroundTruthRecord } from "./types.ts";
 
 /** Minimal RFC 4180 reader for the test (quoted fields, doubled quotes). */
@@ -217,6 +217,41 @@ Deno.test("simulate() is deterministic by seed and refuses a non-empty folder", 
     Deno.readFile(`${d}/${first.members.at(-1)!.path}`);
   assert.deepEqual(await bytes(a), await bytes(b));
   await assert.rejects(() => simulate(a, { ...o, seed: 9 }), /not empty/);
+});
+
+Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped, renamed, re-encoded finals", async () => {
+  const rf = `${dir}/rf`;
+  const s = await simulate(rf, {
+    seed: 2,
+    projects: 1,
+    groups: 40,
+    heldout: 2,
+    scale: 0.0625,
+    rawFinal: true,
+  });
+  const lines = (await Deno.readTextFile(`${rf}/raw_final/ground_truth.jsonl`)).split("\n").filter((
+    l,
+  ) => l);
+  const recs = lines.map((l) => JSON.parse(l) as RawFinalRecord);
+  assert.equal(recs.length, s.groups_logged);
+  for (const r of recs) {
+    for (const p of r.raw_paths) await Deno.stat(`${rf}/${p}`);
+    assert.match(r.final_path, /^raw_final\/sim1_final\/[a-z_]+\/[^/]+\.(png|jpg)$/);
+    const info = await probe(`${rf}/${r.final_path}`);
+    const raw = await probe(`${rf}/${r.raw_paths[r.chosen_index]!}`);
+    if (r.crop_px) {
+      assert.deepEqual([info.width, info.height], [
+        r.crop_px[2] - r.crop_px[0],
+        r.crop_px[3] - r.crop_px[1],
+      ]);
+    } else assert.deepEqual([info.width, info.height], [raw.width, raw.height]);
+    assert.equal(info.format, r.format);
+  }
+  assert.ok(recs.some((r) => r.renamed) && recs.some((r) => !r.renamed));
+  assert.ok(
+    recs.some((r) => r.format === "jpeg") &&
+      recs.some((r) => r.crop_px === null || r.crop_px[1] === 0),
+  );
 });
 
 Deno.test({
