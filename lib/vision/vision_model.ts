@@ -74,6 +74,8 @@ interface Engine {
   human: Any;
   tf: Any;
   centernet: Any;
+  /** Tail of the queue of analyses: Human keeps per-call state, so calls run one at a time. */
+  queue: Promise<unknown>;
 }
 
 /** One engine per node_modules folder: Human keeps its models in module state. */
@@ -127,7 +129,7 @@ export class VisionModel {
   }
 
   /**
-   * Run every model on one image.
+   * Run every model on one image. Concurrent calls are queued and run one at a time.
    *
    * @param raw Decoded pixels (1, 3 or 4 channels).
    * @param options Whether to return the backbone embedding.
@@ -137,7 +139,13 @@ export class VisionModel {
    * const { faces, subject } = await model.analyze(raw);
    * ```
    */
-  async analyze(raw: RawImage, options: AnalyzeOptions = {}): Promise<VisionResult> {
+  analyze(raw: RawImage, options: AnalyzeOptions = {}): Promise<VisionResult> {
+    const run = this.#engine.queue.then(() => this.#analyze(raw, options));
+    this.#engine.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #analyze(raw: RawImage, options: AnalyzeOptions): Promise<VisionResult> {
     if (this.#disposed) throw new Error("Cannot analyze image: the vision model was disposed");
     if (raw.data.length !== raw.width * raw.height * raw.channels || raw.width < 1) {
       throw new RangeError(
@@ -237,7 +245,7 @@ async function startEngine(dir: string, maxFaces: number): Promise<Engine> {
   const centernet = await converter.loadGraphModel(
     pathToFileURL(dir + "@vladmandic/human/models/centernet.json").href,
   );
-  return { human, tf: human.tf, centernet };
+  return { human, tf: human.tf, centernet, queue: Promise.resolve() };
 }
 
 function toTensor(tf: Any, raw: RawImage, maxSide: number): Any {

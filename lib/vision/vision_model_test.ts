@@ -71,6 +71,22 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "VisionModel.analyze() gives the same answers when called concurrently",
+  opts,
+  async () => {
+    const all = await results();
+    const model = await VisionModel.load();
+    const names = ["astronaut", "chelsea", "grace_hopper"];
+    const raws = await Promise.all(names.map((n) => readRaw(data(`${n}.jpg`), { channels: 3 })));
+    const got = await Promise.all(raws.map((r) => model.analyze(r)));
+    names.forEach((n, i) => {
+      assert.deepEqual(got[i]!.faces, all.get(n)!.faces, n);
+      assert.deepEqual(got[i]!.subject, all.get(n)!.subject, n);
+    });
+  },
+);
+
 Deno.test("VisionModel.load() names the npm package to install when a model file is missing", async () => {
   const dir = await Deno.makeTempDir();
   try {
