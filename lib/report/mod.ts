@@ -12,3 +12,5 @@ export type {
 } from "./review_metrics.ts";
 export { renderReviewReport } from "./render_review_report.ts";
 export type { RenderedReport } from "./render_review_report.ts";
+export { cropCoverage, cropShape } from "./crop_geometry.ts";
+export type { CoverageCell, CropShape } from "./crop_geometry.ts";
