@@ -21,6 +21,7 @@ import { iterateAnomalyExport } from "./parse_anomaly_export.ts";
 import { iterateCropLog } from "./parse_crop_log.ts";
 import { iterateKeptLog } from "./parse_kept_log.ts";
 import { iterateSelectionLog } from "./parse_selection_log.ts";
+import { iterateReviewDecisions } from "./parse_review_decisions.ts";
 
 /** Options for {@linkcode ingestLogs}. */
 export interface IngestOptions {
@@ -50,7 +51,12 @@ type Counts = Record<string, number>;
 export interface IngestSummary {
   logs: string;
   out: string | null;
-  files: { file: string; format: LogFormat; rows: number; project: string | null }[];
+  files: {
+    file: string;
+    format: LogFormat | "review_decisions";
+    rows: number;
+    project: string | null;
+  }[];
   projects: { manifests: number; ids: string[] };
   selection: {
     sets: number;
@@ -84,6 +90,17 @@ export interface IngestSummary {
     stage_column_mismatch: number;
     by_project: Counts;
   };
+  /** `approved_decisions.jsonl` files (review results). */
+  reviews: {
+    files: number;
+    sets: number;
+    crops: number;
+    no_crop: number;
+    manual_crop: number;
+    superseded: number;
+    rejected: Counts;
+    by_project: Counts;
+  };
 }
 
 function inc(c: Counts, k: string, n = 1): void {
@@ -110,7 +127,11 @@ export function selectionKey(set: SelectionSet): string {
   return `${set.project}\u0000${set.chosen.filename}\u0000${rej}`;
 }
 
-async function walk(dir: string, csvs: string[], manifests: string[]): Promise<void> {
+async function walk(
+  dir: string,
+  csvs: string[],
+  manifests: string[],
+): Promise<void> {
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(dir)) entries.push(e);
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -118,7 +139,9 @@ async function walk(dir: string, csvs: string[], manifests: string[]): Promise<v
     const p = `${dir}/${e.name}`;
     if (e.isDirectory && !e.name.startsWith(".") && e.name !== "node_modules") {
       await walk(p, csvs, manifests);
-    } else if (e.isFile && e.name.toLowerCase().endsWith(".csv")) csvs.push(p);
+    } else if (
+      e.isFile && (e.name.toLowerCase().endsWith(".csv") || e.name === "approved_decisions.jsonl")
+    ) csvs.push(p);
     else if (e.isFile && e.name.endsWith(".project.json")) manifests.push(p);
   }
 }
@@ -225,6 +248,16 @@ export async function ingestLogs(
       stage_column_mismatch: 0,
       by_project: {},
     },
+    reviews: {
+      files: 0,
+      sets: 0,
+      crops: 0,
+      no_crop: 0,
+      manual_crop: 0,
+      superseded: 0,
+      rejected: {},
+      by_project: {},
+    },
   };
 
   const out = opts.outDir;
@@ -240,8 +273,13 @@ export async function ingestLogs(
   const recropped = new Set<string>();
   try {
     for (const file of csvs) {
-      const header = await readCsvHeader(file);
-      const format = header === null ? "unknown" : detectLogFormat(header);
+      const review = file.endsWith("/approved_decisions.jsonl");
+      const header = review ? null : await readCsvHeader(file);
+      const format = review
+        ? "review_decisions"
+        : header === null
+        ? "unknown"
+        : detectLogFormat(header);
       const fallback = fallbackFor(file);
       summary.files.push({ file, format, rows: 0, project: fallback });
       const entry = summary.files[summary.files.length - 1] as IngestSummary["files"][number];
@@ -254,17 +292,21 @@ export async function ingestLogs(
         ? iterateSelectionLog(file, parseOpts)
         : format === "anomaly_export"
         ? iterateAnomalyExport(file, parseOpts)
+        : format === "review_decisions"
+        ? iterateReviewDecisions(file, parseOpts)
         : iterateKeptLog(file, parseOpts);
       for await (const e of events) {
         const fromCropRow = e.type === "selection" ||
           (e.type === "rejection" && e.category === "selection");
-        if (format !== "crop_log" || !fromCropRow) {
+        if (format !== "review_decisions" && (format !== "crop_log" || !fromCropRow)) {
           entry.rows++;
           if (entry.rows % 10000 === 0) opts.onProgress?.(file, entry.rows);
         }
         if (e.type === "rejection") {
           const r = e.rejection;
-          const bucket = e.category === "selection"
+          const bucket = format === "review_decisions"
+            ? summary.reviews.rejected
+            : e.category === "selection"
             ? summary.selection.rejected
             : format === "crop_log"
             ? summary.crops.rejected
@@ -284,6 +326,10 @@ export async function ingestLogs(
             continue;
           }
           seenSets.add(h);
+          if (s.kind === "review") {
+            summary.reviews.sets++;
+            inc(summary.reviews.by_project, s.project);
+          }
           if (s.kind === "anomaly_export") {
             const a = summary.anomalies;
             a.sets++;
@@ -299,6 +345,10 @@ export async function ingestLogs(
             if (s.mixed_directories) sel.mixed_directories++;
           }
           await writers?.selections.write(s);
+        } else if (e.type === "crop" && format === "review_decisions") {
+          summary.reviews.crops++;
+          if (e.label.no_crop) summary.reviews.no_crop++;
+          await writers?.crops.write(e.label);
         } else if (e.type === "crop") {
           const l = e.label;
           const c = summary.crops;
@@ -327,7 +377,12 @@ export async function ingestLogs(
         }
       }
       opts.onProgress?.(file, entry.rows);
-      if (format === "crop_log") {
+      if (format === "review_decisions") {
+        summary.reviews.files++;
+        entry.rows = counts["records"] ?? 0;
+        summary.reviews.manual_crop += counts["manual_crop"] ?? 0;
+        summary.reviews.superseded += counts["superseded_reviews"] ?? 0;
+      } else if (format === "crop_log") {
         summary.crops.rows += entry.rows;
         summary.crops.unknown_stage += counts["unknown_stage"] ?? 0;
       } else if (format === "kept_log") summary.kept.rows += entry.rows;

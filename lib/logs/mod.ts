@@ -30,5 +30,7 @@ export {
 export type { NormalizedBox, ParsedCrops } from "./parse_crop_log.ts";
 export { iterateKeptLog, KEPT_LOG_COLUMNS, parseKeptLog } from "./parse_kept_log.ts";
 export type { ParsedKept } from "./parse_kept_log.ts";
+export { iterateReviewDecisions, parseReviewDecisions } from "./parse_review_decisions.ts";
+export type { ParsedReviews } from "./parse_review_decisions.ts";
 export { parsePathList, parsePythonList } from "./_lists.ts";
 export type { LogEvent, ParseLogOptions } from "./_common.ts";
