@@ -32,3 +32,5 @@ export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
 export { syntheticCrops, syntheticGroups } from "./synthetic.ts";
 export type { SyntheticOptions } from "./synthetic.ts";
+export { runExperiment } from "./run_experiment.ts";
+export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";

@@ -1,0 +1,138 @@
+/**
+ * One reproducible experiment in a fresh folder: simulate → ingest →
+ * embed → train → evaluate, returning evaluate's object.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type SimSummary, simulate } from "../sim/mod.ts";
+import { ingestLogs, readIngested } from "../logs/mod.ts";
+import { embedFiles } from "../embed/mod.ts";
+import {
+  buildDataset,
+  datasetPaths,
+  type GroundTruthLike,
+  heldoutFromGroundTruth,
+} from "./dataset.ts";
+import { trainModels } from "./train_models.ts";
+import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
+import type { TrainRankerOptions } from "../rank/mod.ts";
+import type { TrainCropOptions } from "../crop/mod.ts";
+
+/** Options for {@linkcode runExperiment}. */
+export interface ExperimentOptions {
+  simSeed?: number;
+  /** Simulator image scale (1 = real sizes). */
+  scale?: number;
+  /** Simulator sizes (undefined = simulator defaults). */
+  projects?: number;
+  groups?: number;
+  heldout?: number;
+  /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
+  features?: string[];
+  /** ONNX encoder for the "embedding" block. */
+  model?: { path: string; config?: string } | null;
+  /** Work folder (default: a fresh temp folder). */
+  workDir?: string | null;
+  /** Split/training seed. */
+  seed?: number;
+  ranker?: TrainRankerOptions;
+  crop?: TrainCropOptions;
+  leaveOneProjectOut?: boolean;
+  onStep?: (step: string) => void;
+}
+
+const defaults = {
+  simSeed: 1,
+  scale: 1,
+  features: ["builtin"],
+  model: null,
+  workDir: null,
+  seed: 1,
+  ranker: {},
+  crop: {},
+  leaveOneProjectOut: true,
+  onStep: () => {},
+} satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout">;
+
+/** What {@linkcode runExperiment} returns. */
+export interface ExperimentResult {
+  dir: string;
+  sim: SimSummary;
+  seconds: Record<string, number>;
+  evaluation: EvaluateResult;
+}
+
+/**
+ * Run simulate → ingest → embed → train → evaluate.
+ *
+ * @param options Seeds, sizes, features.
+ * @returns Evaluation, simulator summary, timings, the folder used.
+ * @example
+ * ```ts
+ * const { evaluation } = await runExperiment({ simSeed: 1, scale: 0.25 });
+ * ```
+ */
+export async function runExperiment(options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  const o = { ...defaults, ...options };
+  const dir = o.workDir ?? await Deno.makeTempDir({ prefix: "keeper_experiment_" });
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    o.onStep(name);
+    const t = performance.now();
+    const r = await fn();
+    seconds[name] = (performance.now() - t) / 1000;
+    return r;
+  };
+  const simDir = join(dir, "sim");
+  const sim = await timed("simulate", () =>
+    simulate(simDir, {
+      seed: o.simSeed,
+      scale: o.scale,
+      ...(o.projects !== undefined ? { projects: o.projects } : {}),
+      ...(o.groups !== undefined ? { groups: o.groups } : {}),
+      ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
+    }));
+  const ingested = join(dir, "ingested");
+  await timed(
+    "ingest",
+    () =>
+      ingestLogs(join(simDir, "logs"), { projectsDir: join(simDir, "projects"), outDir: ingested }),
+  );
+  const store = await readIngested(ingested);
+  const truth: GroundTruthLike[] = (await Deno.readTextFile(join(simDir, "ground_truth.jsonl")))
+    .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const imagesRoot = join(simDir, "images");
+  const paths = [
+    ...datasetPaths(store, { imagesRoot }),
+    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
+      r.members.map((m) => join(simDir, m.path))
+    ),
+  ];
+  const embedded = await timed("embed", () =>
+    embedFiles(paths, {
+      cacheDb: join(dir, "features.sqlite"),
+      features: o.features.filter((f) => f !== "phash"),
+      ...(o.model ? { model: o.model } : {}),
+    }));
+  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
+  const held = heldoutFromGroundTruth(truth, embedded.byPath, simDir);
+  ds.heldout = { groups: held.groups, crops: held.crops };
+  if (embedded.failed.length) ds.skipped["embed_failed"] = embedded.failed.length;
+  const models = join(dir, "models");
+  await timed("train", () =>
+    trainModels(ds, {
+      out: models,
+      seed: o.seed,
+      features: o.features,
+      ranker: o.ranker,
+      crop: o.crop,
+    }));
+  const evaluation = await timed("evaluate", () =>
+    evaluateAll(ds, {
+      modelDir: models,
+      leaveOneProjectOut: o.leaveOneProjectOut,
+      onStep: o.onStep,
+    }));
+  return { dir, sim, seconds, evaluation };
+}

@@ -1,0 +1,128 @@
+/**
+ * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]
+ * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models]
+ * [--report data/reports/latest] [--json]`
+ *
+ * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { dirname } from "node:path";
+import { runTask } from "../lib/cli/mod.ts";
+import { readIngested } from "../lib/logs/mod.ts";
+import { readRankerModel } from "../lib/rank/mod.ts";
+import { embedFiles } from "../lib/embed/mod.ts";
+import {
+  buildDataset,
+  datasetPaths,
+  evaluateAll,
+  evaluateCropPixelFree,
+  type GroundTruthLike,
+  heldoutFromGroundTruth,
+  readCropLog,
+  writeReport,
+} from "../lib/eval/mod.ts";
+
+await runTask(async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      data: { type: "string", default: "data/ingested" },
+      embeddings: { type: "string", default: "data/cache/features.sqlite" },
+      images: { type: "string", default: "." },
+      "ground-truth": { type: "string" },
+      models: { type: "string", default: "data/ai_data/models" },
+      report: { type: "string", default: "data/reports/latest" },
+      "crop-log": { type: "string" },
+      "project-map": { type: "string" },
+      "pixel-free": { type: "boolean", default: false },
+      seeds: { type: "string", default: "10" },
+      "no-lopo": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const log = (s: string) => values.json || console.error(s);
+  if (values["pixel-free"] || values["crop-log"]) {
+    if (!values["crop-log"] || !values["project-map"] || !values["pixel-free"]) {
+      throw new TypeError(
+        "Cannot evaluate crops: use --crop-log <csv> --project-map <file> --pixel-free together",
+      );
+    }
+    const { labels, rejections } = await readCropLog(values["crop-log"], values["project-map"]);
+    const n = Number(values.seeds);
+    const r = await evaluateCropPixelFree(labels, {
+      seeds: Array.from({ length: n }, (_, i) => i + 1),
+      onSeed: (s, m) => log(`seed ${s}: mean IoU ${m.toFixed(4)}`),
+    });
+    if (values.json) console.log(JSON.stringify({ ...r, rejected_rows: rejections.length }));
+    else {
+      console.log(
+        `pixel-free crops on ${r.rows} rows (${rejections.length} rejected), ` +
+          `${r.seeds} seeds × ${(r.test_fraction * 100).toFixed(0)}% test:`,
+      );
+      console.log(
+        `  model       mean IoU ${r.mean_iou.toFixed(4)} ± ${r.mean_iou_std.toFixed(4)}, ` +
+          `median ${r.median_iou.toFixed(4)}, IoU>0.7 ${r.share_iou_gt_0_7.toFixed(3)}`,
+      );
+      console.log(`  median box  ${r.baselines.median_box.toFixed(4)}`);
+      console.log(`  project mean ${r.baselines.project_mean.toFixed(4)}`);
+      console.log(`  full image  ${r.baselines.full_image.toFixed(4)}`);
+    }
+    return;
+  }
+  const store = await readIngested(values.data);
+  const truth: GroundTruthLike[] = values["ground-truth"]
+    ? (await Deno.readTextFile(values["ground-truth"])).split("\n").filter((l) => l.trim())
+      .map((l) => JSON.parse(l))
+    : [];
+  const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
+  const paths = [
+    ...datasetPaths(store, { imagesRoot: values.images }),
+    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
+      r.members.map((m) => `${gtRoot}/${m.path}`)
+    ),
+  ];
+  const features = await readRankerModel(values.models).then(
+    (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
+    () => ["builtin"],
+  );
+  const embedded = await embedFiles(paths, {
+    cacheDb: values.embeddings,
+    features: features.filter((f) => f === "builtin" || f === "embedding"),
+  });
+  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  if (truth.length) {
+    const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    ds.heldout = { groups: held.groups, crops: held.crops };
+  }
+  const result = await evaluateAll(ds, {
+    modelDir: values.models,
+    leaveOneProjectOut: !values["no-lopo"],
+    onStep: log,
+  });
+  const files = await writeReport(values.report, result);
+  if (values.json) console.log(JSON.stringify(result));
+  else {
+    const k = result.ranker, c = result.crop;
+    if (k) {
+      console.log(
+        `ranker on ${result.data.test_sets} ${result.data.test_source} sets: overall ` +
+          `${k.overall_acc.toFixed(3)} (normal ${k.normal_acc.toFixed(3)}, anomaly ${
+            k.anomaly_acc.toFixed(3)
+          }); ` +
+          `highest stage ${k.baselines.highest_stage.toFixed(3)}, ECE ${k.ece.toFixed(3)}`,
+      );
+    }
+    if (c) {
+      console.log(
+        `crop on ${c.n} images: mean IoU ${c.mean_iou.toFixed(3)} ` +
+          `(median box ${c.baselines.median_box.toFixed(3)}, full ${
+            c.baselines.full_image.toFixed(3)
+          })`,
+      );
+    }
+    console.log(`report: ${files.join(", ")}`);
+  }
+});

@@ -1,0 +1,100 @@
+/**
+ * `deno task train --data <ingested dir> [--embeddings <cache db>] [--images <root>]
+ * [--model <encoder.onnx>] [--features builtin,embedding] [--out data/ai_data/models]
+ * [--seed 1] [--epochs N] [--json]`
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { Progress, runTask } from "../lib/cli/mod.ts";
+import { readIngested } from "../lib/logs/mod.ts";
+import { embedFiles } from "../lib/embed/mod.ts";
+import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
+
+await runTask(async () => {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      data: { type: "string", default: "data/ingested" },
+      embeddings: { type: "string", default: "data/cache/features.sqlite" },
+      images: { type: "string", default: "." },
+      model: { type: "string" },
+      features: { type: "string" },
+      out: { type: "string", default: "data/ai_data/models" },
+      seed: { type: "string", default: "1" },
+      epochs: { type: "string" },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) {
+    throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
+  }
+  const features = values.features?.split(",") ??
+    (values.model ? ["builtin", "embedding"] : ["builtin"]);
+  const store = await readIngested(values.data);
+  const paths = datasetPaths(store, { imagesRoot: values.images });
+  let bar: Progress | undefined;
+  const embedded = await embedFiles(paths, {
+    cacheDb: values.embeddings,
+    features: features.filter((f) => f === "builtin" || f === "embedding"),
+    ...(values.model ? { model: { path: values.model } } : {}),
+    onProgress: ({ done, total }) => {
+      bar ??= new Progress(total, { label: "features" });
+      bar.tick(1);
+      if (done === total) bar.done();
+    },
+  });
+  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const epochs = values.epochs ? Number(values.epochs) : undefined;
+  const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
+  const cropBar = new Progress(epochs ?? 60, { label: "crop" });
+  const result = await trainModels(ds, {
+    out: values.out,
+    seed,
+    features,
+    ...(epochs ? { ranker: { epochs }, crop: { epochs } } : {}),
+    onRankEpoch: (r) =>
+      rankBar.tick(1, `loss ${r.loss.toFixed(4)} val acc ${r.val_acc.toFixed(3)}`),
+    onCropEpoch: (_e, loss, iou) =>
+      cropBar.tick(1, `loss ${loss.toFixed(4)} val IoU ${iou.toFixed(3)}`),
+  });
+  rankBar.done();
+  cropBar.done();
+  const summary = {
+    out: result.out,
+    counts: result.counts,
+    skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
+    ranker: result.ranker && {
+      identity: result.ranker.identity,
+      best_epoch: result.ranker.best_epoch,
+      temperature: result.ranker.temperature,
+      auto_approve_threshold: result.ranker.auto_approve_threshold,
+      metrics: result.ranker.metrics,
+    },
+    crop: result.crop && {
+      identity: result.crop.identity,
+      best_epoch: result.crop.best_epoch,
+      val_iou: result.crop.val_iou,
+    },
+  };
+  if (values.json) console.log(JSON.stringify(summary));
+  else {
+    console.log(
+      `trained into ${result.out}: ${result.counts.train_sets} train / ` +
+        `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
+    );
+    if (summary.ranker) {
+      console.log(
+        `  ranker ${summary.ranker.identity}: best epoch ${summary.ranker.best_epoch}, ` +
+          `temperature ${summary.ranker.temperature.toFixed(3)}`,
+      );
+    } else console.log("  ranker: no sets with features (nothing trained)");
+    if (summary.crop) {
+      console.log(
+        `  crop ${summary.crop.identity}: validation IoU ${summary.crop.val_iou.toFixed(3)}`,
+      );
+    } else console.log("  crop: no crops with features (nothing trained)");
+  }
+});
