@@ -84,24 +84,36 @@ export function CropBox({ box, locked, onChange }: CropBoxProps) {
       onPointerUp={up}
     />
   );
+  const pc = (v: number) => `${v * 100}%`;
+  // Dim the parts outside the crop (four bands) so the kept framing stands out.
+  const dims = [
+    { left: "0", top: "0", width: "100%", height: pc(y1) },
+    { left: "0", top: pc(y2), width: "100%", height: pc(1 - y2) },
+    { left: "0", top: pc(y1), width: pc(x1), height: pc(y2 - y1) },
+    { left: pc(x2), top: pc(y1), width: pc(1 - x2), height: pc(y2 - y1) },
+  ];
   return (
-    <div
-      class="crop-box"
-      data-testid="crop-box"
-      style={{
-        left: `${x1 * 100}%`,
-        top: `${y1 * 100}%`,
-        width: `${(x2 - x1) * 100}%`,
-        height: `${(y2 - y1) * 100}%`,
-      }}
-      onPointerDown={down("move")}
-      onPointerMove={move}
-      onPointerUp={up}
-    >
-      {handle("nw")}
-      {handle("ne")}
-      {handle("sw")}
-      {handle("se")}
-    </div>
+    <>
+      {dims.map((style, i) => <div key={i} class="crop-dim" style={style} />)}
+      <div
+        class="crop-box"
+        data-testid="crop-box"
+        data-box={JSON.stringify(box)}
+        style={{
+          left: `${x1 * 100}%`,
+          top: `${y1 * 100}%`,
+          width: `${(x2 - x1) * 100}%`,
+          height: `${(y2 - y1) * 100}%`,
+        }}
+        onPointerDown={down("move")}
+        onPointerMove={move}
+        onPointerUp={up}
+      >
+        {handle("nw")}
+        {handle("ne")}
+        {handle("sw")}
+        {handle("se")}
+      </div>
+    </>
   );
 }

@@ -40,9 +40,11 @@ export function GroupPanel({ group, crop, locked, onCrop, onZoom }: GroupPanelPr
               class={`card${isPick ? " ai-pick" : ""}${isFinal ? " final" : ""}`}
               data-index={im.index}
             >
-              <div class="key-hint">{im.index + 1}</div>
-              {isPick && <div class="badge">AI pick · {pct(group.ai.confidence)}</div>}
-              {isFinal && !isPick && <div class="badge chosen">Your pick</div>}
+              <div class="card-head">
+                <span class="key-hint">{im.index + 1}</span>
+                {isFinal && !isPick && <span class="badge chosen">Your pick</span>}
+                {isPick && <span class="badge">AI pick · {pct(group.ai.confidence)}</span>}
+              </div>
               <div class={isPick ? "pick-frame" : "frame"}>
                 <img
                   src={im.thumb}
