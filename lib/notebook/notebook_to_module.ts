@@ -11,9 +11,10 @@ export interface NotebookJson {
 }
 
 /**
- * Concatenate the code cells of a notebook into module text. Each cell is
- * wrapped in a block so cell-local `const`s may repeat; top-level `import`
- * lines are hoisted. A leading `export {};` makes top-level await legal.
+ * Concatenate the code cells of a notebook into module text, in order, as
+ * the kernel sees them (one shared scope, so a name declared in one cell is
+ * visible in the next); top-level `import` lines are hoisted. A leading
+ * `export {};` makes top-level await legal.
  *
  * @param notebook Parsed .ipynb JSON.
  * @returns TypeScript source.
@@ -41,7 +42,7 @@ export function notebookToModule(notebook: NotebookJson): string {
         body.push(line);
       }
     }
-    bodies.push(`// cell ${i + 1}\n{\n${body.join("\n")}\n}`);
+    bodies.push(`// cell ${i + 1}\n${body.join("\n")}`);
   });
   return ["export {};", ...imports, ...bodies].join("\n") + "\n";
 }
