@@ -48,39 +48,39 @@ export function boxBlur(img: RawImage, r: number): RawImage {
   const radius = Math.max(0, Math.round(r));
   if (radius === 0) return clone(img);
   const { width: w, height: h } = img;
-  const tmp = new Uint8Array(img.data.length);
-  const out = new Uint8Array(img.data.length);
-  const win = 2 * radius + 1;
+  const stride = w * 3;
   const src = img.data;
+  const tmp = new Uint8Array(src.length);
+  const out = new Uint8Array(src.length);
+  const inv = 1 / (2 * radius + 1);
+  // Rows: one running sum per channel.
   for (let y = 0; y < h; y++) {
-    const row = y * w * 3;
+    const row = y * stride;
     for (let c = 0; c < 3; c++) {
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++) {
-        sum += src[row + Math.min(w - 1, Math.max(0, k)) * 3 + c] ?? 0;
-      }
+      let sum = src[row + c]! * (radius + 1);
+      for (let k = 1; k <= radius; k++) sum += src[row + (k < w ? k : w - 1) * 3 + c]!;
       for (let x = 0; x < w; x++) {
-        tmp[row + x * 3 + c] = Math.round(sum / win);
-        const add = Math.min(w - 1, x + radius + 1);
-        const sub = Math.max(0, x - radius);
-        sum += (src[row + add * 3 + c] ?? 0) - (src[row + sub * 3 + c] ?? 0);
+        tmp[row + x * 3 + c] = (sum * inv + 0.5) | 0;
+        const add = x + radius + 1 < w ? x + radius + 1 : w - 1;
+        const sub = x - radius > 0 ? x - radius : 0;
+        sum += src[row + add * 3 + c]! - src[row + sub * 3 + c]!;
       }
     }
   }
-  const stride = w * 3;
-  for (let x = 0; x < w; x++) {
-    for (let c = 0; c < 3; c++) {
-      const col = x * 3 + c;
-      let sum = 0;
-      for (let k = -radius; k <= radius; k++) {
-        sum += tmp[Math.min(h - 1, Math.max(0, k)) * stride + col] ?? 0;
-      }
-      for (let y = 0; y < h; y++) {
-        out[y * stride + col] = Math.round(sum / win);
-        const add = Math.min(h - 1, y + radius + 1);
-        const sub = Math.max(0, y - radius);
-        sum += (tmp[add * stride + col] ?? 0) - (tmp[sub * stride + col] ?? 0);
-      }
+  // Columns: walk rows in order (cache-friendly) with one running sum per column.
+  const sums = new Float64Array(stride);
+  for (let i = 0; i < stride; i++) {
+    let sum = tmp[i]! * (radius + 1);
+    for (let k = 1; k <= radius; k++) sum += tmp[(k < h ? k : h - 1) * stride + i]!;
+    sums[i] = sum;
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * stride;
+    const add = (y + radius + 1 < h ? y + radius + 1 : h - 1) * stride;
+    const sub = (y - radius > 0 ? y - radius : 0) * stride;
+    for (let i = 0; i < stride; i++) {
+      out[row + i] = (sums[i]! * inv + 0.5) | 0;
+      sums[i] = sums[i]! + tmp[add + i]! - tmp[sub + i]!;
     }
   }
   return { data: out, width: w, height: h, channels: 3 };
@@ -88,11 +88,13 @@ export function boxBlur(img: RawImage, r: number): RawImage {
 
 /** Unsharp mask: `in + amount * (in - blur(in))` with a two-pass box blur of radius `r`. */
 export function unsharp(img: RawImage, r: number, amount: number): RawImage {
-  const blur = boxBlur(boxBlur(img, r), r);
-  const out = new Uint8Array(img.data.length);
+  const blur = boxBlur(boxBlur(img, r), r).data;
+  const src = img.data;
+  const out = new Uint8Array(src.length);
   for (let i = 0; i < out.length; i++) {
-    const v = img.data[i] ?? 0;
-    out[i] = clamp255(v + amount * (v - (blur.data[i] ?? 0)));
+    const v = src[i]!;
+    const o = v + amount * (v - blur[i]!);
+    out[i] = o <= 0 ? 0 : o >= 255 ? 255 : (o + 0.5) | 0;
   }
   return { ...img, data: out };
 }

@@ -217,6 +217,8 @@ Deno.test("simulate() is deterministic by seed and refuses a non-empty folder", 
     Deno.readFile(`${d}/${first.members.at(-1)!.path}`);
   assert.deepEqual(await bytes(a), await bytes(b));
   await assert.rejects(() => simulate(a, { ...o, seed: 9 }), /not empty/);
+  const again = await simulate(a, { ...o, seed: 3 });
+  assert.equal(again.images, (await simulate(b, { ...o, seed: 3 })).images);
 });
 
 Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped, renamed, re-encoded finals", async () => {
