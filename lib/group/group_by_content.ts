@@ -6,8 +6,9 @@
  * @module
  */
 import type { GroupingKind } from "../types.ts";
+import { basename, parseFilenameTimestamp } from "../paths/mod.ts";
 import { dirOf } from "./find_stage_runs.ts";
-import { cosineSim, popcount32, UnionFind } from "./_similarity.ts";
+import { cosineSim, dot, popcount32, UnionFind } from "./_similarity.ts";
 
 /** What tier 2 knows about one file (all optional: missing features never link). */
 export interface ContentFile {
@@ -32,15 +33,22 @@ export interface GroupByContentOptions {
   maxGroupSize?: number;
   /** Allow content groups across directories (flagged `mixed_directories` by decide). */
   crossDirectories?: boolean;
+  /**
+   * When every file of a folder has a filename timestamp, compare only files
+   * at most this many seconds apart (variants of one shot are made minutes
+   * apart; exact duplicates are found at any distance). null: all pairs.
+   */
+  variantWindowSeconds?: number | null;
 }
 
 /** Tier-2 defaults (tuned on simulator folders; see ARCHITECTURE "decisions"). */
 export const CONTENT_DEFAULTS = {
-  variantPhashMax: 26,
+  variantPhashMax: 18,
   variantCosineMin: 0.9,
   phashOnlyMax: 10,
   maxGroupSize: 4,
   crossDirectories: false,
+  variantWindowSeconds: 6 * 3600,
 } satisfies Required<GroupByContentOptions>;
 
 /** One content group. */
@@ -112,31 +120,48 @@ function groupBucket(files: readonly ContentFile[], opts: Opts): ContentGrouping
     if (first === undefined) bySha.set(sha, i);
     else uf.union(first, i);
   }
-  // Variants: pHash prefilter over all pairs (typed arrays for the hot loop).
-  const hi = new Uint32Array(n), lo = new Uint32Array(n), has = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = files[i]!.phash;
-    if (p) {
-      hi[i] = p[0] >>> 0;
-      lo[i] = p[1] >>> 0;
-      has[i] = 1;
-    }
+  // Variants: pHash prefilter over all pairs. Int32Array keeps the hot loop
+  // on small integers (Uint32 values ≥ 2^31 would become doubles in V8).
+  const withHash: number[] = [];
+  for (let i = 0; i < n; i++) if (files[i]!.phash) withHash.push(i);
+  const stamps = withHash.map((i) => parseFilenameTimestamp(basename(files[i]!.path)));
+  const windowed = opts.variantWindowSeconds !== null && stamps.every((t) => t !== null);
+  const windowMs = windowed ? opts.variantWindowSeconds! * 1000 : Infinity;
+  if (windowed) {
+    const order = withHash.map((_, k) => k).sort((a, b) => stamps[a]! - stamps[b]!);
+    const [w, t] = [order.map((k) => withHash[k]!), order.map((k) => stamps[k]!)];
+    withHash.splice(0, withHash.length, ...w);
+    stamps.splice(0, stamps.length, ...t);
   }
-  const linked = (i: number, j: number, d: number): boolean => {
-    const a = files[i]!.embedding, b = files[j]!.embedding;
-    if (a && b) return cosineSim(a, b) >= opts.variantCosineMin;
-    return d <= opts.phashOnlyMax;
-  };
+  const m = withHash.length;
+  const ts = new Float64Array(m);
+  const hi = new Int32Array(m), lo = new Int32Array(m);
+  for (let k = 0; k < m; k++) {
+    const p = files[withHash[k]!]!.phash!;
+    hi[k] = p[0] | 0;
+    lo[k] = p[1] | 0;
+    ts[k] = stamps[k] ?? 0;
+  }
+  const unit = files.map((f) => (f.embedding ? normalised(f.embedding) : null));
   const maxD = opts.variantPhashMax;
-  for (let i = 0; i < n; i++) {
-    if (!has[i]) continue;
-    const hi_i = hi[i]!, lo_i = lo[i]!;
-    for (let j = i + 1; j < n; j++) {
-      if (!has[j]) continue;
-      const d = popcount32((hi_i ^ hi[j]!) >>> 0) + popcount32((lo_i ^ lo[j]!) >>> 0);
+  for (let a = 0; a < m; a++) {
+    const hiA = hi[a]!, loA = lo[a]!, tsA = ts[a]!;
+    for (let b = a + 1; b < m; b++) {
+      if (ts[b]! - tsA > windowMs) break;
+      // 64-bit popcount: both halves' 2-bit then 4-bit counts, summed per byte (≤ 16 fits).
+      let x = hiA ^ hi[b]!, y = loA ^ lo[b]!;
+      x = x - ((x >>> 1) & 0x55555555);
+      y = y - ((y >>> 1) & 0x55555555);
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+      const bytes = ((x + (x >>> 4)) & 0x0f0f0f0f) + ((y + (y >>> 4)) & 0x0f0f0f0f);
+      const d = Math.imul(bytes, 0x01010101) >>> 24;
       if (d > maxD) continue;
+      const i = withHash[a]!, j = withHash[b]!;
       if (uf.find(i) === uf.find(j)) continue;
-      if (linked(i, j, d)) uf.union(i, j);
+      const ea = unit[i], eb = unit[j];
+      const linked = ea && eb ? dot(ea, eb) >= opts.variantCosineMin : d <= opts.phashOnlyMax;
+      if (linked) uf.union(i, j);
     }
   }
   const groups: ContentGroup[] = [];
@@ -220,4 +245,13 @@ function splitComponent(set: number[], files: readonly ContentFile[], opts: Opts
     clusters.push(merged);
   }
   return clusters.map((c) => c.map((k) => set[k]!)).sort((a, b) => a[0]! - b[0]!);
+}
+
+/** A unit-length copy of `v` (or `v` itself when already unit length). */
+function normalised(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  if (s === 0 || Math.abs(s - 1) < 1e-4) return v;
+  const k = 1 / Math.sqrt(s);
+  return v.map((x) => x * k);
 }
