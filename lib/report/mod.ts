@@ -14,3 +14,5 @@ export { renderReviewReport } from "./render_review_report.ts";
 export type { RenderedReport } from "./render_review_report.ts";
 export { cropCoverage, cropShape } from "./crop_geometry.ts";
 export type { CoverageCell, CropShape } from "./crop_geometry.ts";
+export { imageStripHtml } from "./image_strip.ts";
+export type { ImageStripOptions, StripItem } from "./image_strip.ts";
