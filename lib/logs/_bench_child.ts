@@ -4,6 +4,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { ingestLogs } from "./ingest_logs.ts";
 
 const [logs, out] = Deno.args;
@@ -15,8 +16,11 @@ const timer = setInterval(() => {
   sampled = Math.max(sampled, Deno.memoryUsage().rss);
 }, 20);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const s = await ingestLogs(logs, { outDir: out });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 clearInterval(timer);
 let peak = sampled;
 try {
@@ -26,4 +30,10 @@ try {
   // not Linux: keep the sampled peak
 }
 const rows = s.files.reduce((a, f) => a + f.rows, 0);
-console.log(JSON.stringify({ rows, sets: s.selection.sets, seconds, peak_rss_mb: peak / 2 ** 20 }));
+console.log(JSON.stringify({
+  rows,
+  sets: s.selection.sets,
+  seconds,
+  cpu_seconds: cpuSeconds,
+  peak_rss_mb: peak / 2 ** 20,
+}));

@@ -99,6 +99,8 @@ export class ProjectResolver {
   readonly map: ProjectMap | null;
   readonly #roots: readonly string[];
   readonly #stages: Readonly<Record<string, number>> | undefined;
+  // Folder names repeat on every row: remember their lookups.
+  readonly #segments = new Map<string, { project: string | null; candidates: string[] }>();
 
   /**
    * @param options Manifest index, project map, roots, stages.
@@ -141,9 +143,19 @@ export class ProjectResolver {
       return found.kind !== "unknown";
     };
     const trySegment = (seg: string): boolean => {
-      if (tryName(seg)) return true;
-      const m = /^(.+)_(final|raw)$/i.exec(seg);
-      return m !== null && tryName(m[1] as string);
+      let hit = this.#segments.get(seg);
+      if (hit === undefined) {
+        project = null;
+        candidates = [];
+        const m = /^(.+)_(final|raw)$/i.exec(seg);
+        if (!tryName(seg) && m !== null) tryName(m[1] as string);
+        hit = { project, candidates };
+        if (this.#segments.size > 10_000) this.#segments.clear();
+        this.#segments.set(seg, hit);
+      }
+      project = hit.project;
+      candidates = hit.candidates;
+      return project !== null || candidates.length > 0;
     };
 
     if (rel.startsWith("/")) {

@@ -42,8 +42,8 @@ export function parseStage(filename: string, options: ParseStageOptions = {}): S
   const stem = base.replace(/\.[^.]+$/, "");
   // Try the longest configured name that the stem contains after the timestamp.
   let best: { name: string; value: number } | undefined;
+  const lower = stem.toLowerCase();
   for (const [name, value] of Object.entries(stages)) {
-    const lower = stem.toLowerCase();
     const idx = lower.indexOf(name.toLowerCase());
     if (idx < 0) continue;
     const before = idx === 0 || lower[idx - 1] === "_";
