@@ -74,6 +74,7 @@ export const benchmarks: Benchmark[] = [{
       rows: number;
       sets: number;
       seconds: number;
+      cpu_seconds: number;
       peak_rss_mb: number;
     };
     if (r.sets !== rows) throw new Error(`Cannot trust ingest_1m: ${r.sets} sets of ${rows} rows`);
