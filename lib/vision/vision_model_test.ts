@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readRaw } from "../image/mod.ts";
-import { VisionModel, type VisionResult } from "./mod.ts";
+import { visionBlock, VisionModel, visionReasons, type VisionResult } from "./mod.ts";
 
 const data = (name: string): string => new URL(`./testdata/${name}`, import.meta.url).pathname;
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -84,6 +84,47 @@ Deno.test(
       assert.deepEqual(got[i]!.faces, all.get(n)!.faces, n);
       assert.deepEqual(got[i]!.subject, all.get(n)!.subject, n);
     });
+  },
+);
+
+Deno.test(
+  "a smeared face vanishes and visionReasons() cites it (failed face swap signal)",
+  opts,
+  async () => {
+    const all = await results();
+    const before = all.get("astronaut")!;
+    const raw = await readRaw(data("astronaut.jpg"), { channels: 3 });
+    const [x0, y0, x1, y1] = before.faces[0]!.box.map((v, i) =>
+      Math.round(v * (i % 2 ? raw.height : raw.width))
+    ) as [number, number, number, number];
+    // Box blur (radius 8 px) over the face box only, like a smeared face-swap patch.
+    const out = raw.data.slice();
+    const at = (x: number, y: number, k: number): number => {
+      const cx = Math.min(raw.width - 1, Math.max(0, x));
+      const cy = Math.min(raw.height - 1, Math.max(0, y));
+      return raw.data[(cy * raw.width + cx) * 3 + k]!;
+    };
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        for (let k = 0; k < 3; k++) {
+          let sum = 0;
+          for (let dy = -8; dy <= 8; dy += 2) {
+            for (let dx = -8; dx <= 8; dx += 2) {
+              sum += at(x + dx, y + dy, k);
+            }
+          }
+          out[(y * raw.width + x) * 3 + k] = sum / 81;
+        }
+      }
+    }
+    const model = await VisionModel.load();
+    const after = await model.analyze({ ...raw, data: out });
+    assert.ok(after.faces.length === 0 || after.faces[0]!.score < before.faces[0]!.score - 0.2);
+    const reasons = visionReasons([visionBlock(before), visionBlock(after)], [
+      "stage 1",
+      "stage 2",
+    ]);
+    assert.match(reasons[1]![0] ?? "", /^stage 2: face (vanished|confidence fell)/);
   },
 );
 
