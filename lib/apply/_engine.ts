@@ -7,11 +7,12 @@
  */
 import { dirname, join } from "node:path";
 import { appendAudit, auditEntries } from "./_audit.ts";
-import { cropBytes } from "./_crop.ts";
+import { cropToTemp } from "./_crop.ts";
 import type { Journal, JournalState } from "./_journal.ts";
 import {
   type FaultHook,
   lexists,
+  linkTempIntoPlace,
   moveNoClobber,
   removeIfPresent,
   sha256File,
@@ -29,15 +30,24 @@ export interface EngineCtx {
   state: JournalState;
   auditPath: string;
   hook?: FaultHook | undefined;
+  /** Whole groups are added to a journal batch until it holds this many steps. */
+  batchSteps?: number;
 }
 
-/** Steps in journal batches: the folder steps first, then one batch per group. */
-export function batchesOf(plan: ApplyPlan): PlanStep[][] {
+/** Default steps per journal batch (fewer fsyncs; each step still has intent before, done after). */
+export const DEFAULT_BATCH_STEPS = 256;
+
+/**
+ * Steps in journal batches: the folder steps first, then whole groups until
+ * a batch holds `batchSteps` steps (a group is never split).
+ */
+export function batchesOf(plan: ApplyPlan, batchSteps = DEFAULT_BATCH_STEPS): PlanStep[][] {
   const out: PlanStep[][] = [];
   let current: PlanStep[] = [];
   let gid: string | null = null;
   for (const s of plan.steps) {
-    if (s.group_id !== gid && current.length > 0) {
+    const boundary = s.group_id !== gid && (gid === "" || current.length >= batchSteps);
+    if (boundary && current.length > 0) {
       out.push(current);
       current = [];
     }
@@ -62,18 +72,20 @@ function sameFile(a: string, b: string): boolean {
 export async function runForward(ctx: EngineCtx): Promise<number> {
   const { plan, journal, state, hook } = ctx;
   let performed = 0;
-  for (const batch of batchesOf(plan)) {
+  for (const batch of batchesOf(plan, ctx.batchSteps)) {
     const todo = batch.filter((s) => !state.done.has(s.index));
     if (todo.length === 0) continue;
-    const bytes = new Map<number, Uint8Array>();
+    // Crops are rendered to fsync'd temp files first, so their sha256 can be journaled.
+    const cropSha = new Map<number, string>();
     for (const s of todo) {
       if (s.kind !== "crop" || lexists(abs(plan, s.dest))) continue;
-      bytes.set(s.index, await cropBytes(abs(plan, s.source), s.box!));
+      const tmp = tmpPathFor(abs(plan, s.dest), `f${s.index}`);
+      cropSha.set(s.index, await cropToTemp(abs(plan, s.source), tmp, s.box!));
     }
     for (const s of todo) {
       if (state.intents.has(s.index)) continue;
-      const b = bytes.get(s.index);
-      const info = b === undefined ? {} : { out_sha256: sha256Hex(b) };
+      const sha = cropSha.get(s.index);
+      const info = sha === undefined ? {} : { out_sha256: sha };
       journal.add({ t: "intent", i: s.index, ...info });
       state.intents.set(s.index, info);
     }
@@ -81,7 +93,7 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
     hook?.("batch:intents");
     const results = new Map<number, { created?: boolean; out_sha256?: string }>();
     for (const s of todo) {
-      results.set(s.index, forwardStep(plan, s, state, bytes.get(s.index), hook));
+      results.set(s.index, forwardStep(plan, s, state, cropSha.get(s.index), hook));
       hook?.(`step:${s.kind}`);
     }
     for (const d of new Set(todo.flatMap((s) => [dirname(abs(plan, s.dest))]))) syncDir(d);
@@ -102,7 +114,7 @@ function forwardStep(
   plan: ApplyPlan,
   s: PlanStep,
   state: JournalState,
-  bytes: Uint8Array | undefined,
+  cropSha: string | undefined,
   hook: FaultHook | undefined,
 ): { created?: boolean; out_sha256?: string } {
   const dst = abs(plan, s.dest);
@@ -121,7 +133,8 @@ function forwardStep(
     }
   }
   const src = abs(plan, s.source);
-  removeIfPresent(tmpPathFor(dst, tag));
+  const tmp = tmpPathFor(dst, tag);
+  if (s.kind !== "crop") removeIfPresent(tmp);
   const srcThere = lexists(src);
   const dstThere = lexists(dst);
   if (s.kind === "move") {
@@ -152,16 +165,28 @@ function forwardStep(
     }
     throw new Error(`Cannot write "${s.dest}": it exists and is not keeper's ${s.kind}`);
   }
-  let data = bytes;
   if (s.kind === "copy") {
-    data = Deno.readFileSync(src);
+    const data = Deno.readFileSync(src);
     if (sha256Hex(data) !== s.sha256) {
       throw new Error(`Cannot copy "${s.source}": its content changed since the plan`);
     }
+    writeNewFile(dst, data, tag, hook);
+    return {};
   }
-  if (data === undefined) throw new Error(`Cannot crop "${s.source}": no crop bytes prepared`);
-  writeNewFile(dst, data, tag, hook);
-  return s.kind === "crop" ? { out_sha256: sha256Hex(data) } : {};
+  if (cropSha === undefined || !lexists(tmp)) {
+    throw new Error(`Cannot crop "${s.source}": no crop was prepared`);
+  }
+  linkTempIntoPlace(tmp, dst, hook);
+  return { out_sha256: cropSha };
+}
+
+/** Remove every temp file the run could have left (a crash mid-write leaves only these). */
+export function sweepTemps(plan: ApplyPlan): void {
+  for (const s of plan.steps) {
+    if (s.kind === "mkdir") continue;
+    removeIfPresent(tmpPathFor(abs(plan, s.dest), `f${s.index}`));
+    if (s.kind === "move") removeIfPresent(tmpPathFor(abs(plan, s.source), `u${s.index}`));
+  }
 }
 
 /** Undo every step the journal says was intended or done (reverse order). */
@@ -172,8 +197,9 @@ export function runUndo(ctx: EngineCtx): number {
     journal.flush();
     state.rollbackBegun = true;
   }
+  sweepTemps(plan);
   let undone = 0;
-  for (const batch of batchesOf(plan).reverse()) {
+  for (const batch of batchesOf(plan, ctx.batchSteps).reverse()) {
     const todo = batch.filter((s) =>
       (state.intents.has(s.index) || state.done.has(s.index)) && !state.undone.has(s.index)
     ).reverse();

@@ -91,6 +91,11 @@ export function writeNewFile(dest: string, bytes: Uint8Array, tag: string, hook?
     file.close();
   }
   hook?.("write:tmp_synced");
+  linkTempIntoPlace(tmp, dest, hook);
+}
+
+/** Link a complete temp file to `dest` (throws `AlreadyExists`), then drop the temp name. */
+export function linkTempIntoPlace(tmp: string, dest: string, hook?: FaultHook): void {
   try {
     Deno.linkSync(tmp, dest);
   } finally {

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { appendAudit, sessionEntry } from "./_audit.ts";
-import { type EngineCtx, runForward, summaryOf } from "./_engine.ts";
+import { DEFAULT_BATCH_STEPS, type EngineCtx, runForward, summaryOf } from "./_engine.ts";
 import { Journal, readJournal } from "./_journal.ts";
 import { readLedger } from "./_ledger.ts";
 import { type FaultHook, lexists, sha256Hex } from "./_ops.ts";
@@ -17,9 +17,14 @@ import type { ApplyPlan, ApplySummary } from "./types.ts";
 export interface ExecutePlanOptions {
   /** Called at crash-relevant points (tests kill the process there). */
   hook?: FaultHook | null;
+  /** Steps per journal batch (whole groups; two fsyncs per batch). */
+  batchSteps?: number;
 }
 
-const defaults = { hook: null } satisfies Required<ExecutePlanOptions>;
+const defaults = {
+  hook: null,
+  batchSteps: DEFAULT_BATCH_STEPS,
+} satisfies Required<ExecutePlanOptions>;
 
 /** Paths of a run's plan, journal and audit log. */
 export function runPaths(plan: ApplyPlan): { plan: string; journal: string; audit: string } {

@@ -29,3 +29,5 @@ export type {
   ProblemKind,
   StepKind,
 } from "./types.ts";
+export { runFaultTrials } from "./run_fault_trials.ts";
+export type { FaultTrial, FaultTrialOptions, FaultTrialResult } from "./run_fault_trials.ts";

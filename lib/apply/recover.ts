@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { appendAudit, sessionEntry } from "./_audit.ts";
-import { type EngineCtx, runForward, runUndo, summaryOf } from "./_engine.ts";
+import { type EngineCtx, runForward, runUndo, summaryOf, sweepTemps } from "./_engine.ts";
 import { Journal, type JournalState, readJournal } from "./_journal.ts";
 import { readLedger } from "./_ledger.ts";
 import type { FaultHook } from "./_ops.ts";
@@ -103,6 +103,7 @@ export async function recover(
         n = runUndo(ctx);
       } else {
         try {
+          sweepTemps(ctx.plan);
           n = await runForward(ctx);
           ctx.journal.add({ t: "commit", time: new Date().toISOString() });
           ctx.journal.flush();
