@@ -38,8 +38,12 @@ CREATE TABLE IF NOT EXISTS images (
   sha256 TEXT NOT NULL, features_id TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
   phash_hi INTEGER NOT NULL, phash_lo INTEGER NOT NULL, builtin BLOB NOT NULL,
   PRIMARY KEY (sha256, features_id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS embeddings (
-  sha256 TEXT NOT NULL, encoder_id TEXT NOT NULL, vector BLOB NOT NULL,
+CREATE TABLE IF NOT EXISTS embedding_chunks (
+  id INTEGER PRIMARY KEY, encoder_id TEXT NOT NULL, dim INTEGER NOT NULL,
+  shas TEXT NOT NULL, vectors BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS embedding_chunks_encoder ON embedding_chunks (encoder_id);
+CREATE TABLE IF NOT EXISTS embedding_index (
+  encoder_id TEXT NOT NULL, sha256 TEXT NOT NULL, chunk_id INTEGER NOT NULL, slot INTEGER NOT NULL,
   PRIMARY KEY (encoder_id, sha256)) WITHOUT ROWID;
 `;
 
@@ -65,6 +69,7 @@ export class FeatureCache {
   #putImage: StatementSync;
   #getEmb: StatementSync;
   #putEmb: StatementSync;
+  #putChunk: StatementSync;
 
   private constructor(path: string, db: DatabaseSync) {
     this.path = path;
@@ -80,9 +85,14 @@ export class FeatureCache {
       "INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     this.#getEmb = db.prepare(
-      "SELECT vector FROM embeddings WHERE encoder_id = ? AND sha256 = ?",
+      "SELECT substr(c.vectors, i.slot * c.dim * 4 + 1, c.dim * 4) AS vector " +
+        "FROM embedding_index i JOIN embedding_chunks c ON c.id = i.chunk_id " +
+        "WHERE i.encoder_id = ? AND i.sha256 = ?",
     );
-    this.#putEmb = db.prepare("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)");
+    this.#putChunk = db.prepare(
+      "INSERT INTO embedding_chunks (encoder_id, dim, shas, vectors) VALUES (?, ?, ?, ?)",
+    );
+    this.#putEmb = db.prepare("INSERT OR REPLACE INTO embedding_index VALUES (?, ?, ?, ?)");
   }
 
   /**
@@ -99,8 +109,10 @@ export class FeatureCache {
   static open(path: string, options: FeatureCacheOptions = {}): FeatureCache {
     const opts = { ...defaults, ...options };
     const db = new DatabaseSync(path, { readOnly: opts.readOnly });
+    db.exec("PRAGMA cache_size = -131072;");
     if (!opts.readOnly) {
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+      // 16 KiB pages: embeddings are stored in multi-vector chunks (few rows, big blobs).
+      db.exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
       db.exec(SCHEMA);
     }
     return new FeatureCache(path, db);
@@ -179,9 +191,28 @@ export class FeatureCache {
           f.phash[1],
           toBlob(f.builtin),
         );
-        if (ids.encoderId !== null && f.embedding) {
-          this.#putEmb.run(f.sha256, ids.encoderId, toBlob(f.embedding));
-        }
+      }
+      const withVec = ids.encoderId === null ? [] : items.filter((f) => f.embedding);
+      if (ids.encoderId !== null && withVec.length > 0) {
+        // One chunk row per call: bulk loads read few rows (per-row cost dominates).
+        const dim = withVec[0]!.embedding!.length;
+        const packed = new Float32Array(withVec.length * dim);
+        withVec.forEach((f, i) => {
+          if (f.embedding!.length !== dim) {
+            throw new RangeError(
+              `Cannot store embeddings: mixed dimensions ${dim} and ${f.embedding!.length}`,
+            );
+          }
+          packed.set(f.embedding!, i * dim);
+        });
+        const info = this.#putChunk.run(
+          ids.encoderId,
+          dim,
+          withVec.map((f) => f.sha256).join(""),
+          toBlob(packed),
+        );
+        const chunkId = Number(info.lastInsertRowid);
+        withVec.forEach((f, slot) => this.#putEmb.run(ids.encoderId, f.sha256, chunkId, slot));
       }
       this.#db.exec("COMMIT");
     } catch (error) {
@@ -219,23 +250,39 @@ export class FeatureCache {
    * ```
    */
   loadEmbeddings(encoderId: string): { sha256: string[]; dim: number; matrix: Float32Array } {
-    const count = (this.#db.prepare("SELECT count(*) AS n FROM embeddings WHERE encoder_id = ?")
-      .get(encoderId) as { n: number }).n;
-    const sha256: string[] = new Array(count);
+    const total = (this.#db.prepare(
+      "SELECT count(*) AS n FROM embedding_index WHERE encoder_id = ?",
+    ).get(encoderId) as { n: number }).n;
+    const stmt = this.#db.prepare(
+      "SELECT dim, shas, vectors FROM embedding_chunks WHERE encoder_id = ? ORDER BY id",
+    );
+    const sha256: string[] = [];
+    const seen = new Set<string>();
     let matrix = new Float32Array(0);
     let dim = 0;
     let row = 0;
-    const stmt = this.#db.prepare("SELECT sha256, vector FROM embeddings WHERE encoder_id = ?");
-    for (const r of stmt.iterate(encoderId) as Iterable<{ sha256: string; vector: Uint8Array }>) {
-      if (row === 0) {
-        dim = r.vector.byteLength / 4;
-        matrix = new Float32Array(count * dim);
+    const rows = stmt.iterate(encoderId) as Iterable<
+      { dim: number; shas: string; vectors: Uint8Array }
+    >;
+    for (const c of rows) {
+      if (dim === 0) {
+        dim = c.dim;
+        matrix = new Float32Array(total * dim);
       }
-      if (row >= count) break;
-      new Uint8Array(matrix.buffer, row * dim * 4, dim * 4).set(r.vector);
-      sha256[row++] = r.sha256;
+      const bytes = dim * 4;
+      const n = c.shas.length / 64;
+      for (let slot = 0; slot < n && row < total; slot++) {
+        const sha = c.shas.slice(slot * 64, slot * 64 + 64);
+        // A recomputed vector appears again in a later chunk; keep the first (identical).
+        if (seen.has(sha)) continue;
+        seen.add(sha);
+        new Uint8Array(matrix.buffer, row * bytes, bytes)
+          .set(c.vectors.subarray(slot * bytes, slot * bytes + bytes));
+        sha256.push(sha);
+        row++;
+      }
     }
-    return { sha256: sha256.slice(0, row), dim, matrix: matrix.subarray(0, row * dim) };
+    return { sha256, dim, matrix: matrix.subarray(0, row * dim) };
   }
 
   /**

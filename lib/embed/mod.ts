@@ -59,3 +59,5 @@ export type { ConcatFeaturesOptions } from "./concat_features.ts";
 export { makeTestEncoder } from "./make_test_encoder.ts";
 export type { MakeTestEncoderOptions } from "./make_test_encoder.ts";
 export { hammingDistance64, phashBits } from "../image/mod.ts";
+export { IMAGE_EXTENSIONS, listImages } from "./list_images.ts";
+export type { ListImagesOptions } from "./list_images.ts";

@@ -1,0 +1,169 @@
+/**
+ * Benchmarks of the one-decode pipeline, pHash, encoder pipelining and the
+ * cache (`deno task bench --only decode_bound,phash,embed_pipeline,cache_load_100k`).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import process from "node:process";
+import type { Benchmark } from "../bench/mod.ts";
+import { bareDecodeResize, decodeOnce, referencePhash } from "../image/mod.ts";
+import type { RawImage } from "../image/mod.ts";
+import { benchImages, throughput } from "./_bench_images.ts";
+import { computeBuiltinFeatures } from "./builtin_features.ts";
+import { OnnxEmbedder } from "./embedder.ts";
+import { embedFiles } from "./embed_files.ts";
+import { FeatureCache } from "./feature_cache.ts";
+import { makeTestEncoder } from "./make_test_encoder.ts";
+
+const CONCURRENCY = 4;
+const count = (quick: boolean): number => quick ? 10 : 200;
+
+/** Our full per-image pass: every product from one decode. */
+async function ourPass(path: string, thumbs: string): Promise<void> {
+  const d = await decodeOnce(path, { clipSize: 224, thumbnailDir: thumbs });
+  computeBuiltinFeatures(d);
+}
+
+async function warm(files: string[]): Promise<void> {
+  for (const f of files) await Deno.readFile(f);
+}
+
+const decodeBound: Benchmark = {
+  name: "decode_bound",
+  description:
+    "all products from one decode vs a bare sharp decode+resize (same files, 4 in flight)",
+  async run(ctx) {
+    const files = await benchImages(count(ctx.quick), ctx.quick);
+    await warm(files);
+    const thumbs = join(ctx.tmpDir, "thumbs");
+    await Deno.mkdir(thumbs);
+    // Alternate the two passes twice and keep each one's best (less noise from neighbours).
+    let decode = 0;
+    let ours = 0;
+    for (let r = 0; r < 2; r++) {
+      decode = Math.max(
+        decode,
+        await throughput(files, CONCURRENCY, (f) => bareDecodeResize(f, 224)),
+      );
+      ours = Math.max(ours, await throughput(files, CONCURRENCY, (f) => ourPass(f, thumbs)));
+      ctx.log(`round ${r + 1}: decode ${decode.toFixed(2)}/s, ours ${ours.toFixed(2)}/s`);
+    }
+    return { ours_per_second: ours, decode_per_second: decode, ratio: ours / decode };
+  },
+};
+
+const phash: Benchmark = {
+  name: "phash",
+  description: "all products from one decode vs npm sharp-phash hashing only (same files)",
+  async run(ctx) {
+    const files = await benchImages(count(ctx.quick), ctx.quick);
+    await warm(files);
+    const thumbs = join(ctx.tmpDir, "thumbs");
+    await Deno.mkdir(thumbs);
+    let ref = 0;
+    let ours = 0;
+    for (let r = 0; r < 2; r++) {
+      ref = Math.max(ref, await throughput(files, CONCURRENCY, (f) => referencePhash(f)));
+      ours = Math.max(ours, await throughput(files, CONCURRENCY, (f) => ourPass(f, thumbs)));
+      ctx.log(`round ${r + 1}: sharp-phash ${ref.toFixed(2)}/s, ours ${ours.toFixed(2)}/s`);
+    }
+    return { ours_per_second: ours, sharp_phash_per_second: ref, ratio: ours / ref };
+  },
+};
+
+const embedPipeline: Benchmark = {
+  name: "embed_pipeline",
+  description: "decode + ViT-B/32-cost encoder pipelined vs each stage alone",
+  async run(ctx) {
+    const files = await benchImages(count(ctx.quick), ctx.quick);
+    await warm(files);
+    const { bytes, config } = makeTestEncoder({ kind: "vit_b32", seed: 5 });
+    const model = join(ctx.tmpDir, "vit_b32_like.onnx");
+    await Deno.writeFile(model, bytes);
+    const embedder = await OnnxEmbedder.load(model, config);
+    try {
+      const squares: RawImage[] = [];
+      const decodeAlone = await throughput(files, CONCURRENCY, async (f) => {
+        const d = await decodeOnce(f, { clipSize: 224 });
+        computeBuiltinFeatures(d);
+        if (d.clip) squares.push(d.clip);
+      });
+      ctx.log(`decode alone ${decodeAlone.toFixed(2)}/s`);
+      const batch = 16;
+      const t0 = performance.now();
+      for (let i = 0; i < squares.length; i += batch) {
+        await embedder.embed(squares.slice(i, i + batch));
+      }
+      const ortAlone = squares.length / ((performance.now() - t0) / 1000);
+      ctx.log(`encoder alone ${ortAlone.toFixed(2)}/s`);
+      const r = await embedFiles(files, {
+        cacheDb: join(ctx.tmpDir, "cache.sqlite"),
+        embedder,
+        batchSize: batch,
+        concurrency: CONCURRENCY,
+      });
+      const pipeline = r.stats.embedded / r.stats.seconds;
+      ctx.log(
+        `pipeline ${
+          pipeline.toFixed(2)
+        }/s (${r.stats.embedded} embedded, ${r.failed.length} failed)`,
+      );
+      const limit = 1 / (1 / decodeAlone + 1 / ortAlone);
+      return {
+        pipeline_per_second: pipeline,
+        decode_alone_per_second: decodeAlone,
+        ort_alone_per_second: ortAlone,
+        ratio: pipeline / limit,
+      };
+    } finally {
+      await embedder.dispose();
+    }
+  },
+};
+
+const cacheLoad: Benchmark = {
+  name: "cache_load_100k",
+  description: "read 100k cached 512-d embeddings into one Float32Array",
+  run(ctx) {
+    const n = ctx.quick ? 5_000 : 100_000;
+    const dim = 512;
+    const db = join(ctx.tmpDir, "cache.sqlite");
+    const ids = { featuresId: "bench", encoderId: "bench-encoder" };
+    {
+      using cache = FeatureCache.open(db);
+      const v = new Float32Array(dim);
+      const builtin = new Float32Array(25);
+      const chunk = 16; // what embedFiles writes per encoder batch
+      for (let start = 0; start < n; start += chunk) {
+        const items = [];
+        for (let i = start; i < Math.min(n, start + chunk); i++) {
+          for (let k = 0; k < dim; k++) v[k] = Math.sin(i * 0.001 + k);
+          items.push({
+            sha256: i.toString(16).padStart(64, "0"),
+            width: 1024,
+            height: 1024,
+            phash: [i, i] as [number, number],
+            builtin,
+            embedding: v.slice(),
+          });
+        }
+        cache.putMany(items, ids);
+      }
+    }
+    ctx.log(`wrote ${n} vectors`);
+    using cache = FeatureCache.open(db, { readOnly: true });
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const { sha256, matrix } = cache.loadEmbeddings(ids.encoderId);
+    const seconds = (performance.now() - t0) / 1000;
+    if (sha256.length !== n || matrix.length !== n * dim) {
+      throw new RangeError(`Cannot bench cache: loaded ${sha256.length} of ${n} vectors`);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    return Promise.resolve({ seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, vectors: n });
+  },
+};
+
+/** Benchmarks of lib/embed. */
+export const benchmarks: Benchmark[] = [decodeBound, phash, embedPipeline, cacheLoad];
