@@ -2,11 +2,13 @@
  * Pretrained vision with no downloads: faces, bodies, hands, persons and a 720-d embedding from
  * the graph models shipped inside `@vladmandic/human`, plus the feature blocks built from them.
  *
- * Wiring into embeddings (lib/embed):
+ * Wiring into embeddings (lib/embed): load once, compute the requested blocks per image, and put
+ * {@linkcode visionBlocksId} into the cache key.
  * ```ts
  * await using model = await VisionModel.load();
- * const result = await model.analyze(raw, { embedding: true });
- * features.blocks = { vision: visionBlock(result), backbone: backboneBlock(result)! };
+ * const blocks = await visionFeatures(model, raw, { blocks: ["vision", "backbone"] });
+ * features.blocks = { ...features.blocks, ...blocks };
+ * const cacheId = visionBlocksId(["vision", "backbone"]); // "vision-v1+backbone-v1@human-3.3.6-wasm/1"
  * ```
  *
  * @module
@@ -49,6 +51,14 @@ export {
   type VisionBlockName,
   type VisionBlockOptions,
 } from "./vision_block.ts";
+export {
+  VISION_FEATURE_BLOCKS,
+  visionBlocksId,
+  type VisionFeatureBlock,
+  visionFeatures,
+  visionFeaturesDefaults,
+  type VisionFeaturesOptions,
+} from "./vision_features.ts";
 export {
   DELTA_KEYS,
   VISION_DELTA_DIM,
