@@ -74,6 +74,10 @@ export interface IngestSummary {
     pixel_rows: number;
     normalized_rows: number;
     no_crop: number;
+    /** No-crop boxes written as the exact full frame (`0,0,W,H`). */
+    no_crop_exact: number;
+    /** No-crop boxes within one pixel of it (e.g. `0,0,W-1,H-1`). */
+    no_crop_within_1px: number;
     clamped: number;
     recrops: number;
     recropped_images: number;
@@ -232,6 +236,8 @@ export async function ingestLogs(
       pixel_rows: 0,
       normalized_rows: 0,
       no_crop: 0,
+      no_crop_exact: 0,
+      no_crop_within_1px: 0,
       clamped: 0,
       recrops: 0,
       recropped_images: 0,
@@ -384,6 +390,8 @@ export async function ingestLogs(
         summary.reviews.superseded += counts["superseded_reviews"] ?? 0;
       } else if (format === "crop_log") {
         summary.crops.rows += entry.rows;
+        summary.crops.no_crop_exact += counts["no_crop_exact"] ?? 0;
+        summary.crops.no_crop_within_1px += counts["no_crop_within_1px"] ?? 0;
         summary.crops.unknown_stage += counts["unknown_stage"] ?? 0;
       } else if (format === "kept_log") summary.kept.rows += entry.rows;
       else if (format === "anomaly_export") {

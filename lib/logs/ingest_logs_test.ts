@@ -15,6 +15,8 @@ Deno.test("ingestLogs() on the creator's real logs gives the documented counts",
     assert.equal(s.crops.pixel_rows, 7193);
     assert.equal(s.crops.normalized_rows, 1);
     assert.equal(s.crops.no_crop, 553);
+    assert.equal(s.crops.no_crop_exact, 549);
+    assert.equal(s.crops.no_crop_within_1px, 4);
     assert.deepEqual(s.crops.by_project, { mojo1: 3979, mojo2: 3215 });
     assert.deepEqual(s.crops.rejected, {});
     assert.equal(s.crops.recrops, 95);

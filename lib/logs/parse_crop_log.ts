@@ -163,6 +163,13 @@ function cropRow(row: RowView, opts: Required<ParseLogOptions>): LogEvent[] {
   if (opts.seenCrops.has(key)) label.recrop = true;
   else opts.seenCrops.add(key);
   if (norm.clamped > 0) bump(opts.counts, "clamped", norm.clamped);
+  if (norm.noCrop) {
+    const exact = coords[0] === 0 && coords[1] === 0 &&
+      (norm.units === "pixel"
+        ? coords[2] === w && coords[3] === h
+        : coords[2] === 1 && coords[3] === 1);
+    bump(opts.counts, exact ? "no_crop_exact" : "no_crop_within_1px");
+  }
   const events: LogEvent[] = [{ type: "crop", label }];
   if (count >= 2) {
     const others: string[] = [];
