@@ -35,8 +35,10 @@ export const benchmarks: Benchmark[] = [
         seconds: Math.round(seconds * 10) / 10,
         seconds_per_group: Math.round(perGroup * 100) / 100,
         mb_per_group: Math.round((bytes / 1e6 / s.groups_logged) * 10) / 10,
-        default_run_minutes_estimate: Math.round((perGroup * 2400) / 6) / 10,
-        default_run_gb_estimate: Math.round((bytes / 1e9 / s.groups_logged) * 2400 * 10) / 10,
+        default_run_minutes_estimate: scale === 1 ? Math.round((perGroup * 2400) / 6) / 10 : null,
+        default_run_gb_estimate: scale === 1
+          ? Math.round((bytes / 1e9 / s.groups_logged) * 2400 * 10) / 10
+          : null,
       };
     },
   },
