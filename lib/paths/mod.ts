@@ -44,3 +44,4 @@ export type {
   ResolveContext,
   ResolveVia,
 } from "./project_resolver.ts";
+export { imageKey, projectsOfFilename } from "./image_key.ts";

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import {
   buildProjectIndex,
+  imageKey,
   loadProjectManifests,
   lookupProject,
   parseProjectManifest,
   parseProjectMap,
   projectKey,
   ProjectResolver,
+  projectsOfFilename,
   stripRoots,
 } from "./mod.ts";
 
@@ -141,4 +143,16 @@ Deno.test("ProjectResolver.resolve() reports candidates for an ambiguous folder"
   const res = r.resolve("kiara/a.png");
   assert.equal(res.ref.project, null);
   assert.deepEqual(res.candidates, ["kiara_a", "kiara_b"]);
+});
+
+Deno.test("imageKey() identifies an image by (project, filename) and lists ambiguous names", () => {
+  assert.equal(imageKey({ project: "mojo1", filename: "a.png" }), "mojo1/a.png");
+  assert.equal(imageKey({ project: null, filename: "a.png" }), null);
+  const refs = [
+    { project: "mojo2", filename: "a.png" },
+    { project: "mojo1", filename: "a.png" },
+    { project: "mojo1", filename: "b.png" },
+  ];
+  assert.deepEqual(projectsOfFilename("x/a.png", refs), ["mojo1", "mojo2"]);
+  assert.deepEqual(projectsOfFilename("b.png", refs), ["mojo1"]);
 });
