@@ -75,7 +75,10 @@ export interface DecideFolderOptions {
   grouping?: GroupImagesOptions;
   /** Loaded models; when absent they are loaded from `models`/`cacheDb`. */
   parts?: DecideParts;
-  /** Records appended per atomic write (resumability granularity). */
+  /**
+   * Records per atomic append. Deciding is fast once features are cached (the
+   * feature cache makes a re-run resumable), so one write per run is the default.
+   */
   batchSize?: number;
   /** Progress: phase, done, total. */
   onProgress?: (phase: "features" | "decide", done: number, total: number) => void;
@@ -97,7 +100,7 @@ const defaults = {
   needsCropMin: 0.5,
   grouping: {},
   parts: undefined,
-  batchSize: 100,
+  batchSize: 1000,
   onProgress: () => {},
   now: () => new Date(),
 } satisfies Omit<Required<DecideFolderOptions>, "parts"> & { parts: undefined };

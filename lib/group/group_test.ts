@@ -166,3 +166,18 @@ Deno.test("scoreGrouping() counts pairs: a false merge lowers precision, a miss 
   const unknown = scoreGrouping([["a", "b", "zz"]], truth);
   assert.equal(unknown.precision, 1);
 });
+
+Deno.test("groupByContent() links timestamped variants only within the time window", () => {
+  const near = vec(31, 3, 0.05), near2 = vec(32, 3, 0.05);
+  const files: ContentFile[] = [
+    { path: "d/20250708_060000.png", sha256: "1", phash: [0, 0], embedding: near },
+    { path: "d/20250709_060000.png", sha256: "2", phash: [0, 1], embedding: near2 },
+    { path: "d/20250710_060000.png", sha256: "1", phash: [0, 0], embedding: near },
+  ];
+  const out = groupByContent(files, { variantWindowSeconds: 3600 });
+  // The day-apart variant stays alone; the exact duplicate joins across days.
+  assert.deepEqual(out.groups.map((g) => [g.kind, g.members]), [
+    ["exact_duplicate", ["d/20250708_060000.png", "d/20250710_060000.png"]],
+  ]);
+  assert.equal(groupByContent(files, { variantWindowSeconds: null }).groups[0]!.members.length, 3);
+});
