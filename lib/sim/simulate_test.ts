@@ -36,8 +36,8 @@ const out = `${dir}/sim`;
 const summary = await simulate(out, {
   seed: 7,
   projects: 2,
-  groups: 36,
-  heldout: 10,
+  groups: 24,
+  heldout: 6,
   anomalyRate: [0.3, 0.15],
   scale: 0.125,
 });
@@ -45,9 +45,9 @@ const records: GroundTruthRecord[] = (await Deno.readTextFile(`${out}/ground_tru
   .split("\n").filter((l) => l).map((l) => JSON.parse(l));
 
 Deno.test("simulate() writes every group with real stage sizes (scaled) and readable PNGs", async () => {
-  assert.equal(summary.groups_logged, 72);
-  assert.equal(summary.groups_heldout, 20);
-  assert.equal(records.length, 92);
+  assert.equal(summary.groups_logged, 48);
+  assert.equal(summary.groups_heldout, 12);
+  assert.equal(records.length, 60);
   let images = 0;
   for (const r of records) {
     const base = r.members.find((m) => m.stage === 1 || m.stage === 1.5) ?? null;
@@ -199,7 +199,7 @@ Deno.test("simulate() writes a mojo-style manifest per project", async () => {
   const m = JSON.parse(await Deno.readTextFile(`${out}/projects/sim1.project.json`));
   assert.equal(m.schemaVersion, 1);
   assert.equal(m.projectId, "sim1");
-  assert.equal(m.counts.finalImages, 36);
+  assert.equal(m.counts.finalImages, 24);
   assert.ok(Array.isArray(m.paths.characterGroups) && m.paths.characterGroups.length >= 2);
 });
 
@@ -226,7 +226,7 @@ Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped,
   const s = await simulate(rf, {
     seed: 2,
     projects: 1,
-    groups: 40,
+    groups: 30,
     heldout: 2,
     scale: 0.0625,
     rawFinal: true,
