@@ -57,6 +57,7 @@ export const benchmarks: Benchmark[] = [
         trials: ctx.quick ? 4 : 100,
         groups: 50,
         seed: 2026,
+        concurrency: 2,
         log: ctx.log,
       });
       const outcomes: Record<string, number> = {};

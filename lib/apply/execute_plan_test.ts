@@ -15,8 +15,15 @@ import {
 
 const KEEPER = ["plans", "journal", "file_operations_logs"];
 
+const made: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of made) Deno.removeSync(dir, { recursive: true });
+});
+
 async function sandbox(groups = 6, seed = 9): Promise<string> {
-  const root = join(await Deno.makeTempDir({ prefix: "keeper-apply-exec-" }), "sandbox");
+  const top = await Deno.makeTempDir({ prefix: "keeper-apply-exec-" });
+  made.push(top);
+  const root = join(top, "sandbox");
   await makeApplyFixture(root, { groups, rejectShare: 0.2, cropShare: 0.5, seed });
   return root;
 }

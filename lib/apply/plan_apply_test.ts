@@ -11,8 +11,14 @@ import {
 
 const KEEPER = ["plans", "journal", "file_operations_logs"];
 
+const made: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of made) Deno.removeSync(dir, { recursive: true });
+});
+
 async function fixture(): Promise<{ root: string; outside: string }> {
   const top = await Deno.makeTempDir({ prefix: "keeper-apply-plan-" });
+  made.push(top);
   const root = join(top, "sandbox");
   const outside = join(top, "outside");
   await Deno.mkdir(outside);

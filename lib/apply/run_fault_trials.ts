@@ -156,7 +156,7 @@ export async function runFaultTrials(
     const kill: FaultTrial["kill"] = t % 2 === 0 ? "point" : "timer";
     const at = kill === "point"
       ? 1 + Math.floor(rand() * points)
-      : Math.floor(rand() * durationMs * 1.1);
+      : Math.floor((0.15 + rand() * 0.95) * durationMs);
     if (kill === "point") await spawnChild([CHILD, root, runId, String(at)], null);
     else {
       await spawnChild([TASK, "--sandbox", root, "--commit", "--yes", "--run-id", runId], at);
