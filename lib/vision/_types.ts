@@ -64,6 +64,96 @@ export interface ScoredBox {
   score: number;
 }
 
+/** The 80 COCO classes CenterNet detects, in its class-index order. */
+export const COCO_LABELS: readonly string[] = [
+  "person",
+  "bicycle",
+  "car",
+  "motorcycle",
+  "airplane",
+  "bus",
+  "train",
+  "truck",
+  "boat",
+  "traffic light",
+  "fire hydrant",
+  "stop sign",
+  "parking meter",
+  "bench",
+  "bird",
+  "cat",
+  "dog",
+  "horse",
+  "sheep",
+  "cow",
+  "elephant",
+  "bear",
+  "zebra",
+  "giraffe",
+  "backpack",
+  "umbrella",
+  "handbag",
+  "tie",
+  "suitcase",
+  "frisbee",
+  "skis",
+  "snowboard",
+  "sports ball",
+  "kite",
+  "baseball bat",
+  "baseball glove",
+  "skateboard",
+  "surfboard",
+  "tennis racket",
+  "bottle",
+  "wine glass",
+  "cup",
+  "fork",
+  "knife",
+  "spoon",
+  "bowl",
+  "banana",
+  "apple",
+  "sandwich",
+  "orange",
+  "broccoli",
+  "carrot",
+  "hot dog",
+  "pizza",
+  "donut",
+  "cake",
+  "chair",
+  "couch",
+  "potted plant",
+  "bed",
+  "dining table",
+  "toilet",
+  "tv",
+  "laptop",
+  "mouse",
+  "remote",
+  "keyboard",
+  "cell phone",
+  "microwave",
+  "oven",
+  "toaster",
+  "sink",
+  "refrigerator",
+  "book",
+  "clock",
+  "vase",
+  "scissors",
+  "teddy bear",
+  "hair drier",
+  "toothbrush",
+];
+
+/** A CenterNet detection other than a person. */
+export interface LabeledBox extends ScoredBox {
+  /** COCO class name, e.g. "cat". */
+  label: string;
+}
+
 /** Everything the vision models say about one image. */
 export interface VisionResult {
   /** Pixel size of the image that was analysed. */
@@ -77,6 +167,8 @@ export interface VisionResult {
   hands: ScoredBox[];
   /** CenterNet "person" detections after non-max suppression, best first. */
   persons: ScoredBox[];
+  /** Other CenterNet detections (score ≥ 0.3, at most 5), best first: the subject when it is not a person. */
+  objects: LabeledBox[];
   /** Union of the person evidence, or null when there is no person. */
   subject: Box | null;
   /** L2-normalised 720-d CenterNet/MobileNetV3 backbone embedding, when asked for. */

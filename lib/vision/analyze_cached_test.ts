@@ -15,6 +15,7 @@ function fakeModel(): { calls: number; analyze: (raw: RawImage) => Promise<Visio
         bodies: [],
         hands: [],
         persons: [],
+        objects: [],
         subject: [0.05, 0, 0.35, 0.35],
         embedding: Float32Array.from([0.6, 0.8]),
       });

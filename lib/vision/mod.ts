@@ -23,8 +23,10 @@ export {
   visionCacheKey,
 } from "./analyze_cached.ts";
 export {
+  COCO_LABELS,
   KEYPOINT_NAMES,
   type KeypointName,
+  type LabeledBox,
   type ScoredBox,
   type VisionBody,
   type VisionFace,

@@ -53,6 +53,12 @@ export const VISION_BLOCK_LAYOUT = [
   "keypoint_fraction", // keypoints at or above 0.3, out of 17
   "person_score", // best CenterNet person
   "person_count", // min(n, 3) / 3
+  // the best non-person object (the subject when it is an animal or a thing); [0, 0, 1, 1] if none
+  "object_x1",
+  "object_y1",
+  "object_x2",
+  "object_y2",
+  "object_score",
 ] as const;
 
 /** One name of {@linkcode VISION_BLOCK_LAYOUT}. */
@@ -162,6 +168,13 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   set("keypoint_fraction", seen.length / 17);
   set("person_score", result.persons[0]?.score ?? 0);
   set("person_count", Math.min(result.persons.length, 3) / 3);
+  const obj = result.objects[0];
+  const ob = obj?.box ?? [0, 0, 1, 1];
+  set("object_x1", ob[0]);
+  set("object_y1", ob[1]);
+  set("object_x2", ob[2]);
+  set("object_y2", ob[3]);
+  set("object_score", obj?.score ?? 0);
   return v;
 }
 

@@ -37,6 +37,7 @@ function person(): VisionResult {
     }],
     hands: [{ box: [0.7, 0.5, 0.8, 0.6], score: 0.9 }, { box: [0.1, 0.9, 0.2, 1], score: 0.4 }],
     persons: [],
+    objects: [],
     subject: null,
     embedding: null,
   };
@@ -82,7 +83,9 @@ Deno.test("visionBlock() reads the whole image and zero evidence when there is n
   const r: VisionResult = { ...person(), faces: [], bodies: [], hands: [], subject: null };
   const b = visionBlock(r);
   assert.deepEqual([...b.slice(0, 5)], [0, 0, 1, 1, 0]);
-  assert.equal(b.slice(5).reduce((a, v) => a + v, 0), 0);
+  const obj = visionBlockIndex("object_x1");
+  assert.equal(b.slice(5, obj).reduce((a, v) => a + v, 0), 0);
+  assert.deepEqual([...b.slice(obj)], [0, 0, 1, 1, 0], "no object: whole image, score 0");
 });
 
 Deno.test("visionBlock() estimates the head top from eyes and ears when no face was found", () => {

@@ -27,6 +27,7 @@ function fake(): {
         bodies: [],
         hands: [],
         persons: [],
+        objects: [],
         subject: null,
         embedding: o.embedding ? new Float32Array(720).fill(1 / Math.sqrt(720)) : null,
       });

@@ -10,8 +10,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Box } from "../types.ts";
 import type { RawImage } from "../image/mod.ts";
 import {
+  COCO_LABELS,
   KEYPOINT_NAMES,
   type KeypointName,
+  type LabeledBox,
   type ScoredBox,
   type VisionBody,
   type VisionFace,
@@ -170,6 +172,7 @@ export class VisionModel {
         bodies: bodies(r.body ?? []),
         hands: (r.hand ?? []).map(scoredBox).sort(byScore),
         persons: persons(rows, this.#options.minPersonScore),
+        objects: objects(rows, 0.3, 5),
       };
       return { ...partial, subject: subjectBox(partial), embedding: emb };
     } finally {
@@ -319,6 +322,21 @@ function persons(rows: number[][], minScore: number): ScoredBox[] {
   const kept: ScoredBox[] = [];
   for (const c of cands) if (kept.every((k) => iou(k.box, c.box) < 0.5)) kept.push(c);
   return kept;
+}
+
+/** Non-person CenterNet rows → labelled boxes, NMS within each class, best `max` kept. */
+function objects(rows: number[][], minScore: number, max: number): LabeledBox[] {
+  const kept: LabeledBox[] = [];
+  for (const r of rows) {
+    const cls = r[5] ?? 0;
+    const score = Math.trunc(100 * (r[4] ?? 0)) / 100;
+    if (cls === 0 || score < minScore || !Number.isInteger(cls)) continue;
+    const box = clampBox([r[0]!, r[1]!, r[2]!, r[3]!].map((v) => v / CENTERNET_SIDE) as Box);
+    const label = COCO_LABELS[cls] ?? `class ${cls}`;
+    if (kept.some((k) => k.label === label && iou(k.box, box) >= 0.5)) continue;
+    kept.push({ box, score, label });
+  }
+  return kept.sort(byScore).slice(0, max);
 }
 
 function iou(a: Box, b: Box): number {

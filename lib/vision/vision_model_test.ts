@@ -54,6 +54,9 @@ Deno.test("VisionModel.analyze() finds no person on a cat or a coffee cup", opts
     assert.equal(r.subject, null, `${name}: ${JSON.stringify(r)}`);
     assert.equal(r.faces.length, 0, name);
   }
+  // …but CenterNet still names the non-person subject, which the crop block carries.
+  assert.ok(["cat", "dog"].includes(all.get("chelsea")!.objects[0]?.label ?? ""));
+  assert.ok(all.get("coffee")!.objects.some((o) => o.label === "cup"));
 });
 
 Deno.test(
