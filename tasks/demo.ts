@@ -1,60 +1,110 @@
 /**
- * `deno task demo`: the pipeline on shipped data. For now: ingest the
- * creator's real logs (data/original) and print the anomaly analysis; later
- * stages add their steps here.
+ * `deno task demo [--no-serve] [--port 8080] [--scale 0.25] [--json]`: the
+ * whole pipeline on shipped data — the real logs analysed, then a simulated
+ * project (from the photos in data/demo) through simulate → ingest → embed →
+ * train → evaluate → decide, and the review page. `--no-serve` skips the
+ * server and dry-runs `apply` on the auto-approvable groups instead. A second
+ * run reuses everything already computed in `sandbox/demo`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import { relative } from "node:path";
 import { runTask } from "../lib/cli/mod.ts";
-import { ingestLogs } from "../lib/logs/mod.ts";
-import { analyzeAnomalies } from "../lib/anomaly/mod.ts";
-import { readIngested } from "../lib/logs/mod.ts";
+import { dryRunBand, runDemo } from "../lib/demo/mod.ts";
+import { serveReviewer } from "../reviewer/server.ts";
+
+const pct = (x: number | null | undefined) => (x == null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
 await runTask(async () => {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
-      out: { type: "string", default: "data/ingested" },
+      "no-serve": { type: "boolean", default: false },
+      port: { type: "string", default: "8080" },
+      scale: { type: "string", default: "0.25" },
+      sandbox: { type: "string", default: "sandbox/demo" },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
     },
   });
-  const root = new URL("../data/original/", import.meta.url).pathname;
-  const ingest = await ingestLogs(`${root}training`, {
-    projectsDir: `${root}projects`,
-    projectMap: `${root}project_map.json`,
-    outDir: values.out,
-  });
-  const { selections } = await readIngested(values.out);
-  const anomalies = analyzeAnomalies(selections);
-  if (values.json) {
-    console.log(JSON.stringify({ ingest, anomalies: anomalies.total }));
-    return;
+  const scale = Number(values.scale);
+  const port = Number(values.port);
+  if (!(scale > 0 && scale <= 1)) {
+    throw new RangeError(`Cannot use --scale "${values.scale}": expected 0 < s <= 1`);
   }
-  const c = ingest.crops;
-  console.log(`ingest (real logs, data/original → ${values.out})`);
-  console.log(
-    `  crops: ${c.rows} rows → ${c.pixel_rows} pixel + ${c.normalized_rows} normalised, ` +
-      `${c.no_crop} no-crop, ${c.recrops} re-crops; by project ${JSON.stringify(c.by_project)}`,
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`Cannot use --port "${values.port}": expected 0-65535`);
+  }
+  const t0 = performance.now();
+  const log = (line: string) => {
+    if (!values.json) console.log(line);
+  };
+  const r = await runDemo({
+    sandboxRoot: values.sandbox,
+    scale,
+    onStep: (s) => log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${s}`),
+  });
+  const c = r.real.ingest.crops;
+  log("");
+  log(
+    `Real logs (data/original): ${c.rows} crop rows (${c.pixel_rows} pixel, ` +
+      `${c.normalized_rows} normalised, ${c.no_crop} no-crop), ${r.real.ingest.anomalies.sets} ` +
+      `anomaly sets / ${r.real.ingest.anomalies.pairs} pairs over ` +
+      `${Object.keys(r.real.anomalies.projects).length} projects.`,
   );
-  console.log(
-    `  selection: ${ingest.selection.sets} sets (${ingest.selection.duplicates} duplicates); ` +
-      `anomaly export: ${ingest.anomalies.sets} sets, ${ingest.anomalies.pairs} pairs, ` +
-      `${ingest.anomalies.mixed_directories} mixing directories`,
-  );
-  console.log(`  kept (historical extraction): ${ingest.kept.labels} images`);
-  console.log(
-    "analyze (stage 1.5 counted; anomaly-export sets are anomalies by construction, so rates " +
-      "mean something only for projects with logged selections)",
-  );
-  const rows = Object.entries(anomalies.projects).sort((a, b) => b[1].sets - a[1].sets);
-  for (const [project, s] of rows) {
-    const rate = s.anomaly_rate === null ? "n/a" : `${(100 * s.anomaly_rate).toFixed(1)}%`;
-    console.log(
-      `  ${project.padEnd(18)} ${
-        String(s.sets).padStart(4)
-      } sets, ${s.anomalies} anomalies (${rate})`,
+  const ev = r.experiment.evaluation;
+  if (ev.ranker) {
+    log(
+      `Ranker on held-out test sets: ${pct(ev.ranker.overall_acc)} overall ` +
+        `(normal ${pct(ev.ranker.normal_acc)}, anomaly ${pct(ev.ranker.anomaly_acc)}); ` +
+        `highest stage ${pct(ev.ranker.baselines.highest_stage)}, ECE ${ev.ranker.ece.toFixed(3)}.`,
     );
   }
+  if (ev.crop) {
+    log(
+      `Crop proposer: mean IoU ${ev.crop.mean_iou.toFixed(3)} ` +
+        `(median box ${ev.crop.baselines.median_box.toFixed(3)}, full image ` +
+        `${ev.crop.baselines.full_image.toFixed(3)}).`,
+    );
+  }
+  const d = r.decide;
+  log(
+    `Decide: ${d.groups} groups (${d.decided} new, ${d.skipped} already decided), ` +
+      `${d.auto_approvable} auto-approvable, ${d.flagged} flagged → ${
+        relative(Deno.cwd(), r.decisionsFile)
+      }`,
+  );
+  log(
+    `End to end vs ground truth: pick accuracy ${pct(r.score.pick_accuracy)}, crop IoU ` +
+      `${r.score.crop_iou.toFixed(3)}, grouping F1 ${r.score.grouping.f1.toFixed(3)}.`,
+  );
+
+  if (values["no-serve"]) {
+    const dry = await dryRunBand(r.sandboxRoot, r.decisionsFile);
+    const t = dry.totals;
+    log(
+      `Apply (dry run) of the ${dry.approved} auto-approvable groups: ${t["moves"]} moves, ` +
+        `${t["crops"]} crops, ${t["conflicts"]} conflicts, ${t["errors"]} errors; plan ` +
+        `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
+    );
+    log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    if (values.json) {
+      console.log(JSON.stringify({
+        evaluation: ev,
+        decide: d,
+        score: r.score,
+        apply_dry_run: dry,
+        seconds: (performance.now() - t0) / 1000,
+      }));
+    }
+    return 0;
+  }
+  const running = await serveReviewer(r.decisionsFile, { port, sandboxRoot: r.sandboxRoot });
+  console.log(`\nReview the ${running.groups} decisions at ${running.url}  (Ctrl-C to stop)`);
+  const stop = () => void running.shutdown();
+  Deno.addSignalListener("SIGINT", stop);
+  await running.finished;
+  Deno.removeSignalListener("SIGINT", stop);
+  return 0;
 });

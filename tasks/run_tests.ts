@@ -89,6 +89,8 @@ if (!values["gate-only"]) {
   if (notebooks.length > 0) {
     await gate("notebook type check", ["deno", "task", "notebooks", "--check"]);
   }
+  // The demo, end to end, exactly as README's first command runs it (without the server).
+  await gate("demo --no-serve", ["deno", "task", "demo", "--no-serve"]);
   for (const nb of notebooks) {
     const out = await Deno.makeTempDir({ prefix: "keeper-nb-" });
     const { ok } = await step(`notebook ${nb}`, [

@@ -1,0 +1,174 @@
+/**
+ * The demo pipeline: the real logs' analysis, then a simulated creator
+ * project taken through simulate → ingest → embed → train → evaluate →
+ * decide, scored against ground truth, and either handed to the reviewer or
+ * (no server) applied as a dry-run plan for the auto-approvable groups.
+ * Every step reuses what an earlier run left in the work folder.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { analyzeAnomalies } from "../anomaly/mod.ts";
+import { ingestLogs, readIngested } from "../logs/mod.ts";
+import { runExperiment } from "../eval/mod.ts";
+import { decideFolder, readAutomationDecisions, scoreDecisions } from "../decisions/mod.ts";
+import type { DecideSummary, DecisionScore, TruthGroup } from "../decisions/mod.ts";
+import { planApply } from "../apply/mod.ts";
+import type { ApprovedDecision, AutomationDecision } from "../types.ts";
+import type { EvaluateResult, ExperimentResult } from "../eval/mod.ts";
+import type { IngestSummary } from "../logs/mod.ts";
+import type { AnomalyReport } from "../anomaly/mod.ts";
+
+/** Options for {@linkcode runDemo}. */
+export interface RunDemoOptions {
+  /** The shipped real logs (`training/`, `projects/`, `project_map.json`). */
+  originalDir?: string;
+  /** Sandbox root of the demo: simulated images, decisions and plans live here. */
+  sandboxRoot?: string;
+  /** Simulator seed, scale and sizes (small: the demo must run in minutes). */
+  simSeed?: number;
+  scale?: number;
+  groups?: number;
+  heldout?: number;
+  /** Step names as they start. */
+  onStep?: (step: string) => void;
+}
+
+const defaults = {
+  originalDir: "data/original",
+  sandboxRoot: "sandbox/demo",
+  simSeed: 1,
+  scale: 0.25,
+  groups: 160,
+  heldout: 60,
+  onStep: () => {},
+} satisfies Required<RunDemoOptions>;
+
+/** What {@linkcode runDemo} did. */
+export interface DemoResult {
+  real: { ingest: IngestSummary; anomalies: AnomalyReport };
+  experiment: { seconds: ExperimentResult["seconds"]; evaluation: EvaluateResult };
+  decide: DecideSummary;
+  /** Decisions scored against the simulator's ground truth for the held-out groups. */
+  score: DecisionScore;
+  decisionsFile: string;
+  sandboxRoot: string;
+}
+
+/**
+ * Build the approvals a person would give with "approve all in the
+ * auto-approve band": the AI pick and its crop, for auto-approvable groups.
+ *
+ * @param decisions Automation decisions.
+ * @param now Review time.
+ * @returns Approved records.
+ * @example
+ * ```ts
+ * const approved = bandApprovals(await readAutomationDecisions(file), new Date());
+ * ```
+ */
+export function bandApprovals(
+  decisions: readonly AutomationDecision[],
+  now: Date,
+): ApprovedDecision[] {
+  return decisions.filter((d) => d.step1_selection.auto_approvable).map((d) => {
+    const crop = d.step2_crop.needs_crop ? d.step2_crop.box : null;
+    return {
+      group_id: d.group_id,
+      action: "approve",
+      final_choice: d.step1_selection.chosen_index,
+      crop_coords: crop,
+      ai_choice: d.step1_selection.chosen_index,
+      ai_crop: crop,
+      timestamp: now.toISOString(),
+      seconds_spent: 0,
+    };
+  });
+}
+
+/**
+ * Run the demo pipeline up to decisions (the reviewer or the dry-run apply
+ * is the caller's next step).
+ *
+ * @param options Folders, simulator size, progress callback.
+ * @returns Summaries of each step.
+ * @example
+ * ```ts
+ * const r = await runDemo({ scale: 0.125 });
+ * console.log(r.score.pick_accuracy);
+ * ```
+ */
+export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult> {
+  const o = { ...defaults, ...options };
+  const root = resolve(o.sandboxRoot);
+  await Deno.mkdir(root, { recursive: true });
+
+  o.onStep("ingest + analyze the creator's real logs");
+  const ingest = await ingestLogs(join(o.originalDir, "training"), {
+    projectsDir: join(o.originalDir, "projects"),
+    projectMap: join(o.originalDir, "project_map.json"),
+    outDir: join(root, "real_ingested"),
+  });
+  const anomalies = analyzeAnomalies((await readIngested(join(root, "real_ingested"))).selections);
+
+  const exp = await runExperiment({
+    simSeed: o.simSeed,
+    scale: o.scale,
+    projects: 1,
+    groups: o.groups,
+    heldout: o.heldout,
+    workDir: root,
+    leaveOneProjectOut: false,
+    onStep: (s) => o.onStep(s),
+  });
+
+  o.onStep("decide on the held-out (never logged) groups");
+  const decisionsFile = join(root, "automation_decisions.jsonl");
+  const decide = await decideFolder(join(root, "sim", "heldout"), {
+    sandboxRoot: root,
+    out: decisionsFile,
+    models: join(root, "models"),
+    cacheDb: join(root, "features.sqlite"),
+    order: "uncertain",
+  });
+  const truth = (await Deno.readTextFile(join(root, "sim", "ground_truth.jsonl")))
+    .split("\n").filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as TruthGroup & { split: string })
+    .filter((t) => t.split === "heldout");
+  const score = scoreDecisions(await readAutomationDecisions(decisionsFile), truth);
+  return {
+    real: { ingest, anomalies },
+    experiment: { seconds: exp.seconds, evaluation: exp.evaluation },
+    decide,
+    score,
+    decisionsFile,
+    sandboxRoot: root,
+  };
+}
+
+/**
+ * Plan (dry-run) what `apply` would do for the auto-approvable groups and
+ * write the plan under `<sandbox>/plans/`.
+ *
+ * @param sandboxRoot The demo's sandbox root.
+ * @param decisionsFile Its automation decisions.
+ * @returns Plan totals and the plan's path.
+ * @example
+ * ```ts
+ * const { totals } = await dryRunBand("sandbox/demo", "sandbox/demo/automation_decisions.jsonl");
+ * ```
+ */
+export async function dryRunBand(
+  sandboxRoot: string,
+  decisionsFile: string,
+): Promise<{ approved: number; totals: Record<string, number>; planFile: string }> {
+  const decisions = await readAutomationDecisions(decisionsFile);
+  const approved = bandApprovals(decisions, new Date());
+  // planApply writes the plan (atomically) to <root>/plans/<run-id>.json.
+  const plan = await planApply(sandboxRoot, { approved, decisions, decisionsFile });
+  return {
+    approved: approved.length,
+    totals: { ...plan.totals },
+    planFile: join(plan.sandbox_root, plan.folders.plans, `${plan.run_id}.json`),
+  };
+}
