@@ -12,13 +12,24 @@ import type {
   SelectionSet,
   SourceRef,
 } from "../types.ts";
-import { parseFilenameTimestamp, type ProjectResolver, type Resolution } from "../paths/mod.ts";
+import {
+  buildProjectIndex,
+  parseFilenameTimestamp,
+  type ProjectManifest,
+  type ProjectMap,
+  ProjectResolver,
+  type Resolution,
+} from "../paths/mod.ts";
 import { type CsvSkip, readCsvRows } from "./_csv.ts";
 
 /** Options shared by every per-format parser. */
 export interface ParseLogOptions {
-  /** Project resolution (manifests, aliases, project map). */
+  /** Project resolution (manifests, aliases, project map); built from the next two if absent. */
   resolver?: ProjectResolver;
+  /** Project-map rules (used only when no `resolver` is given). */
+  projectMap?: ProjectMap | null;
+  /** Project manifests (used only when no `resolver` is given). */
+  manifests?: readonly ProjectManifest[];
   /** Project of a manifest lying beside the log (used when the path names none). */
   fallbackProject?: string | null;
   /** Counters of non-fatal oddities, incremented in place (e.g. `clamped`). */
@@ -242,4 +253,22 @@ export async function* iterateCsvLog(
   for (const s of skips.splice(0)) {
     yield reject({ file, line: s.line }, "unreadable_row", { detail: s.message });
   }
+}
+
+/** Parser options with every field filled in. */
+export type ResolvedParseOptions = Required<ParseLogOptions>;
+
+/** Fill in parser options: a resolver from manifests + map when none is given. */
+export function resolveParseOptions(options: ParseLogOptions): ResolvedParseOptions {
+  const manifests = options.manifests ?? [];
+  const projectMap = options.projectMap ?? null;
+  return {
+    resolver: options.resolver ??
+      new ProjectResolver({ index: buildProjectIndex(manifests), map: projectMap }),
+    projectMap,
+    manifests,
+    fallbackProject: options.fallbackProject ?? null,
+    counts: options.counts ?? {},
+    seenCrops: options.seenCrops ?? new Set<string>(),
+  };
 }

@@ -5,8 +5,14 @@
  *
  * @module
  */
-import { ProjectResolver } from "../paths/mod.ts";
-import { buildSet, bump, iterateCsvLog, type LogEvent, type ParseLogOptions } from "./_common.ts";
+import {
+  buildSet,
+  bump,
+  iterateCsvLog,
+  type LogEvent,
+  type ParseLogOptions,
+  resolveParseOptions,
+} from "./_common.ts";
 import { parsePathList } from "./_lists.ts";
 import type { ParsedSelections } from "./parse_selection_log.ts";
 
@@ -21,13 +27,6 @@ export const ANOMALY_EXPORT_COLUMNS: readonly string[] = Object.freeze([
   "rejected_paths",
   "timestamp",
 ]);
-
-const defaults = {
-  resolver: new ProjectResolver(),
-  fallbackProject: null,
-  counts: {},
-  seenCrops: new Set<string>(),
-} satisfies Required<ParseLogOptions>;
 
 /**
  * Stream an anomaly export as events. The `project` column is used when the
@@ -46,7 +45,7 @@ export function iterateAnomalyExport(
   file: string,
   options: ParseLogOptions = {},
 ): AsyncGenerator<LogEvent> {
-  const opts = { ...defaults, counts: {}, ...options };
+  const opts = resolveParseOptions(options);
   return iterateCsvLog(file, ANOMALY_EXPORT_COLUMNS, (row) => {
     const list = parsePathList(row.get("rejected_paths"));
     if (list === null) {

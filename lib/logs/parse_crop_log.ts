@@ -6,7 +6,6 @@
  * @module
  */
 import type { Box, CropLabel, Rejection, SelectionSet } from "../types.ts";
-import { ProjectResolver } from "../paths/mod.ts";
 import {
   buildSet,
   bump,
@@ -15,6 +14,8 @@ import {
   normalizeTimestamp,
   type ParseLogOptions,
   reject,
+  type ResolvedParseOptions,
+  resolveParseOptions,
   type RowView,
 } from "./_common.ts";
 
@@ -99,7 +100,7 @@ function num(text: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-function cropRow(row: RowView, opts: Required<ParseLogOptions>): LogEvent[] {
+function cropRow(row: RowView, opts: ResolvedParseOptions): LogEvent[] {
   const src = row.source;
   const sessionId = row.get("session_id").trim();
   const count = num(row.get("image_count"));
@@ -213,12 +214,7 @@ export function iterateCropLog(
   file: string,
   options: ParseLogOptions = {},
 ): AsyncGenerator<LogEvent> {
-  const opts: Required<ParseLogOptions> = {
-    resolver: options.resolver ?? new ProjectResolver(),
-    fallbackProject: options.fallbackProject ?? null,
-    counts: options.counts ?? {},
-    seenCrops: options.seenCrops ?? new Set<string>(),
-  };
+  const opts = resolveParseOptions(options);
   return iterateCsvLog(file, CROP_LOG_COLUMNS, (row) => cropRow(row, opts));
 }
 
@@ -232,7 +228,7 @@ export function iterateCropLog(
  * ```ts
  * const map = await loadProjectMap("data/original/project_map.json");
  * const { labels } = await parseCropLog("data/original/training/select_crop_log.csv", {
- *   resolver: new ProjectResolver({ map }),
+ *   projectMap: map,
  * });
  * ```
  */

@@ -6,7 +6,6 @@
  * @module
  */
 import type { KeptLabel, Rejection } from "../types.ts";
-import { ProjectResolver } from "../paths/mod.ts";
 import {
   bump,
   iterateCsvLog,
@@ -14,6 +13,7 @@ import {
   normalizeTimestamp,
   type ParseLogOptions,
   reject,
+  resolveParseOptions,
 } from "./_common.ts";
 
 /** Columns a kept log must have. */
@@ -45,8 +45,7 @@ export function iterateKeptLog(
   file: string,
   options: ParseLogOptions = {},
 ): AsyncGenerator<LogEvent> {
-  const resolver = options.resolver ?? new ProjectResolver();
-  const counts = options.counts ?? {};
+  const { resolver, counts, fallbackProject } = resolveParseOptions(options);
   return iterateCsvLog(file, KEPT_LOG_COLUMNS, (row) => {
     const path = row.get("chosen_path").trim();
     if (path === "") return [reject(row.source, "missing_chosen_path")];
@@ -54,7 +53,7 @@ export function iterateKeptLog(
     const res = resolver.resolve(path, {
       sessionId,
       declared: null,
-      fallback: options.fallbackProject ?? null,
+      fallback: fallbackProject,
     });
     if (res.candidates.length > 0) {
       return [reject(row.source, "ambiguous_project", {

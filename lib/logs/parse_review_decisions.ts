@@ -14,8 +14,13 @@ import type {
   SelectionSet,
 } from "../types.ts";
 import { readApprovedDecisions, readAutomationDecisions } from "../decisions/mod.ts";
-import { ProjectResolver } from "../paths/mod.ts";
-import { buildSet, type LogEvent, type ParseLogOptions, reject } from "./_common.ts";
+import {
+  buildSet,
+  type LogEvent,
+  type ParseLogOptions,
+  reject,
+  resolveParseOptions,
+} from "./_common.ts";
 
 /** What a single-file parse returns. */
 export interface ParsedReviews {
@@ -68,12 +73,7 @@ export async function* iterateReviewDecisions(
   approvedFile: string,
   options: ParseLogOptions = {},
 ): AsyncGenerator<LogEvent> {
-  const opts: Required<ParseLogOptions> = {
-    resolver: options.resolver ?? new ProjectResolver(),
-    fallbackProject: options.fallbackProject ?? null,
-    counts: options.counts ?? {},
-    seenCrops: options.seenCrops ?? new Set<string>(),
-  };
+  const opts = resolveParseOptions(options);
   const dir = approvedFile.includes("/")
     ? approvedFile.slice(0, approvedFile.lastIndexOf("/"))
     : ".";

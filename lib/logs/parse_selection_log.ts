@@ -5,8 +5,13 @@
  * @module
  */
 import type { Rejection, SelectionSet } from "../types.ts";
-import { ProjectResolver } from "../paths/mod.ts";
-import { buildSet, iterateCsvLog, type LogEvent, type ParseLogOptions } from "./_common.ts";
+import {
+  buildSet,
+  iterateCsvLog,
+  type LogEvent,
+  type ParseLogOptions,
+  resolveParseOptions,
+} from "./_common.ts";
 import { parsePathList } from "./_lists.ts";
 
 /** Columns of the selection log. */
@@ -25,13 +30,6 @@ export interface ParsedSelections {
   counts: Record<string, number>;
 }
 
-const defaults = {
-  resolver: new ProjectResolver(),
-  fallbackProject: null,
-  counts: {},
-  seenCrops: new Set<string>(),
-} satisfies Required<ParseLogOptions>;
-
 /**
  * Stream a selection log as events (sets and rejections), in bounded memory.
  * Sessions named `*historical*`/`*extraction*` become kind "extraction".
@@ -48,7 +46,7 @@ export function iterateSelectionLog(
   file: string,
   options: ParseLogOptions = {},
 ): AsyncGenerator<LogEvent> {
-  const opts = { ...defaults, counts: {}, ...options };
+  const opts = resolveParseOptions(options);
   return iterateCsvLog(file, SELECTION_LOG_COLUMNS, (row) => {
     const list = parsePathList(row.get("neg_paths"));
     if (list === null) {
