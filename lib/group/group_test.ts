@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { findStageRuns, groupByContent, groupImages, scoreGrouping } from "./mod.ts";
+import {
+  evaluateGrouping,
+  findStageRuns,
+  groupByContent,
+  groupImages,
+  scoreGrouping,
+  stripStageName,
+} from "./mod.ts";
 import type { ContentFile } from "./mod.ts";
 
 /** Name a stage file `sec` seconds after 2025-07-08 06:00:00. */
@@ -180,4 +187,24 @@ Deno.test("groupByContent() links timestamped variants only within the time wind
     ["exact_duplicate", ["d/20250708_060000.png", "d/20250710_060000.png"]],
   ]);
   assert.equal(groupByContent(files, { variantWindowSeconds: null }).groups[0]!.members.length, 3);
+});
+
+Deno.test("evaluateGrouping() scores stage names and content alone separately", () => {
+  // Two stage runs; the second run's images look unrelated (no content link).
+  const a = [stageName("d", 0, S1), stageName("d", 60, S2)];
+  const b = [stageName("d", 300, S1), stageName("d", 360, S2)];
+  const files: ContentFile[] = [
+    { path: a[0]!, sha256: "1", phash: [0, 0] },
+    { path: a[1]!, sha256: "2", phash: [0, 3] },
+    { path: b[0]!, sha256: "3", phash: [0x0f0f0f0f, 0x0f0f0f0f] },
+    { path: b[1]!, sha256: "4", phash: [-1, -1] },
+  ];
+  const e = evaluateGrouping(files, [a, b]);
+  assert.equal(e.stage_names.f1, 1);
+  assert.equal(e.content_only.precision, 1);
+  assert.equal(e.content_only.recall, 0.5);
+  assert.equal(
+    stripStageName("x/20250708_064118_stage1.5_face_swapped.png"),
+    "x/20250708_064118.png",
+  );
 });

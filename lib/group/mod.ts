@@ -18,3 +18,5 @@ export type {
 } from "./group_by_content.ts";
 export { scoreGrouping } from "./score_grouping.ts";
 export type { GroupingScore, ScoreGroupingOptions } from "./score_grouping.ts";
+export { evaluateGrouping, stripStageName } from "./evaluate_grouping.ts";
+export type { EvaluateGroupingOptions, GroupingEvaluation } from "./evaluate_grouping.ts";
