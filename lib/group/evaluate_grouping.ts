@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { basename, parseFilenameTimestamp, stageToken } from "../paths/mod.ts";
+import { basename, stageToken } from "../paths/mod.ts";
 import type { ContentFile } from "./group_by_content.ts";
 import { groupImages, type GroupImagesOptions } from "./group_images.ts";
 import { type GroupingScore, scoreGrouping } from "./score_grouping.ts";
@@ -40,8 +40,8 @@ export function stripStageName(path: string): string {
   const base = basename(path);
   const dir = path.slice(0, path.length - base.length);
   const stripped = base.replace(`_${token}`, "").replace(token, "");
-  return dir +
-    (parseFilenameTimestamp(stripped) === null && stripped.startsWith(".") ? base : stripped);
+  // A name that was only the token keeps it (an empty stem is no file name).
+  return dir + (stripped.startsWith(".") ? base : stripped);
 }
 
 /**
