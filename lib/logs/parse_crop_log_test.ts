@@ -84,7 +84,8 @@ Deno.test("parseCropLog() assigns projects from the project map by session date"
     row("0,0,3072,3072", { session: "2025-10-16 15:02:35" }),
     row("0,0,100,100", { session: "2025-10-25 10:00:00" }),
   ], async (file) => {
-    const { labels, rejections } = await parseCropLog(file, { resolver });
+    // A project map alone is enough (no resolver, no manifests).
+    const { labels, rejections } = await parseCropLog(file, { projectMap: map });
     assert.deepEqual(labels.map((l) => [l.project, l.no_crop]), [["mojo1", false], [
       "mojo2",
       true,
