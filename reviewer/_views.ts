@@ -56,7 +56,7 @@ export function isAnomaly(d: AutomationDecision): boolean {
 }
 
 /** Whether a pending group sits in the auto-approve band. */
-export function inBand(d: AutomationDecision, reviews: Map<string, ReviewEntry>): boolean {
+export function inBand(d: AutomationDecision, reviews: ReadonlyMap<string, ReviewEntry>): boolean {
   return d.step1_selection.auto_approvable && !reviews.has(d.group_id);
 }
 
@@ -139,7 +139,7 @@ export function parseBatchQuery(q: Record<string, string>): {
 /** Select and order decisions for a batch query. */
 export function selectGroups(
   decisions: AutomationDecision[],
-  reviews: Map<string, ReviewEntry>,
+  reviews: ReadonlyMap<string, ReviewEntry>,
   filter: typeof FILTERS[number],
   order: typeof ORDERS[number],
 ): AutomationDecision[] {
@@ -162,7 +162,7 @@ export function selectGroups(
 /** Progress over all loaded decisions. */
 export function progressOf(
   decisions: AutomationDecision[],
-  reviews: Map<string, ReviewEntry>,
+  reviews: ReadonlyMap<string, ReviewEntry>,
 ): ProgressView {
   const by_action: Record<ReviewAction, number> = { approve: 0, reject: 0, override: 0, skip: 0 };
   let reviewed = 0;

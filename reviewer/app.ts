@@ -116,28 +116,45 @@ export function createApp(deps: ReviewerDeps): Hono {
     return c.body(await opts.assets.css());
   });
 
+  // load_batch answers are cached by query and store version: a reload, a
+  // second tab or a burst of identical requests costs one render.
+  const batchCache = new Map<string, string>();
+  let cachedVersion = -1;
   app.get("/api/automation/load_batch", (c) => {
     const q = parseBatchQuery(c.req.query());
-    const reviews = opts.store.all();
-    const all = selectGroups(opts.decisions, reviews, q.filter, q.order);
-    let offset = q.offset;
-    if (offset === null) {
-      // Continue where the person left off: the batch holding the first pending group.
-      const first = all.findIndex((d) => !reviews.has(d.group_id));
-      offset = first < 0 ? 0 : Math.floor(first / q.size) * q.size;
+    if (cachedVersion !== opts.store.version) {
+      batchCache.clear();
+      cachedVersion = opts.store.version;
     }
-    const groups = all.slice(offset, offset + q.size)
-      .map((d, i) => groupView(d, offset + i, reviews.get(d.group_id)));
-    return c.json({
-      filter: q.filter,
-      order: q.order,
-      size: q.size,
-      offset,
-      matching: all.length,
-      groups,
-      progress: progressOf(opts.decisions, reviews),
-      undo_depth: opts.store.historyDepth(),
-    });
+    const key = `${q.size}|${q.offset}|${q.filter}|${q.order}`;
+    let body = batchCache.get(key);
+    if (body === undefined) {
+      const reviews = opts.store.all();
+      const all = selectGroups(opts.decisions, reviews, q.filter, q.order);
+      let offset = q.offset;
+      if (offset === null) {
+        // Continue where the person left off: the batch holding the first pending group.
+        const first = all.findIndex((d) => !reviews.has(d.group_id));
+        offset = first < 0 ? 0 : Math.floor(first / q.size) * q.size;
+      }
+      const groups = all.slice(offset, offset + q.size)
+        .map((d, i) => groupView(d, offset + i, reviews.get(d.group_id)));
+      body = JSON.stringify({
+        filter: q.filter,
+        order: q.order,
+        size: q.size,
+        offset,
+        matching: all.length,
+        groups,
+        progress: progressOf(opts.decisions, reviews),
+        undo_depth: opts.store.historyDepth(),
+      });
+      if (batchCache.size > 64) batchCache.clear();
+      batchCache.set(key, body);
+    }
+    c.header("content-type", "application/json");
+    c.header("cache-control", "no-store");
+    return c.body(body);
   });
 
   app.get("/api/automation/progress", (c) => c.json(progress()));

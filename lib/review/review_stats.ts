@@ -45,7 +45,7 @@ const defaults = { cropTolerance: 1e-3 } satisfies Required<ReviewStatsOptions>;
  */
 export function reviewStats(
   decisions: AutomationDecision[],
-  entries: Map<string, ReviewEntry>,
+  entries: ReadonlyMap<string, ReviewEntry>,
   options: ReviewStatsOptions = {},
 ): ReviewStats {
   const opts = { ...defaults, ...options };

@@ -105,10 +105,29 @@ function toEntry(row: Row): ReviewEntry {
  */
 export class ReviewStore {
   readonly #db: DatabaseSync;
+  /** In-memory mirror of the reviews table (this store is its only writer). */
+  #mirror: Map<string, ReviewEntry>;
+  #version = 0;
 
   /** @param db An open database whose tables exist (use {@linkcode ReviewStore.open}). */
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#mirror = this.#readAll();
+  }
+
+  /** Increases with every change (cache key for derived views). */
+  get version(): number {
+    return this.#version;
+  }
+
+  #readAll(): Map<string, ReviewEntry> {
+    const rows = this.#db.prepare("SELECT * FROM reviews").all() as unknown as Row[];
+    return new Map(rows.map((r) => [r.group_id, toEntry(r)]));
+  }
+
+  #changed(): void {
+    this.#mirror = this.#readAll();
+    this.#version++;
   }
 
   /**
@@ -130,16 +149,12 @@ export class ReviewStore {
 
   /** The verdict for one group, if any. */
   get(groupId: string): ReviewEntry | undefined {
-    const row = this.#db.prepare("SELECT * FROM reviews WHERE group_id = ?").get(groupId) as
-      | Row
-      | undefined;
-    return row === undefined ? undefined : toEntry(row);
+    return this.#mirror.get(groupId);
   }
 
-  /** Every verdict, by group id. */
-  all(): Map<string, ReviewEntry> {
-    const rows = this.#db.prepare("SELECT * FROM reviews").all() as unknown as Row[];
-    return new Map(rows.map((r) => [r.group_id, toEntry(r)]));
+  /** Every verdict, by group id (a read-only view; do not keep it across writes). */
+  all(): ReadonlyMap<string, ReviewEntry> {
+    return this.#mirror;
   }
 
   /** Number of undoable steps. */
@@ -205,6 +220,7 @@ export class ReviewStore {
       db.exec("ROLLBACK");
       throw error;
     }
+    this.#changed();
   }
 
   /**
@@ -249,6 +265,7 @@ export class ReviewStore {
       }
       db.prepare("DELETE FROM history WHERE request_id = ?").run(last.request_id);
       db.exec("COMMIT");
+      this.#changed();
       return rows.map((r) => r.group_id).reverse();
     } catch (error) {
       db.exec("ROLLBACK");

@@ -85,7 +85,11 @@ export function ReviewApp() {
   useEffect(() => {
     if (batch === null) return;
     for (const g of batch.groups.slice(cursor + 1, cursor + 3)) {
-      for (const im of g.images) new Image().src = im.thumb;
+      for (const im of g.images) {
+        const img = new Image();
+        img.src = im.thumb;
+        img.decode().catch(() => undefined); // decoded ahead, so the swap paints at once
+      }
     }
   }, [batch, cursor]);
 

@@ -1,0 +1,55 @@
+/**
+ * Child process of the `review_next` benchmark: serve a fixture batch, press
+ * `A` in headless Chromium and print the key → next-group-visible latencies
+ * (ms) as one JSON array on the last stdout line.
+ *
+ * Usage: `deno run -A lib/review/_bench_next.ts <tmpDir> <presses>`
+ *
+ * @module
+ */
+import { writeReviewFixture } from "./write_review_fixture.ts";
+import { serveReviewer } from "../../reviewer/server.ts";
+import { launchChromium } from "../../tests/browser/_chromium.ts";
+
+const [tmpDir, pressArg] = Deno.args;
+const presses = Number(pressArg ?? "49");
+const fx = await writeReviewFixture(tmpDir!, { groups: presses + 1, width: 192, height: 256 });
+const running = await serveReviewer(fx.decisionsPath, { port: 0 });
+const { context, close } = await launchChromium();
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.goto(running.url);
+  await page.waitForSelector(`main[data-group-id="${fx.decisions[0]!.group_id}"]`);
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __lat: number[] };
+    w.__lat = [];
+    addEventListener("keydown", () => {
+      const t0 = performance.now();
+      const prev = document.querySelector("main")!.dataset.groupId;
+      const tick = () => {
+        const m = document.querySelector("main")!;
+        const imgs = [...m.querySelectorAll("img")];
+        if (
+          m.dataset.groupId !== prev && imgs.length > 0 &&
+          imgs.every((i) => i.complete && i.naturalWidth > 0)
+        ) {
+          // One more frame: the new group has been painted.
+          requestAnimationFrame(() => w.__lat.push(performance.now() - t0));
+        } else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }, true);
+  });
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press("a");
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { __lat: number[] }).__lat.length >= n,
+      i + 1,
+    );
+  }
+  const lat = await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat);
+  console.log(JSON.stringify(lat.map((v) => Math.round(v * 100) / 100)));
+} finally {
+  await close();
+  await running.shutdown();
+}
