@@ -7,7 +7,7 @@
  */
 import { dirname, join } from "node:path";
 import { appendAudit, auditEntries } from "./_audit.ts";
-import { cropToTemp } from "./_crop.ts";
+import { copyToTemp, cropToTemp } from "./_crop.ts";
 import type { Journal, JournalState } from "./_journal.ts";
 import {
   type FaultHook,
@@ -16,10 +16,8 @@ import {
   moveNoClobber,
   removeIfPresent,
   sha256File,
-  sha256Hex,
   syncDir,
   tmpPathFor,
-  writeNewFile,
 } from "./_ops.ts";
 import type { ApplyPlan, ApplySummary, PlanStep } from "./types.ts";
 
@@ -75,17 +73,25 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
   for (const batch of batchesOf(plan, ctx.batchSteps)) {
     const todo = batch.filter((s) => !state.done.has(s.index));
     if (todo.length === 0) continue;
-    // Crops are rendered to fsync'd temp files first, so their sha256 can be journaled.
-    const cropSha = new Map<number, string>();
-    for (const s of todo) {
-      if (s.kind !== "crop" || lexists(abs(plan, s.dest))) continue;
-      const tmp = tmpPathFor(abs(plan, s.dest), `f${s.index}`);
-      cropSha.set(s.index, await cropToTemp(abs(plan, s.source), tmp, s.box!));
-    }
+    // New files (copies, crops) are written to temp names and fsync'd concurrently
+    // first, so each batch's data is durable and a crop's sha256 can be journaled.
+    const tempSha = new Map<number, string>();
+    await Promise.all(todo.map(async (s) => {
+      if (s.kind !== "crop" && s.kind !== "copy") return;
+      const dst = abs(plan, s.dest);
+      if (lexists(dst)) return;
+      const tmp = tmpPathFor(dst, `f${s.index}`);
+      const src = abs(plan, s.source);
+      tempSha.set(
+        s.index,
+        s.kind === "crop" ? await cropToTemp(src, tmp, s.box!) : await copyToTemp(src, tmp, s),
+      );
+      hook?.("prepare:temp");
+    }));
     for (const s of todo) {
       if (state.intents.has(s.index)) continue;
-      const sha = cropSha.get(s.index);
-      const info = sha === undefined ? {} : { out_sha256: sha };
+      const sha = tempSha.get(s.index);
+      const info = sha === undefined || s.kind !== "crop" ? {} : { out_sha256: sha };
       journal.add({ t: "intent", i: s.index, ...info });
       state.intents.set(s.index, info);
     }
@@ -93,7 +99,7 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
     hook?.("batch:intents");
     const results = new Map<number, { created?: boolean; out_sha256?: string }>();
     for (const s of todo) {
-      results.set(s.index, forwardStep(plan, s, state, cropSha.get(s.index), hook));
+      results.set(s.index, forwardStep(plan, s, state, tempSha.get(s.index), hook));
       hook?.(`step:${s.kind}`);
     }
     for (const d of new Set(todo.flatMap((s) => [dirname(abs(plan, s.dest))]))) syncDir(d);
@@ -114,7 +120,7 @@ function forwardStep(
   plan: ApplyPlan,
   s: PlanStep,
   state: JournalState,
-  cropSha: string | undefined,
+  tempSha: string | undefined,
   hook: FaultHook | undefined,
 ): { created?: boolean; out_sha256?: string } {
   const dst = abs(plan, s.dest);
@@ -134,7 +140,7 @@ function forwardStep(
   }
   const src = abs(plan, s.source);
   const tmp = tmpPathFor(dst, tag);
-  if (s.kind !== "crop") removeIfPresent(tmp);
+  if (s.kind === "move") removeIfPresent(tmp);
   const srcThere = lexists(src);
   const dstThere = lexists(dst);
   if (s.kind === "move") {
@@ -165,19 +171,11 @@ function forwardStep(
     }
     throw new Error(`Cannot write "${s.dest}": it exists and is not keeper's ${s.kind}`);
   }
-  if (s.kind === "copy") {
-    const data = Deno.readFileSync(src);
-    if (sha256Hex(data) !== s.sha256) {
-      throw new Error(`Cannot copy "${s.source}": its content changed since the plan`);
-    }
-    writeNewFile(dst, data, tag, hook);
-    return {};
-  }
-  if (cropSha === undefined || !lexists(tmp)) {
-    throw new Error(`Cannot crop "${s.source}": no crop was prepared`);
+  if (tempSha === undefined || !lexists(tmp)) {
+    throw new Error(`Cannot write "${s.dest}": its temp file was not prepared`);
   }
   linkTempIntoPlace(tmp, dst, hook);
-  return { out_sha256: cropSha };
+  return s.kind === "crop" ? { out_sha256: tempSha } : {};
 }
 
 /** Remove every temp file the run could have left (a crash mid-write leaves only these). */

@@ -156,7 +156,7 @@ export async function runFaultTrials(
     const kill: FaultTrial["kill"] = t % 2 === 0 ? "point" : "timer";
     const at = kill === "point"
       ? 1 + Math.floor(rand() * points)
-      : Math.floor((0.15 + rand() * 0.95) * durationMs);
+      : Math.floor((0.4 + rand() * 0.8) * durationMs);
     if (kill === "point") await spawnChild([CHILD, root, runId, String(at)], null);
     else {
       await spawnChild([TASK, "--sandbox", root, "--commit", "--yes", "--run-id", runId], at);
