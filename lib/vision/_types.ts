@@ -44,10 +44,13 @@ export interface VisionFace {
 
 /** One body keypoint (only those MoveNet scored above its threshold are listed). */
 export interface VisionKeypoint {
+  /** Which keypoint. */
   part: KeypointName;
-  /** Normalised position. */
+  /** Position across, normalised by image width. */
   x: number;
+  /** Position down, normalised by image height. */
   y: number;
+  /** MoveNet confidence, 0-1. */
   score: number;
 }
 
@@ -55,12 +58,15 @@ export interface VisionKeypoint {
 export interface VisionBody {
   /** Mean keypoint confidence, 0-1. */
   score: number;
+  /** The keypoints MoveNet kept. */
   keypoints: VisionKeypoint[];
 }
 
 /** A hand or a person box with a score. */
 export interface ScoredBox {
+  /** Normalised box. */
   box: Box;
+  /** Detector confidence, 0-1. */
   score: number;
 }
 
@@ -156,8 +162,9 @@ export interface LabeledBox extends ScoredBox {
 
 /** Everything the vision models say about one image. */
 export interface VisionResult {
-  /** Pixel size of the image that was analysed. */
+  /** Pixel width of the image that was analysed. */
   width: number;
+  /** Pixel height of the image that was analysed. */
   height: number;
   /** Faces, best first. */
   faces: VisionFace[];

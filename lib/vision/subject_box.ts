@@ -115,7 +115,16 @@ function keypointBox(kps: readonly VisionKeypoint[]): Box | null {
   return clampBox([x1 - px, y1 - py, x2 + px, y2 + py]);
 }
 
-/** Clamp a box to [0, 1]. */
+/**
+ * Clamp every coordinate of a box to [0, 1].
+ *
+ * @param b A box in normalised coordinates, possibly outside the image.
+ * @returns The clamped box.
+ * @example
+ * ```ts
+ * clampBox([-0.1, 0.2, 1.3, 0.9]); // [0, 0.2, 1, 0.9]
+ * ```
+ */
 export function clampBox(b: Box): Box {
   const c = (v: number): number => Math.min(1, Math.max(0, v));
   return [c(b[0]), c(b[1]), c(b[2]), c(b[3])];
