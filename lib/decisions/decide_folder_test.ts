@@ -247,3 +247,37 @@ Deno.test("decideFolder() --order uncertain puts the least sure group first", as
     await fx.cleanup();
   }
 });
+
+Deno.test("decideFolder() splits six look-alikes into groups of at most four and flags the split", async () => {
+  const files: Record<string, string> = {};
+  for (const c of "ABCDEF") files[`look/v_${c}.png`] = `VVVVVVV${c} q=1`;
+  files["look/other.png"] = "~~~~~~~~ q=1";
+  const fx = await fixture(files);
+  try {
+    const s = await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
+    const ds = await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"));
+    assert.ok(ds.length >= 2);
+    assert.ok(ds.every((d) => d.images.length <= 4 && d.flags.includes("group_split")));
+    assert.ok(ds.every((d) => d.grouping === "variant"));
+    const grouped = ds.reduce((n, d) => n + d.images.length, 0);
+    assert.equal(grouped + s.singletons, 7);
+    assert.ok(ds.every((d) => d.step1_selection.auto_approvable === false));
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("decideFolder() keeps the first of exact duplicates, surely, whatever the ranker says", async () => {
+  const fx = await fixture({ "dups/a.png": "SAMESAME q=1", "dups/b.png": "SAMESAME q=1" });
+  try {
+    await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
+    const [d] = await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"));
+    assert.ok(d !== undefined);
+    assert.equal(d.grouping, "exact_duplicate");
+    assert.equal(d.step1_selection.chosen, "incoming/dups/a.png");
+    assert.equal(d.step1_selection.confidence, 1);
+    assert.equal(d.images[0]!.sha256, d.images[1]!.sha256);
+  } finally {
+    await fx.cleanup();
+  }
+});
