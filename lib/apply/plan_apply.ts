@@ -11,6 +11,8 @@ import {
   readApprovedDecisions,
   readAutomationDecisions,
   resolveDecisionPath,
+  validateApprovedDecision,
+  validateAutomationDecision,
 } from "../decisions/mod.ts";
 import { companionsOf, groupStemOf, stemOf } from "../paths/mod.ts";
 import { SchemaError } from "../schema/mod.ts";
@@ -308,11 +310,16 @@ async function loadRecords(
   let approved: ApprovedDecision[];
   let autos: AutomationDecision[];
   try {
+    // Records passed in memory are validated exactly like file lines.
     approved = ctx.opts.approved !== null
-      ? [...ctx.opts.approved]
+      ? ctx.opts.approved.map((r, i) =>
+        validateApprovedDecision(r, { file: "<approved>", line: i + 1 })
+      )
       : await readApprovedDecisions(approvedFile);
     autos = ctx.opts.decisions !== null
-      ? [...ctx.opts.decisions]
+      ? ctx.opts.decisions.map((r, i) =>
+        validateAutomationDecision(r, { file: "<decisions>", line: i + 1 })
+      )
       : await readAutomationDecisions(decisionsFile);
   } catch (error) {
     if (error instanceof SchemaError) {

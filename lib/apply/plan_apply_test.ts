@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { ApprovedDecision, AutomationDecision } from "../types.ts";
 import {
   type ApplyPlan,
   executePlan,
@@ -189,4 +190,27 @@ Deno.test("planApply() refuses an output folder outside the sandbox", async () =
   const plan = await planApply(root, { folders: { selected: "../picked" }, writePlan: false });
   assert.ok(plan.problems.some((p) => p.kind === "bad_folder" && p.message.includes("../picked")));
   assert.equal(plan.steps.length, 0);
+});
+
+Deno.test("planApply() validates in-memory records and refuses a '..' path passed in memory", async () => {
+  const { root } = await fixture();
+  const decisions = jsonl(
+    join(root, "automation_decisions.jsonl"),
+  ) as unknown as AutomationDecision[];
+  const approved = jsonl(join(root, "approved_decisions.jsonl")) as unknown as ApprovedDecision[];
+  const bad = structuredClone(decisions);
+  bad[0]!.images[1]!.path = "../outside.png";
+  const plan = await planApply(root, { approved, decisions: bad, writePlan: false });
+  assert.ok(
+    plan.problems.some((p) => p.kind === "parent_segment" && p.record.includes("<approved>:1")),
+    JSON.stringify(plan.problems),
+  );
+  const broken = await planApply(root, {
+    approved: [{ group_id: "nope" } as unknown as ApprovedDecision],
+    decisions,
+    writePlan: false,
+  });
+  assert.ok(
+    broken.problems.some((p) => p.kind === "malformed_record" && p.record === "<approved>:1"),
+  );
 });
