@@ -12,5 +12,3 @@ export { reviewStats } from "./review_stats.ts";
 export type { ReviewStats, ReviewStatsOptions } from "./review_stats.ts";
 export { writeReviewFixture } from "./write_review_fixture.ts";
 export type { ReviewFixture, ReviewFixtureOptions } from "./write_review_fixture.ts";
-export { writeSimulatedBatch } from "./write_simulated_batch.ts";
-export type { SimulatedBatchOptions } from "./write_simulated_batch.ts";

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { writeSimulatedBatch } from "../../lib/review/mod.ts";
+import { fileURLToPath } from "node:url";
+import { writeSimulatedBatch } from "./_sim_batch.ts";
 import { readApprovedDecisions } from "../../lib/decisions/mod.ts";
 import type { AutomationDecision, Box, ReviewAction } from "../../lib/types.ts";
 import { serveReviewer } from "../../reviewer/server.ts";
@@ -50,6 +51,7 @@ Deno.test({
         await page.waitForSelector(`main[data-group-id="${ids[i]}"]`, { timeout: 5000 });
       const verdict = async () => await page.textContent("[data-testid=verdict]");
       const expected = new Map<string, Expected>();
+      const shotAt = ds.findIndex((x) => x.step2_crop.needs_crop);
       const put = (i: number, e: Partial<Expected> & { action: ReviewAction }) =>
         expected.set(ids[i]!, { final_choice: null, crop_coords: null, manual_crop: false, ...e });
 
@@ -74,20 +76,20 @@ Deno.test({
             /Reviewed 25\/50 groups \(50%\)/,
           );
         }
-        if (
-          i === 0 ||
-          (i < 10 && d.step2_crop.needs_crop && expected.size === i &&
-            i === ds.findIndex((x) => x.step2_crop.needs_crop))
-        ) {
-          if (d.step2_crop.needs_crop) {
-            await page.waitForSelector("[data-testid=crop-box]");
-            const dir = Deno.env.get("KEEPER_ARTIFACTS") ?? join(tmpdir(), "keeper-artifacts");
-            await Deno.mkdir(dir, { recursive: true });
-            await page.waitForFunction(() => [...document.images].every((im) => im.complete));
-            await page.screenshot({ path: join(dir, "reviewer.png") });
-            if (Deno.env.get("KEEPER_UPDATE_DOCS") === "1") {
-              await Deno.copyFile(join(dir, "reviewer.png"), "docs/reviewer.png");
-            }
+        if (i === shotAt) {
+          // The page with the crop overlay, saved as a test artefact (and as
+          // docs/reviewer.png with KEEPER_UPDATE_DOCS=1).
+          await page.waitForSelector("[data-testid=crop-box]");
+          await page.waitForFunction(() => [...document.images].every((im) => im.complete));
+          const dir = Deno.env.get("KEEPER_ARTIFACTS") ?? join(tmpdir(), "keeper-artifacts");
+          await Deno.mkdir(dir, { recursive: true });
+          await page.screenshot({ path: join(dir, "reviewer.png") });
+          console.log(`screenshot: ${join(dir, "reviewer.png")}`);
+          if (Deno.env.get("KEEPER_UPDATE_DOCS") === "1") {
+            await Deno.copyFile(
+              join(dir, "reviewer.png"),
+              fileURLToPath(new URL("../../docs/reviewer.png", import.meta.url)),
+            );
           }
         }
         const kind = i % 10;

@@ -7,15 +7,15 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { simulate } from "../sim/mod.ts";
-import type { GroundTruthRecord } from "../sim/mod.ts";
+import { simulate } from "../../lib/sim/mod.ts";
+import type { GroundTruthRecord } from "../../lib/sim/mod.ts";
 import {
   appendAutomationDecisions,
   groupIdOf,
   validateAutomationDecision,
-} from "../decisions/mod.ts";
-import type { AutomationDecision } from "../types.ts";
-import type { ReviewFixture } from "./write_review_fixture.ts";
+} from "../../lib/decisions/mod.ts";
+import type { AutomationDecision } from "../../lib/types.ts";
+import type { ReviewFixture } from "../../lib/review/mod.ts";
 
 /** Options for {@linkcode writeSimulatedBatch}. */
 export interface SimulatedBatchOptions {
