@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import process from "node:process";
 import { encodeRaw, synthImage } from "../image/mod.ts";
 
 /** The creator's image sizes. */
@@ -116,4 +117,56 @@ export async function throughput<T>(
     }),
   );
   return items.length / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * Compare two passes over the same files fairly on a shared machine: files are
+ * split into chunks and each chunk runs both passes back to back (order
+ * alternating), so load changes hit both alike. Returns items per second of
+ * each (wall time) and process CPU seconds per item of each.
+ *
+ * @param items Inputs.
+ * @param concurrency In flight.
+ * @param a First pass.
+ * @param b Second pass.
+ * @returns Throughputs and CPU per item.
+ */
+export async function interleaved<T>(
+  items: T[],
+  concurrency: number,
+  a: (item: T) => Promise<unknown>,
+  b: (item: T) => Promise<unknown>,
+): Promise<{ a: number; b: number; aCpu: number; bCpu: number }> {
+  const chunk = Math.max(concurrency * 2, 10);
+  let ta = 0;
+  let tb = 0;
+  let ca = 0;
+  let cb = 0;
+  const timed = async (part: T[], fn: (item: T) => Promise<unknown>): Promise<[number, number]> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await throughput(part, concurrency, fn);
+    const c = process.cpuUsage(c0);
+    return [(performance.now() - t0) / 1000, (c.user + c.system) / 1e6];
+  };
+  for (let i = 0, k = 0; i < items.length; i += chunk, k++) {
+    const part = items.slice(i, i + chunk);
+    if (k % 2 === 0) {
+      const [w1, c1] = await timed(part, a);
+      const [w2, c2] = await timed(part, b);
+      ta += w1;
+      ca += c1;
+      tb += w2;
+      cb += c2;
+    } else {
+      const [w2, c2] = await timed(part, b);
+      const [w1, c1] = await timed(part, a);
+      ta += w1;
+      ca += c1;
+      tb += w2;
+      cb += c2;
+    }
+  }
+  const n = items.length;
+  return { a: n / ta, b: n / tb, aCpu: ca / n, bCpu: cb / n };
 }

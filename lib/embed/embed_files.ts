@@ -7,7 +7,13 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { decodeOnce, ImageReadError, type RawImage, readImageBytes } from "../image/mod.ts";
+import {
+  decodeOnce,
+  ImageReadError,
+  type RawImage,
+  ReadBuffer,
+  readImageBytes,
+} from "../image/mod.ts";
 import type { ImageFeatures } from "../types.ts";
 import { BUILTIN_VERSION, computeBuiltinFeatures } from "./builtin_features.ts";
 import { type Embedder, OnnxEmbedder } from "./embedder.ts";
@@ -15,9 +21,9 @@ import type { EncoderConfig } from "./encoder_config.ts";
 import { type CacheIds, FeatureCache } from "./feature_cache.ts";
 
 /** Decode parameters that the built-in block depends on (part of its cache key). */
-const WORK_SIDE = 384;
+const WORK_SIDE = 224;
 const GRID = 3;
-const TILE_SIDE = 128;
+const TILE_SIDE = 96;
 /** Identity of the built-in + pHash blocks. */
 export const FEATURES_ID = `${BUILTIN_VERSION}+phash-v1+w${WORK_SIDE}g${GRID}t${TILE_SIDE}`;
 
@@ -69,7 +75,7 @@ export interface EmbedFilesOptions {
   concurrency?: number;
   /** Encoder batch size. */
   batchSize?: number;
-  /** Write reviewer thumbnails (`<sha256>_384.jpg`) here during the decode. */
+  /** Write reviewer thumbnails (`<sha256>_224.jpg`, shortest side 224) here during the decode. */
   thumbnailDir?: string | null;
   /** Pixel limit per image. */
   maxPixels?: number;
@@ -225,10 +231,11 @@ export async function embedFiles(
 
     let next = 0;
     const worker = async (): Promise<void> => {
+      const reader = new ReadBuffer();
       while (next < todo.length) {
         const item = todo[next++]!;
         try {
-          const bytes = await readImageBytes(item.path);
+          const bytes = await readImageBytes(item.path, reader);
           const sha256 = createHash("sha256").update(bytes).digest("hex");
           const hit = cache.get(sha256, ids) ?? await inflight.get(sha256);
           if (hit) {

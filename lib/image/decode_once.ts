@@ -8,14 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import {
-  decodeToRgb,
-  encodeRaw,
-  probeOriented,
-  type RawImage,
-  resizeCubicExtract,
-  resizeInside,
-} from "./_sharp.ts";
+import { decodeToRgb, encodeRaw, type RawImage, resizeRaw } from "./_sharp.ts";
 import { clipPlan } from "./clip_plan.ts";
 import {
   classifyDecoderMessage,
@@ -44,7 +37,7 @@ export interface DecodedImage {
   width: number;
   height: number;
   phash: [number, number];
-  /** RGB, longest side ≤ `workSide`. */
+  /** RGB, shortest side = `workSide` (CLIP's resize geometry, before the crop). */
   work: RawImage;
   /** `grid` × `grid` native-resolution RGB tiles, row-major (centre = middle). */
   tiles: Tile[];
@@ -60,7 +53,8 @@ export interface DecodeOnceOptions {
   maxPixels?: number;
   /** Side of the encoder input square; null = no encoder input. */
   clipSize?: number | null;
-  /** Longest side of the working image. */
+  /** Shortest side of the working image (features, pHash, thumbnail). When it equals
+   * `clipSize` one resize serves both, and the encoder square is its centre crop. */
   workSide?: number;
   /** Tiles per side of the native-resolution grid. */
   grid?: number;
@@ -72,32 +66,35 @@ export interface DecodeOnceOptions {
   bytes?: Uint8Array;
   /** Precomputed sha256 of `bytes` (skip hashing). */
   sha256?: string;
+  /** Reusable read buffer (see {@linkcode ReadBuffer}). */
+  reader?: ReadBuffer;
 }
 
 const defaults = {
   maxPixels: 100_000_000,
   clipSize: 224,
-  workSide: 384,
+  workSide: 224,
   grid: 3,
-  tileSide: 128,
+  tileSide: 96,
   thumbnailDir: null,
-} satisfies Omit<Required<DecodeOnceOptions>, "bytes" | "sha256">;
+} satisfies Omit<Required<DecodeOnceOptions>, "bytes" | "sha256" | "reader">;
 
 /**
  * Read a file's bytes with typed failures (missing, unreadable, directory,
  * symlink loop, empty).
  *
  * @param path The file.
- * @returns The bytes.
+ * @param reader Optional reusable buffer (avoids a fresh allocation per file).
+ * @returns The bytes (a view into `reader`'s buffer when given: valid until its next read).
  * @example
  * ```ts
  * const bytes = await readImageBytes("a.png");
  * ```
  */
-export async function readImageBytes(path: string): Promise<Uint8Array> {
+export async function readImageBytes(path: string, reader?: ReadBuffer): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = reader ? await reader.read(path) : await Deno.readFile(path);
   } catch (error) {
     const msg = error instanceof Error ? error.message : String(error);
     const reason = /directory/i.test(msg) ? "not_a_file" : "unreadable";
@@ -108,19 +105,49 @@ export async function readImageBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Check the bytes are a decodable-looking image within the pixel limit,
- * without decoding pixels.
+ * A growable read buffer reused across files: fresh multi-megabyte
+ * allocations (page faults) cost as much as a PNG decode on small VMs.
+ * One per concurrent worker; each read invalidates the previous view.
  *
- * @param path The file (for errors).
- * @param bytes Its bytes.
- * @param maxPixels Pixel limit.
- * @returns Oriented width and height.
+ * @example
+ * ```ts
+ * const rb = new ReadBuffer();
+ * const bytes = await rb.read("a.png");
+ * ```
  */
-async function checkHeader(
-  path: string,
-  bytes: Uint8Array,
-  maxPixels: number,
-): Promise<{ width: number; height: number }> {
+export class ReadBuffer {
+  #buf = new Uint8Array(1 << 20);
+
+  /**
+   * Read a whole file into the buffer.
+   *
+   * @param path The file.
+   * @returns A view of the file's bytes.
+   */
+  async read(path: string): Promise<Uint8Array> {
+    using file = await Deno.open(path, { read: true });
+    const info = await file.stat();
+    if (info.isDirectory) throw new Error(`Is a directory: "${path}"`);
+    let size = 0;
+    for (;;) {
+      if (size === this.#buf.length || this.#buf.length < info.size + 1) {
+        const next = new Uint8Array(Math.max(this.#buf.length * 2, info.size + (1 << 16)));
+        next.set(this.#buf.subarray(0, size));
+        this.#buf = next;
+      }
+      const n = await file.read(this.#buf.subarray(size));
+      if (n === null) break;
+      size += n;
+    }
+    return this.#buf.subarray(0, size);
+  }
+}
+
+/**
+ * Check the bytes look like a complete image within the pixel limit, without
+ * decoding (other formats' pixel limit is enforced by the decoder itself).
+ */
+function checkHeader(path: string, bytes: Uint8Array, maxPixels: number): void {
   const format = sniffImageFormat(bytes);
   if (format === null) {
     throw new ImageReadError(path, "not_an_image", "no known image signature");
@@ -128,21 +155,15 @@ async function checkHeader(
   if (isVisiblyTruncated(bytes, format)) {
     throw new ImageReadError(path, "truncated", `${format} end marker missing`);
   }
-  let head: { width: number; height: number };
-  try {
-    head = await probeOriented(bytes);
-  } catch (error) {
-    const msg = error instanceof Error ? error.message : String(error);
-    throw new ImageReadError(path, classifyDecoderMessage(msg), msg, { cause: error });
+  if (format === "png" && bytes.length >= 24) {
+    // IHDR width/height: reject decompression bombs before any decoder runs.
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, 24);
+    const w = dv.getUint32(16);
+    const h = dv.getUint32(20);
+    if (w * h > maxPixels) {
+      throw new ImageReadError(path, "too_many_pixels", `${w}x${h} exceeds ${maxPixels} pixels`);
+    }
   }
-  if (head.width * head.height > maxPixels) {
-    throw new ImageReadError(
-      path,
-      "too_many_pixels",
-      `${head.width}x${head.height} exceeds ${maxPixels} pixels`,
-    );
-  }
-  return head;
 }
 
 function extractTile(img: RawImage, x0: number, y0: number, w: number, h: number): RawImage {
@@ -202,9 +223,9 @@ export async function decodeOnce(
   options: DecodeOnceOptions = {},
 ): Promise<DecodedImage> {
   const opts = { ...defaults, ...options };
-  const bytes = options.bytes ?? await readImageBytes(path);
+  const bytes = options.bytes ?? await readImageBytes(path, options.reader);
   if (bytes.length === 0) throw new ImageReadError(path, "zero_byte", "file is empty");
-  await checkHeader(path, bytes, opts.maxPixels);
+  checkHeader(path, bytes, opts.maxPixels);
   const sha256 = options.sha256 ?? createHash("sha256").update(bytes).digest("hex");
   let full: RawImage;
   try {
@@ -213,11 +234,16 @@ export async function decodeOnce(
     const msg = error instanceof Error ? error.message : String(error);
     throw new ImageReadError(path, classifyDecoderMessage(msg), msg, { cause: error });
   }
-  const clipP = opts.clipSize === null ? null : clipPlan(full.width, full.height, opts.clipSize);
-  const [work, clip] = await Promise.all([
-    resizeInside(full, opts.workSide),
-    clipP === null ? Promise.resolve(null) : resizeCubicExtract(full, clipP),
-  ]);
+  const workP = clipPlan(full.width, full.height, opts.workSide);
+  const work = await resizeRaw(full, { width: workP.width, height: workP.height, kernel: "cubic" });
+  let clip: RawImage | null = null;
+  if (opts.clipSize === opts.workSide) {
+    clip = extractTile(work, workP.left, workP.top, workP.size, workP.size);
+  } else if (opts.clipSize !== null) {
+    const p = clipPlan(full.width, full.height, opts.clipSize);
+    const resized = await resizeRaw(full, { width: p.width, height: p.height, kernel: "cubic" });
+    clip = extractTile(resized, p.left, p.top, p.size, p.size);
+  }
   const tiles = gridTiles(full, opts.grid, opts.tileSide);
   const phash = phashFromGrey32(grey32(work.data, work));
   let thumbnailPath: string | null = null;

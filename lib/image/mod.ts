@@ -27,7 +27,7 @@ export type {
 } from "./_sharp.ts";
 export { clipPlan } from "./clip_plan.ts";
 export type { ClipPlan } from "./clip_plan.ts";
-export { decodeOnce, gridTiles, readImageBytes } from "./decode_once.ts";
+export { decodeOnce, gridTiles, ReadBuffer, readImageBytes } from "./decode_once.ts";
 export type { DecodedImage, DecodeOnceOptions, Tile } from "./decode_once.ts";
 export {
   classifyDecoderMessage,

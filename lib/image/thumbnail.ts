@@ -63,7 +63,13 @@ export async function thumbnail(
     // not cached yet
   }
   await Deno.mkdir(cacheDir, { recursive: true });
-  const d = await decodeOnce(src, { bytes, clipSize: null, workSide: opts.side, grid: 1 });
+  const d = await decodeOnce(src, {
+    bytes,
+    clipSize: null,
+    workSide: opts.side,
+    grid: 1,
+    tileSide: 8,
+  });
   const small = d.work.width <= opts.side && d.work.height <= opts.side
     ? d.work
     : await resizeInside(d.work, opts.side);
