@@ -207,6 +207,11 @@ export async function decideFolder(
       `Cannot write decisions to "${out}": it is inside the input folder "${input}" (read-only)`,
     );
   }
+  if (opts.parts === undefined && inside(realish(input), realish(opts.cacheDb))) {
+    throw new RangeError(
+      `Cannot use the feature cache "${opts.cacheDb}": it is inside the input folder "${input}" (read-only)`,
+    );
+  }
   const project = opts.project !== "" ? opts.project : basename(input);
   const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb, opts.encoder);
   try {

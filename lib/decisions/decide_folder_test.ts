@@ -222,7 +222,17 @@ Deno.test("decideFolder() refuses outputs outside the sandbox or inside the inpu
       () => decideFolder(fx.input, { ...base, out: join(fx.input, "d.jsonl") }),
       RangeError,
     );
+    await assert.rejects(
+      () =>
+        decideFolder(fx.input, {
+          sandboxRoot: fx.sandbox,
+          models: join(fx.root, "none"),
+          cacheDb: join(fx.input, "cache.sqlite"),
+        }),
+      RangeError,
+    );
     await assert.rejects(() => Deno.stat(join(fx.root, "elsewhere.jsonl")), Deno.errors.NotFound);
+    await assert.rejects(() => Deno.stat(join(fx.input, "cache.sqlite")), Deno.errors.NotFound);
   } finally {
     await fx.cleanup();
   }
