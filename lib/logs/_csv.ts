@@ -5,7 +5,6 @@
  * @module
  */
 import { parse } from "csv-parse";
-import { createReadStream } from "node:fs";
 
 /** One CSV record and the line where it ends (1-based). */
 export interface CsvRow {
@@ -41,12 +40,39 @@ export async function* readCsvRows(
   parser.on("skip", (err: { lines?: number; message?: string }) => {
     onSkip({ line: err.lines ?? 0, message: err.message ?? "unreadable record" });
   });
-  const stream = createReadStream(file);
-  stream.on("error", (e) => parser.destroy(e));
-  stream.pipe(parser);
-  for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield { line: rec.info.lines, fields: rec.record };
+  // Feed the parser chunk by chunk and drain it synchronously: one await per
+  // chunk rather than one per record.
+  type Rec = { record: string[]; info: { lines: number } };
+  const drain = function* (): Generator<CsvRow> {
+    let rec: Rec | null;
+    while ((rec = parser.read() as Rec | null) !== null) {
+      yield { line: rec.info.lines, fields: rec.record };
+    }
+  };
+  let failure: unknown = null;
+  parser.on("error", (e: unknown) => {
+    failure = e;
+  });
+  const file_ = await Deno.open(file);
+  try {
+    for await (const chunk of file_.readable) {
+      parser.write(chunk);
+      if (failure !== null) throw failure;
+      yield* drain();
+    }
+  } finally {
+    try {
+      file_.close();
+    } catch {
+      // already closed by the stream
+    }
   }
+  const ended = new Promise<void>((resolve) => parser.once("end", () => resolve()));
+  parser.end();
+  yield* drain();
+  await Promise.race([ended, new Promise<void>((r) => setTimeout(r, 0))]);
+  if (failure !== null) throw failure;
+  yield* drain();
 }
 
 /**

@@ -25,13 +25,13 @@ export class JsonlWriter {
     );
   }
 
-  /** Queue one record; flushes every ~1 MB. */
-  async write(record: unknown): Promise<void> {
+  /** Queue one record; flushes every ~1 MB (only then is there a promise to await). */
+  write(record: unknown): Promise<void> | undefined {
     const line = JSON.stringify(record);
     this.#buffer.push(line);
     this.#size += line.length + 1;
     this.count++;
-    if (this.#size > 1 << 20) await this.flush();
+    return this.#size > 1 << 20 ? this.flush() : undefined;
   }
 
   /** Write the buffer out. */

@@ -322,7 +322,10 @@ export async function ingestLogs(
             ? summary.kept.rejected
             : summary.selection.rejected;
           inc(bucket, r.reason);
-          await writers?.rejections.write(r);
+          {
+            const pending = writers?.rejections.write(r);
+            if (pending !== undefined) await pending;
+          }
         } else if (e.type === "selection") {
           const s = e.set;
           const h = hash53(selectionKey(s));
@@ -350,11 +353,17 @@ export async function ingestLogs(
             inc(sel.by_kind, s.kind);
             if (s.mixed_directories) sel.mixed_directories++;
           }
-          await writers?.selections.write(s);
+          {
+            const pending = writers?.selections.write(s);
+            if (pending !== undefined) await pending;
+          }
         } else if (e.type === "crop" && format === "review_decisions") {
           summary.reviews.crops++;
           if (e.label.no_crop) summary.reviews.no_crop++;
-          await writers?.crops.write(e.label);
+          {
+            const pending = writers?.crops.write(e.label);
+            if (pending !== undefined) await pending;
+          }
         } else if (e.type === "crop") {
           const l = e.label;
           const c = summary.crops;
@@ -368,7 +377,10 @@ export async function ingestLogs(
             recropped.add(`${l.project}\0${l.image.filename}`);
           }
           inc(c.by_project, l.project);
-          await writers?.crops.write(l);
+          {
+            const pending = writers?.crops.write(l);
+            if (pending !== undefined) await pending;
+          }
         } else {
           const l = e.label;
           const key = `${l.project}\0${l.image.filename}`;
@@ -379,7 +391,10 @@ export async function ingestLogs(
           seenKept.add(key);
           summary.kept.labels++;
           inc(summary.kept.by_project, l.project);
-          await writers?.kept.write(l);
+          {
+            const pending = writers?.kept.write(l);
+            if (pending !== undefined) await pending;
+          }
         }
       }
       opts.onProgress?.(file, entry.rows);

@@ -23,6 +23,17 @@ const defaults = { stages: DEFAULT_STAGES } satisfies Required<ParseStageOptions
 
 const STAGE_TOKEN = /(?:^|_)(stage\d+(?:\.\d+)?_[a-z0-9]+(?:_[a-z0-9]+)*?)(?=\.[^.]+$|$)/i;
 
+// Stage tables are read on every file name: keep their lower-cased entries.
+const ENTRIES = new WeakMap<object, [string, number][]>();
+function stageEntries(stages: Readonly<Record<string, number>>): [string, number][] {
+  let e = ENTRIES.get(stages);
+  if (e === undefined) {
+    e = Object.entries(stages).map(([k, v]) => [k.toLowerCase(), v]);
+    ENTRIES.set(stages, e);
+  }
+  return e;
+}
+
 /**
  * The stage of a file from its name, or `null` when it names no known stage
  * (explicitly unknown — never 0).
@@ -43,8 +54,8 @@ export function parseStage(filename: string, options: ParseStageOptions = {}): S
   // Try the longest configured name that the stem contains after the timestamp.
   let best: { name: string; value: number } | undefined;
   const lower = stem.toLowerCase();
-  for (const [name, value] of Object.entries(stages)) {
-    const idx = lower.indexOf(name.toLowerCase());
+  for (const [name, value] of stageEntries(stages)) {
+    const idx = lower.indexOf(name);
     if (idx < 0) continue;
     const before = idx === 0 || lower[idx - 1] === "_";
     const after = idx + name.length === lower.length || lower[idx + name.length] === "_";
