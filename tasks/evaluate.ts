@@ -13,6 +13,7 @@ import { runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { embedFiles } from "../lib/embed/mod.ts";
+import { addLayoutBlocks, LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import {
   buildDataset,
   datasetPaths,
@@ -92,6 +93,7 @@ await runTask(async () => {
     cacheDb: values.embeddings,
     features: features.filter((f) => f === "builtin" || f === "embedding"),
   });
+  if (features.includes(LAYOUT_BLOCK)) await addLayoutBlocks(embedded.byPath);
   const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);

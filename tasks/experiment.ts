@@ -1,6 +1,6 @@
 /**
  * `deno task experiment --sim-seed <n> [--scale <s>] [--projects N] [--groups N] [--heldout N]
- * [--features builtin,embedding] [--model <encoder.onnx>] [--keep] [--json]`
+ * [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--json]`
  *
  * simulate → ingest → embed → train → evaluate in a fresh temp folder; prints
  * evaluate's JSON with `--json`.
@@ -36,7 +36,7 @@ await runTask(async () => {
     return n;
   };
   const features = values.features?.split(",") ??
-    (values.model ? ["builtin", "embedding"] : ["builtin"]);
+    (values.model ? ["builtin", "embedding", "layout"] : ["builtin", "layout"]);
   const sizes = {
     ...(values.projects ? { projects: num("projects", values.projects)! } : {}),
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),

@@ -1,6 +1,6 @@
 /**
  * `deno task train --data <ingested dir> [--embeddings <cache db>] [--images <root>]
- * [--model <encoder.onnx>] [--features builtin,embedding] [--out data/ai_data/models]
+ * [--model <encoder.onnx>] [--features builtin,embedding,layout] [--out data/ai_data/models]
  * [--seed 1] [--epochs N] [--json]`
  *
  * @module
@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { Progress, runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { embedFiles } from "../lib/embed/mod.ts";
+import { addLayoutBlocks, LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
 
 await runTask(async () => {
@@ -32,7 +33,7 @@ await runTask(async () => {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
   const features = values.features?.split(",") ??
-    (values.model ? ["builtin", "embedding"] : ["builtin"]);
+    (values.model ? ["builtin", "embedding", LAYOUT_BLOCK] : ["builtin", LAYOUT_BLOCK]);
   const store = await readIngested(values.data);
   const paths = datasetPaths(store, { imagesRoot: values.images });
   let bar: Progress | undefined;
@@ -46,6 +47,7 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
+  if (features.includes(LAYOUT_BLOCK)) await addLayoutBlocks(embedded.byPath);
   const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });

@@ -17,7 +17,7 @@ import {
 import { trainModels } from "./train_models.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 import type { TrainRankerOptions } from "../rank/mod.ts";
-import type { TrainCropOptions } from "../crop/mod.ts";
+import { addLayoutBlocks, LAYOUT_BLOCK, type TrainCropOptions } from "../crop/mod.ts";
 
 /** Options for {@linkcode runExperiment}. */
 export interface ExperimentOptions {
@@ -45,7 +45,7 @@ export interface ExperimentOptions {
 const defaults = {
   simSeed: 1,
   scale: 1,
-  features: ["builtin"],
+  features: ["builtin", LAYOUT_BLOCK],
   model: null,
   workDir: null,
   seed: 1,
@@ -112,10 +112,15 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
   const embedded = await timed("embed", () =>
     embedFiles(paths, {
       cacheDb: join(dir, "features.sqlite"),
-      features: o.features.filter((f) => f !== "phash"),
+      features: o.features.filter((f) => f === "builtin" || f === "embedding"),
       ...(o.model ? { model: o.model } : {}),
     }));
+  let layoutFailed = 0;
+  if (o.features.includes(LAYOUT_BLOCK)) {
+    layoutFailed = await timed("layout", () => addLayoutBlocks(embedded.byPath));
+  }
   const ds = buildDataset(store, embedded.byPath, { imagesRoot });
+  if (layoutFailed) ds.skipped["layout_failed"] = layoutFailed;
   const held = heldoutFromGroundTruth(truth, embedded.byPath, simDir);
   ds.heldout = { groups: held.groups, crops: held.crops };
   if (embedded.failed.length) ds.skipped["embed_failed"] = embedded.failed.length;

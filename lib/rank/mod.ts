@@ -6,7 +6,13 @@
  * @module
  */
 export { fitTemperature, groupNll, softmax } from "./calibration.ts";
-export { CONTEXT_COLUMNS, rankInputSize, rankMatrix, writeGroupInputs } from "./rank_features.ts";
+export {
+  CONTEXT_COLUMNS,
+  contextColumns,
+  rankInputSize,
+  rankMatrix,
+  writeGroupInputs,
+} from "./rank_features.ts";
 export type { RankFeatureLayout } from "./rank_features.ts";
 export { isAnomaly, rankerInputs, splitScores, trainRanker } from "./train_ranker.ts";
 export type {

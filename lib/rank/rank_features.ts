@@ -10,8 +10,13 @@ import type { GroupMemberInput } from "../types.ts";
 import { type FeatureSpec, specSize, writeImageVector } from "../nn/mod.ts";
 import { writeStageOneHot } from "../crop/mod.ts";
 
-/** Number of group-context columns after the image blocks and deltas. */
+/** Number of fixed group-context columns after the image blocks and deltas. */
 export const CONTEXT_COLUMNS = 5 + 10;
+
+/** Context columns of a layout: the fixed ones plus one "largest change" per extra block. */
+export function contextColumns(layout: RankFeatureLayout): number {
+  return CONTEXT_COLUMNS + layout.image.blocks.length;
+}
 
 /** Layout of the ranker input. */
 export interface RankFeatureLayout {
@@ -23,7 +28,7 @@ export interface RankFeatureLayout {
 /** Length of one member's input vector. */
 export function rankInputSize(layout: RankFeatureLayout): number {
   const s = specSize(layout.image);
-  return s * (layout.deltas ? 2 : 1) + CONTEXT_COLUMNS;
+  return s * (layout.deltas ? 2 : 1) + contextColumns(layout);
 }
 
 function cosineDistance(a: Float32Array | null, b: Float32Array | null): number {
@@ -104,6 +109,18 @@ export function writeGroupInputs(
     out[o++] = bDist;
     out[o++] = 1 / n;
     out[o++] = stages.filter((x) => x === st).length / n;
+    // Per extra block (e.g. the spatial layout grid): the largest change of one value against
+    // the mean of the other members — a local defect shows up as one cell that moved.
+    let start = layout.image.builtin + layout.image.embedding;
+    for (const b of layout.image.blocks) {
+      let maxDelta = 0;
+      for (let j = start; j < start + b.size; j++) {
+        const others = n > 1 ? (mean[j]! * n - vecs[i]![j]!) / (n - 1) : vecs[i]![j]!;
+        maxDelta = Math.max(maxDelta, Math.abs(vecs[i]![j]! - others));
+      }
+      out[o++] = maxDelta;
+      start += b.size;
+    }
   });
 }
 

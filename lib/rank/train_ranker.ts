@@ -11,7 +11,7 @@ import type { GroupMemberInput } from "../types.ts";
 import { type FeatureNames, inferFeatureSpec, Mlp, mulberry32, shuffle } from "../nn/mod.ts";
 import { applyStandardiser, standardiser } from "../nn/mod.ts";
 import {
-  CONTEXT_COLUMNS,
+  contextColumns,
   type RankFeatureLayout,
   rankInputSize,
   rankMatrix,
@@ -137,7 +137,7 @@ export function rankerInputs(
   if (groupContext) return { ...rankMatrix(groups, layout), d: rankInputSize(layout) };
   const full = rankMatrix(groups, { ...layout, deltas: false });
   const dFull = rankInputSize({ ...layout, deltas: false });
-  const d = dFull - CONTEXT_COLUMNS;
+  const d = dFull - contextColumns({ ...layout, deltas: false });
   const n = full.offsets[full.offsets.length - 1]!;
   const x = new Float32Array(n * d);
   for (let i = 0; i < n; i++) x.set(full.x.subarray(i * dFull, i * dFull + d), i * d);
