@@ -1,0 +1,448 @@
+/**
+ * `extractHistory()`: rebuild a finished project's decisions from its raw and
+ * final folders — which stage variant survived each group, and where it was
+ * cropped — as selection and crop logs in the original formats.
+ *
+ * @module
+ */
+import { groupImages } from "../group/mod.ts";
+import type { GroupImagesOptions } from "../group/mod.ts";
+import { stemOf } from "../paths/mod.ts";
+import { dims, listImagesRecursive, loadGrey, loadThumb } from "./_files.ts";
+import { type CropMatch, findCropBox, type GreyImage } from "./find_crop_box.ts";
+import { type ExtractState, openState, writeOutputs } from "./_outputs.ts";
+
+/** Options for {@linkcode extractHistory}. */
+export interface ExtractOptions {
+  /** Project id of the raw and final folders (required). */
+  project?: string;
+  /** Where logs, report and resume state go; null writes nothing. */
+  outDir?: string | null;
+  /** Crop boxes scoring below this (NCC) are reported, not written as labels. */
+  minCropScore?: number;
+  /** A content match needs at least this NCC. */
+  minMatchScore?: number;
+  /** Content match: the runner-up must be worse by this much (NCC) or it is ambiguous. */
+  ambiguityMargin?: number;
+  /** Content prefilter: how many raw images (best thumbnail matches) are verified at full size. */
+  candidates?: number;
+  /** Grouping options passed to `groupImages` (stage runs; content tier off by default). */
+  grouping?: GroupImagesOptions;
+  /** Session id written in the logs (`*extraction*` marks rows as reconstructed). */
+  sessionId?: string | null;
+  /** Called after each group with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const defaults = {
+  project: "",
+  outDir: null,
+  minCropScore: 0.9,
+  minMatchScore: 0.9,
+  ambiguityMargin: 0.002,
+  candidates: 4,
+  grouping: { content: false },
+  sessionId: null,
+  onProgress: () => {},
+} satisfies Required<ExtractOptions>;
+
+/** What extraction concluded for one group. */
+export interface ExtractedGroup {
+  /** Stable id: `<project>/<first member's stem>`. */
+  group_id: string;
+  /** Member paths relative to the raw folder, in stage order. */
+  members: string[];
+  /** Member dimensions (null when unreadable). */
+  sizes: ({ width: number; height: number } | null)[];
+  status: "chosen" | "all_rejected" | "ambiguous";
+  /** Why a group is ambiguous (e.g. `two_survivors`). */
+  reason: string | null;
+  chosen_index: number | null;
+  via: "name" | "content" | null;
+  /** Delivered file, relative to the final folder. */
+  final_path: string | null;
+  /** Character (first sub-folder of the final tree), when there is one. */
+  character: string | null;
+  crop: {
+    status: "full_frame" | "recovered" | "low_score" | "failed";
+    /** `[x1, y1, x2, y2]` in raw pixels (null unless full frame or recovered). */
+    box: [number, number, number, number] | null;
+    score: number | null;
+    mad: number | null;
+    reason: string | null;
+  } | null;
+}
+
+/** The extraction report (also `extract_report.json`). */
+export interface ExtractReport {
+  project: string;
+  raw: string;
+  final: string;
+  raw_images: number;
+  final_images: number;
+  groups: number;
+  singletons: number;
+  chosen_by_name: number;
+  chosen_by_content: number;
+  all_rejected: number;
+  ambiguous: number;
+  crops: { full_frame: number; recovered: number; low_score: number; failed: number };
+  /** Failures and ambiguities by reason. */
+  failures: Record<string, number>;
+  /** Delivered images matched to no raw group member. */
+  unmatched_finals: string[];
+  /** Groups taken from a previous run's state instead of recomputed. */
+  resumed: number;
+  seconds: number;
+  outputs: Record<string, string> | null;
+}
+
+interface FinalMatch {
+  final: string;
+  raw: string;
+  match: CropMatch;
+}
+
+/**
+ * Extract a project's history from its raw folder (every stage image) and
+ * final folder tree (delivered images, possibly renamed, re-encoded,
+ * cropped, in character sub-folders). Never writes into either folder.
+ *
+ * @param rawDir The raw folder.
+ * @param finalDir The final folder (searched recursively).
+ * @param options Project id, output folder, thresholds, progress.
+ * @returns The report; with `outDir`, also logs, state and jsonl side files.
+ * @example
+ * ```ts
+ * const r = await extractHistory("mojo1_raw", "mojo1_final", { project: "mojo1", outDir: "data/extracted/mojo1" });
+ * console.log(r.chosen_by_name, r.chosen_by_content, r.all_rejected);
+ * ```
+ */
+export async function extractHistory(
+  rawDir: string,
+  finalDir: string,
+  options: ExtractOptions = {},
+): Promise<{ report: ExtractReport; groups: ExtractedGroup[] }> {
+  const o = { ...defaults, ...options };
+  if (o.project === "") throw new TypeError(`Cannot extract history: no "project" given`);
+  const t0 = performance.now();
+  const rawFiles = await listImagesRecursive(rawDir);
+  const finalFiles = await listImagesRecursive(finalDir);
+  const grouping = groupImages(rawFiles.map((path) => ({ path })), o.grouping);
+  const groups = grouping.groups.map((g) => g.members);
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, i) => g.forEach((p) => groupOf.set(p, i)));
+  const failures: Record<string, number> = {};
+  const fail = (reason: string): void => {
+    failures[reason] = (failures[reason] ?? 0) + 1;
+  };
+
+  // Resume: groups finished by a previous run (same members, same final files) are reused.
+  const fingerprint = `${rawFiles.length}:${finalFiles.join("|").length}:${finalFiles.length}`;
+  const state: ExtractState | null = o.outDir === null
+    ? null
+    : await openState(o.outDir, fingerprint);
+  try {
+    return await run(state);
+  } finally {
+    state?.close();
+  }
+
+  async function run(
+    state: ExtractState | null,
+  ): Promise<{ report: ExtractReport; groups: ExtractedGroup[] }> {
+    const previous = state?.previous ?? new Map();
+
+    // 1. By name: a delivered file with the stem of a raw group member.
+    const finalsByStem = new Map<string, string[]>();
+    for (const f of finalFiles) {
+      const k = stemOf(f);
+      finalsByStem.set(k, [...(finalsByStem.get(k) ?? []), f]);
+    }
+    const rawStems = new Set(rawFiles.map((p) => stemOf(p)));
+    const unnamed = finalFiles.filter((f) => !rawStems.has(stemOf(f)));
+
+    // 2. By content: every other delivered file against the project's raw images.
+    const contentMatches = new Map<string, FinalMatch[]>(); // raw path → matches
+    const unmatched: string[] = [];
+    const needContent = unnamed.filter((f) => {
+      const g = previous.get(`final:${f}`);
+      if (g === undefined) return true;
+      if (g.raw != null && g.match != null) {
+        contentMatches.set(g.raw, [...(contentMatches.get(g.raw) ?? []), {
+          final: f,
+          raw: g.raw,
+          match: g.match,
+        }]);
+      } else {
+        unmatched.push(f);
+        fail(`final_${g.reason ?? "no_match"}`);
+      }
+      return false;
+    });
+    if (needContent.length > 0) {
+      const named = new Set<number>();
+      groups.forEach((g, i) => {
+        if (g.some((p) => finalsByStem.has(stemOf(p)))) named.add(i);
+      });
+      const thumbs = new Map<string, GreyImage | null>();
+      const thumb = async (p: string): Promise<GreyImage | null> => {
+        if (!thumbs.has(p)) thumbs.set(p, await loadThumb(`${rawDir}/${p}`, THUMB_SIDE));
+        return thumbs.get(p)!;
+      };
+      // Pass 1: groups with no survivor by name (where a renamed deliverable most likely comes from).
+      const orphans = groups.filter((_, i) => !named.has(i)).flat();
+      const everyone = groups.flat();
+      for (const f of needContent) {
+        const r = await matchByContent(rawDir, finalDir, f, [orphans, everyone], thumb, o);
+        await state?.append({ key: `final:${f}`, final: f, ...r });
+        if (r.raw !== null && r.match !== null) {
+          contentMatches.set(r.raw, [
+            ...(contentMatches.get(r.raw) ?? []),
+            { final: f, raw: r.raw, match: r.match },
+          ]);
+        } else {
+          unmatched.push(f);
+          fail(`final_${r.reason}`);
+        }
+      }
+    }
+
+    // 3. Per group: survivors, then the crop of the chosen member.
+    const out: ExtractedGroup[] = [];
+    let resumed = 0;
+    for (const [gi, members] of groups.entries()) {
+      const id = `${o.project}/${stemOf(members[0]!)}`;
+      const key = `group:${id}:${members.join("|")}`;
+      const prev = previous.get(key);
+      if (prev !== undefined) {
+        out.push(prev.group);
+        resumed++;
+        o.onProgress(gi + 1, groups.length);
+        continue;
+      }
+      const g = await resolveGroup(id, members, rawDir, finalDir, finalsByStem, contentMatches, o);
+      await state?.append({ key, group: g });
+      out.push(g);
+      o.onProgress(gi + 1, groups.length);
+    }
+    for (const g of out) {
+      if (g.status === "ambiguous") fail(g.reason ?? "ambiguous");
+      if (g.crop !== null && g.crop.reason !== null) fail(`crop_${g.crop.reason}`);
+    }
+    const crops = { full_frame: 0, recovered: 0, low_score: 0, failed: 0 };
+    for (const g of out) if (g.crop !== null) crops[g.crop.status]++;
+    const report: ExtractReport = {
+      project: o.project,
+      raw: rawDir,
+      final: finalDir,
+      raw_images: rawFiles.length,
+      final_images: finalFiles.length,
+      groups: groups.length,
+      singletons: grouping.singletons.length,
+      chosen_by_name: out.filter((g) => g.status === "chosen" && g.via === "name").length,
+      chosen_by_content: out.filter((g) => g.status === "chosen" && g.via === "content").length,
+      all_rejected: out.filter((g) => g.status === "all_rejected").length,
+      ambiguous: out.filter((g) => g.status === "ambiguous").length,
+      crops,
+      failures,
+      unmatched_finals: unmatched.sort(),
+      resumed,
+      seconds: Math.round((performance.now() - t0) / 100) / 10,
+      outputs: null,
+    };
+    if (o.outDir !== null) {
+      report.outputs = await writeOutputs(o.outDir, {
+        report,
+        groups: out,
+        sessionId: o.sessionId ?? `historical_extraction_${o.project}`,
+      });
+    }
+    return { report, groups: out };
+  }
+}
+
+const THUMB_SIDE = 64;
+/** A pixel-exact crop (PNG ≈ 0, JPEG re-encode a few grey levels). */
+const EXACT_MAD = 6;
+
+async function matchByContent(
+  rawDir: string,
+  finalDir: string,
+  final: string,
+  passes: string[][],
+  thumb: (p: string) => Promise<GreyImage | null>,
+  o: Required<ExtractOptions>,
+): Promise<{ raw: string | null; match: CropMatch | null; reason: string | null }> {
+  const fg = await loadGrey(`${finalDir}/${final}`);
+  const ft = fg === null ? null : await loadThumb(`${finalDir}/${final}`, THUMB_SIDE);
+  if (fg === null || ft === null) return { raw: null, match: null, reason: "corrupt" };
+  const done = new Set<string>();
+  const scored: { raw: string; match: CropMatch }[] = [];
+  const exact = (m: CropMatch): boolean => m.mad !== null && m.mad <= EXACT_MAD;
+  // Rank: pixel-exact crops first (lowest difference), then correlation.
+  const err = (m: CropMatch): number => exact(m) ? m.mad! / 255 - 1 : -m.score;
+  for (const pass of passes) {
+    // Prefilter on thumbnails (multi-scale match at 64 px), then verify the best few at full size.
+    const pre: { p: string; s: number }[] = [];
+    for (const p of pass) {
+      if (done.has(p)) continue;
+      done.add(p);
+      const t = await thumb(p);
+      if (t === null) continue;
+      const m = findCropBox(t, ft, { coarseSide: 24, fineSide: THUMB_SIDE, scales: 8 });
+      if (m !== null) pre.push({ p, s: m.score });
+    }
+    pre.sort((a, b) => b.s - a.s);
+    for (const { p } of pre.slice(0, o.candidates)) {
+      const rg = await loadGrey(`${rawDir}/${p}`);
+      if (rg === null) continue;
+      const m = findCropBox(rg, fg);
+      if (m !== null) scored.push({ raw: p, match: m });
+    }
+    scored.sort((a, b) => err(a.match) - err(b.match));
+    if (scored[0] !== undefined && exact(scored[0].match)) break;
+  }
+  const best = scored[0];
+  if (best === undefined || best.match.score < o.minMatchScore) {
+    return { raw: null, match: null, reason: "no_match" };
+  }
+  const second = scored[1];
+  if (second !== undefined && second.match.score >= o.minMatchScore) {
+    const bothExact = exact(best.match) && exact(second.match);
+    const neither = !exact(best.match) && !exact(second.match);
+    const close = bothExact
+      ? second.match.mad! - best.match.mad! < 1
+      : neither && best.match.score - second.match.score < o.ambiguityMargin;
+    if (close) return { raw: null, match: null, reason: "ambiguous" };
+  }
+  return { raw: best.raw, match: best.match, reason: null };
+}
+
+async function resolveGroup(
+  id: string,
+  members: string[],
+  rawDir: string,
+  finalDir: string,
+  finalsByStem: Map<string, string[]>,
+  contentMatches: Map<string, FinalMatch[]>,
+  o: Required<ExtractOptions>,
+): Promise<ExtractedGroup> {
+  const sizes = await Promise.all(members.map((p) => dims(`${rawDir}/${p}`)));
+  const survivors: {
+    index: number;
+    final: string;
+    via: "name" | "content";
+    match: CropMatch | null;
+  }[] = [];
+  for (const [i, p] of members.entries()) {
+    for (const f of finalsByStem.get(stemOf(p)) ?? []) {
+      survivors.push({ index: i, final: f, via: "name", match: null });
+    }
+    for (const m of contentMatches.get(p) ?? []) {
+      survivors.push({ index: i, final: m.final, via: "content", match: m.match });
+    }
+  }
+  const base = {
+    group_id: id,
+    members,
+    sizes,
+    reason: null,
+    chosen_index: null,
+    via: null,
+    final_path: null,
+    character: null,
+    crop: null,
+  };
+  if (survivors.length === 0) return { ...base, status: "all_rejected" };
+  const indices = new Set(survivors.map((s) => s.index));
+  if (indices.size > 1) return { ...base, status: "ambiguous", reason: "two_survivors" };
+  const s = survivors[0]!;
+  const parts = s.final.split("/");
+  const character = parts.length > 1 ? parts[0]! : null;
+  const chosen = {
+    ...base,
+    status: "chosen" as const,
+    chosen_index: s.index,
+    via: s.via,
+    final_path: s.final,
+    character,
+  };
+  const size = sizes[s.index];
+  if (size === null || size === undefined) {
+    return {
+      ...chosen,
+      crop: { status: "failed", box: null, score: null, mad: null, reason: "corrupt_raw" },
+    };
+  }
+  const fsize = await dims(`${finalDir}/${s.final}`);
+  if (fsize === null) {
+    return {
+      ...chosen,
+      crop: { status: "failed", box: null, score: null, mad: null, reason: "corrupt_final" },
+    };
+  }
+  if (fsize.width === size.width && fsize.height === size.height) {
+    return {
+      ...chosen,
+      crop: {
+        status: "full_frame",
+        box: [0, 0, size.width, size.height],
+        score: null,
+        mad: null,
+        reason: null,
+      },
+    };
+  }
+  let match = s.match;
+  if (match === null) {
+    const [rg, fg] = await Promise.all([
+      loadGrey(`${rawDir}/${members[s.index]!}`),
+      loadGrey(`${finalDir}/${s.final}`),
+    ]);
+    if (rg === null || fg === null) {
+      const reason = rg === null ? "corrupt_raw" : "corrupt_final";
+      return { ...chosen, crop: { status: "failed", box: null, score: null, mad: null, reason } };
+    }
+    match = findCropBox(rg, fg);
+  }
+  if (match === null) {
+    return {
+      ...chosen,
+      crop: { status: "failed", box: null, score: null, mad: null, reason: "no_fit" },
+    };
+  }
+  const check = checkBox(match.box, size, fsize);
+  const score = Math.round(match.score * 10000) / 10000;
+  const mad = match.mad === null ? null : Math.round(match.mad * 100) / 100;
+  if (check !== null) {
+    return { ...chosen, crop: { status: "failed", box: match.box, score, mad, reason: check } };
+  }
+  const ok = match.score >= o.minCropScore;
+  return {
+    ...chosen,
+    crop: {
+      status: ok ? "recovered" : "low_score",
+      box: match.box,
+      score,
+      mad,
+      reason: ok ? null : "low_score",
+    },
+  };
+}
+
+/** Bounds and aspect check of a recovered box; null when fine, else the reason. */
+function checkBox(
+  box: [number, number, number, number],
+  raw: { width: number; height: number },
+  delivered: { width: number; height: number },
+): string | null {
+  const [x1, y1, x2, y2] = box;
+  if (x1 < 0 || y1 < 0 || x2 > raw.width || y2 > raw.height || x2 <= x1 || y2 <= y1) {
+    return "out_of_bounds";
+  }
+  const a = (x2 - x1) / (y2 - y1), b = delivered.width / delivered.height;
+  // Rounding to whole pixels moves the aspect by at most ~1 px over the short side.
+  const tol = 0.02 + 2 / Math.min(y2 - y1, x2 - x1);
+  return Math.abs(a / b - 1) > tol ? "aspect_mismatch" : null;
+}
