@@ -4,8 +4,10 @@
  *
  * @module
  */
-export { ingestLogs, selectionKey } from "./ingest_logs.ts";
-export type { IngestOptions, IngestSummary } from "./ingest_logs.ts";
+export { ingestLogs } from "./ingest_logs.ts";
+export type { IngestOptions } from "./ingest_logs.ts";
+export { selectionKey } from "./_tally.ts";
+export type { IngestSummary } from "./_tally.ts";
 export { readIngested } from "./read_ingested.ts";
 export type { IngestedStore, ReadIngestedOptions } from "./read_ingested.ts";
 export { detectLogFormat } from "./detect_log_format.ts";
