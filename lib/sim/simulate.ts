@@ -102,8 +102,12 @@ export interface RawFinalRecord {
   group_id: string;
   project: string;
   raw_paths: string[];
+  /** Index of the delivered member; -1 when every member was rejected. */
   chosen_index: number;
-  final_path: string;
+  /** Delivered file; null when every member was rejected (nothing delivered). */
+  final_path: string | null;
+  /** True for a group with no survivor (about 5%): raw images only, nothing in the final folder. */
+  all_rejected?: boolean;
   renamed: boolean;
   format: "png" | "jpeg";
   /** Pixel box in the raw chosen image, or null when delivered uncropped. */
@@ -135,6 +139,21 @@ async function writeRawFinal(
   const rng = makeRng(seedOf(g.seed, "final"));
   const renamed = rng.chance(0.1);
   const jpeg = rng.chance(0.1);
+  // Drawn after the others so that renaming and re-encoding stay as they were.
+  if (rng.chance(0.05)) {
+    return {
+      group_id: g.group_id,
+      project: g.project,
+      raw_paths: rawPaths,
+      chosen_index: -1,
+      final_path: null,
+      all_rejected: true,
+      renamed: false,
+      format: "png",
+      crop_px: null,
+      crop_box: null,
+    };
+  }
   const m = g.members[g.chosen_index]!;
   let img = images[g.chosen_index]!;
   const box = g.crop_box ? pixelBox(g) : null;
@@ -216,7 +235,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     rates,
     scale: opts.scale,
     rawFinal: opts.rawFinal,
-    version: 1,
+    version: 2,
   });
   if (await exists(out)) {
     const summaryPath = `${out}/summary.json`;

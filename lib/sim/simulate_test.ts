@@ -238,7 +238,12 @@ Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped,
   assert.equal(recs.length, s.groups_logged);
   for (const r of recs) {
     for (const p of r.raw_paths) await Deno.stat(`${rf}/${p}`);
-    assert.match(r.final_path, /^raw_final\/sim1_final\/[a-z_]+\/[^/]+\.(png|jpg)$/);
+    if (r.all_rejected) {
+      assert.equal(r.final_path, null);
+      assert.equal(r.chosen_index, -1);
+      continue;
+    }
+    assert.match(r.final_path!, /^raw_final\/sim1_final\/[a-z_]+\/[^/]+\.(png|jpg)$/);
     const info = await probe(`${rf}/${r.final_path}`);
     const raw = await probe(`${rf}/${r.raw_paths[r.chosen_index]!}`);
     if (r.crop_px) {
