@@ -51,24 +51,71 @@ export async function getJson<T>(path: string): Promise<T> {
   return await answer<T>(await fetch(path, { headers: { accept: "application/json" } }));
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+interface Job {
+  path: string;
+  body: string;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const jobs: Job[] = [];
+let sending = false;
+let onPending: (n: number) => void = () => {};
+
+const send = (path: string, body: string): Promise<Response> =>
+  // keepalive: a POST in flight when the page is closed or reloaded still completes.
+  fetch(path, {
+    method: "POST",
+    keepalive: true,
+    headers: { "content-type": "application/json", "x-keeper-token": token },
+    body,
+  });
+
+function notify(): void {
+  onPending(jobs.length + (sending ? 1 : 0));
+}
+
+async function pump(): Promise<void> {
+  if (sending) return;
+  sending = true;
+  while (jobs.length > 0) {
+    const job = jobs.shift()!;
+    notify();
+    try {
+      job.resolve(await answer(await send(job.path, job.body)));
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+  sending = false;
+  notify();
+}
+
+// Leaving the page: send whatever is still queued now, in order, as keepalive requests.
+addEventListener("pagehide", () => {
+  for (const job of jobs.splice(0)) send(job.path, job.body).catch(() => undefined);
+});
+
+/** Be told how many POSTs are queued or in flight. */
+export function watchPending(listener: (n: number) => void): void {
+  onPending = listener;
+}
 
 /** POST a JSON body (with a fresh request id) after every earlier POST has finished. */
 export function postJson<T>(path: string, body: Record<string, unknown>): Promise<T> {
-  const run = async () =>
-    await answer<T>(
-      await fetch(path, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-keeper-token": token },
-        body: JSON.stringify({ request_id: requestId(), ...body }),
-      }),
-    );
-  const next = queue.then(run, run);
-  queue = next.catch(() => undefined);
-  return next;
+  return new Promise<T>((resolve, reject) => {
+    jobs.push({
+      path,
+      body: JSON.stringify({ request_id: requestId(), ...body }),
+      resolve: resolve as (value: unknown) => void,
+      reject,
+    });
+    notify();
+    pump();
+  });
 }
 
 /** Resolve once every queued POST has settled. */
 export async function drain(): Promise<void> {
-  await queue;
+  while (sending || jobs.length > 0) await new Promise((r) => setTimeout(r, 10));
 }

@@ -2,9 +2,12 @@
  * The review page: state, keyboard handling, optimistic verdicts (the next
  * group shows at once; POSTs are queued in key order), prefetching.
  *
+ * State lives in one ref that every handler reads and writes synchronously,
+ * so keys pressed faster than the page renders still act on the right group.
+ *
  * @module
  */
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import {
   type Batch,
   type Box,
@@ -16,6 +19,7 @@ import {
   type ReviewEntry,
   type ReviewStats,
   type Verdict,
+  watchPending,
 } from "./api.ts";
 import { GroupPanel } from "./group_view.tsx";
 import { BandConfirm, Help, Stats, Zoom } from "./overlays.tsx";
@@ -32,7 +36,22 @@ interface CropState {
   box: Box;
 }
 
+interface State {
+  batch: Batch | null;
+  cursor: number;
+  crops: Record<string, CropState>;
+  locked: boolean;
+  overlay: Overlay;
+  stats: ReviewStats | null;
+  toast: string;
+  filter: string;
+  order: string;
+  pending: number;
+  statsStamp: number;
+}
+
 const DEFAULT_BOX: Box = [0.1, 0.1, 0.9, 0.9];
+const MANUAL_KEYS: Record<string, number> = { q: 0, w: 1, e: 2, t: 3 };
 
 function initialCrop(g: GroupView): CropState {
   const ai = g.crop.needs_crop && g.crop.box !== null ? g.crop.box : null;
@@ -43,74 +62,74 @@ function initialCrop(g: GroupView): CropState {
   return { shown: ai !== null, box: ai ?? DEFAULT_BOX };
 }
 
-const MANUAL_KEYS: Record<string, number> = { q: 0, w: 1, e: 2, t: 3 };
-
 /** The page. */
 export function ReviewApp() {
-  const [batch, setBatch] = useState<Batch | null>(null);
-  const [cursor, setCursor] = useState(0);
-  const [crops, setCrops] = useState<Record<string, CropState>>({});
-  const [locked, setLocked] = useState(true);
-  const [overlay, setOverlay] = useState<Overlay>(null);
-  const [stats, setStats] = useState<ReviewStats | null>(null);
-  const [toast, setToast] = useState<string>("");
-  const [query, setQuery] = useState({ filter: "all", order: "file" });
+  const st = useRef<State>({
+    batch: null,
+    cursor: 0,
+    crops: {},
+    locked: true,
+    overlay: null,
+    stats: null,
+    toast: "",
+    filter: "all",
+    order: "file",
+    pending: 0,
+    statsStamp: 0,
+  });
+  const [, rerender] = useState(0);
+  const set = (p: Partial<State>) => {
+    st.current = { ...st.current, ...p };
+    rerender((n) => n + 1);
+  };
   const shownAt = useRef(performance.now());
-  const stamp = useRef(0);
+  const shownId = useRef("");
+  const say = (toast: string) => set({ toast });
+  const current = (): GroupView | undefined => st.current.batch?.groups[st.current.cursor];
+  const cropOf = (g: GroupView): CropState => st.current.crops[g.group_id] ?? initialCrop(g);
 
-  const say = (text: string) => setToast(text);
-
-  const load = useCallback(async (filter: string, order: string, offset?: number) => {
-    const q = new URLSearchParams({ size: "50", filter, order });
+  const load = async (offset?: number) => {
+    const q = new URLSearchParams({
+      size: "50",
+      filter: st.current.filter,
+      order: st.current.order,
+    });
     if (offset !== undefined) q.set("offset", String(offset));
     const b = await getJson<Batch>(`/api/automation/load_batch?${q}`);
-    setBatch(b);
-    setCrops(Object.fromEntries(b.groups.map((g) => [g.group_id, initialCrop(g)])));
     const first = b.groups.findIndex((g) => g.review === null);
-    setCursor(first < 0 ? 0 : first);
-  }, []);
+    set({
+      batch: b,
+      crops: Object.fromEntries(b.groups.map((g) => [g.group_id, initialCrop(g)])),
+      cursor: first < 0 ? 0 : first,
+    });
+  };
 
-  useEffect(() => {
-    load(query.filter, query.order).catch((e) => say(String(e.message ?? e)));
-  }, [query]);
-
-  const group = batch?.groups[cursor];
-
-  // Time on a group starts when it is shown.
-  useEffect(() => {
-    shownAt.current = performance.now();
-  }, [group?.group_id]);
-
-  // Prefetch the next two groups' images so navigation never waits.
-  useEffect(() => {
-    if (batch === null) return;
-    for (const g of batch.groups.slice(cursor + 1, cursor + 3)) {
-      for (const im of g.images) {
-        const img = new Image();
-        img.src = im.thumb;
-        img.decode().catch(() => undefined); // decoded ahead, so the swap paints at once
-      }
-    }
-  }, [batch, cursor]);
-
-  const patch = (id: string, review: ReviewEntry | null, progress?: ProgressView) =>
-    setBatch((b) =>
-      b === null ? b : {
+  const patch = (id: string, review: ReviewEntry | null, progress?: ProgressView) => {
+    const b = st.current.batch;
+    if (b === null) return;
+    set({
+      batch: {
         ...b,
         progress: progress ?? b.progress,
         groups: b.groups.map((g) => g.group_id === id ? { ...g, review } : g),
-      }
-    );
+      },
+    });
+  };
+
+  const move = (delta: number) => {
+    const n = st.current.batch?.groups.length ?? 0;
+    set({ cursor: Math.max(0, Math.min(n - 1, st.current.cursor + delta)) });
+  };
 
   const decide = (action: Verdict["action"], index: number | null, manual = false) => {
-    if (batch === null || group === undefined) return;
+    const group = current();
+    if (group === undefined) return;
     if (index !== null && index >= group.images.length) {
       say(`This group has no image ${index + 1}`);
       return;
     }
-    const crop = crops[group.group_id] ?? initialCrop(group);
-    let act = action;
-    if (act === "override" && index === group.ai.choice) act = "approve";
+    const crop = cropOf(group);
+    const act = action === "override" && index === group.ai.choice ? "approve" : action;
     const keepsPick = act === "approve" || act === "override";
     const verdict: Verdict = {
       group_id: group.group_id,
@@ -121,21 +140,16 @@ export function ReviewApp() {
     };
     if (manual) verdict.manual_crop = true;
     // Optimistic: show the verdict and move on now; the server confirms in order.
-    patch(group.group_id, {
+    patch(group.group_id, { ...verdict, manual_crop: manual, timestamp: new Date().toISOString() });
+    move(1);
+    say("");
+    postJson<{ review: ReviewEntry; progress: ProgressView }>("/api/automation/submit_decision", {
       ...verdict,
-      manual_crop: manual,
-      timestamp: new Date().toISOString(),
-    });
-    setCursor((c) => Math.min(c + 1, batch.groups.length - 1));
-    postJson<{ review: ReviewEntry; progress: ProgressView }>(
-      "/api/automation/submit_decision",
-      { ...verdict },
-    ).then((r) => patch(r.review.group_id, r.review, r.progress))
+    }).then((r) => patch(r.review.group_id, r.review, r.progress))
       .catch((e) => {
         say(`Not saved: ${e.message}`);
-        load(query.filter, query.order, batch.offset).catch(() => undefined);
+        load(st.current.batch?.offset).catch(() => undefined);
       });
-    say("");
   };
 
   const undo = async () => {
@@ -150,11 +164,10 @@ export function ReviewApp() {
       }
       for (const g of r.groups) patch(g.group_id, g.review, r.progress);
       const first = r.groups[0]!;
-      const i = batch?.groups.findIndex((g) => g.group_id === first.group_id) ?? -1;
-      const g = batch?.groups[i];
+      const i = st.current.batch?.groups.findIndex((g) => g.group_id === first.group_id) ?? -1;
+      const g = st.current.batch?.groups[i];
       if (g !== undefined) {
-        setCursor(i);
-        setCrops((c) => ({ ...c, [first.group_id]: initialCrop({ ...g, review: first.review }) }));
+        set({ cursor: i, crops: { ...st.current.crops, [g.group_id]: initialCrop(g) } });
       }
       say(`Undid ${r.groups.length === 1 ? "1 verdict" : `${r.groups.length} verdicts`}`);
     } catch (e) {
@@ -169,63 +182,67 @@ export function ReviewApp() {
         "/api/automation/submit_batch",
         {},
       );
-      say(
-        `Wrote ${r.written} records to approved_decisions.jsonl (${
-          Object.entries(r.by_action).map(([k, v]) => `${k} ${v}`).join(", ")
-        })`,
-      );
+      const parts = Object.entries(r.by_action).map(([k, v]) => `${k} ${v}`).join(", ");
+      say(`Wrote ${r.written} records to approved_decisions.jsonl (${parts})`);
     } catch (e) {
       say(`Submit failed: ${(e as Error).message}`);
     }
   };
 
   const openBand = async () => {
+    await drain();
     const { count } = await getJson<{ count: number }>("/api/automation/approve_band");
-    setOverlay({ kind: "band", count });
+    set({ overlay: { kind: "band", count } });
   };
 
   const confirmBand = async (count: number) => {
-    setOverlay(null);
+    set({ overlay: null });
     try {
-      await drain();
       const r = await postJson<{ approved: string[] }>("/api/automation/approve_band", {
         expected_count: count,
       });
+      await load(st.current.batch?.offset);
       say(`Approved ${r.approved.length} groups in the auto-approve band`);
-      await load(query.filter, query.order, batch?.offset);
     } catch (e) {
       say(`Band approval failed: ${(e as Error).message}`);
     }
   };
 
   const openStats = async () => {
-    stamp.current++;
-    setOverlay({ kind: "stats" });
+    set({ overlay: { kind: "stats" }, statsStamp: st.current.statsStamp + 1 });
     await drain();
-    setStats(await getJson<ReviewStats>("/api/automation/stats"));
+    set({ stats: await getJson<ReviewStats>("/api/automation/stats") });
   };
 
-  const setCrop = (id: string, f: (c: CropState) => CropState) =>
-    setCrops((all) => ({ ...all, [id]: f(all[id] ?? DEFAULT_CROP) }));
+  const setCrop = (g: GroupView, f: (c: CropState) => CropState) =>
+    set({ crops: { ...st.current.crops, [g.group_id]: f(cropOf(g)) } });
+
+  const setQuery = (p: { filter?: string; order?: string }) => {
+    set(p);
+    load().catch((e) => say(String(e.message ?? e)));
+  };
 
   useEffect(() => {
+    watchPending((pending) => set({ pending }));
+    load().catch((e) => say(String(e.message ?? e)));
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      const overlay = st.current.overlay;
       if (overlay !== null) {
         if (
           k === "Escape" || (k === "?" && overlay.kind === "help") ||
           (k === "f" && overlay.kind === "zoom") || (k === "g" && overlay.kind === "stats")
         ) {
-          setOverlay(null);
+          set({ overlay: null });
         } else if (k === "Enter" && overlay.kind === "band") confirmBand(overlay.count);
         e.preventDefault();
         return;
       }
-      if (batch === null || group === undefined) return;
-      const id = group.group_id;
+      const group = current();
+      if (group === undefined) return;
       let handled = true;
       if (k === "Enter" && e.shiftKey) submit();
       else if (k === "a") decide("approve", group.ai.choice);
@@ -233,26 +250,48 @@ export function ReviewApp() {
       else if (k === "s") decide("skip", null);
       else if (/^[1-4]$/.test(k)) decide("override", Number(k) - 1);
       else if (k in MANUAL_KEYS) decide("override", MANUAL_KEYS[k]!, true);
-      else if (k === "Enter" || k === "ArrowDown") {
-        setCursor((c) => Math.min(c + 1, batch.groups.length - 1));
-      } else if (k === "ArrowUp") setCursor((c) => Math.max(c - 1, 0));
+      else if (k === "Enter" || k === "ArrowDown") move(1);
+      else if (k === "ArrowUp") move(-1);
       else if (k === "z") undo();
-      else if (k === "c") setCrop(id, (c) => ({ ...c, shown: !c.shown }));
-      else if (k === "l") setLocked((v) => !v);
-      else if (k === "f") setOverlay({ kind: "zoom", index: group.ai.choice });
+      else if (k === "c") setCrop(group, (c) => ({ ...c, shown: !c.shown }));
+      else if (k === "l") set({ locked: !st.current.locked });
+      else if (k === "f") set({ overlay: { kind: "zoom", index: group.ai.choice } });
       else if (k === "b") openBand();
       else if (k === "g") openStats();
-      else if (k === "?") setOverlay({ kind: "help" });
+      else if (k === "?") set({ overlay: { kind: "help" } });
       else handled = false;
       if (handled) e.preventDefault();
     };
     globalThis.addEventListener("keydown", onKey);
     return () => globalThis.removeEventListener("keydown", onKey);
-  });
+  }, []);
 
-  if (batch === null) return <div class="loading">Loading… {toast}</div>;
+  const s = st.current;
+  const batch = s.batch;
+  const group = batch?.groups[s.cursor];
+
+  // Time on a group starts when it is first shown.
+  if (group !== undefined && shownId.current !== group.group_id) {
+    shownId.current = group.group_id;
+    shownAt.current = performance.now();
+  }
+
+  // Prefetch (and decode) the next two groups' images so navigation never waits.
+  useEffect(() => {
+    if (batch === null) return;
+    for (const g of batch.groups.slice(s.cursor + 1, s.cursor + 3)) {
+      for (const im of g.images) {
+        const img = new Image();
+        img.src = im.thumb;
+        img.decode().catch(() => undefined);
+      }
+    }
+  }, [batch, s.cursor]);
+
+  if (batch === null) return <div class="loading">Loading… {s.toast}</div>;
   const p = batch.progress;
   const inBatch = batch.groups.filter((g) => g.review !== null).length;
+  const overlay = s.overlay;
   const zoomed = overlay?.kind === "zoom" ? group?.images[overlay.index] : undefined;
   return (
     <div class="page">
@@ -279,8 +318,8 @@ export function ReviewApp() {
         <label>
           show{" "}
           <select
-            value={query.filter}
-            onChange={(e) => setQuery({ ...query, filter: e.currentTarget.value })}
+            value={s.filter}
+            onChange={(e) => setQuery({ filter: e.currentTarget.value })}
           >
             <option value="all">all groups</option>
             <option value="pending">pending only</option>
@@ -291,10 +330,7 @@ export function ReviewApp() {
         </label>
         <label>
           order{" "}
-          <select
-            value={query.order}
-            onChange={(e) => setQuery({ ...query, order: e.currentTarget.value })}
-          >
+          <select value={s.order} onChange={(e) => setQuery({ order: e.currentTarget.value })}>
             <option value="file">file order</option>
             <option value="low_confidence">low confidence first</option>
           </select>
@@ -303,42 +339,43 @@ export function ReviewApp() {
           Approve auto-band… ({p.band_pending})
         </button>
         <button type="button" onClick={openStats}>Stats</button>
-        <button type="button" onClick={() => setOverlay({ kind: "help" })}>? keys</button>
+        <button type="button" onClick={() => set({ overlay: { kind: "help" } })}>? keys</button>
         <button type="button" onClick={submit}>Submit batch</button>
         {batch.offset + batch.groups.length < batch.matching && (
           <button
             type="button"
-            onClick={() => load(query.filter, query.order, batch.offset + 50)}
+            onClick={() => load(batch.offset + batch.size)}
           >
             Next batch
           </button>
         )}
       </header>
-      <main data-group-id={group?.group_id ?? ""} data-cursor={cursor}>
+      <main data-group-id={group?.group_id ?? ""} data-cursor={s.cursor}>
         {group === undefined ? <p class="empty">No groups match this filter.</p> : (
           <GroupPanel
             group={group}
-            crop={crops[group.group_id] ?? initialCrop(group)}
-            locked={locked}
-            onCrop={(box) => setCrop(group.group_id, (c) => ({ ...c, box }))}
-            onZoom={(index) => setOverlay({ kind: "zoom", index })}
+            crop={cropOf(group)}
+            locked={s.locked}
+            onCrop={(box) => setCrop(group, (c) => ({ ...c, box }))}
+            onZoom={(index) => set({ overlay: { kind: "zoom", index } })}
           />
         )}
       </main>
       <footer>
-        <span data-testid="toast">{toast}</span>
+        <span data-testid="toast">{s.toast}</span>
+        <span data-testid="saved" data-pending={s.pending}>
+          {s.pending > 0 ? `saving… (${s.pending})` : "all saved"}
+        </span>
         <span class="keys">
           <kbd>A</kbd> approve <kbd>R</kbd> reject <kbd>S</kbd> skip <kbd>1-4</kbd> override{" "}
           <kbd>Q W E T</kbd> manual crop <kbd>Z</kbd> undo <kbd>C</kbd> crop{" "}
-          {locked ? "(aspect locked, L)" : "(aspect free, L)"} <kbd>?</kbd> keys
+          {s.locked ? "(aspect locked, L)" : "(aspect free, L)"} <kbd>?</kbd> keys
         </span>
       </footer>
       {overlay?.kind === "help" && <Help />}
-      {overlay?.kind === "stats" && <Stats stats={stats} stamp={stamp.current} />}
+      {overlay?.kind === "stats" && <Stats stats={s.stats} stamp={s.statsStamp} />}
       {zoomed !== undefined && <Zoom src={zoomed.full} name={zoomed.name} />}
       {overlay?.kind === "band" && <BandConfirm count={overlay.count} />}
     </div>
   );
 }
-
-const DEFAULT_CROP: CropState = { shown: false, box: DEFAULT_BOX };

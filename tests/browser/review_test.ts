@@ -68,7 +68,9 @@ Deno.test({
         const n = d.images.length;
         const other = (ai + 1) % n;
         if (i === 25) {
-          // Reload mid-batch: the page resumes at the first unreviewed group.
+          // Reload mid-batch (once the footer says "all saved"): the page resumes at
+          // the first unreviewed group.
+          await page.waitForSelector('[data-testid=saved][data-pending="0"]');
           await page.reload();
           await at(25);
           assert.match(
@@ -158,6 +160,9 @@ Deno.test({
           await page.keyboard.press(MANUAL[ai]!);
           put(i, { action: "approve", final_choice: ai, manual_crop: true });
         }
+        // Groups 40-43 are typed as a burst, faster than the page renders.
+        const burst = i >= 40 && i < 43;
+        if (burst) continue;
         if (i + 1 < ids.length) await at(i + 1);
         else {await page.waitForFunction(
             () => document.querySelector("[data-testid=verdict]")?.textContent !== "Not reviewed",
