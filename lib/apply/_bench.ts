@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import process from "node:process";
 import type { Benchmark } from "../bench/mod.ts";
 import { executePlan } from "./execute_plan.ts";
 import { makeApplyFixture } from "./make_apply_fixture.ts";
@@ -28,11 +29,13 @@ export const benchmarks: Benchmark[] = [
         seed: 11,
       });
       ctx.log(`fixture: ${fx.files} files in ${groups} groups`);
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const plan = await planApply(root);
       const t1 = performance.now();
       const summary = await executePlan(plan);
       const t2 = performance.now();
+      const cpu = process.cpuUsage(cpu0);
       if (summary.groups_applied !== groups) {
         throw new Error(
           `Cannot bench apply: ${summary.groups_applied} of ${groups} groups applied`,
@@ -42,6 +45,9 @@ export const benchmarks: Benchmark[] = [
         seconds: Math.round((t2 - t0) / 10) / 100,
         plan_seconds: Math.round((t1 - t0) / 10) / 100,
         execute_seconds: Math.round((t2 - t1) / 10) / 100,
+        // CPU time of this process: the cost without the shared machine's waiting.
+        cpu_seconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+        load_average: Math.round(Deno.loadavg()[0]! * 10) / 10,
         groups,
         files: fx.files,
         steps: plan.steps.length,
@@ -65,6 +71,7 @@ export const benchmarks: Benchmark[] = [
       return {
         trials: r.trials,
         losses: r.losses,
+        interrupted_mid_run: r.details.filter((d) => d.interrupted).length,
         committed: outcomes["committed"] ?? 0,
         rolled_back: outcomes["rolled_back"] ?? 0,
         not_started: outcomes["not_started"] ?? 0,

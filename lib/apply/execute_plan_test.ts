@@ -206,3 +206,24 @@ Deno.test("diffInventories() reports missing, changed and extra files and folder
     "missing y",
   ]);
 });
+
+Deno.test("recover() finishes a rollback that crashed halfway", async () => {
+  const root = await sandbox(8, 33);
+  const before = inventoryTree(root, { exclude: KEEPER });
+  const plan = await planApply(root);
+  await executePlan(plan, { batchSteps: 8 });
+  let n = 0;
+  await assert.rejects(
+    () =>
+      rollback(root, plan.run_id, {
+        hook: () => {
+          if (++n === 25) throw new Error("crash during rollback");
+        },
+      }),
+    /crash during rollback/,
+  );
+  assert.notDeepEqual(diffInventories(before, inventoryTree(root, { exclude: KEEPER })), []);
+  const [summary] = await recover(root, { mode: "complete" });
+  assert.equal(summary?.state, "rolled_back");
+  assert.deepEqual(diffInventories(before, inventoryTree(root, { exclude: KEEPER })), []);
+});

@@ -35,24 +35,24 @@ const defaults = { folders: {}, hook: null } satisfies Required<RollbackOptions>
  * await rollback("sandbox", "20261127_123000_9f3a");
  * ```
  */
-export function rollback(
+export async function rollback(
   sandboxRoot: string,
   runId: string,
   options: RollbackOptions = {},
 ): Promise<ApplySummary> {
   const opts = { ...defaults, ...options };
-  const root = Deno.realPathSync(sandboxRoot);
+  const root = await Deno.realPath(sandboxRoot);
   const folders: ApplyFolders = { ...DEFAULT_FOLDERS, ...opts.folders };
   const { state, open } = openRun(root, folders, runId, opts.hook);
   const run = open();
   try {
     if (state.rolledBack) {
-      return Promise.resolve(summaryOf(run.ctx.plan, state, 0, run.journalPath, run.planPath));
+      return summaryOf(run.ctx.plan, state, 0, run.journalPath, run.planPath);
     }
     appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_start", "rollback")]);
     const n = runUndo(run.ctx);
     appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_end", `rollback: ${n} steps`)]);
-    return Promise.resolve(summaryOf(run.ctx.plan, state, n, run.journalPath, run.planPath));
+    return summaryOf(run.ctx.plan, state, n, run.journalPath, run.planPath);
   } finally {
     run.ctx.journal.close();
   }

@@ -49,6 +49,8 @@ export interface FaultTrial {
   /** `point` (self-kill at crash point N) or `timer` (SIGKILL after N ms). */
   kill: "point" | "timer";
   at: number;
+  /** The kill left a begun, uncommitted run (false: killed before it began or after it ended). */
+  interrupted: boolean;
   /** How recovery ended the run. */
   outcome: "not_started" | "committed" | "rolled_back";
   recoverMode: "complete" | "undo";
@@ -75,25 +77,59 @@ function copyTree(from: string, to: string): void {
   }
 }
 
-async function spawnChild(args: string[], killAfterMs: number | null): Promise<string> {
-  const cmd = new Deno.Command(Deno.execPath(), {
+/** When to SIGKILL a child: `ms` after `watch` appears (or after spawn without `watch`). */
+interface KillAt {
+  ms: number;
+  watch?: string;
+  /** Only measure when `watch` appears; never kill. */
+  measureOnly?: boolean;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function spawnChild(
+  args: string[],
+  killAt: KillAt | null,
+): Promise<{ text: string; beginMs: number | null; totalMs: number }> {
+  const t0 = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ...args],
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
+  }).spawn();
+  let running = true;
+  const output = child.output().finally(() => {
+    running = false;
   });
-  const child = cmd.spawn();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (killAfterMs !== null) {
-    timer = setTimeout(() => {
+  let beginMs: number | null = null;
+  if (killAt !== null) {
+    // Wait for the journal to appear (the run has begun), then kill after a random delay.
+    while (running && killAt.watch !== undefined && !exists(killAt.watch)) {
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    beginMs = performance.now() - t0;
+    if (!killAt.measureOnly) {
+      await new Promise((r) => setTimeout(r, killAt.ms));
       try {
-        child.kill("SIGKILL");
+        if (running) child.kill("SIGKILL");
       } catch { /* already gone */ }
-    }, killAfterMs);
+    }
   }
-  const out = await child.output();
-  clearTimeout(timer);
-  return new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  const out = await output;
+  const dec = new TextDecoder();
+  return {
+    text: dec.decode(out.stdout) + dec.decode(out.stderr),
+    beginMs,
+    totalMs: performance.now() - t0,
+  };
 }
 
 /** The inventory the plan promises after a committed run. */
@@ -141,13 +177,19 @@ export async function runFaultTrials(
   // One unkilled run: how many crash points there are and how long a run takes.
   const probe = join(dir, "probe");
   copyTree(base, probe);
-  const t0 = performance.now();
-  const text = await spawnChild([CHILD, probe, "probe", "0"], null);
-  const durationMs = performance.now() - t0;
+  const journalOf = (root: string, runId: string) =>
+    join(root, DEFAULT_FOLDERS.journal, `${runId}.jsonl`);
+  const probed = await spawnChild([CHILD, probe, "probe", "0"], {
+    ms: 0,
+    watch: journalOf(probe, "probe"),
+    measureOnly: true,
+  });
+  const text = probed.text;
+  const durationMs = probed.totalMs - (probed.beginMs ?? 0);
   const points = Number(/"points":(\d+)/.exec(text)?.[1] ?? "0");
   if (points === 0) throw new Error(`Cannot run fault trials: the probe run failed: ${text}`);
   Deno.removeSync(probe, { recursive: true });
-  opts.log(`fault trials: ${points} crash points, unkilled run ${durationMs.toFixed(0)} ms`);
+  opts.log(`fault trials: ${points} crash points, execution ${durationMs.toFixed(0)} ms`);
   const trial = async (t: number): Promise<FaultTrial> => {
     const rand = seededRandom(opts.seed * 7919 + t);
     const root = join(dir, `t${t}`);
@@ -156,11 +198,16 @@ export async function runFaultTrials(
     const kill: FaultTrial["kill"] = t % 2 === 0 ? "point" : "timer";
     const at = kill === "point"
       ? 1 + Math.floor(rand() * points)
-      : Math.floor((0.4 + rand() * 0.8) * durationMs);
+      : Math.floor(rand() * durationMs * 1.1);
     if (kill === "point") await spawnChild([CHILD, root, runId, String(at)], null);
     else {
-      await spawnChild([TASK, "--sandbox", root, "--commit", "--yes", "--run-id", runId], at);
+      await spawnChild([TASK, "--sandbox", root, "--commit", "--yes", "--run-id", runId], {
+        ms: at,
+        watch: journalOf(root, runId),
+      });
     }
+    const pre = readJournal(journalOf(root, runId));
+    const interrupted = pre !== null && pre.begin !== null && !pre.committed;
     const recoverMode: FaultTrial["recoverMode"] = t % 3 === 2 ? "undo" : "complete";
     const problems: string[] = [];
     try {
@@ -174,7 +221,20 @@ export async function runFaultTrials(
     const now = inventoryTree(root, { exclude: EXCLUDE });
     const expected = outcome === "committed" ? expectedAfter(original, root, runId) : original;
     problems.push(...diffInventories(expected, now).map((d) => `after recover: ${d}`));
-    if (outcome === "committed" && problems.length === 0) {
+    if (outcome === "committed" && problems.length === 0 && t % 4 === 0) {
+      // Kill the rollback too; recover must then finish it.
+      const killAt = 1 + Math.floor(rand() * points);
+      await spawnChild([CHILD, root, runId, String(killAt), "rollback"], null);
+      try {
+        await recover(root);
+      } catch (error) {
+        problems.push(`recover after killed rollback failed: ${String(error)}`);
+      }
+      if (readJournal(join(root, DEFAULT_FOLDERS.journal, `${runId}.jsonl`))?.rolledBack) {
+        const back = inventoryTree(root, { exclude: EXCLUDE });
+        problems.push(...diffInventories(original, back).map((d) => `after killed rollback: ${d}`));
+      } else problems.push("killed rollback was not finished by recover");
+    } else if (outcome === "committed" && problems.length === 0) {
       try {
         await rollback(root, runId);
         const back = inventoryTree(root, { exclude: EXCLUDE });
@@ -184,11 +244,13 @@ export async function runFaultTrials(
       }
     }
     opts.log(
-      `trial ${t}: kill ${kill}@${at} → ${outcome} (${recoverMode})` +
+      `trial ${t}: kill ${kill}@${at}${
+        interrupted ? " mid-run" : ""
+      } → ${outcome} (${recoverMode})` +
         (problems.length > 0 ? ` LOSS: ${problems.slice(0, 3).join("; ")}` : " ok"),
     );
     Deno.removeSync(root, { recursive: true });
-    return { trial: t, kill, at, outcome, recoverMode, problems };
+    return { trial: t, kill, at, interrupted, outcome, recoverMode, problems };
   };
   const details: FaultTrial[] = [];
   let next = 0;
