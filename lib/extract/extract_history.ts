@@ -194,7 +194,11 @@ export async function extractHistory(
       const orphans = groups.filter((_, i) => !named.has(i)).flat();
       const everyone = groups.flat();
       for (const f of needContent) {
-        const r = await matchByContent(rawDir, finalDir, f, [orphans, everyone], thumb, o);
+        const siblings = (p: string): string[] => groups[groupOf.get(p)!] ?? [p];
+        const r = await matchByContent(rawDir, finalDir, f, [orphans, everyone], {
+          thumb,
+          siblings,
+        }, o);
         await state?.append({ key: `final:${f}`, final: f, ...r });
         if (r.raw !== null && r.match !== null) {
           contentMatches.set(r.raw, [
@@ -271,13 +275,13 @@ async function matchByContent(
   finalDir: string,
   final: string,
   passes: string[][],
-  thumb: (p: string) => Promise<GreyImage | null>,
+  io: { thumb: (p: string) => Promise<GreyImage | null>; siblings: (p: string) => string[] },
   o: Required<ExtractOptions>,
 ): Promise<{ raw: string | null; match: CropMatch | null; reason: string | null }> {
   const fg = await loadGrey(`${finalDir}/${final}`);
   const ft = fg === null ? null : await loadThumb(`${finalDir}/${final}`, THUMB_SIDE);
   if (fg === null || ft === null) return { raw: null, match: null, reason: "corrupt" };
-  const done = new Set<string>();
+  const done = new Set<string>(), verified = new Set<string>();
   const scored: { raw: string; match: CropMatch }[] = [];
   const exact = (m: CropMatch): boolean => m.mad !== null && m.mad <= EXACT_MAD;
   // Rank: pixel-exact crops first (lowest difference), then correlation.
@@ -288,13 +292,17 @@ async function matchByContent(
     for (const p of pass) {
       if (done.has(p)) continue;
       done.add(p);
-      const t = await thumb(p);
+      const t = await io.thumb(p);
       if (t === null) continue;
       const m = findCropBox(t, ft, { coarseSide: 24, fineSide: THUMB_SIDE, scales: 8 });
       if (m !== null) pre.push({ p, s: m.score });
     }
     pre.sort((a, b) => b.s - a.s);
-    for (const { p } of pre.slice(0, o.candidates)) {
+    // Stage variants of a top candidate are verified too: thumbnails barely tell them apart.
+    const verify = new Set(pre.slice(0, o.candidates).flatMap(({ p }) => io.siblings(p)));
+    for (const p of verify) {
+      if (verified.has(p)) continue;
+      verified.add(p);
       const rg = await loadGrey(`${rawDir}/${p}`);
       if (rg === null) continue;
       const m = findCropBox(rg, fg);
