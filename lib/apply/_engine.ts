@@ -270,20 +270,20 @@ function undoStep(plan: ApplyPlan, s: PlanStep, state: JournalState, hook?: Faul
   Deno.removeSync(dst);
 }
 
-/** A summary of a run from its plan and journal state. */
+/** A summary of a run from its plan and journal state (`finishedBefore`: this call did nothing). */
 export function summaryOf(
   plan: ApplyPlan,
   state: JournalState,
   stepsDone: number,
-  journalPath: string,
-  planPath: string,
+  paths: { journal: string; plan: string },
+  finishedBefore = false,
 ): ApplySummary {
   const done = plan.steps.filter((s) => state.done.has(s.index) && !state.undone.has(s.index));
   const count = (k: PlanStep["kind"]) => done.filter((s) => s.kind === k).length;
   const groups = new Set(done.map((s) => s.group_id).filter((g) => g !== ""));
   return {
     run_id: plan.run_id,
-    state: stepsDone === 0 ? "nothing" : state.rolledBack ? "rolled_back" : "committed",
+    state: finishedBefore ? "nothing" : state.rolledBack ? "rolled_back" : "committed",
     groups_applied: groups.size,
     files_moved: count("move"),
     files_copied: count("copy"),
@@ -291,8 +291,8 @@ export function summaryOf(
     folders_created: count("mkdir"),
     conflicts: plan.totals.conflicts,
     steps_done: stepsDone,
-    journal: journalPath,
-    plan: planPath,
+    journal: paths.journal,
+    plan: paths.plan,
     rollback_command: `deno task apply --sandbox ${plan.sandbox_root} --rollback ${plan.run_id}`,
   };
 }

@@ -67,7 +67,7 @@ export async function executePlan(
   const existing = readJournal(paths.journal);
   if (existing !== null && existing.begin !== null) {
     if (existing.committed || existing.rolledBack) {
-      return summaryOf(plan, existing, 0, paths.journal, paths.plan);
+      return summaryOf(plan, existing, 0, paths, true);
     }
     throw new Error(`Cannot apply run "${plan.run_id}": it was interrupted; run recover first`);
   }
@@ -106,7 +106,7 @@ export async function executePlan(
     journal.flush();
     state.committed = true;
     appendAudit(paths.audit, [sessionEntry(plan.run_id, "session_end", `apply: ${n} steps`)]);
-    return summaryOf(plan, state, n, paths.journal, paths.plan);
+    return summaryOf(plan, state, n, paths);
   } finally {
     journal.close();
   }

@@ -118,7 +118,10 @@ export async function recover(
       }
       appendAudit(ctx.auditPath, [sessionEntry(runId, "session_end", `recover: ${n} steps`)]);
       out.push({
-        ...summaryOf(ctx.plan, ctx.state, n, run.journalPath, run.planPath),
+        ...summaryOf(ctx.plan, ctx.state, n, {
+          journal: run.journalPath,
+          plan: run.planPath,
+        }),
         steps_done: n,
       });
     } finally {

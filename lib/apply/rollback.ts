@@ -45,14 +45,15 @@ export async function rollback(
   const folders: ApplyFolders = { ...DEFAULT_FOLDERS, ...opts.folders };
   const { state, open } = openRun(root, folders, runId, opts.hook);
   const run = open();
+  const paths = { journal: run.journalPath, plan: run.planPath };
   try {
     if (state.rolledBack) {
-      return summaryOf(run.ctx.plan, state, 0, run.journalPath, run.planPath);
+      return summaryOf(run.ctx.plan, state, 0, paths, true);
     }
     appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_start", "rollback")]);
     const n = runUndo(run.ctx);
     appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_end", `rollback: ${n} steps`)]);
-    return summaryOf(run.ctx.plan, state, n, run.journalPath, run.planPath);
+    return summaryOf(run.ctx.plan, state, n, paths);
   } finally {
     run.ctx.journal.close();
   }
