@@ -1,12 +1,14 @@
 /**
  * Serving the images a decision names: only files referenced by the loaded
  * decisions, only inside the sandbox root (links followed and re-checked),
- * with JPEG thumbnails cached in memory by path, mtime and width.
+ * with JPEG thumbnails cached in memory by path, mtime and width and, when a
+ * folder is given, on disk by content hash (lib/image `thumbnail`, shared with
+ * embed).
  *
  * @module
  */
 import { extname, isAbsolute, relative } from "node:path";
-import { encodeRaw, readRaw } from "../lib/image/mod.ts";
+import { encodeRaw, readRaw, thumbnail } from "../lib/image/mod.ts";
 import { resolveDecisionPath } from "../lib/decisions/mod.ts";
 import type { DecisionImage } from "../lib/types.ts";
 import { HttpError } from "./_http.ts";
@@ -17,6 +19,8 @@ const TYPES: Record<string, string> = {
   ".jpeg": "image/jpeg",
   ".webp": "image/webp",
 };
+
+const side0 = (im: DecisionImage): number => Math.max(im.width, im.height);
 
 /** Thumbnail widths the page may ask for. */
 export const THUMB_WIDTHS = [256, 512, 1024] as const;
@@ -32,15 +36,17 @@ export class ImageServer {
   readonly #root: string;
   readonly #thumbs = new Map<string, Uint8Array>();
   readonly #maxCached: number;
+  readonly #thumbDir: string | null;
   #realRoot: string | null = null;
 
   /**
    * @param sandboxRoot The sandbox root every image must live in.
-   * @param maxCached Thumbnails kept in memory.
+   * @param options Disk thumbnail folder (none: memory only) and memory cache size.
    */
-  constructor(sandboxRoot: string, maxCached = 2000) {
+  constructor(sandboxRoot: string, options: { thumbDir?: string | null; maxCached?: number } = {}) {
     this.#root = sandboxRoot;
-    this.#maxCached = maxCached;
+    this.#maxCached = options.maxCached ?? 2000;
+    this.#thumbDir = options.thumbDir ?? null;
   }
 
   async #resolve(image: DecisionImage): Promise<{ abs: string; mtime: number; type: string }> {
@@ -84,11 +90,22 @@ export class ImageServer {
     const key = `${abs}\u0000${mtime}\u0000${width}`;
     const hit = this.#thumbs.get(key);
     if (hit !== undefined) return { bytes: hit, type: "image/jpeg" };
-    const raw = await readRaw(abs, {
-      channels: 3,
-      resize: { width, height: width, fit: "inside" },
-    });
-    const bytes = await encodeRaw(raw, { format: "jpeg", quality: 82 });
+    let bytes: Uint8Array;
+    if (this.#thumbDir !== null && image.width > 0 && image.height > 0) {
+      // lib/image thumbnails are sized by the shortest side.
+      const side = Math.max(
+        1,
+        Math.round(width * Math.min(image.width, image.height) / side0(image)),
+      );
+      const made = await thumbnail(abs, this.#thumbDir, { side, quality: 82 });
+      bytes = await Deno.readFile(made.path);
+    } else {
+      const raw = await readRaw(abs, {
+        channels: 3,
+        resize: { width, height: width, fit: "inside" },
+      });
+      bytes = await encodeRaw(raw, { format: "jpeg", quality: 82 });
+    }
     if (this.#thumbs.size >= this.#maxCached) {
       const oldest = this.#thumbs.keys().next().value;
       if (oldest !== undefined) this.#thumbs.delete(oldest);

@@ -26,6 +26,7 @@ export interface TestApp {
 export async function testApp(
   groups = 8,
   edit: (d: AutomationDecision[], root: string) => Promise<void> | void = () => {},
+  thumbDir: string | null = null,
 ): Promise<TestApp> {
   const root = await Deno.makeTempDir({ prefix: "keeper-reviewer-" });
   const fx = await writeReviewFixture(root, { groups, seed: 7 });
@@ -39,6 +40,7 @@ export async function testApp(
     sandboxRoot: root,
     approvedPath,
     token: TOKEN,
+    thumbDir,
     assets: { js: () => Promise.resolve("/*js*/"), css: () => Promise.resolve("/*css*/") },
     now: () => new Date(Date.UTC(2025, 6, 8, 7, 0, n++)),
   });

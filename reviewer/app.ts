@@ -38,6 +38,8 @@ export interface ReviewerDeps {
   token: string;
   /** The client bundle (JavaScript) and stylesheet. */
   assets: { js: () => Promise<string>; css: () => Promise<string> };
+  /** Disk thumbnail cache (lib/image `thumbnail`); null keeps them in memory only. */
+  thumbDir?: string | null;
   /** Clock (tests). */
   now?: () => Date;
   /** Largest accepted POST body in bytes. */
@@ -45,6 +47,7 @@ export interface ReviewerDeps {
 }
 
 const defaults = {
+  thumbDir: null,
   now: () => new Date(),
   maxBody: 16_384,
 } satisfies Partial<ReviewerDeps>;
@@ -65,7 +68,7 @@ const ACTIONS: ReviewAction[] = ["approve", "override", "reject", "skip"];
 export function createApp(deps: ReviewerDeps): Hono {
   const opts = { ...defaults, ...deps };
   const byId = new Map(opts.decisions.map((d) => [d.group_id, d]));
-  const images = new ImageServer(opts.sandboxRoot);
+  const images = new ImageServer(opts.sandboxRoot, { thumbDir: opts.thumbDir });
   const app = new Hono();
 
   const post = async (c: Context): Promise<unknown> => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readApprovedDecisions } from "../lib/decisions/mod.ts";
+import { encodeRaw, probe } from "../lib/image/mod.ts";
 import { post, rid, testApp } from "./_test_helpers.ts";
 import type { GroupView } from "./_views.ts";
 
@@ -169,28 +170,43 @@ Deno.test("image routes serve referenced sandbox files and refuse escapes and li
   }
 });
 
-Deno.test("thumb route shrinks large images to JPEG and serves the cached copy again", async () => {
-  await using t = await testApp(1, async (ds, root) => {
-    const { encodeRaw } = await import("../lib/image/mod.ts");
-    const w = 600, h = 400;
-    const data = new Uint8Array(w * h * 3).map((_, i) => (i * 7) % 251);
-    await Deno.writeFile(
-      `${root}/big.png`,
-      await encodeRaw({ data, width: w, height: h, channels: 3 }),
-    );
-    Object.assign(ds[0]!.images[0]!, { path: "big.png", width: w, height: h });
+for (const disk of [false, true]) {
+  Deno.test(`thumb route shrinks large images to JPEG and serves the cached copy again (${disk ? "disk cache" : "memory only"})`, async () => {
+    const thumbs = disk ? await Deno.makeTempDir({ prefix: "keeper-thumbs-" }) : null;
+    try {
+      await using t = await testApp(1, async (ds, root) => {
+        const w = 600, h = 400;
+        const data = new Uint8Array(w * h * 3).map((_, i) => (i * 7) % 251);
+        await Deno.writeFile(
+          `${root}/big.png`,
+          await encodeRaw({ data, width: w, height: h, channels: 3 }),
+        );
+        Object.assign(ds[0]!.images[0]!, { path: "big.png", width: w, height: h });
+      }, thumbs);
+      const id = t.decisions[0]!.group_id;
+      const a = await t.app.request(`/api/thumb/${id}/0?w=256`);
+      assert.equal(a.headers.get("content-type"), "image/jpeg");
+      const ab = new Uint8Array(await a.arrayBuffer());
+      assert.deepEqual([ab[0], ab[1]], [0xff, 0xd8]);
+      const b = new Uint8Array(
+        await (await t.app.request(`/api/thumb/${id}/0?w=256`)).arrayBuffer(),
+      );
+      assert.deepEqual(b, ab);
+      const size = await probe(ab);
+      assert.ok(
+        Math.abs(size.width - 256) <= 1 && Math.abs(size.height - 171) <= 1,
+        `${size.width}x${size.height}`,
+      );
+      if (thumbs !== null) {
+        const files = [...Deno.readDirSync(thumbs)].map((e) => e.name);
+        assert.equal(files.length, 1);
+        assert.match(files[0]!, /^[0-9a-f]{64}_171\.jpg$/);
+      }
+    } finally {
+      if (thumbs !== null) await Deno.remove(thumbs, { recursive: true });
+    }
   });
-  const id = t.decisions[0]!.group_id;
-  const a = await t.app.request(`/api/thumb/${id}/0?w=256`);
-  assert.equal(a.headers.get("content-type"), "image/jpeg");
-  const ab = new Uint8Array(await a.arrayBuffer());
-  assert.deepEqual([ab[0], ab[1]], [0xff, 0xd8]);
-  const b = new Uint8Array(await (await t.app.request(`/api/thumb/${id}/0?w=256`)).arrayBuffer());
-  assert.deepEqual(b, ab);
-  const { probe } = await import("../lib/image/mod.ts");
-  const size = await probe(ab);
-  assert.deepEqual([size.width, size.height], [256, 171]);
-});
+}
 
 Deno.test("the page carries the token and a strict content security policy", async () => {
   await using t = await testApp(1);

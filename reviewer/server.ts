@@ -20,6 +20,8 @@ export interface ServeReviewerOptions {
   statePath?: string;
   /** Output file (default `<sandbox>/approved_decisions.jsonl`). */
   approvedPath?: string;
+  /** Disk thumbnail cache (default `<sandbox>/.thumbs`; null: memory only). */
+  thumbDir?: string | null;
 }
 
 const defaults = { port: 8080 } satisfies ServeReviewerOptions;
@@ -72,6 +74,7 @@ export async function serveReviewer(
     sandboxRoot: root,
     approvedPath: opts.approvedPath ?? join(root, "approved_decisions.jsonl"),
     token,
+    thumbDir: opts.thumbDir === undefined ? join(root, ".thumbs") : opts.thumbDir,
     assets: loadAssets(),
   });
   const ac = new AbortController();

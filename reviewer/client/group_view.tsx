@@ -36,7 +36,7 @@ export function GroupPanel({ group, crop, locked, onCrop, onZoom }: GroupPanelPr
           const isFinal = r !== null && r.final_choice === im.index;
           return (
             <figure
-              key={im.index}
+              key={`${group.group_id}:${im.index}`}
               class={`card${isPick ? " ai-pick" : ""}${isFinal ? " final" : ""}`}
               data-index={im.index}
             >
