@@ -15,7 +15,8 @@ export const CONTEXT_COLUMNS = 5 + 10;
 
 /** Context columns of a layout: the fixed ones plus one "largest change" per extra block. */
 export function contextColumns(layout: RankFeatureLayout): number {
-  return CONTEXT_COLUMNS + layout.image.blocks.length;
+  return CONTEXT_COLUMNS + layout.image.blocks.length +
+    (layout.projects ? layout.projects.length + 1 : 0);
 }
 
 /** Layout of the ranker input. */
@@ -23,6 +24,11 @@ export interface RankFeatureLayout {
   image: FeatureSpec;
   /** Include deltas of the image blocks from the group mean. */
   deltas: boolean;
+  /**
+   * Projects with their own one-hot column (plus one "other"); lets the model learn how often
+   * each project departs from the highest stage. Absent: no project columns.
+   */
+  projects?: string[];
 }
 
 /** Length of one member's input vector. */
@@ -120,6 +126,10 @@ export function writeGroupInputs(
       }
       out[o++] = maxDelta;
       start += b.size;
+    }
+    if (layout.projects) {
+      const p = layout.projects.indexOf(m.project);
+      out[o + (p >= 0 ? p : layout.projects.length)] = 1;
     }
   });
 }

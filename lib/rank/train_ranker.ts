@@ -166,6 +166,7 @@ export async function trainRanker(
   const layout: RankFeatureLayout = {
     image: inferFeatureSpec(train.flatMap((g) => g.members.map((m) => m.features)), o.features),
     deltas: o.groupContext,
+    ...(o.groupContext ? { projects: [...new Set(train.map((g) => g.project))].sort() } : {}),
   };
   const tr = rankerInputs(train.map((g) => g.members), layout, o.groupContext);
   const d = tr.d;
