@@ -2,7 +2,9 @@
  * Benchmark `decide_1000`: decide 1,000 three-stage groups (3,000 small PNGs)
  * whose features are already in the cache, with the model folder's ranker
  * and crop proposer (fallbacks when it holds none). Setup (encoding the
- * images, filling the cache) is not timed.
+ * images, filling the cache) is not timed. `seconds` is a run in a process
+ * that has loaded its libraries (as the demo and experiment call it);
+ * `seconds_first_call` also pays for loading the models and native libraries.
  *
  * @module
  */
@@ -56,16 +58,30 @@ export const benchmarks: Benchmark[] = [{
     const models = join(ctx.tmpDir, "models");
     ctx.log(`setup: ${paths.length} images written; filling the feature cache`);
     await embedFiles(paths, { cacheDb });
-    const t0 = performance.now();
+    // First call in this process: also loads the models and native libraries.
+    let t0 = performance.now();
+    await decideFolder(input, {
+      sandboxRoot: sandbox,
+      cacheDb,
+      models,
+      out: join(sandbox, "first_call.jsonl"),
+    });
+    const firstCall = (performance.now() - t0) / 1000;
+    // The figure: a decide run with features cached and libraries loaded (as in the demo).
+    t0 = performance.now();
     const summary = await decideFolder(input, { sandboxRoot: sandbox, cacheDb, models });
     const seconds = (performance.now() - t0) / 1000;
     const written = await readAutomationDecisions(join(sandbox, "automation_decisions.jsonl"));
-    ctx.log(`decided ${summary.decided} of ${summary.groups} groups in ${seconds.toFixed(3)} s`);
+    ctx.log(
+      `decided ${summary.decided} of ${summary.groups} groups in ${seconds.toFixed(3)} s ` +
+        `(first call in the process: ${firstCall.toFixed(3)} s)`,
+    );
     if (written.length !== groups) {
       throw new Error(`Cannot trust decide_1000: wrote ${written.length} of ${groups} groups`);
     }
     return {
       seconds: Number(seconds.toFixed(4)),
+      seconds_first_call: Number(firstCall.toFixed(4)),
       groups: summary.groups,
       images: summary.images,
       models: "fallback (highest stage, median crop)",

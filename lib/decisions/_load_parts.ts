@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { embedFiles, FEATURES_ID } from "../embed/mod.ts";
+import { embedFiles, FEATURES_ID, openFeatureCache } from "../embed/mod.ts";
 import { loadRanker } from "../rank/mod.ts";
 import { loadCropProposer } from "../crop/mod.ts";
+import type { ImageFeatures } from "../types.ts";
 import type { DecideParts } from "./decide_folder.ts";
 
 /** Where the optional image encoder lives. */
@@ -38,20 +39,39 @@ export async function loadDecideParts(
       return embedderId;
     },
     features: async (paths, onProgress) => {
-      const model = encoder === null
-        ? null
-        : encoder.config === undefined
-        ? { path: encoder.path }
-        : { path: encoder.path, config: encoder.config };
-      const r = await embedFiles(paths, {
-        cacheDb,
-        model,
-        features: encoder === null ? ["builtin"] : ["builtin", "embedding"],
-        onProgress: (p) => onProgress?.(p.done, p.total),
-      });
-      if (r.stats.encoder_id !== null) embedderId = `${FEATURES_ID}+${r.stats.encoder_id}`;
-      const failed = new Map(r.failed.map((f) => [f.path, `${f.reason}: ${f.detail}`]));
-      return { byPath: r.byPath, failed };
+      // Fast path (no encoder): answer unchanged files from the cache's path
+      // index with synchronous stats; only the rest go through embedFiles.
+      let cached = new Map<string, ImageFeatures>();
+      let todo = paths;
+      if (encoder === null) {
+        const cache = openFeatureCache(cacheDb);
+        try {
+          const hit = cache.featuresForPaths(paths, { featuresId: FEATURES_ID, encoderId: null });
+          cached = hit.byPath;
+          todo = hit.missing;
+        } finally {
+          cache.close();
+        }
+        onProgress?.(cached.size, paths.length);
+      }
+      const failed = new Map<string, string>();
+      if (todo.length > 0) {
+        const model = encoder === null
+          ? null
+          : encoder.config === undefined
+          ? { path: encoder.path }
+          : { path: encoder.path, config: encoder.config };
+        const r = await embedFiles(todo, {
+          cacheDb,
+          model,
+          features: encoder === null ? ["builtin"] : ["builtin", "embedding"],
+          onProgress: (p) => onProgress?.(cached.size + p.done, paths.length),
+        });
+        if (r.stats.encoder_id !== null) embedderId = `${FEATURES_ID}+${r.stats.encoder_id}`;
+        for (const [k, v] of r.byPath) cached.set(k, v);
+        for (const f of r.failed) failed.set(f.path, `${f.reason}: ${f.detail}`);
+      }
+      return { byPath: cached, failed };
     },
     ranker,
     crop,

@@ -21,7 +21,7 @@ import {
   readAutomationDecisions,
   writeAutomationDecisions,
 } from "./automation_decisions.ts";
-import { groupIdOf, toDecisionPath } from "./decision_paths.ts";
+import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
 
 /** Features for a list of files (lib/embed's `embedFiles` behind an adapter). */
@@ -238,7 +238,7 @@ export async function decideFolder(
     for (let gi = 0; gi < grouping.groups.length; gi++) {
       const group = grouping.groups[gi]!;
       const ids = group.members.map((p) => shaOf.get(p) || `unreadable:${toDecisionPath(root, p)}`);
-      const groupId = await groupIdOf(ids);
+      const groupId = groupIdOfSync(ids);
       if (done.has(groupId) && !opts.force) {
         skipped++;
       } else {

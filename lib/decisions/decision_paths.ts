@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** Options for {@linkcode resolveDecisionPath}. */
@@ -32,11 +33,23 @@ const defaults = { followLinks: true } satisfies Required<ResolveDecisionPathOpt
  * const id = await groupIdOf(["ab…", "cd…"]);
  * ```
  */
-export async function groupIdOf(sha256s: readonly string[]): Promise<string> {
+export function groupIdOf(sha256s: readonly string[]): Promise<string> {
+  return Promise.resolve(groupIdOfSync(sha256s));
+}
+
+/**
+ * Synchronous {@linkcode groupIdOf} (no event-loop round trip per group).
+ *
+ * @param sha256s The members' content hashes (hex).
+ * @returns The id.
+ * @example
+ * ```ts
+ * groupIdOfSync(["ab…", "cd…"]);
+ * ```
+ */
+export function groupIdOfSync(sha256s: readonly string[]): string {
   const text = [...sha256s].sort().join("\n");
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `g_${hex.slice(0, 16)}`;
+  return `g_${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
 }
 
 /**

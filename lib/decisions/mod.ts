@@ -30,6 +30,7 @@ export {
 } from "./approved_decisions.ts";
 export {
   groupIdOf,
+  groupIdOfSync,
   isInsideSandbox,
   resolveDecisionPath,
   toDecisionPath,
