@@ -39,7 +39,7 @@ Deno.test({
     const scale = Number(Deno.env.get("KEEPER_SCREENSHOT_SCALE") ?? "0.1");
     const batch = await writeSimulatedBatch(root, { groups: 50, seed: 3, scale });
     mark("simulated batch");
-    const running = await serveReviewer(batch.decisionsPath, { port: 0 });
+    let running = await serveReviewer(batch.decisionsPath, { port: 0 });
     const { context, close } = await launchChromium();
     const errors: string[] = [];
     try {
@@ -76,6 +76,18 @@ Deno.test({
           assert.match(
             (await page.textContent("[data-testid=progress]")) ?? "",
             /Reviewed 25\/50 groups \(50%\)/,
+          );
+        }
+        if (i === 35) {
+          // Restart the server mid-batch (new port, new token): nothing is lost either.
+          await page.waitForSelector('[data-testid=saved][data-pending="0"]');
+          await running.shutdown();
+          running = await serveReviewer(batch.decisionsPath, { port: 0 });
+          await page.goto(running.url);
+          await at(35);
+          assert.match(
+            (await page.textContent("[data-testid=progress]")) ?? "",
+            /Reviewed 35\/50 groups \(70%\)/,
           );
         }
         if (i === shotAt) {
@@ -170,7 +182,17 @@ Deno.test({
       }
 
       mark("50 groups reviewed");
-      // Stats view with its chart, then submit.
+      // Full-size view of the pick, then the key map, then stats with its chart; then submit.
+      await page.keyboard.press("f");
+      await page.waitForFunction(() =>
+        (document.querySelector("[data-testid=zoom] img") as HTMLImageElement | null)
+          ?.naturalWidth! > 0
+      );
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("?");
+      await page.waitForSelector("[data-testid=help]");
+      await page.keyboard.press("Escape");
+      assert.equal(await page.locator(".modal").count(), 0);
       await page.keyboard.press("g");
       await page.waitForSelector("[data-testid=stats] td");
       await page.waitForFunction(() =>
