@@ -8,6 +8,7 @@
  *
  * @module
  */
+import process from "node:process";
 import type { Benchmark } from "../bench/mod.ts";
 import { groupImages } from "./group_images.ts";
 import type { ContentFile } from "./group_by_content.ts";
@@ -73,8 +74,10 @@ export const benchmarks: Benchmark[] = [{
     const mixed = syntheticFeatures(n, { dirs: 10, named: "half", seed: 7 });
     groupImages(syntheticFeatures(2000, { dirs: 10, named: "half", seed: 9 }).files); // JIT warm-up
     let t = performance.now();
+    const cpu0 = process.cpuUsage();
     const g = groupImages(mixed.files);
     const seconds = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const score = scoreGrouping(g.groups.map((x) => x.members), mixed.truth);
     ctx.log(`mixed: ${seconds.toFixed(3)} s, ${g.groups.length} groups, F1 ${score.f1.toFixed(4)}`);
     const flat = syntheticFeatures(n, { dirs: 1, named: "none", seed: 8 });
@@ -85,6 +88,8 @@ export const benchmarks: Benchmark[] = [{
     ctx.log(`one folder, no names (all pairs): ${worst.toFixed(3)} s, F1 ${score2.f1.toFixed(4)}`);
     return Promise.resolve({
       seconds: Number(seconds.toFixed(4)),
+      // Process CPU during the timed call: the wall time on an idle core (the call is single-threaded).
+      cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(4)),
       images: n,
       groups: g.groups.length,
       f1: Number(score.f1.toFixed(4)),
