@@ -210,10 +210,23 @@ export async function runFaultTrials(
     const interrupted = pre !== null && pre.begin !== null && !pre.committed;
     const recoverMode: FaultTrial["recoverMode"] = t % 3 === 2 ? "undo" : "complete";
     const problems: string[] = [];
-    try {
-      await recover(root, { mode: recoverMode });
-    } catch (error) {
-      problems.push(`recover failed: ${String(error)}`);
+    if (t % 5 === 1) {
+      // Through the command line, as a person would after a crash.
+      const args = [
+        TASK,
+        "--sandbox",
+        root,
+        "--recover",
+        ...(recoverMode === "undo" ? ["--undo"] : []),
+      ];
+      const r = await spawnChild(args, null);
+      if (/error:/.test(r.text)) problems.push(`apply --recover failed: ${r.text.trim()}`);
+    } else {
+      try {
+        await recover(root, { mode: recoverMode });
+      } catch (error) {
+        problems.push(`recover failed: ${String(error)}`);
+      }
     }
     const state = readJournal(join(root, DEFAULT_FOLDERS.journal, `${runId}.jsonl`));
     let outcome: FaultTrial["outcome"] = "not_started";
