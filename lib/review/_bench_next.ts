@@ -1,7 +1,8 @@
 /**
  * Child process of the `review_next` benchmark: serve a fixture batch, press
  * `A` in headless Chromium and print the key → next-group-visible latencies
- * (ms) as one JSON array on the last stdout line.
+ * (ms), and the same for an unbound key (frame floor), as one JSON object
+ * `{lat, floor}` on the last stdout line.
  *
  * Usage: `deno run -A lib/review/_bench_next.ts <tmpDir> <presses>`
  *
@@ -13,7 +14,7 @@ import { launchChromium } from "../../tests/browser/_chromium.ts";
 
 const [tmpDir, pressArg] = Deno.args;
 const presses = Number(pressArg ?? "49");
-const fx = await writeReviewFixture(tmpDir!, { groups: presses + 1, width: 192, height: 256 });
+const fx = await writeReviewFixture(tmpDir!, { groups: presses + 3, width: 192, height: 256 });
 const running = await serveReviewer(fx.decisionsPath, { port: 0 });
 const { context, close } = await launchChromium();
 try {
@@ -40,15 +41,39 @@ try {
       requestAnimationFrame(tick);
     }, true);
   });
-  for (let i = 0; i < presses; i++) {
+  // Two warm-up presses (first-use compilation), not counted.
+  const warm = 2;
+  for (let i = 0; i < presses + warm; i++) {
     await page.keyboard.press("a");
     await page.waitForFunction(
       (n) => (globalThis as unknown as { __lat: number[] }).__lat.length >= n,
       i + 1,
     );
   }
-  const lat = await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat);
-  console.log(JSON.stringify(lat.map((v) => Math.round(v * 100) / 100)));
+  const lat = (await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat))
+    .slice(warm);
+  // The machine's floor: an unbound key (no state change) → two frames later.
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __floor: number[] };
+    w.__floor = [];
+    addEventListener("keydown", (e) => {
+      if (e.key !== "x") return;
+      const t0 = performance.now();
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => w.__floor.push(performance.now() - t0))
+      );
+    }, true);
+  });
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press("x");
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { __floor: number[] }).__floor.length >= n,
+      i + 1,
+    );
+  }
+  const floor = await page.evaluate(() => (globalThis as unknown as { __floor: number[] }).__floor);
+  const r = (v: number) => Math.round(v * 100) / 100;
+  console.log(JSON.stringify({ lat: lat.map(r), floor: floor.map(r) }));
 } finally {
   await close();
   await running.shutdown();
