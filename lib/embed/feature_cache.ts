@@ -148,10 +148,12 @@ export class FeatureCache {
    * Features of one content hash, or null when not (fully) cached for `ids`.
    *
    * @param sha256 Content hash.
-   * @param ids Feature and encoder identities.
+   * @param ids Feature and encoder identities (default: the last run's).
    * @returns The features or null.
    */
-  get(sha256: string, ids: CacheIds): ImageFeatures | null {
+  get(sha256: string, ids?: CacheIds): ImageFeatures | null {
+    ids ??= this.lastIds() ?? undefined;
+    if (!ids) return null;
     const row = this.#getImage.get(sha256, ids.featuresId) as
       | { width: number; height: number; phash_hi: number; phash_lo: number; builtin: Uint8Array }
       | undefined;

@@ -248,6 +248,7 @@ export async function decodeOnce(
   const phash = phashFromGrey32(grey32(work.data, work));
   let thumbnailPath: string | null = null;
   if (opts.thumbnailDir !== null) {
+    // Same name as thumbnail() gives (content hash + shortest side).
     thumbnailPath = join(opts.thumbnailDir, `${sha256}_${opts.workSide}.jpg`);
     const jpg = await encodeRaw(work, { format: "jpeg", quality: 80 });
     await writeNew(thumbnailPath, jpg);

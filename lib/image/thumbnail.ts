@@ -1,34 +1,36 @@
 /**
- * Reviewer thumbnails cached on disk by content hash and size: a moved or
- * renamed file reuses its thumbnail, a changed file gets a new one.
+ * Reviewer thumbnails cached on disk by content hash and size (shortest
+ * side): a moved or renamed file reuses its thumbnail, a changed file gets a
+ * new one. `embedFiles` with `thumbnailDir` writes the same files (side 224)
+ * during its single decode, so the reviewer usually finds them ready.
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { encodeRaw, resizeInside } from "./_sharp.ts";
+import { encodeRaw } from "./_sharp.ts";
 import { decodeOnce, readImageBytes } from "./decode_once.ts";
 
 /** Options for {@linkcode thumbnail}. */
 export interface ThumbnailOptions {
-  /** Longest side in pixels. */
+  /** Shortest side in pixels (CLIP's resize geometry, no crop). */
   side?: number;
   /** JPEG quality. */
   quality?: number;
 }
 
-const defaults = { side: 384, quality: 80 } satisfies Required<ThumbnailOptions>;
+const defaults = { side: 224, quality: 80 } satisfies Required<ThumbnailOptions>;
 
 /**
  * Path of the cached thumbnail for a content hash and size.
  *
  * @param cacheDir Thumbnail folder.
  * @param sha256 Content hash of the source file.
- * @param side Longest side.
+ * @param side Shortest side.
  * @returns The path (may not exist yet).
  * @example
  * ```ts
- * thumbnailPath("cache/thumbs", "ab12…", 384); // "cache/thumbs/ab12…_384.jpg"
+ * thumbnailPath("cache/thumbs", "ab12…", 224); // "cache/thumbs/ab12…_224.jpg"
  * ```
  */
 export function thumbnailPath(cacheDir: string, sha256: string, side: number): string {
@@ -70,10 +72,7 @@ export async function thumbnail(
     grid: 1,
     tileSide: 8,
   });
-  const small = d.work.width <= opts.side && d.work.height <= opts.side
-    ? d.work
-    : await resizeInside(d.work, opts.side);
-  const jpg = await encodeRaw(small, { format: "jpeg", quality: opts.quality });
+  const jpg = await encodeRaw(d.work, { format: "jpeg", quality: opts.quality });
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
   await Deno.writeFile(tmp, jpg);
   await Deno.rename(tmp, path);

@@ -12,7 +12,7 @@ Deno.test("thumbnail() caches by content hash: a moved file reuses its thumbnail
     assert.equal(t1.cached, false);
     assert.equal(t1.path, thumbnailPath(cache, t1.sha256, 100));
     const size = await probe(t1.path);
-    assert.deepEqual([size.width, size.height, size.format], [100, 50, "jpeg"]);
+    assert.deepEqual([size.width, size.height, size.format], [200, 100, "jpeg"]);
     const moved = join(dir, "b.png");
     await Deno.rename(src, moved);
     const t2 = await thumbnail(moved, cache, { side: 100 });
