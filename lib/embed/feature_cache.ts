@@ -329,19 +329,47 @@ export class FeatureCache {
     const use = ids ?? this.lastIds();
     const byPath = new Map<string, ImageFeatures>();
     const missing: string[] = [];
+    if (!use) return { byPath, missing: [...paths] };
+    // One joined lookup per path (path index → image row → embedding slot).
+    const stmt = this.#db.prepare(
+      "SELECT p.size, p.mtime_ms, p.sha256, i.width, i.height, i.phash_hi, i.phash_lo, i.builtin, " +
+        "substr(c.vectors, e.slot * c.dim * 4 + 1, c.dim * 4) AS vector " +
+        "FROM paths p JOIN images i ON i.sha256 = p.sha256 AND i.features_id = ? " +
+        "LEFT JOIN embedding_index e ON e.encoder_id = ? AND e.sha256 = p.sha256 " +
+        "LEFT JOIN embedding_chunks c ON c.id = e.chunk_id WHERE p.path = ?",
+    );
     for (const path of paths) {
-      let f: ImageFeatures | null = null;
-      if (use) {
-        try {
-          const st = Deno.statSync(path);
-          const sha = this.lookupPath(path, { size: st.size, mtimeMs: st.mtime?.getTime() ?? 0 });
-          if (sha !== null) f = this.get(sha, use);
-        } catch {
-          f = null;
-        }
+      let st: Deno.FileInfo;
+      try {
+        st = Deno.statSync(path);
+      } catch {
+        missing.push(path);
+        continue;
       }
-      if (f) byPath.set(path, f);
-      else missing.push(path);
+      const row = stmt.get(use.featuresId, use.encoderId ?? "", path) as {
+        size: number;
+        mtime_ms: number;
+        sha256: string;
+        width: number;
+        height: number;
+        phash_hi: number;
+        phash_lo: number;
+        builtin: Uint8Array;
+        vector: Uint8Array | null;
+      } | undefined;
+      const fresh = row && row.size === st.size && row.mtime_ms === (st.mtime?.getTime() ?? 0);
+      if (!row || !fresh || (use.encoderId !== null && !row.vector)) {
+        missing.push(path);
+        continue;
+      }
+      byPath.set(path, {
+        sha256: row.sha256,
+        width: row.width,
+        height: row.height,
+        phash: [row.phash_hi >>> 0, row.phash_lo >>> 0],
+        builtin: toF32(row.builtin),
+        embedding: use.encoderId === null ? null : toF32(row.vector),
+      });
     }
     return { byPath, missing };
   }
