@@ -111,16 +111,35 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   });
   const anomalies = analyzeAnomalies((await readIngested(join(root, "real_ingested"))).selections);
 
-  const exp = await runExperiment({
-    simSeed: o.simSeed,
-    scale: o.scale,
-    projects: 1,
-    groups: o.groups,
-    heldout: o.heldout,
-    workDir: root,
-    leaveOneProjectOut: false,
-    onStep: (s) => o.onStep(s),
-  });
+  const experiment = () =>
+    runExperiment({
+      simSeed: o.simSeed,
+      scale: o.scale,
+      projects: 1,
+      groups: o.groups,
+      heldout: o.heldout,
+      workDir: root,
+      leaveOneProjectOut: false,
+      onStep: (s) => o.onStep(s),
+    });
+  let exp;
+  try {
+    exp = await experiment();
+  } catch (error) {
+    // The simulator refuses a folder holding another simulation (other options
+    // or an older simulator version). The demo folder is the demo's own
+    // generated output, so start it afresh instead of failing.
+    if (!(error instanceof Error && /is not empty/.test(error.message))) throw error;
+    o.onStep(`the demo folder holds an older simulation: rebuilding ${root}`);
+    await Deno.remove(root, { recursive: true });
+    await Deno.mkdir(root, { recursive: true });
+    await ingestLogs(join(o.originalDir, "training"), {
+      projectsDir: join(o.originalDir, "projects"),
+      projectMap: join(o.originalDir, "project_map.json"),
+      outDir: join(root, "real_ingested"),
+    });
+    exp = await experiment();
+  }
 
   o.onStep("decide on the held-out (never logged) groups");
   const decisionsFile = join(root, "automation_decisions.jsonl");
