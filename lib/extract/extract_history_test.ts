@@ -159,3 +159,31 @@ Deno.test("extractHistory() recovers renamed, re-encoded, cropped and nested cho
 Deno.test("extractHistory() refuses a missing project id", async () => {
   await assert.rejects(() => extractHistory("a", "b", {}), /Cannot extract history: no "project"/);
 });
+
+Deno.test("extractHistory() reports a low-scoring crop and writes no crop label for it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "extract_low_" });
+  try {
+    await Deno.mkdir(`${dir}/raw`);
+    await Deno.mkdir(`${dir}/final/carol`, { recursive: true });
+    const a = "20250202_100000_stage1_generated", b = "20250202_100100_stage2_upscaled";
+    await Deno.writeFile(`${dir}/raw/${a}.png`, await encodeRaw(synthImage(80, 60, { seed: 1 })));
+    await Deno.writeFile(`${dir}/raw/${b}.png`, await encodeRaw(synthImage(160, 120, { seed: 1 })));
+    // Delivered under the stage-2 name, but another picture: chosen by name, crop not trusted.
+    await Deno.writeFile(
+      `${dir}/final/carol/${b}.png`,
+      await encodeRaw(synthImage(100, 90, { seed: 77, noise: 40 })),
+    );
+    const { report, groups } = await extractHistory(`${dir}/raw`, `${dir}/final`, {
+      project: "p",
+      outDir: `${dir}/out`,
+    });
+    assert.equal(report.chosen_by_name, 1);
+    assert.equal(groups[0]!.crop!.status, "low_score");
+    assert.ok(groups[0]!.crop!.score! < 0.9);
+    assert.equal(report.failures["crop_low_score"], 1);
+    const crops = (await Deno.readTextFile(`${dir}/out/select_crop_log.csv`)).trim().split("\n");
+    assert.equal(crops.length, 1); // header only
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
