@@ -44,7 +44,7 @@ export const benchmarks: Benchmark[] = [
       // browser half runs in a child process (the bench task already has --allow-run).
       const script = new URL("./_bench_next.ts", import.meta.url).pathname;
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", script, ctx.tmpDir, String(ctx.quick ? 15 : 49)],
+        args: ["run", "-A", script, ctx.tmpDir, String(ctx.quick ? 15 : 47)],
         env: { NO_COLOR: "1" },
         stdout: "piped",
         stderr: "inherit",
