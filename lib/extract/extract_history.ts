@@ -40,7 +40,7 @@ const defaults = {
   minCropScore: 0.9,
   minMatchScore: 0.9,
   ambiguityMargin: 0.002,
-  candidates: 4,
+  candidates: 6,
   grouping: { content: false },
   sessionId: null,
   onProgress: () => {},
@@ -185,9 +185,15 @@ export async function extractHistory(
       groups.forEach((g, i) => {
         if (g.some((p) => finalsByStem.has(stemOf(p)))) named.add(i);
       });
-      const thumbs = new Map<string, GreyImage | null>();
-      const thumb = async (p: string): Promise<GreyImage | null> => {
-        if (!thumbs.has(p)) thumbs.set(p, await loadThumb(`${rawDir}/${p}`, THUMB_SIDE));
+      const thumbs = new Map<string, Thumb | null>();
+      const thumb = async (p: string): Promise<Thumb | null> => {
+        if (!thumbs.has(p)) {
+          const [t, d] = await Promise.all([
+            loadThumb(`${rawDir}/${p}`, THUMB_SIDE),
+            dims(`${rawDir}/${p}`),
+          ]);
+          thumbs.set(p, t === null || d === null ? null : { grey: t, width: d.width });
+        }
         return thumbs.get(p)!;
       };
       // Pass 1: groups with no survivor by name (where a renamed deliverable most likely comes from).
@@ -267,6 +273,11 @@ export async function extractHistory(
 }
 
 const THUMB_SIDE = 64;
+/** A raw image's thumbnail and its full width. */
+interface Thumb {
+  grey: GreyImage;
+  width: number;
+}
 /** A pixel-exact crop (PNG ≈ 0, JPEG re-encode a few grey levels). */
 const EXACT_MAD = 6;
 
@@ -275,7 +286,7 @@ async function matchByContent(
   finalDir: string,
   final: string,
   passes: string[][],
-  io: { thumb: (p: string) => Promise<GreyImage | null>; siblings: (p: string) => string[] },
+  io: { thumb: (p: string) => Promise<Thumb | null>; siblings: (p: string) => string[] },
   o: Required<ExtractOptions>,
 ): Promise<{ raw: string | null; match: CropMatch | null; reason: string | null }> {
   const fg = await loadGrey(`${finalDir}/${final}`);
@@ -294,19 +305,36 @@ async function matchByContent(
       done.add(p);
       const t = await io.thumb(p);
       if (t === null) continue;
-      const m = findCropBox(t, ft, { coarseSide: 24, fineSide: THUMB_SIDE, scales: 8 });
+      // The unscaled hypothesis (delivered pixels = raw pixels) gives the box width to try first.
+      const m = findCropBox(t.grey, ft, {
+        coarseSide: 24,
+        fineSide: THUMB_SIDE,
+        scales: 8,
+        hintWidth: fg.width * (t.grey.width / t.width),
+      });
       if (m !== null) pre.push({ p, s: m.score });
     }
     pre.sort((a, b) => b.s - a.s);
     // Stage variants of a top candidate are verified too: thumbnails barely tell them apart.
     const verify = new Set(pre.slice(0, o.candidates).flatMap(({ p }) => io.siblings(p)));
+    // Cheap pass (unscaled width only) over every candidate; the multi-scale search only when none is exact.
+    const grey = new Map<string, GreyImage>();
     for (const p of verify) {
       if (verified.has(p)) continue;
       verified.add(p);
       const rg = await loadGrey(`${rawDir}/${p}`);
       if (rg === null) continue;
-      const m = findCropBox(rg, fg);
+      grey.set(p, rg);
+      const m = findCropBox(rg, fg, { multiScale: false });
       if (m !== null) scored.push({ raw: p, match: m });
+    }
+    if (!scored.some((x) => exact(x.match))) {
+      for (const [p, rg] of grey) {
+        const at = scored.findIndex((x) => x.raw === p);
+        if (at >= 0) scored.splice(at, 1);
+        const m = findCropBox(rg, fg);
+        if (m !== null) scored.push({ raw: p, match: m });
+      }
     }
     scored.sort((a, b) => err(a.match) - err(b.match));
     if (scored[0] !== undefined && exact(scored[0].match)) break;

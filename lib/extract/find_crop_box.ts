@@ -29,6 +29,10 @@ export interface FindCropBoxOptions {
   unscaledTolerance?: number;
   /** Mean grey difference under which an unscaled match is exact (skips the multi-scale search). */
   exactMad?: number;
+  /** A box width (raw pixels) to try first, e.g. the unscaled width when `raw` is a thumbnail. */
+  hintWidth?: number | null;
+  /** False: stop after the unscaled (or hinted) width, exact or not (a cheap verification). */
+  multiScale?: boolean;
 }
 
 /** Defaults of {@linkcode findCropBox}. */
@@ -39,6 +43,8 @@ export const FIND_CROP_DEFAULTS = {
   minFraction: 0.25,
   unscaledTolerance: 0.03,
   exactMad: 6,
+  hintWidth: null,
+  multiScale: true,
 } satisfies Required<FindCropBoxOptions>;
 
 /** Result of {@linkcode findCropBox}. */
@@ -171,9 +177,14 @@ export function findCropBox(
     return finish(raw, delivered, fine, ff, o.unscaledTolerance);
   };
   // Fast path: most deliverables are unscaled crops, found exactly at one width.
-  if (w <= W && h <= H) {
-    const fast = search([w], [0]);
+  const hint = o.hintWidth !== null && o.hintWidth <= maxBw + 0.5
+    ? Math.min(Math.round(o.hintWidth), Math.floor(maxBw))
+    : null;
+  const fastWidth = hint ?? (w <= W && h <= H ? w : null);
+  if (fastWidth !== null) {
+    const fast = search([fastWidth], [0]);
     if (fast !== null && fast.mad !== null && fast.mad <= o.exactMad) return fast;
+    if (!o.multiScale) return fast;
   }
   const widths = new Set<number>();
   for (let i = 0; i < o.scales; i++) {
@@ -181,6 +192,7 @@ export function findCropBox(
     widths.add(Math.round(maxBw * f));
   }
   if (w <= maxBw + 0.5) widths.add(Math.min(w, Math.floor(maxBw)));
+  if (hint !== null) widths.add(hint);
   return search(widths, [-0.06, -0.04, -0.02, -0.01, 0, 0.01, 0.02, 0.04, 0.06]);
 }
 
