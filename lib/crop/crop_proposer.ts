@@ -24,6 +24,8 @@ export const FALLBACK_BOX: Box = [0.1171, 0, 0.8735, 0.7564];
 /** Proposes crops for single images. */
 export interface CropProposer {
   identity: string;
+  /** Extra feature blocks (`ImageFeatures.blocks` names) the model reads; [] for none. */
+  blocks: string[];
   propose(member: GroupMemberInput): CropProposal;
   dispose(): void;
 }
@@ -44,6 +46,7 @@ export function cropProposerFrom(model: TrainedCropModel): CropProposer {
   const d = cropInputSize(layout);
   return {
     identity: model.meta.identity,
+    blocks: model.meta.layout.image.blocks.map((b) => b.name),
     propose(member: GroupMemberInput): CropProposal {
       const x = new Float32Array(d);
       writeCropInput(member, layout, x, 0);
@@ -67,6 +70,7 @@ export function cropProposerFrom(model: TrainedCropModel): CropProposer {
 export function fallbackCropProposer(): CropProposer {
   return {
     identity: "fallback:median-box",
+    blocks: [],
     propose: (): CropProposal => ({ needs_crop: 0.92, box: [...FALLBACK_BOX], confidence: 0 }),
     dispose(): void {},
   };

@@ -7,6 +7,7 @@
 import { embedFiles, FEATURES_ID, openFeatureCache } from "../embed/mod.ts";
 import { loadRanker } from "../rank/mod.ts";
 import { loadCropProposer } from "../crop/mod.ts";
+import { addFeatureBlocks } from "../blocks/mod.ts";
 import type { ImageFeatures } from "../types.ts";
 import type { DecideParts } from "./decide_folder.ts";
 
@@ -71,6 +72,10 @@ export async function loadDecideParts(
         for (const [k, v] of r.byPath) cached.set(k, v);
         for (const f of r.failed) failed.set(f.path, `${f.reason}: ${f.detail}`);
       }
+      // The models read extra blocks (layout, vision) that lib/embed does not
+      // store: compute them exactly as training did, never leave them zero.
+      const blocks = [...new Set([...ranker.blocks, ...crop.blocks])];
+      if (blocks.length > 0) await addFeatureBlocks(cached, blocks);
       return { byPath: cached, failed };
     },
     ranker,

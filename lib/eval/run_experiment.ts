@@ -17,7 +17,8 @@ import {
 import { trainModels } from "./train_models.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 import type { TrainRankerOptions } from "../rank/mod.ts";
-import { addLayoutBlocks, LAYOUT_BLOCK, type TrainCropOptions } from "../crop/mod.ts";
+import { LAYOUT_BLOCK, type TrainCropOptions } from "../crop/mod.ts";
+import { addFeatureBlocks } from "../blocks/mod.ts";
 
 /** Options for {@linkcode runExperiment}. */
 export interface ExperimentOptions {
@@ -115,12 +116,16 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       features: o.features.filter((f) => f === "builtin" || f === "embedding"),
       ...(o.model ? { model: o.model } : {}),
     }));
-  let layoutFailed = 0;
-  if (o.features.includes(LAYOUT_BLOCK)) {
-    layoutFailed = await timed("layout", () => addLayoutBlocks(embedded.byPath));
-  }
+  // The same extra blocks decide computes (lib/blocks): layout, vision, backbone.
+  const extra = await timed(
+    "blocks",
+    () =>
+      addFeatureBlocks(embedded.byPath, o.features, { visionCacheDir: join(dir, "vision_cache") }),
+  );
   const ds = buildDataset(store, embedded.byPath, { imagesRoot });
-  if (layoutFailed) ds.skipped["layout_failed"] = layoutFailed;
+  for (const [block, n] of Object.entries(extra.failed)) {
+    if (n > 0) ds.skipped[`${block}_failed`] = n;
+  }
   const held = heldoutFromGroundTruth(truth, embedded.byPath, simDir);
   ds.heldout = { groups: held.groups, crops: held.crops };
   if (embedded.failed.length) ds.skipped["embed_failed"] = embedded.failed.length;

@@ -17,6 +17,8 @@ export const RANKER_FILES = { onnx: "ranker.onnx", meta: "ranker.json" } as cons
 /** Ranks the members of one group. */
 export interface Ranker {
   identity: string;
+  /** Extra feature blocks (`ImageFeatures.blocks` names) the model reads; [] for none. */
+  blocks: string[];
   /** Confidence at or above which a pick may be auto-approved (null: never). */
   autoApproveThreshold: number | null;
   rank(members: GroupMemberInput[]): RankResult;
@@ -80,6 +82,7 @@ export function rankerFrom(model: TrainedRanker): Ranker {
   const meta = model.meta;
   return {
     identity: meta.identity,
+    blocks: meta.layout.image.blocks.map((b) => b.name),
     autoApproveThreshold: meta.auto_approve_threshold,
     rank(members: GroupMemberInput[]): RankResult {
       if (members.length === 0) return { scores: [], probabilities: [], notes: [] };
@@ -123,6 +126,7 @@ export function highestStageScores(members: GroupMemberInput[]): number[] {
 export function fallbackRanker(): Ranker {
   return {
     identity: "fallback:highest-stage",
+    blocks: [],
     autoApproveThreshold: null,
     rank(members: GroupMemberInput[]): RankResult {
       const scores = highestStageScores(members);

@@ -1,0 +1,116 @@
+/**
+ * Extra feature blocks beyond lib/embed's built-in + embedding: the crop
+ * "layout" map (lib/crop) and the pretrained "vision" / "backbone" blocks
+ * (lib/vision). Training (`experiment`) and inference (`decide`) both call
+ * this one function, so a model never meets zeros where it was trained on a
+ * block (the train/serve skew the original suffered).
+ *
+ * @module
+ */
+import { addLayoutBlocks, LAYOUT_BLOCK } from "../crop/mod.ts";
+import { readRaw } from "../image/mod.ts";
+import { analyzeCached, visionFeatures, VisionModel } from "../vision/mod.ts";
+import type { ImageFeatures } from "../types.ts";
+
+/** Blocks this module computes. */
+export const EXTRA_BLOCKS: readonly string[] = Object.freeze([LAYOUT_BLOCK, "vision", "backbone"]);
+
+/** Options for {@linkcode addFeatureBlocks}. */
+export interface AddFeatureBlocksOptions {
+  /** Where vision results are cached (one JSON per analysed image). */
+  visionCacheDir?: string;
+  /** Long side of the image handed to the vision models. */
+  visionSide?: number;
+  /** Called after each image of a block with (block, done, total). */
+  onProgress?: (block: string, done: number, total: number) => void;
+}
+
+const defaults = {
+  visionCacheDir: "data/cache/vision",
+  visionSide: 1024,
+  onProgress: () => {},
+} satisfies Required<AddFeatureBlocksOptions>;
+
+/** What {@linkcode addFeatureBlocks} did. */
+export interface AddFeatureBlocksResult {
+  /** Block name → images that got it. */
+  computed: Record<string, number>;
+  /** Block name → images that failed (their block stays missing). */
+  failed: Record<string, number>;
+}
+
+/**
+ * Add the requested extra blocks to `byPath` in place. Names lib/embed
+ * handles itself ("builtin", "phash", "embedding") are ignored; unknown
+ * names are an error.
+ *
+ * @param byPath Features by image path (from `embedFiles`).
+ * @param names Requested feature blocks (e.g. `["builtin", "layout", "vision"]`).
+ * @param options Vision cache folder and progress.
+ * @returns Counts per block.
+ * @example
+ * ```ts
+ * await addFeatureBlocks(embedded.byPath, ["builtin", "layout"]);
+ * ```
+ */
+export async function addFeatureBlocks(
+  byPath: Map<string, ImageFeatures>,
+  names: readonly string[],
+  options: AddFeatureBlocksOptions = {},
+): Promise<AddFeatureBlocksResult> {
+  const o = { ...defaults, ...options };
+  const wanted = names.filter((n) => !["builtin", "phash", "embedding"].includes(n));
+  for (const n of wanted) {
+    if (!EXTRA_BLOCKS.includes(n)) {
+      throw new RangeError(
+        `Cannot add feature block "${n}": known are builtin, phash, embedding, ${
+          EXTRA_BLOCKS.join(", ")
+        }`,
+      );
+    }
+  }
+  const result: AddFeatureBlocksResult = { computed: {}, failed: {} };
+  if (wanted.includes(LAYOUT_BLOCK)) {
+    const failed = await addLayoutBlocks(byPath);
+    result.computed[LAYOUT_BLOCK] = byPath.size - failed;
+    result.failed[LAYOUT_BLOCK] = failed;
+  }
+  const visionBlocks = wanted.filter((n) => n === "vision" || n === "backbone") as (
+    | "vision"
+    | "backbone"
+  )[];
+  if (visionBlocks.length > 0) {
+    const model = await VisionModel.load();
+    // Results are cached by pixel content, so a second run costs no model time.
+    const cached = {
+      analyze: (raw: Parameters<VisionModel["analyze"]>[0], opts?: { embedding?: boolean }) =>
+        analyzeCached(model, raw, {
+          cacheDir: o.visionCacheDir,
+          embedding: opts?.embedding ?? false,
+        }),
+    };
+    let done = 0, failed = 0;
+    try {
+      for (const [path, f] of byPath) {
+        try {
+          const raw = await readRaw(path, {
+            channels: 3,
+            resize: { width: o.visionSide, height: o.visionSide, fit: "inside" },
+          });
+          const blocks = await visionFeatures(cached, raw, { blocks: visionBlocks });
+          f.blocks = { ...(f.blocks ?? {}), ...blocks };
+        } catch {
+          failed++;
+        }
+        o.onProgress("vision", ++done, byPath.size);
+      }
+    } finally {
+      model.dispose();
+    }
+    for (const b of visionBlocks) {
+      result.computed[b] = done - failed;
+      result.failed[b] = failed;
+    }
+  }
+  return result;
+}
