@@ -23,12 +23,17 @@ async function syncFile(path: string): Promise<void> {
  * Copy a step's source to `tmp` (create-new, fsync'd) after checking its
  * bytes still match the plan's sha256; returns that sha256.
  */
-export async function copyToTemp(src: string, tmp: string, step: PlanStep): Promise<string> {
+export async function copyToTemp(
+  src: string,
+  tmp: string,
+  step: PlanStep,
+  stale: boolean,
+): Promise<string> {
   const data = await Deno.readFile(src);
   if (sha256Hex(data) !== step.sha256) {
     throw new Error(`Cannot copy "${step.source}": its content changed since the plan`);
   }
-  removeIfPresent(tmp);
+  if (stale) removeIfPresent(tmp);
   const f = await Deno.open(tmp, { write: true, createNew: true });
   try {
     let off = 0;
@@ -41,11 +46,16 @@ export async function copyToTemp(src: string, tmp: string, step: PlanStep): Prom
 }
 
 /**
- * Write the crop of `src` to `tmp` (replacing a stale temp file), fsync it,
+ * Write the crop of `src` to `tmp` (`stale`: after a crash, replacing a left-over temp file), fsync it,
  * and return its sha256.
  */
-export async function cropToTemp(src: string, tmp: string, box: Box): Promise<string> {
-  removeIfPresent(tmp);
+export async function cropToTemp(
+  src: string,
+  tmp: string,
+  box: Box,
+  stale: boolean,
+): Promise<string> {
+  if (stale) removeIfPresent(tmp);
   await cropToNewFile(src, tmp, box);
   await syncFile(tmp);
   return sha256File(tmp);

@@ -75,16 +75,21 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
     if (todo.length === 0) continue;
     // New files (copies, crops) are written to temp names and fsync'd concurrently
     // first, so each batch's data is durable and a crop's sha256 can be journaled.
+    // Steps intended before this pass were interrupted: reconcile them with the disk.
+    const stale = new Set(todo.filter((s) => state.intents.has(s.index)).map((s) => s.index));
     const tempSha = new Map<number, string>();
     await Promise.all(todo.map(async (s) => {
       if (s.kind !== "crop" && s.kind !== "copy") return;
       const dst = abs(plan, s.dest);
-      if (lexists(dst)) return;
+      const again = stale.has(s.index);
+      if (again && lexists(dst)) return;
       const tmp = tmpPathFor(dst, `f${s.index}`);
       const src = abs(plan, s.source);
       tempSha.set(
         s.index,
-        s.kind === "crop" ? await cropToTemp(src, tmp, s.box!) : await copyToTemp(src, tmp, s),
+        s.kind === "crop"
+          ? await cropToTemp(src, tmp, s.box!, again)
+          : await copyToTemp(src, tmp, s, again),
       );
       hook?.("prepare:temp");
     }));
@@ -99,7 +104,12 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
     hook?.("batch:intents");
     const results = new Map<number, { created?: boolean; out_sha256?: string }>();
     for (const s of todo) {
-      results.set(s.index, forwardStep(plan, s, state, tempSha.get(s.index), hook));
+      results.set(
+        s.index,
+        stale.has(s.index)
+          ? forwardStep(plan, s, state, tempSha.get(s.index), hook)
+          : freshStep(plan, s, tempSha.get(s.index), hook),
+      );
       hook?.(`step:${s.kind}`);
     }
     for (const d of new Set(todo.flatMap((s) => [dirname(abs(plan, s.dest))]))) syncDir(d);
@@ -116,6 +126,28 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
   return performed;
 }
 
+/** A step never attempted before: the no-overwrite primitives themselves refuse conflicts. */
+function freshStep(
+  plan: ApplyPlan,
+  s: PlanStep,
+  tempSha: string | undefined,
+  hook: FaultHook | undefined,
+): { created?: boolean; out_sha256?: string } {
+  const dst = abs(plan, s.dest);
+  if (s.kind === "mkdir") {
+    Deno.mkdirSync(dst);
+    return { created: true };
+  }
+  if (s.kind === "move") {
+    moveNoClobber(abs(plan, s.source), dst, `f${s.index}`, hook);
+    return {};
+  }
+  if (tempSha === undefined) throw new Error(`Cannot write "${s.dest}": no temp file prepared`);
+  linkTempIntoPlace(tmpPathFor(dst, `f${s.index}`), dst, hook);
+  return s.kind === "crop" ? { out_sha256: tempSha } : {};
+}
+
+/** A step that may have happened in part before a crash: look at the disk first. */
 function forwardStep(
   plan: ApplyPlan,
   s: PlanStep,

@@ -33,6 +33,30 @@ export function lexists(path: string): boolean {
   }
 }
 
+/**
+ * Names in a folder as a set (empty when the folder does not exist): one
+ * readdir instead of a failing stat per absent file.
+ */
+export function namesIn(dir: string): Set<string> {
+  try {
+    return new Set([...Deno.readDirSync(dir)].map((e) => e.name));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return new Set();
+    throw error;
+  }
+}
+
+/** `lexists` through a cache of {@linkcode namesIn} per folder. */
+export function cachedExists(cache: Map<string, Set<string>>, path: string): boolean {
+  const dir = dirname(path);
+  let names = cache.get(dir);
+  if (names === undefined) {
+    names = namesIn(dir);
+    cache.set(dir, names);
+  }
+  return names.has(basename(path));
+}
+
 /** The temp path used while writing `dest` for step `tag`. */
 export function tmpPathFor(dest: string, tag: string): string {
   return join(dirname(dest), `${TMP_PREFIX}${tag}-${basename(dest)}`);

@@ -9,7 +9,7 @@ import { appendAudit, sessionEntry } from "./_audit.ts";
 import { DEFAULT_BATCH_STEPS, type EngineCtx, runForward, summaryOf } from "./_engine.ts";
 import { Journal, readJournal } from "./_journal.ts";
 import { readLedger } from "./_ledger.ts";
-import { type FaultHook, lexists, sha256Hex } from "./_ops.ts";
+import { cachedExists, type FaultHook, sha256Hex } from "./_ops.ts";
 import { writePlanFile } from "./_plan_file.ts";
 import type { ApplyPlan, ApplySummary } from "./types.ts";
 
@@ -117,9 +117,10 @@ function preflight(plan: ApplyPlan): void {
   if (Deno.realPathSync(root) !== root) {
     throw new Error(`Cannot apply run "${plan.run_id}": sandbox root "${root}" moved`);
   }
+  const names = new Map<string, Set<string>>();
   for (const s of plan.steps) {
     const dst = join(root, ...s.dest.split("/"));
-    if (lexists(dst)) {
+    if (cachedExists(names, dst)) {
       throw new Error(
         `Cannot apply run "${plan.run_id}": destination "${s.dest}" appeared ` +
           `after planning (never overwritten; plan again)`,

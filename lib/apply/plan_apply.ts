@@ -18,7 +18,7 @@ import { companionsOf, groupStemOf, stemOf } from "../paths/mod.ts";
 import { SchemaError } from "../schema/mod.ts";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
 import { readLedger } from "./_ledger.ts";
-import { lexists, sha256File } from "./_ops.ts";
+import { cachedExists, lexists, sha256File } from "./_ops.ts";
 import { writePlanFile } from "./_plan_file.ts";
 import type {
   ApplyFolders,
@@ -120,6 +120,7 @@ interface Ctx {
   dests: Map<string, string>;
   mkdirs: string[];
   dirIndex: Map<string, Map<string, string[]>>;
+  destNames: Map<string, Set<string>>;
 }
 
 /**
@@ -168,6 +169,7 @@ export async function planApply(
     dests: new Map(),
     mkdirs: [],
     dirIndex: new Map(),
+    destNames: new Map(),
   };
   const plan: ApplyPlan = {
     version: 1,
@@ -579,7 +581,7 @@ function step(
       `Cannot apply ${record}: "${dest}" is ` +
         `also the destination of group "${owner}"`,
     );
-  } else if (lexists(abs)) {
+  } else if (cachedExists(ctx.destNames, abs)) {
     problem(
       ctx,
       "destination_exists",
