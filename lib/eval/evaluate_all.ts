@@ -199,6 +199,7 @@ export async function evaluateAll(
       const model = await trainRanker(g.train, g.val, {
         features: hyper.features ?? ["builtin", "embedding"],
         epochs: hyper.epochs ?? 40,
+        threads: hyper.threads ?? 0,
         seed,
         ...ORIGINAL_RECIPE,
       });
