@@ -149,6 +149,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     models: join(root, "models"),
     cacheDb: join(root, "features.sqlite"),
     order: "uncertain",
+    // The demo retrains on every run: decisions always come from the current models.
+    force: true,
   });
   const truth = (await Deno.readTextFile(join(root, "sim", "ground_truth.jsonl")))
     .split("\n").filter((l) => l.trim() !== "")
