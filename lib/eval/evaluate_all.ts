@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { GroupingEvaluation } from "../group/mod.ts";
 import { join } from "node:path";
 import {
   highestStageScores,
@@ -72,6 +73,11 @@ export interface BaselineDetail {
 
 /** The evaluate JSON (keys are a contract: see README `train`). */
 export interface EvaluateResult {
+  /**
+   * Pairwise grouping scores on the held-out folders against ground truth, with
+   * stage names and with them stripped (content only); set by experiments.
+   */
+  grouping?: GroupingEvaluation;
   data: {
     test_source: "heldout" | "split";
     split_seed: number;

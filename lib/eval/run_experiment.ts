@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { evaluateGrouping } from "../group/mod.ts";
 import { join } from "node:path";
 import { type SimSummary, simulate } from "../sim/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
@@ -144,5 +145,23 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       leaveOneProjectOut: o.leaveOneProjectOut,
       onStep: o.onStep,
     }));
+  // Grouping, scored on the held-out folders (several groups per folder).
+  const heldTruth = truth.filter((r) => r.split === "heldout");
+  const files = heldTruth.flatMap((r) =>
+    r.members.map((m) => {
+      const path = join(simDir, m.path);
+      const f = embedded.byPath.get(path);
+      return {
+        path,
+        sha256: f?.sha256 ?? null,
+        phash: f?.phash ?? null,
+        embedding: f?.embedding ?? null,
+      };
+    })
+  );
+  evaluation.grouping = evaluateGrouping(
+    files,
+    heldTruth.map((r) => r.members.map((m) => join(simDir, m.path))),
+  );
   return { dir, sim, seconds, evaluation };
 }
