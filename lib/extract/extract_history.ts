@@ -8,8 +8,10 @@
 import { groupImages } from "../group/mod.ts";
 import type { GroupImagesOptions } from "../group/mod.ts";
 import { stemOf } from "../paths/mod.ts";
-import { dims, listImagesRecursive, loadGrey, loadThumb } from "./_files.ts";
-import { type CropMatch, findCropBox, type GreyImage } from "./find_crop_box.ts";
+import { dims, listImagesRecursive, loadThumb } from "./_files.ts";
+import { matchByContent, type Thumb, THUMB_SIDE } from "./_match_by_content.ts";
+import { resolveGroup } from "./_resolve_group.ts";
+import type { CropMatch } from "./find_crop_box.ts";
 import { type ExtractState, openState, writeOutputs } from "./_outputs.ts";
 
 /** Options for {@linkcode extractHistory}. */
@@ -97,7 +99,8 @@ export interface ExtractReport {
   outputs: Record<string, string> | null;
 }
 
-interface FinalMatch {
+/** A delivered file matched to a raw member by content. */
+export interface FinalMatch {
   final: string;
   raw: string;
   match: CropMatch;
@@ -270,215 +273,4 @@ export async function extractHistory(
     }
     return { report, groups: out };
   }
-}
-
-const THUMB_SIDE = 64;
-/** A raw image's thumbnail and its full width. */
-interface Thumb {
-  grey: GreyImage;
-  width: number;
-}
-/** A pixel-exact crop (PNG ≈ 0, JPEG re-encode a few grey levels). */
-const EXACT_MAD = 6;
-
-async function matchByContent(
-  rawDir: string,
-  finalDir: string,
-  final: string,
-  passes: string[][],
-  io: { thumb: (p: string) => Promise<Thumb | null>; siblings: (p: string) => string[] },
-  o: Required<ExtractOptions>,
-): Promise<{ raw: string | null; match: CropMatch | null; reason: string | null }> {
-  const fg = await loadGrey(`${finalDir}/${final}`);
-  const ft = fg === null ? null : await loadThumb(`${finalDir}/${final}`, THUMB_SIDE);
-  if (fg === null || ft === null) return { raw: null, match: null, reason: "corrupt" };
-  const done = new Set<string>(), verified = new Set<string>();
-  const scored: { raw: string; match: CropMatch }[] = [];
-  const exact = (m: CropMatch): boolean => m.mad !== null && m.mad <= EXACT_MAD;
-  // Rank: pixel-exact crops first (lowest difference), then correlation.
-  const err = (m: CropMatch): number => exact(m) ? m.mad! / 255 - 1 : -m.score;
-  for (const pass of passes) {
-    // Prefilter on thumbnails (multi-scale match at 64 px), then verify the best few at full size.
-    const pre: { p: string; s: number }[] = [];
-    for (const p of pass) {
-      if (done.has(p)) continue;
-      done.add(p);
-      const t = await io.thumb(p);
-      if (t === null) continue;
-      // The unscaled hypothesis (delivered pixels = raw pixels) gives the box width to try first.
-      const m = findCropBox(t.grey, ft, {
-        coarseSide: 24,
-        fineSide: THUMB_SIDE,
-        scales: 8,
-        hintWidth: fg.width * (t.grey.width / t.width),
-      });
-      if (m !== null) pre.push({ p, s: m.score });
-    }
-    pre.sort((a, b) => b.s - a.s);
-    // Stage variants of a top candidate are verified too: thumbnails barely tell them apart.
-    const verify = new Set(pre.slice(0, o.candidates).flatMap(({ p }) => io.siblings(p)));
-    // Cheap pass (unscaled width only) over every candidate; the multi-scale search only when none is exact.
-    const grey = new Map<string, GreyImage>();
-    for (const p of verify) {
-      if (verified.has(p)) continue;
-      verified.add(p);
-      const rg = await loadGrey(`${rawDir}/${p}`);
-      if (rg === null) continue;
-      grey.set(p, rg);
-      const m = findCropBox(rg, fg, { multiScale: false });
-      if (m !== null) scored.push({ raw: p, match: m });
-    }
-    if (!scored.some((x) => exact(x.match))) {
-      for (const [p, rg] of grey) {
-        const at = scored.findIndex((x) => x.raw === p);
-        if (at >= 0) scored.splice(at, 1);
-        const m = findCropBox(rg, fg);
-        if (m !== null) scored.push({ raw: p, match: m });
-      }
-    }
-    scored.sort((a, b) => err(a.match) - err(b.match));
-    if (scored[0] !== undefined && exact(scored[0].match)) break;
-  }
-  const best = scored[0];
-  if (best === undefined || best.match.score < o.minMatchScore) {
-    return { raw: null, match: null, reason: "no_match" };
-  }
-  const second = scored[1];
-  if (second !== undefined && second.match.score >= o.minMatchScore) {
-    const bothExact = exact(best.match) && exact(second.match);
-    const neither = !exact(best.match) && !exact(second.match);
-    const close = bothExact
-      ? second.match.mad! - best.match.mad! < 1
-      : neither && best.match.score - second.match.score < o.ambiguityMargin;
-    if (close) return { raw: null, match: null, reason: "ambiguous" };
-  }
-  return { raw: best.raw, match: best.match, reason: null };
-}
-
-async function resolveGroup(
-  id: string,
-  members: string[],
-  rawDir: string,
-  finalDir: string,
-  finalsByStem: Map<string, string[]>,
-  contentMatches: Map<string, FinalMatch[]>,
-  o: Required<ExtractOptions>,
-): Promise<ExtractedGroup> {
-  const sizes = await Promise.all(members.map((p) => dims(`${rawDir}/${p}`)));
-  const survivors: {
-    index: number;
-    final: string;
-    via: "name" | "content";
-    match: CropMatch | null;
-  }[] = [];
-  for (const [i, p] of members.entries()) {
-    for (const f of finalsByStem.get(stemOf(p)) ?? []) {
-      survivors.push({ index: i, final: f, via: "name", match: null });
-    }
-    for (const m of contentMatches.get(p) ?? []) {
-      survivors.push({ index: i, final: m.final, via: "content", match: m.match });
-    }
-  }
-  const base = {
-    group_id: id,
-    members,
-    sizes,
-    reason: null,
-    chosen_index: null,
-    via: null,
-    final_path: null,
-    character: null,
-    crop: null,
-  };
-  if (survivors.length === 0) return { ...base, status: "all_rejected" };
-  const indices = new Set(survivors.map((s) => s.index));
-  if (indices.size > 1) return { ...base, status: "ambiguous", reason: "two_survivors" };
-  const s = survivors[0]!;
-  const parts = s.final.split("/");
-  const character = parts.length > 1 ? parts[0]! : null;
-  const chosen = {
-    ...base,
-    status: "chosen" as const,
-    chosen_index: s.index,
-    via: s.via,
-    final_path: s.final,
-    character,
-  };
-  const size = sizes[s.index];
-  if (size === null || size === undefined) {
-    return {
-      ...chosen,
-      crop: { status: "failed", box: null, score: null, mad: null, reason: "corrupt_raw" },
-    };
-  }
-  const fsize = await dims(`${finalDir}/${s.final}`);
-  if (fsize === null) {
-    return {
-      ...chosen,
-      crop: { status: "failed", box: null, score: null, mad: null, reason: "corrupt_final" },
-    };
-  }
-  if (fsize.width === size.width && fsize.height === size.height) {
-    return {
-      ...chosen,
-      crop: {
-        status: "full_frame",
-        box: [0, 0, size.width, size.height],
-        score: null,
-        mad: null,
-        reason: null,
-      },
-    };
-  }
-  let match = s.match;
-  if (match === null) {
-    const [rg, fg] = await Promise.all([
-      loadGrey(`${rawDir}/${members[s.index]!}`),
-      loadGrey(`${finalDir}/${s.final}`),
-    ]);
-    if (rg === null || fg === null) {
-      const reason = rg === null ? "corrupt_raw" : "corrupt_final";
-      return { ...chosen, crop: { status: "failed", box: null, score: null, mad: null, reason } };
-    }
-    match = findCropBox(rg, fg);
-  }
-  if (match === null) {
-    return {
-      ...chosen,
-      crop: { status: "failed", box: null, score: null, mad: null, reason: "no_fit" },
-    };
-  }
-  const check = checkBox(match.box, size, fsize);
-  const score = Math.round(match.score * 10000) / 10000;
-  const mad = match.mad === null ? null : Math.round(match.mad * 100) / 100;
-  if (check !== null) {
-    return { ...chosen, crop: { status: "failed", box: match.box, score, mad, reason: check } };
-  }
-  const ok = match.score >= o.minCropScore;
-  return {
-    ...chosen,
-    crop: {
-      status: ok ? "recovered" : "low_score",
-      box: match.box,
-      score,
-      mad,
-      reason: ok ? null : "low_score",
-    },
-  };
-}
-
-/** Bounds and aspect check of a recovered box; null when fine, else the reason. */
-function checkBox(
-  box: [number, number, number, number],
-  raw: { width: number; height: number },
-  delivered: { width: number; height: number },
-): string | null {
-  const [x1, y1, x2, y2] = box;
-  if (x1 < 0 || y1 < 0 || x2 > raw.width || y2 > raw.height || x2 <= x1 || y2 <= y1) {
-    return "out_of_bounds";
-  }
-  const a = (x2 - x1) / (y2 - y1), b = delivered.width / delivered.height;
-  // Rounding to whole pixels moves the aspect by at most ~1 px over the short side.
-  const tol = 0.02 + 2 / Math.min(y2 - y1, x2 - x1);
-  return Math.abs(a / b - 1) > tol ? "aspect_mismatch" : null;
 }
