@@ -49,6 +49,8 @@ export async function resolveGroup(
   const indices = new Set(survivors.map((s) => s.index));
   if (indices.size > 1) return { ...base, status: "ambiguous", reason: "two_survivors" };
   const s = survivors[0]!;
+  // One member delivered twice (e.g. by name and again renamed): chosen, but counted.
+  const twice = survivors.length > 1 ? "delivered_twice" : null;
   const parts = s.final.split("/");
   const character = parts.length > 1 ? parts[0]! : null;
   const chosen = {
@@ -58,6 +60,7 @@ export async function resolveGroup(
     via: s.via,
     final_path: s.final,
     character,
+    reason: twice,
   };
   const size = sizes[s.index];
   if (size === null || size === undefined) {

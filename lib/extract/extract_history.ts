@@ -32,7 +32,7 @@ export interface ExtractOptions {
   grouping?: GroupImagesOptions;
   /** Session id written in the logs (`*extraction*` marks rows as reconstructed). */
   sessionId?: string | null;
-  /** Called after each group with (done, total). */
+  /** Called after each content match and each group with (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,7 +57,7 @@ export interface ExtractedGroup {
   /** Member dimensions (null when unreadable). */
   sizes: ({ width: number; height: number } | null)[];
   status: "chosen" | "all_rejected" | "ambiguous";
-  /** Why a group is ambiguous (e.g. `two_survivors`). */
+  /** Why a group is ambiguous (`two_survivors`); `delivered_twice` for a member delivered more than once. */
   reason: string | null;
   chosen_index: number | null;
   via: "name" | "content" | null;
@@ -202,7 +202,7 @@ export async function extractHistory(
       // Pass 1: groups with no survivor by name (where a renamed deliverable most likely comes from).
       const orphans = groups.filter((_, i) => !named.has(i)).flat();
       const everyone = groups.flat();
-      for (const f of needContent) {
+      for (const [fi, f] of needContent.entries()) {
         const siblings = (p: string): string[] => groups[groupOf.get(p)!] ?? [p];
         const r = await matchByContent(rawDir, finalDir, f, [orphans, everyone], {
           thumb,
@@ -218,6 +218,7 @@ export async function extractHistory(
           unmatched.push(f);
           fail(`final_${r.reason}`);
         }
+        o.onProgress(fi + 1, needContent.length + groups.length);
       }
     }
 
@@ -231,16 +232,17 @@ export async function extractHistory(
       if (prev !== undefined) {
         out.push(prev.group);
         resumed++;
-        o.onProgress(gi + 1, groups.length);
+        o.onProgress(needContent.length + gi + 1, needContent.length + groups.length);
         continue;
       }
       const g = await resolveGroup(id, members, rawDir, finalDir, finalsByStem, contentMatches, o);
       await state?.append({ key, group: g });
       out.push(g);
-      o.onProgress(gi + 1, groups.length);
+      o.onProgress(needContent.length + gi + 1, needContent.length + groups.length);
     }
     for (const g of out) {
       if (g.status === "ambiguous") fail(g.reason ?? "ambiguous");
+      else if (g.reason !== null) fail(g.reason);
       if (g.crop !== null && g.crop.reason !== null) fail(`crop_${g.crop.reason}`);
     }
     const crops = { full_frame: 0, recovered: 0, low_score: 0, failed: 0 };

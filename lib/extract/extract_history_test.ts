@@ -56,6 +56,8 @@ async function makeFixture(dir: string): Promise<Fixture> {
     const cut = crop(s2, box[0], box[1], box[2] - box[0], box[3] - box[1]);
     if (kind === "plain_crop") {
       await Deno.writeFile(`${final}/alice/${n2}.png`, await encodeRaw(cut));
+      // The same deliverable again under another name: still one choice, counted.
+      await Deno.writeFile(`${final}/alice/alice_copy.png`, await encodeRaw(cut));
       truth.set(n1, { chosen: `${n2}.png`, box });
     } else if (kind === "renamed") {
       await Deno.writeFile(`${final}/bob/bob_0001.png`, await encodeRaw(cut));
@@ -133,6 +135,7 @@ Deno.test("extractHistory() recovers renamed, re-encoded, cropped and nested cho
     assert.equal(report.ambiguous, 1);
     assert.equal(report.failures["two_survivors"], 1);
     assert.equal(report.failures["final_corrupt"], 1);
+    assert.equal(report.failures["delivered_twice"], 1);
     assert.deepEqual(report.unmatched_finals, ["bob/broken.png"]);
     // The jpeg crop touching the top edge: score reported, box exact.
     assert.ok(byStem.get([...fx.truth.keys()][2]!)!.crop!.score! > 0.95);
