@@ -8,6 +8,7 @@
  */
 import onnxProto from "onnx-proto";
 import { CLIP_DEFAULTS, type EncoderConfig } from "./encoder_config.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 const { onnx } = onnxProto;
 
@@ -29,17 +30,6 @@ const defaults = {
   dim: 512,
   seed: 1,
 } satisfies Required<MakeTestEncoderOptions>;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Graph {
   nodes: unknown[] = [];

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { groupImages } from "../group/mod.ts";
 import { companionsOf, isImageName } from "../paths/mod.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 /** Options for {@linkcode prepareSandbox}. */
 export interface PrepareSandboxOptions {
@@ -110,15 +111,8 @@ export async function prepareSandbox(
     files.filter((f) => isImageName(f)).map((path) => ({ path })),
     { content: false },
   );
-  // Seeded Fisher–Yates draw (mulberry32), so a seed always picks the same groups.
-  let a = o.seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // Seeded Fisher–Yates draw, so a seed always picks the same groups.
+  const rand = mulberry32(o.seed);
   const order = groups.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RawImage } from "./_sharp.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 /** Options for {@linkcode synthImage}. */
 export interface SynthImageOptions {
@@ -16,17 +17,6 @@ export interface SynthImageOptions {
 }
 
 const defaults = { seed: 1, noise: 6 } satisfies Required<SynthImageOptions>;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Make a synthetic RGB image.

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { encodeRaw } from "../image/mod.ts";
 import type { AutomationDecision, Box, DecisionImage } from "../types.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 /** Options for {@linkcode writeReviewFixture}. */
 export interface ReviewFixtureOptions {
@@ -39,17 +40,6 @@ const STAGES: [string, number][] = [
   ["stage2_upscaled", 2],
   ["stage3_enhanced", 3],
 ];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 

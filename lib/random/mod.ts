@@ -1,0 +1,6 @@
+/**
+ * Seeded randomness shared by every folder.
+ *
+ * @module
+ */
+export { mulberry32 } from "./mulberry32.ts";
