@@ -44,6 +44,24 @@ const defaults = {
   onStep: () => {},
 } satisfies Required<RunDemoOptions>;
 
+function sumDecide(a: DecideSummary, b: DecideSummary): DecideSummary {
+  const flags = { ...a.flags };
+  for (const [k, v] of Object.entries(b.flags)) flags[k] = (flags[k] ?? 0) + v;
+  return {
+    groups: a.groups + b.groups,
+    decided: a.decided + b.decided,
+    skipped: a.skipped + b.skipped,
+    auto_approvable: a.auto_approvable + b.auto_approvable,
+    flagged: a.flagged + b.flagged,
+    seconds: a.seconds + b.seconds,
+    singletons: a.singletons + b.singletons,
+    images: a.images + b.images,
+    unreadable: a.unreadable + b.unreadable,
+    flags,
+    out: b.out,
+  };
+}
+
 /** What {@linkcode runDemo} did. */
 export interface DemoResult {
   real: { ingest: IngestSummary; anomalies: AnomalyReport };
@@ -143,15 +161,22 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
 
   o.onStep("decide on the held-out (never logged) groups");
   const decisionsFile = join(root, "automation_decisions.jsonl");
-  const decide = await decideFolder(join(root, "sim", "heldout"), {
-    sandboxRoot: root,
-    out: decisionsFile,
-    models: join(root, "models"),
-    cacheDb: join(root, "features.sqlite"),
-    order: "uncertain",
-    // The demo retrains on every run: decisions always come from the current models.
-    force: true,
-  });
+  // One call per project folder, so each decision records its project.
+  let decide: DecideSummary | undefined;
+  for (const project of exp.sim.projects) {
+    const r = await decideFolder(join(root, "sim", "heldout", project), {
+      project,
+      sandboxRoot: root,
+      out: decisionsFile,
+      models: join(root, "models"),
+      cacheDb: join(root, "features.sqlite"),
+      order: "uncertain",
+      // The demo retrains on every run: decisions always come from the current models.
+      force: true,
+    });
+    decide = decide === undefined ? r : sumDecide(decide, r);
+  }
+  if (decide === undefined) throw new Error("Cannot decide: the simulation has no project");
   const truth = (await Deno.readTextFile(join(root, "sim", "ground_truth.jsonl")))
     .split("\n").filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as TruthGroup & { split: string })
