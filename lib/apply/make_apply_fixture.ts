@@ -11,6 +11,7 @@ import { appendAutomationDecisions, groupIdOf, writeApprovedDecisions } from "..
 import { encodeRaw } from "../image/mod.ts";
 import type { ApprovedDecision, AutomationDecision, Box, ReviewAction } from "../types.ts";
 import { sha256Hex } from "./_ops.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 /** Options for {@linkcode makeApplyFixture}. */
 export interface ApplyFixtureOptions {
@@ -55,16 +56,18 @@ export interface ApplyFixture {
   decisions: AutomationDecision[];
 }
 
-/** Deterministic RNG (mulberry32) in [0, 1). */
+/**
+ * Deterministic RNG in [0, 1) (the project's mulberry32).
+ *
+ * @param seed Any integer.
+ * @returns A function returning the next number.
+ * @example
+ * ```ts
+ * const rand = seededRandom(1); rand();
+ * ```
+ */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 const STAGES: [string, number][] = [
