@@ -15,6 +15,19 @@ export interface RawImage {
   channels: 1 | 3 | 4;
 }
 
+/** Wrap sharp's raw output buffer and info as our `RawImage` (no copy). */
+function toRaw(
+  data: Uint8Array,
+  info: { width: number; height: number; channels: number },
+): RawImage {
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: info.channels as 1 | 3 | 4,
+  };
+}
+
 /** Options for {@linkcode readRaw}. */
 export interface ReadRawOptions {
   /** Refuse images with more pixels than this (decompression bombs). */
@@ -59,12 +72,7 @@ export async function readRaw(
     });
   }
   const { data, info } = await pipe.raw().toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    channels: info.channels as 1 | 3 | 4,
-  };
+  return toRaw(data, info);
 }
 
 /** Options for {@linkcode encodeRaw}. */
@@ -124,12 +132,7 @@ export async function resizeRaw(
     raw: { width: image.width, height: image.height, channels: image.channels },
   }).resize(size.width, size.height, { fit: "fill", kernel: size.kernel ?? "lanczos3" })
     .raw().toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    channels: info.channels as 1 | 3 | 4,
-  };
+  return toRaw(data, info);
 }
 
 /**
@@ -196,12 +199,7 @@ export async function decodeToRgb(
     .removeAlpha()
     .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    channels: info.channels as 1 | 3 | 4,
-  };
+  return toRaw(data, info);
 }
 
 /**
@@ -221,12 +219,7 @@ export async function resizeInside(image: RawImage, maxSide: number): Promise<Ra
     raw: { width: image.width, height: image.height, channels: image.channels },
   }).resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true, kernel: "lanczos3" })
     .raw().toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    channels: info.channels as 1 | 3 | 4,
-  };
+  return toRaw(data, info);
 }
 
 /**
@@ -254,12 +247,7 @@ export async function resizeCubicExtract(
   const { data, info } = await pipe
     .extract({ left: plan.left, top: plan.top, width: plan.size, height: plan.size })
     .raw().toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    channels: info.channels as 1 | 3 | 4,
-  };
+  return toRaw(data, info);
 }
 
 /**
