@@ -11,6 +11,7 @@ import {
   iterateCsvLog,
   type LogEvent,
   type ParseLogOptions,
+  reject,
   resolveParseOptions,
 } from "./_common.ts";
 import { parsePathList } from "./_lists.ts";
@@ -49,15 +50,12 @@ export function iterateAnomalyExport(
   return iterateCsvLog(file, ANOMALY_EXPORT_COLUMNS, (row) => {
     const list = parsePathList(row.get("rejected_paths"));
     if (list === null) {
-      return [{
-        type: "rejection",
-        rejection: {
-          ...row.source,
-          reason: "bad_path_list",
+      return [
+        reject(row.source, "bad_path_list", {
           field: "rejected_paths",
           detail: row.get("rejected_paths").slice(0, 200),
-        },
-      }];
+        }),
+      ];
     }
     const event = buildSet({
       kind: "anomaly_export",

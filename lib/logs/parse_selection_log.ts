@@ -10,6 +10,7 @@ import {
   iterateCsvLog,
   type LogEvent,
   type ParseLogOptions,
+  reject,
   resolveParseOptions,
 } from "./_common.ts";
 import { parsePathList } from "./_lists.ts";
@@ -50,15 +51,12 @@ export function iterateSelectionLog(
   return iterateCsvLog(file, SELECTION_LOG_COLUMNS, (row) => {
     const list = parsePathList(row.get("neg_paths"));
     if (list === null) {
-      return [{
-        type: "rejection",
-        rejection: {
-          ...row.source,
-          reason: "bad_path_list",
+      return [
+        reject(row.source, "bad_path_list", {
           field: "neg_paths",
           detail: row.get("neg_paths").slice(0, 200),
-        },
-      }];
+        }),
+      ];
     }
     const sessionId = row.get("session_id").trim();
     return [buildSet({
