@@ -34,6 +34,8 @@ await runTask(async () => {
     return n;
   };
   let bar: Progress | undefined;
+  const t0 = performance.now();
+  let lastLine = -Infinity;
   const rates = values["anomaly-rate"]?.split(",").map((v) => num("anomaly-rate", v));
   const summary = await simulate(values.out, {
     seed: num("seed", values.seed),
@@ -47,6 +49,16 @@ await runTask(async () => {
       bar ??= new Progress(total, { label: "simulate" });
       bar.tick(1);
       if (done === total) bar.done();
+      // Without a terminal (stderr to a file), one plain line every 30 s instead of the bar.
+      const now = performance.now();
+      if (!Deno.stderr.isTerminal() && (now - lastLine >= 30_000 || done === total)) {
+        lastLine = now;
+        const s = (now - t0) / 1000;
+        console.error(
+          `${new Date().toISOString()} simulate ${done}/${total} groups, ${s.toFixed(0)} s, ` +
+            `ETA ${done > 0 ? ((s / done) * (total - done)).toFixed(0) : "?"} s`,
+        );
+      }
     },
   });
   if (values["contact-sheet"]) {

@@ -43,7 +43,7 @@ export interface SimulateOptions {
   compressionLevel?: number;
   /** Groups rendered at once (overlaps sharp's encoding with pixel work). */
   concurrency?: number;
-  /** Reuse an existing output made with the same options instead of failing. */
+  /** Reuse an existing output made with the same options (or resume an interrupted one) instead of failing. */
   reuse?: boolean;
   /** Called after each group with (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -80,21 +80,34 @@ async function writeGroup(
   images: import("../image/mod.ts").RawImage[],
   level: number,
 ): Promise<string> {
-  const dir = `${g.split === "logged" ? "images" : "heldout"}/${g.project}/${g.character}`;
+  const dir = groupDir(g);
   await Deno.mkdir(`${out}/${dir}`, { recursive: true });
-  for (const [i, m] of g.members.entries()) {
+  // Encode every member at once (sharp works off the JS thread), companions first and
+  // each PNG renamed into place last, so a complete PNG set means a complete group.
+  await Promise.all(g.members.map(async (m, i) => {
     const img = images[i]!;
-    await Deno.writeFile(
-      `${out}/${dir}/${m.filename}`,
-      await encodeRaw(img, { compressionLevel: level }),
-    );
     const text = companions(g, m, i);
     const stem = `${out}/${dir}/${m.filename.replace(/\.png$/, "")}`;
     if (m.companions.yaml) await Deno.writeTextFile(`${stem}.yaml`, text.yaml);
     if (m.companions.caption) await Deno.writeTextFile(`${stem}.caption`, text.caption);
     if (m.companions.txt) await Deno.writeTextFile(`${stem}.txt`, text.txt);
-  }
+    const path = `${out}/${dir}/${m.filename}`;
+    await Deno.writeFile(`${path}.part`, await encodeRaw(img, { compressionLevel: level }));
+    await Deno.rename(`${path}.part`, path);
+  }));
   return dir;
+}
+
+function groupDir(g: GroupPlan): string {
+  return `${g.split === "logged" ? "images" : "heldout"}/${g.project}/${g.character}`;
+}
+
+/** True when every PNG of `g` is already in place (written by an interrupted run). */
+async function groupWritten(out: string, g: GroupPlan): Promise<boolean> {
+  for (const m of g.members) {
+    if (!(await exists(`${out}/${groupDir(g)}/${m.filename}`))) return false;
+  }
+  return true;
 }
 
 /** What `--raw-final` records per delivered image. */
@@ -237,17 +250,26 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     rawFinal: opts.rawFinal,
     version: 2,
   });
+  const partialPath = `${out}/partial.json`;
+  let resume = false;
   if (await exists(out)) {
     const summaryPath = `${out}/summary.json`;
     if (opts.reuse && await exists(summaryPath)) {
       const prev = JSON.parse(await Deno.readTextFile(summaryPath));
       if (prev.key === key) return prev.summary as SimSummary;
     }
-    for await (const _ of Deno.readDir(out)) {
-      throw new Error(`Cannot simulate: output folder "${out}" is not empty`);
+    // An interrupted run with the same options resumes: groups whose PNGs all exist are kept.
+    if (opts.reuse && !opts.rawFinal && await exists(partialPath)) {
+      resume = JSON.parse(await Deno.readTextFile(partialPath)).key === key;
+    }
+    if (!resume) {
+      for await (const _ of Deno.readDir(out)) {
+        throw new Error(`Cannot simulate: output folder "${out}" is not empty`);
+      }
     }
   }
   await Deno.mkdir(out, { recursive: true });
+  await Deno.writeTextFile(partialPath, JSON.stringify({ key }) + "\n");
 
   const catalog = JSON.parse(
     await Deno.readTextFile(`${opts.photosDir}/../photos.json`),
@@ -285,6 +307,12 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     while (next < all.length) {
       const i = next++;
       const g = all[i]!;
+      if (resume && await groupWritten(out, g)) {
+        records[i] = groundTruth(g, groupDir(g));
+        images += g.members.length;
+        opts.onProgress(++done, all.length);
+        continue;
+      }
       const imgs = await renderGroup(g, photos);
       const dir = await writeGroup(out, g, imgs, opts.compressionLevel);
       records[i] = groundTruth(g, dir);
@@ -365,5 +393,6 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     `${out}/summary.json`,
     JSON.stringify({ key, summary, projects }, null, 2) + "\n",
   );
+  await Deno.remove(partialPath);
   return summary;
 }

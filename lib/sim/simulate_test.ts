@@ -221,6 +221,39 @@ Deno.test("simulate() is deterministic by seed and refuses a non-empty folder", 
   assert.equal(again.images, (await simulate(b, { ...o, seed: 3 })).images);
 });
 
+Deno.test("simulate() resumes an interrupted run and ends with the same files as an uninterrupted one", async () => {
+  const a = `${dir}/resume_a`, b = `${dir}/resume_b`;
+  const o = { projects: 1, groups: 6, heldout: 2, scale: 0.0625, seed: 5, concurrency: 1 };
+  let calls = 0;
+  await assert.rejects(
+    () =>
+      simulate(a, {
+        ...o,
+        onProgress: () => {
+          if (++calls === 3) throw new Error("interrupted");
+        },
+      }),
+    /interrupted/,
+  );
+  await assert.rejects(() => Deno.stat(`${a}/summary.json`), Deno.errors.NotFound);
+  const seen: number[] = [];
+  const resumed = await simulate(a, { ...o, onProgress: (done) => seen.push(done) });
+  const clean = await simulate(b, o);
+  assert.equal(seen.at(-1), 8);
+  assert.deepEqual({ ...resumed, out: "" }, { ...clean, out: "" });
+  const gt = (d: string): Promise<string> => Deno.readTextFile(`${d}/ground_truth.jsonl`);
+  assert.equal(await gt(a), await gt(b));
+  for (const line of (await gt(b)).split("\n").filter((l) => l)) {
+    for (const m of (JSON.parse(line) as GroundTruthRecord).members) {
+      assert.deepEqual(
+        await Deno.readFile(`${a}/${m.path}`),
+        await Deno.readFile(`${b}/${m.path}`),
+      );
+    }
+  }
+  await assert.rejects(() => Deno.stat(`${a}/partial.json`), Deno.errors.NotFound);
+});
+
 Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped, renamed, re-encoded finals", async () => {
   const rf = `${dir}/rf`;
   const s = await simulate(rf, {
