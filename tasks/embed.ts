@@ -1,14 +1,17 @@
 /**
  * `deno task embed --in <dir|list> [--model <onnx> --model-config <json>]
- * [--features builtin] [--cache <sqlite>] [--thumbs <dir>] [--concurrency N] [--json]`:
- * decode each image once and cache its hash, pHash, built-in features and
- * (with a model) its L2-normalised embedding by content.
+ * [--features builtin[,<pixel block>…]] [--cache <sqlite>] [--thumbs <dir>] [--concurrency N] [--json]`:
+ * decode each image once and cache its hash, pHash, built-in features,
+ * (with a model) its L2-normalised embedding and the requested registered
+ * pixel blocks (`PIXEL_BLOCKS`, e.g. layout, signature) by content.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { Progress, runTask } from "../lib/cli/mod.ts";
-import { embedFiles, listImages } from "../lib/embed/mod.ts";
+import { embedFiles, listImages, resolvePixelBlocks } from "../lib/embed/mod.ts";
+// lib/blocks registers the pixel blocks it owns (layout, signature…) in PIXEL_BLOCKS on load.
+import "../lib/blocks/mod.ts";
 
 await runTask(async () => {
   const { values } = parseArgs({
@@ -38,7 +41,8 @@ await runTask(async () => {
   await Deno.mkdir(cacheDir, { recursive: true });
   if (values.thumbs) await Deno.mkdir(values.thumbs, { recursive: true });
   const bar = new Progress(paths.length, { label: "embed" });
-  const features = values.features.split(",").map((f) => f.trim()).filter(Boolean);
+  const names = values.features.split(",").map((f) => f.trim()).filter(Boolean);
+  const { blocks, rest: features } = resolvePixelBlocks(names);
   if (values.model && !features.includes("embedding")) features.push("embedding");
   const result = await embedFiles(paths, {
     cacheDb: values.cache,
@@ -49,6 +53,7 @@ await runTask(async () => {
       }
       : null,
     features,
+    blocks,
     concurrency: Number(values.concurrency),
     batchSize: Number(values["batch-size"]),
     thumbnailDir: values.thumbs ?? null,
@@ -61,6 +66,9 @@ await runTask(async () => {
       images: s.images,
       embedded: s.embedded,
       cached: s.cached,
+      decoded: s.decoded,
+      blocks_only: s.blocks_only,
+      block_ids: s.block_ids,
       failed: result.failed.map(({ path, reason }) => ({ path, reason })),
       images_per_second: s.images_per_second,
       seconds: s.seconds,

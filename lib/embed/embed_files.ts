@@ -2,12 +2,16 @@
  * `embedFiles()`: the one-decode pipeline. Unchanged files are answered from
  * the path index (no read), moved/renamed files from their content hash (read
  * + hash, no decode); the rest are decoded once each, with decodes kept in
- * flight while the encoder runs on full batches.
+ * flight while the encoder runs on full batches. Extra pixel blocks
+ * (`PixelBlock`) are computed from that same decode and cached by content +
+ * `name@version`; a cached image lacking one is decoded once for the missing
+ * blocks only.
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import {
+  type DecodedImage,
   decodeOnce,
   ImageReadError,
   type RawImage,
@@ -19,6 +23,7 @@ import { BUILTIN_VERSION, computeBuiltinFeatures } from "./builtin_features.ts";
 import { type Embedder, OnnxEmbedder } from "./embedder.ts";
 import type { EncoderConfig } from "./encoder_config.ts";
 import { type CacheIds, FeatureCache } from "./feature_cache.ts";
+import { checkPixelBlocks, type PixelBlock, pixelBlockKey } from "./pixel_block.ts";
 
 /** Decode parameters that the built-in block depends on (part of its cache key). */
 const WORK_SIDE = 224;
@@ -48,6 +53,11 @@ export interface EmbedStats {
   failed: number;
   /** Full decodes performed (= embedded). */
   decoded: number;
+  /** Of `embedded`: images whose base features were cached and that were decoded only
+   * to compute missing pixel blocks (no encoder run). */
+  blocks_only: number;
+  /** Pixel block cache keys (`name@version`) of this run. */
+  block_ids: string[];
   seconds: number;
   images_per_second: number;
   features_id: string;
@@ -71,6 +81,8 @@ export interface EmbedFilesOptions {
   embedder?: Embedder | null;
   /** Blocks wanted; "embedding" requires a model. */
   features?: string[];
+  /** Extra pixel blocks computed from the one decode into `ImageFeatures.blocks` and cached. */
+  blocks?: readonly PixelBlock[];
   /** Decodes in flight. */
   concurrency?: number;
   /** Encoder batch size. */
@@ -89,6 +101,7 @@ const defaults = {
   model: null,
   embedder: null,
   features: ["builtin"],
+  blocks: [],
   concurrency: 4,
   batchSize: 16,
   thumbnailDir: null,
@@ -96,6 +109,30 @@ const defaults = {
   threads: 0,
   onProgress: () => {},
 } satisfies Omit<Required<EmbedFilesOptions>, "cacheDb">;
+
+interface Todo {
+  path: string;
+  stat: { size: number; mtimeMs: number };
+  /** Base features from the cache (then only missing pixel blocks are computed). */
+  known?: ImageFeatures;
+}
+
+/** Compute pixel blocks from one decode; a failing block names itself in the error. */
+function computeBlocks(
+  blocks: readonly PixelBlock[],
+  d: DecodedImage,
+): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (const b of blocks) {
+    try {
+      out[b.name] = b.compute(d);
+    } catch (error) {
+      const msg = error instanceof Error ? error.message : String(error);
+      throw new Error(`Cannot compute pixel block "${pixelBlockKey(b)}": ${msg}`, { cause: error });
+    }
+  }
+  return out;
+}
 
 interface Pending {
   path: string;
@@ -146,7 +183,12 @@ export async function embedFiles(
   if (opts.features.includes("embedding") && !embedder) {
     throw new RangeError(`Cannot embed: block "embedding" needs --model and --model-config`);
   }
-  const ids: CacheIds = { featuresId: FEATURES_ID, encoderId: embedder?.id ?? null };
+  const blocks = opts.blocks;
+  checkPixelBlocks(blocks);
+  const baseIds: CacheIds = { featuresId: FEATURES_ID, encoderId: embedder?.id ?? null };
+  const ids: CacheIds = blocks.length === 0
+    ? baseIds
+    : { ...baseIds, blocks: Object.fromEntries(blocks.map((b) => [b.name, pixelBlockKey(b)])) };
   const cache = FeatureCache.open(opts.cacheDb);
   cache.setLastIds(ids);
   const unique = [...new Set(paths)];
@@ -154,6 +196,8 @@ export async function embedFiles(
   const failed: EmbedFailure[] = [];
   let cached = 0;
   let embedded = 0;
+  let decoded = 0;
+  let blocksOnly = 0;
   let done = 0;
   const tick = (): void =>
     opts.onProgress({ done: ++done, total: unique.length, cached, failed: failed.length });
@@ -169,7 +213,8 @@ export async function embedFiles(
 
   try {
     // 1. Path index: unchanged files need no read at all.
-    const todo: { path: string; stat: { size: number; mtimeMs: number } }[] = [];
+    const todo: Todo[] = [];
+    const hits: Todo[] = [];
     for (const path of unique) {
       let info: Deno.FileInfo;
       try {
@@ -184,13 +229,23 @@ export async function embedFiles(
       }
       const stat = { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0 };
       const sha = cache.lookupPath(path, stat);
-      const hit = sha === null ? null : cache.get(sha, ids);
-      if (hit) {
-        byPath.set(path, hit);
+      const hit = sha === null ? null : cache.get(sha, baseIds);
+      if (hit) hits.push({ path, stat, known: hit });
+      else todo.push({ path, stat });
+    }
+    // Pixel blocks of all path hits in one bulk read; an image lacking one is decoded once.
+    const found = blocks.length === 0
+      ? new Map<string, Record<string, Float32Array>>()
+      : cache.getBlocks([...new Set(hits.map((h) => h.known!.sha256))], ids.blocks!);
+    for (const h of hits) {
+      const f = h.known!;
+      if (blocks.length > 0) f.blocks = { ...found.get(f.sha256) };
+      if (blocks.every((b) => f.blocks?.[b.name])) {
+        byPath.set(h.path, f);
         cached++;
         tick();
       } else {
-        todo.push({ path, stat });
+        todo.push(h);
       }
     }
 
@@ -236,11 +291,14 @@ export async function embedFiles(
         const item = todo[next++]!;
         try {
           const bytes = await readImageBytes(item.path, reader);
-          const sha256 = createHash("sha256").update(bytes).digest("hex");
-          const hit = cache.get(sha256, ids) ?? await inflight.get(sha256);
-          if (hit) {
+          // Path-index hits keep their hash (size + mtime unchanged); others are hashed.
+          const sha256 = item.known?.sha256 ?? createHash("sha256").update(bytes).digest("hex");
+          const waited = inflight.has(sha256) ? await inflight.get(sha256) : null;
+          const known = waited ?? item.known ?? cache.get(sha256, ids);
+          const missing = blocks.filter((b) => !known?.blocks?.[b.name]);
+          if (known && missing.length === 0) {
             cache.recordPath(item.path, item.stat, sha256);
-            byPath.set(item.path, hit);
+            byPath.set(item.path, known);
             cached++;
             tick();
             continue;
@@ -252,12 +310,28 @@ export async function embedFiles(
               bytes,
               sha256,
               maxPixels: opts.maxPixels,
-              clipSize: embedder ? embedder.config.input_size : null,
+              // A cached image decoded for missing blocks needs no encoder input or thumbnail.
+              clipSize: embedder && !known ? embedder.config.input_size : null,
               workSide: WORK_SIDE,
               grid: GRID,
               tileSide: TILE_SIDE,
-              thumbnailDir: opts.thumbnailDir,
+              thumbnailDir: known ? null : opts.thumbnailDir,
             });
+            decoded++;
+            const computed = computeBlocks(missing, d);
+            if (known) {
+              known.blocks = { ...known.blocks, ...computed };
+              cache.transaction(() => {
+                cache.putBlocks([known], ids);
+                cache.recordPath(item.path, item.stat, sha256);
+              });
+              byPath.set(item.path, known);
+              embedded++;
+              blocksOnly++;
+              tick();
+              resolveDone(known);
+              continue;
+            }
             const features: ImageFeatures = {
               sha256,
               width: d.width,
@@ -265,6 +339,7 @@ export async function embedFiles(
               phash: d.phash,
               builtin: computeBuiltinFeatures(d),
               embedding: null,
+              ...(blocks.length > 0 ? { blocks: computed } : {}),
             };
             batch.push({ path: item.path, stat: item.stat, features, square: d.clip });
             if (!embedder || batch.length >= opts.batchSize) {
@@ -300,7 +375,9 @@ export async function embedFiles(
       cached,
       embedded,
       failed: failed.length,
-      decoded: embedded,
+      decoded,
+      blocks_only: blocksOnly,
+      block_ids: blocks.map(pixelBlockKey),
       seconds,
       images_per_second: seconds > 0 ? (cached + embedded) / seconds : 0,
       features_id: ids.featuresId,

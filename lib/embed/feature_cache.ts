@@ -3,6 +3,8 @@
  *
  * - `images(sha256, features_id)` → size, pHash, built-in vector;
  * - `embeddings(sha256, encoder_id)` → L2-normalised float32 vector;
+ * - `blocks(sha256, block_id)` → one extra pixel block (`block_id` =
+ *   `name@version`, see `PixelBlock`), read in bulk for many images at once;
  * - `paths(path)` → size, mtime, sha256: lets an unchanged file skip even the
  *   read + hash, while a moved or renamed file is re-hashed and still hits.
  *
@@ -20,6 +22,8 @@ export interface CacheIds {
   featuresId: string;
   /** Identity of the encoder, or null when no encoder is used. */
   encoderId: string | null;
+  /** Extra pixel blocks: name in `ImageFeatures.blocks` → cache key `name@version`. */
+  blocks?: Record<string, string>;
 }
 
 /** Options for {@linkcode FeatureCache.open}. */
@@ -41,6 +45,9 @@ CREATE TABLE IF NOT EXISTS images (
 CREATE TABLE IF NOT EXISTS embedding_chunks (
   id INTEGER PRIMARY KEY, encoder_id TEXT NOT NULL, dim INTEGER NOT NULL,
   shas TEXT NOT NULL, vectors BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS blocks (
+  sha256 TEXT NOT NULL, block_id TEXT NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (block_id, sha256)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS embedding_chunks_encoder ON embedding_chunks (encoder_id);
 CREATE TABLE IF NOT EXISTS embedding_index (
   encoder_id TEXT NOT NULL, sha256 TEXT NOT NULL, chunk_id INTEGER NOT NULL, slot INTEGER NOT NULL,
@@ -70,6 +77,9 @@ export class FeatureCache {
   #getEmb: StatementSync;
   #putEmb: StatementSync;
   #putChunk: StatementSync;
+  #putBlock: StatementSync;
+  #getBlocks: StatementSync;
+  #txDepth = 0;
 
   private constructor(path: string, db: DatabaseSync) {
     this.path = path;
@@ -93,6 +103,13 @@ export class FeatureCache {
       "INSERT INTO embedding_chunks (encoder_id, dim, shas, vectors) VALUES (?, ?, ?, ?)",
     );
     this.#putEmb = db.prepare("INSERT OR REPLACE INTO embedding_index VALUES (?, ?, ?, ?)");
+    this.#putBlock = db.prepare(
+      "INSERT OR REPLACE INTO blocks (sha256, block_id, data) VALUES (?, ?, ?)",
+    );
+    this.#getBlocks = db.prepare(
+      "SELECT b.sha256, b.data FROM json_each(?2) j JOIN blocks b " +
+        "ON b.block_id = ?1 AND b.sha256 = j.value",
+    );
   }
 
   /**
@@ -145,7 +162,9 @@ export class FeatureCache {
   }
 
   /**
-   * Features of one content hash, or null when not (fully) cached for `ids`.
+   * Features of one content hash, or null when the built-in (and, with an
+   * encoder, embedding) rows are not cached for `ids`. With `ids.blocks`,
+   * `blocks` holds those of the requested pixel blocks that are stored.
    *
    * @param sha256 Content hash.
    * @param ids Feature and encoder identities (default: the last run's).
@@ -164,7 +183,7 @@ export class FeatureCache {
       if (!e) return null;
       embedding = toF32(e.vector);
     }
-    return {
+    const features: ImageFeatures = {
       sha256,
       width: row.width,
       height: row.height,
@@ -172,6 +191,11 @@ export class FeatureCache {
       builtin: toF32(row.builtin),
       embedding,
     };
+    if (ids.blocks && Object.keys(ids.blocks).length > 0) {
+      // Partial: only the blocks found (callers compare with what they asked for).
+      features.blocks = this.getBlocks([sha256], ids.blocks).get(sha256) ?? {};
+    }
+    return features;
   }
 
   /**
@@ -181,8 +205,7 @@ export class FeatureCache {
    * @param ids Identities they were computed under.
    */
   putMany(items: ImageFeatures[], ids: CacheIds): void {
-    this.#db.exec("BEGIN");
-    try {
+    this.transaction(() => {
       for (const f of items) {
         this.#putImage.run(
           f.sha256,
@@ -216,21 +239,81 @@ export class FeatureCache {
         const chunkId = Number(info.lastInsertRowid);
         withVec.forEach((f, slot) => this.#putEmb.run(ids.encoderId, f.sha256, chunkId, slot));
       }
-      this.#db.exec("COMMIT");
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    }
+      this.putBlocks(items, ids);
+    });
   }
 
   /**
-   * Run `fn` inside one transaction (batched path records).
+   * Store the extra pixel blocks of features (those named in `ids.blocks`
+   * and present in `f.blocks`; others are ignored), in one transaction.
+   *
+   * @param items Features carrying `blocks`.
+   * @param ids Identities; `ids.blocks` maps block name → cache key.
+   * @example
+   * ```ts
+   * cache.putBlocks([features], { ...ids, blocks: { layout: "layout@v1" } });
+   * ```
+   */
+  putBlocks(items: readonly ImageFeatures[], ids: CacheIds): void {
+    const keys = Object.entries(ids.blocks ?? {});
+    if (keys.length === 0) return;
+    this.transaction(() => {
+      for (const f of items) {
+        for (const [name, key] of keys) {
+          const v = f.blocks?.[name];
+          if (v) this.#putBlock.run(f.sha256, key, toBlob(v));
+        }
+      }
+    });
+  }
+
+  /**
+   * The stored pixel blocks of many images: one query per block (the hashes
+   * travel as one JSON array), not one per image.
+   *
+   * @param sha256s Content hashes.
+   * @param blockIds Block name → cache key (`name@version`).
+   * @returns sha256 → the blocks found (by name; missing ones are absent).
+   * @example
+   * ```ts
+   * const found = cache.getBlocks(shas, { layout: "layout@v1" });
+   * ```
+   */
+  getBlocks(
+    sha256s: readonly string[],
+    blockIds: Readonly<Record<string, string>>,
+  ): Map<string, Record<string, Float32Array>> {
+    const out = new Map<string, Record<string, Float32Array>>();
+    if (sha256s.length === 0) return out;
+    const json = JSON.stringify(sha256s);
+    for (const [name, key] of Object.entries(blockIds)) {
+      const rows = this.#getBlocks.all(key, json) as { sha256: string; data: Uint8Array }[];
+      for (const r of rows) {
+        let rec = out.get(r.sha256);
+        if (!rec) out.set(r.sha256, rec = {});
+        rec[name] = toF32(r.data);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Run `fn` inside one transaction (nested calls join the outer one).
    *
    * @param fn Work to do.
    * @returns What `fn` returns.
    */
   transaction<T>(fn: () => T): T {
+    if (this.#txDepth > 0) {
+      this.#txDepth++;
+      try {
+        return fn();
+      } finally {
+        this.#txDepth--;
+      }
+    }
     this.#db.exec("BEGIN");
+    this.#txDepth = 1;
     try {
       const r = fn();
       this.#db.exec("COMMIT");
@@ -238,6 +321,8 @@ export class FeatureCache {
     } catch (error) {
       this.#db.exec("ROLLBACK");
       throw error;
+    } finally {
+      this.#txDepth = 0;
     }
   }
 
@@ -312,7 +397,8 @@ export class FeatureCache {
   /**
    * Cached features of files by path, without reading any file: each path is
    * stat-ed and resolved through the path index (size + mtime must match).
-   * Paths never embedded, changed since, or missing are listed in `missing`.
+   * Paths never embedded, changed since, missing, or lacking one of the
+   * pixel blocks of `ids.blocks` are listed in `missing`.
    *
    * @param paths Files as given to `embedFiles`.
    * @param ids Identities (default: the last run's).
@@ -370,6 +456,22 @@ export class FeatureCache {
         builtin: toF32(row.builtin),
         embedding: use.encoderId === null ? null : toF32(row.vector),
       });
+    }
+    const names = Object.keys(use.blocks ?? {});
+    if (names.length > 0 && byPath.size > 0) {
+      // Bulk block read; an image lacking a requested block is not fully cached.
+      const found = this.getBlocks(
+        [...new Set([...byPath.values()].map((f) => f.sha256))],
+        use.blocks!,
+      );
+      for (const [path, f] of byPath) {
+        const b = found.get(f.sha256);
+        if (b && names.every((n) => b[n])) f.blocks = b;
+        else {
+          byPath.delete(path);
+          missing.push(path);
+        }
+      }
     }
     return { byPath, missing };
   }

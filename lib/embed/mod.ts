@@ -7,9 +7,14 @@
  *   `{ byPath: Map<path, ImageFeatures>, failed: [{ path, reason, detail }], stats }`.
  *   Computes what is missing (decoding each file once) and answers the rest
  *   from the SQLite cache; bad files are listed, the run continues.
+ * - Extra pixel blocks: a {@linkcode PixelBlock} `{ name, version, compute(decoded) }`
+ *   is computed from the same decode and cached by content + `name@version`;
+ *   pass them as `embedFiles(paths, { blocks })`. Owners register theirs with
+ *   {@linkcode registerPixelBlock} into {@linkcode PIXEL_BLOCKS};
+ *   {@linkcode resolvePixelBlocks} maps `--features` names to them.
  * - {@linkcode openFeatureCache}`(dbPath)` → a {@linkcode FeatureCache}:
  *   `featuresForPaths(paths)` (stat + path index, no file reads: 10k images in
- *   well under a second), `get(sha256, ids)`, `lookupPath(path, stat)`,
+ *   well under a second), `get(sha256, ids)`, `getBlocks(shas, blockIds)` (bulk), `lookupPath(path, stat)`,
  *   `loadEmbeddings(encoderId)` (one `rows × dim` Float32Array).
  * - Pure helpers: {@linkcode l2normalize} (THE normalisation of encoder
  *   outputs, used at training and inference), {@linkcode cosine},
@@ -36,6 +41,14 @@ export type {
   EmbedStats,
 } from "./embed_files.ts";
 export { FeatureCache, openFeatureCache } from "./feature_cache.ts";
+export {
+  checkPixelBlocks,
+  PIXEL_BLOCKS,
+  pixelBlockKey,
+  registerPixelBlock,
+  resolvePixelBlocks,
+} from "./pixel_block.ts";
+export type { PixelBlock, ResolvePixelBlocksOptions } from "./pixel_block.ts";
 export type { CacheIds, FeatureCacheOptions } from "./feature_cache.ts";
 export { encoderIdentity, OnnxEmbedder } from "./embedder.ts";
 export type { Embedder, OnnxEmbedderOptions } from "./embedder.ts";
