@@ -11,9 +11,15 @@ import { addLayoutBlocks, LAYOUT_BLOCK } from "../crop/mod.ts";
 import { readRaw } from "../image/mod.ts";
 import { analyzeCached, visionFeatures, VisionModel } from "../vision/mod.ts";
 import type { ImageFeatures } from "../types.ts";
+import { SIGNATURE_BLOCK, signatureOf } from "../signature/mod.ts";
 
 /** Blocks this module computes. */
-export const EXTRA_BLOCKS: readonly string[] = Object.freeze([LAYOUT_BLOCK, "vision", "backbone"]);
+export const EXTRA_BLOCKS: readonly string[] = Object.freeze([
+  LAYOUT_BLOCK,
+  SIGNATURE_BLOCK,
+  "vision",
+  "backbone",
+]);
 
 /** Options for {@linkcode addFeatureBlocks}. */
 export interface AddFeatureBlocksOptions {
@@ -74,6 +80,24 @@ export async function addFeatureBlocks(
     const failed = await addLayoutBlocks(byPath);
     result.computed[LAYOUT_BLOCK] = byPath.size - failed;
     result.failed[LAYOUT_BLOCK] = failed;
+  }
+  if (wanted.includes(SIGNATURE_BLOCK)) {
+    let failed = 0, done = 0;
+    for (const [path, f] of byPath) {
+      try {
+        // About the scale of lib/embed's working image (shortest side 224).
+        const raw = await readRaw(path, {
+          channels: 3,
+          resize: { width: 224, height: 224, fit: "fill", kernel: "cubic" },
+        });
+        f.blocks = { ...(f.blocks ?? {}), [SIGNATURE_BLOCK]: signatureOf(raw) };
+      } catch {
+        failed++;
+      }
+      o.onProgress(SIGNATURE_BLOCK, ++done, byPath.size);
+    }
+    result.computed[SIGNATURE_BLOCK] = byPath.size - failed;
+    result.failed[SIGNATURE_BLOCK] = failed;
   }
   const visionBlocks = wanted.filter((n) => n === "vision" || n === "backbone") as (
     | "vision"

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import {
   type RankEpoch,
   rankerFrom,
@@ -112,7 +113,13 @@ export async function trainModels(
     const model = await trainCropProposer(
       c.train.map((x) => x.example),
       c.val.map((x) => x.example),
-      { features: o.features, seed: o.seed, onEpoch: o.onCropEpoch, ...o.crop },
+      {
+        // The pixel signature only feeds the ranker's transition columns.
+        features: o.features.filter((f) => f !== SIGNATURE_BLOCK),
+        seed: o.seed,
+        onEpoch: o.onCropEpoch,
+        ...o.crop,
+      },
     );
     model.meta.training_data_hash = hash;
     model.meta.split_seed = o.seed;

@@ -9,14 +9,23 @@
 import type { GroupMemberInput } from "../types.ts";
 import { type FeatureSpec, specSize, writeImageVector } from "../nn/mod.ts";
 import { writeStageOneHot } from "../crop/mod.ts";
+import { compareSignatures, SIGNATURE_BLOCK, TRANSITION_SIZE } from "../signature/mod.ts";
 
 /** Number of fixed group-context columns after the image blocks and deltas. */
 export const CONTEXT_COLUMNS = 5 + 10;
 
+/**
+ * Transition columns: has-a-predecessor flag, then what changed from the
+ * stage below (lib/signature), then the largest change anywhere on the way
+ * up from the group's lowest stage (a defect carries into every later stage).
+ */
+export const TRANSITION_COLUMNS = 1 + 2 * TRANSITION_SIZE;
+
 /** Context columns of a layout: the fixed ones plus one "largest change" per extra block. */
 export function contextColumns(layout: RankFeatureLayout): number {
   return CONTEXT_COLUMNS + layout.image.blocks.length +
-    (layout.projects ? layout.projects.length + 1 : 0);
+    (layout.projects ? layout.projects.length + 1 : 0) +
+    (layout.transitions ? TRANSITION_COLUMNS : 0);
 }
 
 /** Layout of the ranker input. */
@@ -29,6 +38,11 @@ export interface RankFeatureLayout {
    * each project departs from the highest stage. Absent: no project columns.
    */
   projects?: string[];
+  /**
+   * Add transition columns computed from each member's pixel signature
+   * (`features.blocks.signature`) against the stage below it. Absent: none.
+   */
+  transitions?: boolean;
 }
 
 /** Length of one member's input vector. */
@@ -86,6 +100,7 @@ export function writeGroupInputs(
   const stages = members.map((m) => m.stage ?? 0);
   const maxStage = Math.max(...stages), minStage = Math.min(...stages);
   const pixels = members.map((m) => Math.max(1, m.width * m.height));
+  const transitions = { own: layout.transitions ? groupTransitions(members, stages) : [], stages };
   const maxPixels = Math.max(...pixels);
   members.forEach((m, i) => {
     let o = (row + i) * d;
@@ -130,6 +145,46 @@ export function writeGroupInputs(
     if (layout.projects) {
       const p = layout.projects.indexOf(m.project);
       out[o + (p >= 0 ? p : layout.projects.length)] = 1;
+      o += layout.projects.length + 1;
+    }
+    if (layout.transitions) writeTransitions(transitions, i, out, o);
+  });
+}
+
+/** Per member: its own transition from the stage below, or null (lowest stage / no signature). */
+function groupTransitions(
+  members: GroupMemberInput[],
+  stages: number[],
+): (Float32Array | null)[] {
+  return members.map((m, i) => {
+    const sig = m.features.blocks?.[SIGNATURE_BLOCK];
+    if (!sig) return null;
+    let pred = -1;
+    members.forEach((other, k) => {
+      if (stages[k]! >= stages[i]! || !other.features.blocks?.[SIGNATURE_BLOCK]) return;
+      if (pred < 0 || stages[k]! > stages[pred]!) pred = k;
+    });
+    if (pred < 0) return null;
+    return compareSignatures(sig, members[pred]!.features.blocks![SIGNATURE_BLOCK]!);
+  });
+}
+
+function writeTransitions(
+  all: { own: (Float32Array | null)[]; stages: number[] },
+  i: number,
+  out: Float32Array,
+  o: number,
+): void {
+  const own = all.own[i];
+  out[o] = own ? 1 : 0;
+  if (own) out.set(own, o + 1);
+  // Largest absolute change over every transition at or below this member's stage.
+  const cum = o + 1 + TRANSITION_SIZE;
+  out.fill(0, cum, cum + TRANSITION_SIZE);
+  all.own.forEach((t, k) => {
+    if (!t || all.stages[k]! > all.stages[i]!) return;
+    for (let j = 0; j < TRANSITION_SIZE; j++) {
+      out[cum + j] = Math.max(out[cum + j]!, Math.abs(t[j]!));
     }
   });
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { GroupMemberInput } from "../types.ts";
+import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import { type FeatureNames, inferFeatureSpec, Mlp, mulberry32, shuffle } from "../nn/mod.ts";
 import { applyStandardiser, standardiser } from "../nn/mod.ts";
 import {
@@ -163,10 +164,14 @@ export async function trainRanker(
 ): Promise<TrainedRanker> {
   const o = { ...defaults, ...options };
   if (train.length === 0) throw new RangeError("Cannot train ranker: no training sets");
+  // The pixel signature is never an input itself: it feeds the transition columns.
+  const imageNames = o.features.filter((f) => f !== SIGNATURE_BLOCK);
+  const transitions = o.groupContext && o.features.includes(SIGNATURE_BLOCK);
   const layout: RankFeatureLayout = {
-    image: inferFeatureSpec(train.flatMap((g) => g.members.map((m) => m.features)), o.features),
+    image: inferFeatureSpec(train.flatMap((g) => g.members.map((m) => m.features)), imageNames),
     deltas: o.groupContext,
     ...(o.groupContext ? { projects: [...new Set(train.map((g) => g.project))].sort() } : {}),
+    ...(transitions ? { transitions: true } : {}),
   };
   const tr = rankerInputs(train.map((g) => g.members), layout, o.groupContext);
   const d = tr.d;

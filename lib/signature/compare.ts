@@ -1,0 +1,202 @@
+/**
+ * What changed between two stage variants of one shot, from their pixel
+ * signatures: the evidence a creator uses to keep a lower stage. A stage is
+ * derived from the one below it (face swap, 2× upscale with sharpening, 3×
+ * enhance), so a healthy transition changes the image smoothly and
+ * globally; a broken one leaves a *local* change (smear, warp, a pasted or
+ * mismatched patch, a blown region), a colour shift, or over-processing.
+ *
+ * Every value is named in {@linkcode TRANSITION_FEATURES} and is 0 when the
+ * two images are identical.
+ *
+ * @module
+ */
+import { SIGNATURE_GRID, SIGNATURE_SIZE } from "./signature.ts";
+
+/** Names of the transition features, in output order. */
+export const TRANSITION_FEATURES: readonly string[] = Object.freeze([
+  // Colour: global per-channel mean shift, its size, and its chromatic part (brightness removed).
+  "mean_shift_r",
+  "mean_shift_g",
+  "mean_shift_b",
+  "mean_shift",
+  "chroma_shift",
+  // Colour shift that varies across the frame (a gradient cast).
+  "shift_spread",
+  // Local change after removing the global shift (a structural edit somewhere).
+  "residual_mean",
+  "residual_p90",
+  "residual_max",
+  "residual_peak", // max of the 3×3-smoothed residual
+  "residual_peak_ratio", // peak / (median + ε): local, not global
+  // Detail (log ratio of Laplacian energy): global change, local loss, local gain.
+  "detail_median",
+  "detail_loss", // median − min of the 3×3-smoothed log ratio
+  "detail_gain", // max − median
+  "detail_spread",
+  // Highlights: blown share, global and worst local increase.
+  "highlight_mean",
+  "highlight_peak",
+  // Global tone: brightness, contrast and saturation change (over-enhancement).
+  "luma_shift",
+  "contrast_ratio",
+  "saturation_ratio",
+]);
+
+/** Number of transition features. */
+export const TRANSITION_SIZE = TRANSITION_FEATURES.length;
+
+const EPS = 1e-3;
+
+function smooth3(map: Float32Array, g: number): Float32Array {
+  const out = new Float32Array(map.length);
+  for (let y = 0; y < g; y++) {
+    for (let x = 0; x < g; x++) {
+      let s = 0, n = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= g) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= g) continue;
+          s += map[yy * g + xx]!;
+          n++;
+        }
+      }
+      out[y * g + x] = s / n;
+    }
+  }
+  return out;
+}
+
+function quantile(sorted: Float32Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
+  return sorted[i]!;
+}
+
+function stats(v: Float32Array): { mean: number; sd: number } {
+  let s = 0;
+  for (const x of v) s += x;
+  const mean = s / Math.max(1, v.length);
+  let q = 0;
+  for (const x of v) q += (x - mean) ** 2;
+  return { mean, sd: Math.sqrt(q / Math.max(1, v.length)) };
+}
+
+/**
+ * Transition features from `before` (the lower stage) to `after`.
+ *
+ * @param after Signature of the higher stage.
+ * @param before Signature of the stage it was derived from.
+ * @returns `TRANSITION_SIZE` values.
+ * @example
+ * ```ts
+ * const t = compareSignatures(sigStage2, sigStage15);
+ * ```
+ */
+export function compareSignatures(after: Float32Array, before: Float32Array): Float32Array {
+  if (after.length !== SIGNATURE_SIZE || before.length !== SIGNATURE_SIZE) {
+    throw new RangeError(
+      `Cannot compare signatures: lengths ${after.length} and ${before.length}, expected ${SIGNATURE_SIZE}`,
+    );
+  }
+  const g = SIGNATURE_GRID, g2 = g * g;
+  const out = new Float32Array(TRANSITION_SIZE);
+  // Global mean shift per channel.
+  const shift = [0, 0, 0];
+  const meanA = [0, 0, 0], meanB = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    let sa = 0, sb = 0;
+    for (let i = 0; i < g2; i++) {
+      sa += after[c * g2 + i]!;
+      sb += before[c * g2 + i]!;
+    }
+    meanA[c] = sa / g2;
+    meanB[c] = sb / g2;
+    shift[c] = meanA[c]! - meanB[c]!;
+  }
+  const lumaA = 0.299 * meanA[0]! + 0.587 * meanA[1]! + 0.114 * meanA[2]!;
+  const lumaB = 0.299 * meanB[0]! + 0.587 * meanB[1]! + 0.114 * meanB[2]!;
+  const logRatio = [0, 1, 2].map((c) => Math.log((meanA[c]! + EPS) / (meanB[c]! + EPS)));
+  const lr = (logRatio[0]! + logRatio[1]! + logRatio[2]!) / 3;
+  let o = 0;
+  out[o++] = shift[0]!;
+  out[o++] = shift[1]!;
+  out[o++] = shift[2]!;
+  out[o++] = Math.hypot(shift[0]!, shift[1]!, shift[2]!);
+  out[o++] = Math.hypot(logRatio[0]! - lr, logRatio[1]! - lr, logRatio[2]! - lr);
+  // Column-wise colour shift spread (gradient casts move one side more than the other).
+  const colShift = new Float32Array(g);
+  for (let x = 0; x < g; x++) {
+    let s = 0;
+    for (let c = 0; c < 3; c++) {
+      let d = 0;
+      for (let y = 0; y < g; y++) d += after[c * g2 + y * g + x]! - before[c * g2 + y * g + x]!;
+      s += Math.abs(d / g - shift[c]!);
+    }
+    colShift[x] = s / 3;
+  }
+  out[o++] = stats(colShift).mean;
+  // Residual after the global shift, summed over channels.
+  const resid = new Float32Array(g2);
+  for (let i = 0; i < g2; i++) {
+    let s = 0;
+    for (let c = 0; c < 3; c++) s += Math.abs(after[c * g2 + i]! - before[c * g2 + i]! - shift[c]!);
+    resid[i] = s / 3;
+  }
+  const rs = Float32Array.from(resid).sort();
+  const rPeak = smooth3(resid, g).reduce((m, v) => Math.max(m, v), 0);
+  const rMedian = quantile(rs, 0.5);
+  out[o++] = stats(resid).mean;
+  out[o++] = quantile(rs, 0.9);
+  out[o++] = rs[rs.length - 1]!;
+  out[o++] = rPeak;
+  out[o++] = rPeak / (rMedian + 0.01);
+  // Detail log ratio.
+  const detail = new Float32Array(g2);
+  for (let i = 0; i < g2; i++) {
+    detail[i] = Math.log((after[3 * g2 + i]! + EPS) / (before[3 * g2 + i]! + EPS));
+  }
+  const ds = Float32Array.from(detail).sort();
+  const dMedian = quantile(ds, 0.5);
+  const dSmooth = smooth3(detail, g);
+  let dMin = Infinity, dMax = -Infinity;
+  for (const v of dSmooth) {
+    dMin = Math.min(dMin, v);
+    dMax = Math.max(dMax, v);
+  }
+  out[o++] = dMedian;
+  out[o++] = dMedian - dMin;
+  out[o++] = dMax - dMedian;
+  out[o++] = stats(detail).sd;
+  // Highlights.
+  const hl = new Float32Array(g2);
+  for (let i = 0; i < g2; i++) hl[i] = after[4 * g2 + i]! - before[4 * g2 + i]!;
+  out[o++] = stats(hl).mean;
+  out[o++] = smooth3(hl, g).reduce((m, v) => Math.max(m, v), 0);
+  // Tone.
+  out[o++] = lumaA - lumaB;
+  out[o++] = Math.log((toneSd(after) + EPS) / (toneSd(before) + EPS));
+  out[o++] = Math.log((saturation(after) + EPS) / (saturation(before) + EPS));
+  return out;
+}
+
+function toneSd(sig: Float32Array): number {
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID;
+  const l = new Float32Array(g2);
+  for (let i = 0; i < g2; i++) {
+    l[i] = 0.299 * sig[i]! + 0.587 * sig[g2 + i]! + 0.114 * sig[2 * g2 + i]!;
+  }
+  return stats(l).sd;
+}
+
+function saturation(sig: Float32Array): number {
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID;
+  let s = 0;
+  for (let i = 0; i < g2; i++) {
+    const r = sig[i]!, gg = sig[g2 + i]!, b = sig[2 * g2 + i]!;
+    s += Math.max(r, gg, b) - Math.min(r, gg, b);
+  }
+  return s / g2;
+}

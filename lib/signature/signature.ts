@@ -1,0 +1,94 @@
+/**
+ * The pixel signature of one image: a coarse, resolution-independent map of
+ * what the image looks like, made to compare the stage variants of one group
+ * cell by cell. It holds, on a fixed `SIGNATURE_GRID`² grid over the whole
+ * frame (aspect ignored: the stages of a group share it):
+ *
+ * - mean R, G, B of each cell (0..1);
+ * - detail: mean absolute Laplacian of luma inside the cell (0..1 scale),
+ *   what a smear removes and a sharpener adds;
+ * - highlights: share of the cell's pixels with a channel ≥ 250 (blown).
+ *
+ * It is computed from the one decode's working image (shortest side 224)
+ * and cached with the other features, so comparing stages never decodes
+ * again.
+ *
+ * @module
+ */
+import type { RawImage } from "../image/mod.ts";
+
+/** Cells per side. */
+export const SIGNATURE_GRID = 32;
+/** Version of the computation (part of the cache key). */
+export const SIGNATURE_VERSION = "sig1";
+/** Planes of the signature, in order. */
+export const SIGNATURE_PLANES: readonly string[] = Object.freeze([
+  "r",
+  "g",
+  "b",
+  "detail",
+  "highlight",
+]);
+/** Length of a signature vector. */
+export const SIGNATURE_SIZE = SIGNATURE_PLANES.length * SIGNATURE_GRID * SIGNATURE_GRID;
+
+/**
+ * Signature of an RGB(A) or grey image (any size ≥ 3×3).
+ *
+ * @param img The working image.
+ * @returns `SIGNATURE_SIZE` values, plane-major (`plane * G² + row * G + col`).
+ * @example
+ * ```ts
+ * const sig = signatureOf(decoded.work);
+ * ```
+ */
+export function signatureOf(img: RawImage): Float32Array {
+  const { width: w, height: h, channels: ch, data } = img;
+  if (w < 3 || h < 3) {
+    throw new RangeError(`Cannot compute a signature: image is ${w}×${h}, need at least 3×3`);
+  }
+  const g = SIGNATURE_GRID, g2 = g * g;
+  const out = new Float32Array(SIGNATURE_SIZE);
+  const count = new Float32Array(g2);
+  const luma = new Float32Array(w * h);
+  const cx = new Int32Array(w);
+  for (let x = 0; x < w; x++) cx[x] = Math.min(g - 1, Math.floor((x * g) / w));
+  for (let y = 0; y < h; y++) {
+    const row = Math.min(g - 1, Math.floor((y * g) / h)) * g;
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * ch;
+      const r = data[i]!;
+      const gg = ch >= 3 ? data[i + 1]! : r;
+      const b = ch >= 3 ? data[i + 2]! : r;
+      const c = row + cx[x]!;
+      out[c]! += r;
+      out[g2 + c]! += gg;
+      out[2 * g2 + c]! += b;
+      if (r >= 250 || gg >= 250 || b >= 250) out[4 * g2 + c]! += 1;
+      count[c]! += 1;
+      luma[y * w + x] = 0.299 * r + 0.587 * gg + 0.114 * b;
+    }
+  }
+  // Detail: |4·p − up − down − left − right| on luma, borders excluded.
+  const detailCount = new Float32Array(g2);
+  for (let y = 1; y < h - 1; y++) {
+    const row = Math.min(g - 1, Math.floor((y * g) / h)) * g;
+    const o = y * w;
+    for (let x = 1; x < w - 1; x++) {
+      const p = o + x;
+      const lap = 4 * luma[p]! - luma[p - 1]! - luma[p + 1]! - luma[p - w]! - luma[p + w]!;
+      const c = row + cx[x]!;
+      out[3 * g2 + c]! += Math.abs(lap);
+      detailCount[c]! += 1;
+    }
+  }
+  for (let c = 0; c < g2; c++) {
+    const n = Math.max(1, count[c]!);
+    out[c]! /= 255 * n;
+    out[g2 + c]! /= 255 * n;
+    out[2 * g2 + c]! /= 255 * n;
+    out[4 * g2 + c]! /= n;
+    out[3 * g2 + c] = (out[3 * g2 + c]! / Math.max(1, detailCount[c]!)) / 255;
+  }
+  return out;
+}
