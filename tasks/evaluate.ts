@@ -13,7 +13,7 @@ import { runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { embedFiles } from "../lib/embed/mod.ts";
-import { addLayoutBlocks, LAYOUT_BLOCK } from "../lib/crop/mod.ts";
+import { addFeatureBlocks, pixelBlocksFor } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
   datasetPaths,
@@ -92,8 +92,10 @@ await runTask(async () => {
   const embedded = await embedFiles(paths, {
     cacheDb: values.embeddings,
     features: features.filter((f) => f === "builtin" || f === "embedding"),
+    blocks: pixelBlocksFor(features),
   });
-  if (features.includes(LAYOUT_BLOCK)) await addLayoutBlocks(embedded.byPath);
+  // Vision blocks, and any pixel block an image still lacks (as decide does).
+  await addFeatureBlocks(embedded.byPath, features);
   const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);

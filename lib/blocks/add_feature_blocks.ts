@@ -7,11 +7,12 @@
  *
  * @module
  */
-import { addLayoutBlocks, LAYOUT_BLOCK } from "../crop/mod.ts";
-import { readRaw } from "../image/mod.ts";
+import { LAYOUT_BLOCK } from "../crop/mod.ts";
+import { decodeOnce, readRaw } from "../image/mod.ts";
 import { analyzeCached, visionFeatures, VisionModel } from "../vision/mod.ts";
 import type { ImageFeatures } from "../types.ts";
-import { SIGNATURE_BLOCK, signatureOf } from "../signature/mod.ts";
+import { SIGNATURE_BLOCK } from "../signature/mod.ts";
+import { pixelBlocksFor } from "./pixel_blocks.ts";
 
 /** Blocks this module computes. */
 export const EXTRA_BLOCKS: readonly string[] = Object.freeze([
@@ -46,7 +47,9 @@ export interface AddFeatureBlocksResult {
 }
 
 /**
- * Add the requested extra blocks to `byPath` in place. Names lib/embed
+ * Add the requested extra blocks to `byPath` in place: pixel blocks
+ * (layout, signature) an image still lacks after `embedFiles`, and the
+ * vision blocks. Names lib/embed
  * handles itself ("builtin", "phash", "embedding") are ignored; unknown
  * names are an error.
  *
@@ -76,28 +79,30 @@ export async function addFeatureBlocks(
     }
   }
   const result: AddFeatureBlocksResult = { computed: {}, failed: {} };
-  if (wanted.includes(LAYOUT_BLOCK)) {
-    const failed = await addLayoutBlocks(byPath);
-    result.computed[LAYOUT_BLOCK] = byPath.size - failed;
-    result.failed[LAYOUT_BLOCK] = failed;
+  // Pixel blocks normally arrive from embedFiles({ blocks }) (one decode, cached);
+  // any image still lacking one is decoded here once and gets all it lacks.
+  const pixel = pixelBlocksFor(wanted);
+  for (const b of pixel) {
+    result.computed[b.name] = 0;
+    result.failed[b.name] = 0;
   }
-  if (wanted.includes(SIGNATURE_BLOCK)) {
-    let failed = 0, done = 0;
+  if (pixel.length > 0) {
+    let done = 0;
     for (const [path, f] of byPath) {
-      try {
-        // About the scale of lib/embed's working image (shortest side 224).
-        const raw = await readRaw(path, {
-          channels: 3,
-          resize: { width: 224, height: 224, fit: "fill", kernel: "cubic" },
-        });
-        f.blocks = { ...(f.blocks ?? {}), [SIGNATURE_BLOCK]: signatureOf(raw) };
-      } catch {
-        failed++;
+      const missing = pixel.filter((b) => !f.blocks?.[b.name]);
+      if (missing.length > 0) {
+        try {
+          const decoded = await decodeOnce(path, { clipSize: null });
+          const add: Record<string, Float32Array> = {};
+          for (const b of missing) add[b.name] = b.compute(decoded);
+          f.blocks = { ...(f.blocks ?? {}), ...add };
+          for (const b of missing) result.computed[b.name]!++;
+        } catch {
+          for (const b of missing) result.failed[b.name]!++;
+        }
       }
-      o.onProgress(SIGNATURE_BLOCK, ++done, byPath.size);
+      o.onProgress("pixel", ++done, byPath.size);
     }
-    result.computed[SIGNATURE_BLOCK] = byPath.size - failed;
-    result.failed[SIGNATURE_BLOCK] = failed;
   }
   const visionBlocks = wanted.filter((n) => n === "vision" || n === "backbone") as (
     | "vision"

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { embedFiles, FEATURES_ID, openFeatureCache } from "../embed/mod.ts";
+import { embedFiles, FEATURES_ID, openFeatureCache, pixelBlockKey } from "../embed/mod.ts";
 import { loadRanker } from "../rank/mod.ts";
 import { loadCropProposer } from "../crop/mod.ts";
-import { addFeatureBlocks } from "../blocks/mod.ts";
+import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 import type { ImageFeatures } from "../types.ts";
 import type { DecideParts } from "./decide_folder.ts";
 
@@ -40,6 +40,8 @@ export async function loadDecideParts(
       return embedderId;
     },
     features: async (paths, onProgress) => {
+      // Pixel blocks the models read (layout, signature) come with the one decode, cached.
+      const pixel = pixelBlocksFor([...ranker.blocks, ...crop.blocks]);
       // Fast path (no encoder): answer unchanged files from the cache's path
       // index with synchronous stats; only the rest go through embedFiles.
       let cached = new Map<string, ImageFeatures>();
@@ -47,7 +49,13 @@ export async function loadDecideParts(
       if (encoder === null) {
         const cache = openFeatureCache(cacheDb);
         try {
-          const hit = cache.featuresForPaths(paths, { featuresId: FEATURES_ID, encoderId: null });
+          const hit = cache.featuresForPaths(paths, {
+            featuresId: FEATURES_ID,
+            encoderId: null,
+            ...(pixel.length > 0
+              ? { blocks: Object.fromEntries(pixel.map((b) => [b.name, pixelBlockKey(b)])) }
+              : {}),
+          });
           cached = hit.byPath;
           todo = hit.missing;
         } finally {
@@ -66,13 +74,14 @@ export async function loadDecideParts(
           cacheDb,
           model,
           features: encoder === null ? ["builtin"] : ["builtin", "embedding"],
+          blocks: pixel,
           onProgress: (p) => onProgress?.(cached.size + p.done, paths.length),
         });
         if (r.stats.encoder_id !== null) embedderId = `${FEATURES_ID}+${r.stats.encoder_id}`;
         for (const [k, v] of r.byPath) cached.set(k, v);
         for (const f of r.failed) failed.set(f.path, `${f.reason}: ${f.detail}`);
       }
-      // The models read extra blocks (layout, vision) that lib/embed does not
+      // The models read extra blocks (vision; any pixel block still missing) that lib/embed did not
       // store: compute them exactly as training did, never leave them zero.
       const blocks = [...new Set([...ranker.blocks, ...crop.blocks])];
       if (blocks.length > 0) await addFeatureBlocks(cached, blocks);

@@ -19,7 +19,7 @@ import { trainModels } from "./train_models.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 import type { TrainRankerOptions } from "../rank/mod.ts";
 import { LAYOUT_BLOCK, type TrainCropOptions } from "../crop/mod.ts";
-import { addFeatureBlocks } from "../blocks/mod.ts";
+import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 
 /** Options for {@linkcode runExperiment}. */
 export interface ExperimentOptions {
@@ -115,6 +115,8 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     embedFiles(paths, {
       cacheDb: join(dir, "features.sqlite"),
       features: o.features.filter((f) => f === "builtin" || f === "embedding"),
+      // Pixel blocks (layout, signature) come from the same one decode, cached.
+      blocks: pixelBlocksFor(o.features),
       ...(o.model ? { model: o.model } : {}),
     }));
   // The same extra blocks decide computes (lib/blocks): layout, vision, backbone.

@@ -13,6 +13,7 @@ import { simulate } from "../sim/mod.ts";
 import type { GroundTruthRecord, SimSummary } from "../sim/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
 import { embedFiles } from "../embed/mod.ts";
+import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 import {
   buildDataset,
   type Dataset,
@@ -207,7 +208,14 @@ export async function runClosedLoop(options: ClosedLoopOptions = {}): Promise<Cl
     ...batchPaths,
   ];
   const cacheDb = join(dir, "features.sqlite");
-  const embedded = await embedFiles([...new Set(allPaths)], { cacheDb, features: o.features });
+  const embedded = await embedFiles([...new Set(allPaths)], {
+    cacheDb,
+    features: o.features.filter((f) => f === "builtin" || f === "embedding"),
+    blocks: pixelBlocksFor(o.features),
+  });
+  await addFeatureBlocks(embedded.byPath, o.features, {
+    visionCacheDir: join(dir, "vision_cache"),
+  });
   const held = heldoutFromGroundTruth(testTruth, embedded.byPath, simDir);
   const withHeldout = (ds: Dataset): Dataset => {
     ds.heldout = { groups: held.groups, crops: held.crops };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import { join } from "node:path";
 import type { GroupMemberInput, RankResult } from "../types.ts";
 import { denseForward, readOnnxMlp } from "../nn/mod.ts";
@@ -82,7 +83,11 @@ export function rankerFrom(model: TrainedRanker): Ranker {
   const meta = model.meta;
   return {
     identity: meta.identity,
-    blocks: meta.layout.image.blocks.map((b) => b.name),
+    blocks: [
+      ...meta.layout.image.blocks.map((b) => b.name),
+      // Transition columns read the pixel signature.
+      ...(meta.layout.transitions ? [SIGNATURE_BLOCK] : []),
+    ],
     autoApproveThreshold: meta.auto_approve_threshold,
     rank(members: GroupMemberInput[]): RankResult {
       if (members.length === 0) return { scores: [], probabilities: [], notes: [] };

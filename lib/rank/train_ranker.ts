@@ -9,7 +9,14 @@
  */
 import type { GroupMemberInput } from "../types.ts";
 import { SIGNATURE_BLOCK } from "../signature/mod.ts";
-import { type FeatureNames, inferFeatureSpec, Mlp, mulberry32, shuffle } from "../nn/mod.ts";
+import {
+  type FeatureNames,
+  type FitEpoch,
+  fitEpochs,
+  type FitLoss,
+  inferFeatureSpec,
+  Mlp,
+} from "../nn/mod.ts";
 import { applyStandardiser, standardiser } from "../nn/mod.ts";
 import {
   contextColumns,
@@ -111,6 +118,59 @@ export interface TrainedRanker {
   meta: RankerMeta;
 }
 
+type RankValMetrics = Omit<RankEpoch, "epoch" | "loss">;
+
+function toRankEpoch(row: FitEpoch<Partial<RankValMetrics>>): RankEpoch {
+  // Without validation sets the metrics are absent: report zeros as before.
+  return {
+    epoch: row.epoch,
+    loss: row.loss,
+    val_acc: row.val_acc ?? 0,
+    val_anomaly_acc: row.val_anomaly_acc ?? 0,
+    val_nll: row.val_nll ?? 0,
+  };
+}
+
+/** Where one set sits in a batch's score vector. */
+interface SetSlot {
+  at: number;
+  n: number;
+  chosen: number;
+  weight: number;
+}
+
+/** Weighted softmax cross-entropy of the chosen member; adds dL/dy into dY. */
+function listwiseLoss(y: Float32Array, dY: Float32Array, s: SetSlot): number {
+  let m = -Infinity;
+  for (let i = 0; i < s.n; i++) m = Math.max(m, y[s.at + i]!);
+  let z = 0;
+  for (let i = 0; i < s.n; i++) z += Math.exp(y[s.at + i]! - m);
+  let l = 0;
+  for (let i = 0; i < s.n; i++) {
+    const p = Math.exp(y[s.at + i]! - m) / z;
+    dY[s.at + i] = s.weight * (p - (i === s.chosen ? 1 : 0));
+    if (i === s.chosen) l = -s.weight * Math.log(Math.max(p, 1e-12));
+  }
+  return l;
+}
+
+/** Weighted mean hinge over (chosen, other) pairs of the set; adds into dY. */
+function hingeLoss(y: Float32Array, dY: Float32Array, s: SetSlot & { margin: number }): number {
+  const sc = y[s.at + s.chosen]!;
+  const wp = s.weight / Math.max(s.n - 1, 1);
+  let l = 0;
+  for (let i = 0; i < s.n; i++) {
+    if (i === s.chosen) continue;
+    const h = s.margin - (sc - y[s.at + i]!);
+    if (h > 0) {
+      l += wp * h;
+      dY[s.at + s.chosen]! -= wp;
+      dY[s.at + i]! += wp;
+    }
+  }
+  return l;
+}
+
 /** Per-group raw scores from a row-score vector. */
 export function splitScores(y: Float32Array, offsets: number[]): number[][] {
   const out: number[][] = [];
@@ -182,16 +242,10 @@ export async function trainRanker(
   applyStandardiser(va.x, d, norm);
   const layers = [d, ...o.hidden, 1];
   const mlp = await Mlp.create(layers, { seed: o.seed, threads: o.threads });
-  const opt = mlp.optimiser({ lr: o.lr, weightDecay: o.weightDecay });
   const weights = train.map((g) => (isAnomaly(g) ? o.anomalyWeight : 1));
   const valAnomaly = val.map(isAnomaly);
-  const rand = mulberry32(o.seed ^ 0x5bd1e995);
-  const order = train.map((_, i) => i);
-  const history: RankEpoch[] = [];
-  let bestKey = -Infinity, bestEpoch = 0, bestSnap = mlp.snapshot();
 
-  const validate = async (): Promise<Omit<RankEpoch, "epoch" | "loss">> => {
-    if (val.length === 0) return { val_acc: 0, val_anomaly_acc: 0, val_nll: 0 };
+  const validate = async (): Promise<{ score: number; metrics: RankValMetrics }> => {
     const scores = splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets);
     let ok = 0, an = 0, anOk = 0;
     scores.forEach((s, g) => {
@@ -203,69 +257,36 @@ export async function trainRanker(
       }
     });
     const nll = groupNll(scores.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })), 1);
-    return { val_acc: ok / val.length, val_anomaly_acc: an ? anOk / an : 0, val_nll: nll };
+    const metrics = { val_acc: ok / val.length, val_anomaly_acc: an ? anOk / an : 0, val_nll: nll };
+    const score = o.select === "val_nll" ? -nll : metrics.val_anomaly_acc + 1e-3 * metrics.val_acc;
+    return { score, metrics };
   };
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    shuffle(order, rand);
-    let lossSum = 0, weightSum = 0;
-    for (let start = 0; start < order.length; start += o.batchGroups) {
-      const batch = order.slice(start, start + o.batchGroups);
-      const rows: number[] = [];
-      const local = [0];
-      for (const g of batch) {
-        for (let r = tr.offsets[g]!; r < tr.offsets[g + 1]!; r++) rows.push(r);
-        local.push(rows.length);
-      }
-      const xb = new Float32Array(rows.length * d);
-      rows.forEach((r, i) => xb.set(tr.x.subarray(r * d, (r + 1) * d), i * d));
-      const wSum = batch.reduce((s, g) => s + weights[g]!, 0);
-      lossSum += wSum * await mlp.step(opt, xb, rows.length, (y) => {
-        const dY = new Float32Array(rows.length);
-        let l = 0;
-        batch.forEach((g, b) => {
-          const a = local[b]!, n = local[b + 1]! - a;
-          const w = weights[g]! / wSum, chosen = train[g]!.chosen;
-          if (o.loss === "listwise") {
-            let m = -Infinity;
-            for (let i = 0; i < n; i++) m = Math.max(m, y[a + i]!);
-            let z = 0;
-            for (let i = 0; i < n; i++) z += Math.exp(y[a + i]! - m);
-            for (let i = 0; i < n; i++) {
-              const p = Math.exp(y[a + i]! - m) / z;
-              dY[a + i] = w * (p - (i === chosen ? 1 : 0));
-              if (i === chosen) l -= w * Math.log(Math.max(p, 1e-12));
-            }
-          } else {
-            const sc = y[a + chosen]!;
-            for (let i = 0; i < n; i++) {
-              if (i === chosen) continue;
-              const h = o.margin - (sc - y[a + i]!);
-              if (h > 0) {
-                const wp = w / (n - 1);
-                l += wp * h;
-                dY[a + chosen]! -= wp;
-                dY[a + i]! += wp;
-              }
-            }
-          }
-        });
-        return { loss: l, dY };
-      });
-      weightSum += wSum;
-    }
-    const v = await validate();
-    const row: RankEpoch = { epoch, loss: lossSum / Math.max(weightSum, 1e-12), ...v };
-    history.push(row);
-    o.onEpoch(row);
-    const key = o.select === "val_nll" ? -v.val_nll : v.val_anomaly_acc + 1e-3 * v.val_acc;
-    if (key > bestKey + 1e-9) {
-      bestKey = key;
-      bestEpoch = epoch;
-      bestSnap = mlp.snapshot();
-    } else if (epoch - bestEpoch >= o.patience) break;
-  }
-  mlp.restore(bestSnap);
+  const loss: FitLoss = (y, dY, batch) => {
+    let wSum = 0;
+    for (const g of batch.items) wSum += weights[g]!;
+    let l = 0;
+    batch.items.forEach((g, b) => {
+      const a = batch.offsets[b]!, n = batch.offsets[b + 1]! - a;
+      const w = weights[g]! / wSum, chosen = train[g]!.chosen;
+      if (o.loss === "listwise") l += listwiseLoss(y, dY, { at: a, n, chosen, weight: w });
+      else l += hingeLoss(y, dY, { at: a, n, chosen, weight: w, margin: o.margin });
+    });
+    return { loss: l, weight: wSum };
+  };
+
+  const fit = await fitEpochs(mlp, { x: tr.x, offsets: tr.offsets, loss }, {
+    seed: o.seed ^ 0x5bd1e995,
+    epochs: o.epochs,
+    batchItems: o.batchGroups,
+    optimiser: { lr: o.lr, weightDecay: o.weightDecay },
+    validate: val.length ? validate : null,
+    patience: o.patience,
+    minDelta: 1e-9,
+    onEpoch: (row) => o.onEpoch(toRankEpoch(row)),
+  });
+  const history = fit.history.map(toRankEpoch);
+  const bestEpoch = fit.bestEpoch;
   const valScores = val.length
     ? splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets)
     : [];

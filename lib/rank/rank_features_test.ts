@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import type { GroupMemberInput, Stage } from "../types.ts";
+import { mulberry32 } from "../random/mod.ts";
+import { SIGNATURE_GRID, SIGNATURE_SIZE, TRANSITION_FEATURES } from "../signature/mod.ts";
+import { rankInputSize, TRANSITION_COLUMNS, writeGroupInputs } from "./rank_features.ts";
+import type { RankFeatureLayout } from "./rank_features.ts";
+
+function member(stage: Stage, signature: Float32Array): GroupMemberInput {
+  return {
+    path: `${stage}.png`,
+    project: "p",
+    stage,
+    width: 64,
+    height: 64,
+    features: {
+      sha256: String(stage),
+      width: 64,
+      height: 64,
+      phash: [0, 0],
+      builtin: new Float32Array([1, 2]),
+      embedding: null,
+      blocks: { signature: signature },
+    },
+  };
+}
+
+Deno.test("writeGroupInputs() carries a defect's transition into every later stage", () => {
+  const rand = mulberry32(7);
+  const base = new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID;
+  // Stage 1.5 pastes something bright into a 4×4-cell patch; stage 2 upscales it faithfully.
+  const broken = Float32Array.from(base);
+  for (let y = 10; y < 14; y++) for (let x = 10; x < 14; x++) broken[y * SIGNATURE_GRID + x] = 1;
+  for (let c = 1; c < 3; c++) {
+    broken.fill(0.9, c * g2 + 5 * SIGNATURE_GRID, c * g2 + 6 * SIGNATURE_GRID);
+  }
+  const members = [member(1, base), member(1.5, broken), member(2, Float32Array.from(broken))];
+  const layout: RankFeatureLayout = {
+    image: { builtin: 2, embedding: 0, blocks: [] },
+    deltas: true,
+    transitions: true,
+  };
+  const d = rankInputSize(layout);
+  const out = new Float32Array(3 * d);
+  writeGroupInputs(members, layout, out, 0);
+  const t0 = d - TRANSITION_COLUMNS, peak = TRANSITION_FEATURES.indexOf("residual_peak");
+  const row = (i: number) => out.subarray(i * d + t0, (i + 1) * d);
+  const n = TRANSITION_FEATURES.length;
+  assert.equal(row(0)[0], 0, "the lowest stage has no transition");
+  assert.equal(row(1)[0], 1);
+  assert.ok(row(1)[1 + peak]! > 0.1, "stage 1.5's own transition shows the patch");
+  assert.ok(Math.abs(row(2)[1 + peak]!) < 1e-6, "stage 2's own transition is clean");
+  assert.ok(row(2)[1 + n + peak]! >= row(1)[1 + peak]! - 1e-6, "but it inherits the defect");
+  // Without the layout flag there are no transition columns.
+  assert.equal(rankInputSize({ ...layout, transitions: false }), d - TRANSITION_COLUMNS);
+});
