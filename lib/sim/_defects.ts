@@ -9,12 +9,13 @@ import type { RawImage } from "../image/mod.ts";
 import { resizeRaw } from "../image/mod.ts";
 import type { Box } from "../types.ts";
 import {
+  affineRgb,
   blendRegion,
   boxBlur,
+  clamp255,
   clone,
   cropRaw,
   ellipseRegion,
-  mapRgb,
   pasteLayer,
   type Region,
   sample,
@@ -127,20 +128,30 @@ export async function applyDefect(
       const m = 0.035 + 0.2 * sev;
       const gr = p.r ?? 0, gg = p.g ?? 0, gb = p.b ?? 0;
       const gradient = (p.gradient ?? 0) > 0;
-      mapRgb(img, (r, g, b, x) => {
-        const k = gradient ? m * (0.3 + 1.4 * (x / img.width)) : m;
-        return [r * (1 + k * gr), g * (1 + k * gg), b * (1 + k * gb)];
-      });
+      // Per-column gains (the gradient runs left to right), then one pass over the pixels.
+      const w = img.width, d = img.data;
+      const fr = new Float64Array(w), fg = new Float64Array(w), fb = new Float64Array(w);
+      for (let x = 0; x < w; x++) {
+        const k = gradient ? m * (0.3 + 1.4 * (x / w)) : m;
+        fr[x] = 1 + k * gr;
+        fg[x] = 1 + k * gg;
+        fb[x] = 1 + k * gb;
+      }
+      for (let y = 0; y < img.height; y++) {
+        for (let x = 0, i = y * w * 3; x < w; x++, i += 3) {
+          d[i] = clamp255(d[i]! * fr[x]!);
+          d[i + 1] = clamp255(d[i + 1]! * fg[x]!);
+          d[i + 2] = clamp255(d[i + 2]! * fb[x]!);
+        }
+      }
       return;
     }
     case "blown_highlights": {
       const region = regionOf(defect.box, img, 1.25, 0.7);
       const gain = 0.2 + 0.9 * sev, lift = 15 + 70 * sev;
       const src = clone(img);
-      mapRgb(
-        src,
-        (r, g, b) => [r * (1 + gain) + lift, g * (1 + gain) + lift, b * (1 + gain) + lift],
-      );
+      // The blend reads only the region's rectangle: brighten just that.
+      affineRgb(src, [1 + gain, 1 + gain, 1 + gain], { offset: [lift, lift, lift], rect: region });
       blendRegion(img, src, region, 1);
       return;
     }
@@ -177,17 +188,23 @@ export async function applyDefect(
       const tw = img.width / n, th = img.height / n;
       // A slightly softer tile interior makes the seams read as an upscaler's tiling.
       const soft = boxBlur(img, Math.max(1, Math.round(img.width / 1500)));
-      mapRgb(img, (r, g, b, x, y) => {
-        const t =
-          offs[Math.min(n - 1, Math.floor(y / th)) * n + Math.min(n - 1, Math.floor(x / tw))]!;
-        const o = t[0]!, k = t[1]!;
-        const i = (y * img.width + x) * 3;
-        const mix = 0.5 * sev;
-        const rr = r + mix * ((soft.data[i] ?? 0) - r);
-        const gg = g + mix * ((soft.data[i + 1] ?? 0) - g);
-        const bb = b + mix * ((soft.data[i + 2] ?? 0) - b);
-        return [rr * k + o, gg * k + o, bb * k + o];
-      });
+      const mix = 0.5 * sev, w = img.width, d = img.data, sd = soft.data;
+      const col = new Int32Array(w);
+      for (let x = 0; x < w; x++) col[x] = Math.min(n - 1, Math.floor(x / tw));
+      for (let y = 0; y < img.height; y++) {
+        const tileRow = Math.min(n - 1, Math.floor(y / th)) * n;
+        for (let x = 0, i = y * w * 3; x < w; x++, i += 3) {
+          const t = offs[tileRow + col[x]!]!;
+          const o = t[0]!, k = t[1]!;
+          const r = d[i]!, g = d[i + 1]!, b = d[i + 2]!;
+          const rr = r + mix * (sd[i]! - r);
+          const gg = g + mix * (sd[i + 1]! - g);
+          const bb = b + mix * (sd[i + 2]! - b);
+          d[i] = clamp255(rr * k + o);
+          d[i + 1] = clamp255(gg * k + o);
+          d[i + 2] = clamp255(bb * k + o);
+        }
+      }
       return;
     }
   }

@@ -39,7 +39,8 @@ export function toRgb(img: RawImage): RawImage {
   return out;
 }
 
-function clamp255(v: number): number {
+/** A channel value rounded and clamped to 0..255. */
+export function clamp255(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
 }
 
@@ -53,22 +54,37 @@ export function boxBlur(img: RawImage, r: number): RawImage {
   const tmp = new Uint8Array(src.length);
   const out = new Uint8Array(src.length);
   const inv = 1 / (2 * radius + 1);
-  // Rows: one running sum per channel.
+  // Clamped byte offsets of the pixel entering and leaving the window at each x.
+  const addAt = new Int32Array(w), subAt = new Int32Array(w), initAt = new Int32Array(radius);
+  for (let x = 0; x < w; x++) {
+    addAt[x] = (x + radius + 1 < w ? x + radius + 1 : w - 1) * 3;
+    subAt[x] = (x - radius > 0 ? x - radius : 0) * 3;
+  }
+  for (let k = 1; k <= radius; k++) initAt[k - 1] = (k < w ? k : w - 1) * 3;
+  // Rows: one running sum per channel, the three channels walked together.
   for (let y = 0; y < h; y++) {
     const row = y * stride;
-    for (let c = 0; c < 3; c++) {
-      let sum = src[row + c]! * (radius + 1);
-      for (let k = 1; k <= radius; k++) sum += src[row + (k < w ? k : w - 1) * 3 + c]!;
-      for (let x = 0; x < w; x++) {
-        tmp[row + x * 3 + c] = (sum * inv + 0.5) | 0;
-        const add = x + radius + 1 < w ? x + radius + 1 : w - 1;
-        const sub = x - radius > 0 ? x - radius : 0;
-        sum += src[row + add * 3 + c]! - src[row + sub * 3 + c]!;
-      }
+    let s0 = src[row]! * (radius + 1);
+    let s1 = src[row + 1]! * (radius + 1);
+    let s2 = src[row + 2]! * (radius + 1);
+    for (let k = 0; k < radius; k++) {
+      const j = row + initAt[k]!;
+      s0 += src[j]!;
+      s1 += src[j + 1]!;
+      s2 += src[j + 2]!;
+    }
+    for (let x = 0, o = row; x < w; x++, o += 3) {
+      tmp[o] = (s0 * inv + 0.5) | 0;
+      tmp[o + 1] = (s1 * inv + 0.5) | 0;
+      tmp[o + 2] = (s2 * inv + 0.5) | 0;
+      const a = row + addAt[x]!, b = row + subAt[x]!;
+      s0 += src[a]! - src[b]!;
+      s1 += src[a + 1]! - src[b + 1]!;
+      s2 += src[a + 2]! - src[b + 2]!;
     }
   }
   // Columns: walk rows in order (cache-friendly) with one running sum per column.
-  const sums = new Float64Array(stride);
+  const sums = new Int32Array(stride);
   for (let i = 0; i < stride; i++) {
     let sum = tmp[i]! * (radius + 1);
     for (let k = 1; k <= radius; k++) sum += tmp[(k < h ? k : h - 1) * stride + i]!;
@@ -79,11 +95,40 @@ export function boxBlur(img: RawImage, r: number): RawImage {
     const add = (y + radius + 1 < h ? y + radius + 1 : h - 1) * stride;
     const sub = (y - radius > 0 ? y - radius : 0) * stride;
     for (let i = 0; i < stride; i++) {
-      out[row + i] = (sums[i]! * inv + 0.5) | 0;
-      sums[i] = sums[i]! + tmp[add + i]! - tmp[sub + i]!;
+      const sum = sums[i]!;
+      out[row + i] = (sum * inv + 0.5) | 0;
+      sums[i] = sum + tmp[add + i]! - tmp[sub + i]!;
     }
   }
   return { data: out, width: w, height: h, channels: 3 };
+}
+
+/**
+ * Box blur of the rectangle [x0, x1) × [y0, y1) only: equal there to `boxBlur(img, r)`
+ * (the window reads `2r` pixels of margin, clamped at the image edges exactly as the
+ * full blur clamps). Pixels outside the rectangle are copied unblurred.
+ */
+export function boxBlurRect(
+  img: RawImage,
+  r: number,
+  rect: { x0: number; y0: number; x1: number; y1: number },
+): RawImage {
+  const radius = Math.max(0, Math.round(r));
+  const x0 = Math.max(0, Math.floor(rect.x0)), y0 = Math.max(0, Math.floor(rect.y0));
+  const x1 = Math.min(img.width, Math.ceil(rect.x1)), y1 = Math.min(img.height, Math.ceil(rect.y1));
+  const out = clone(img);
+  if (radius === 0 || x1 <= x0 || y1 <= y0) return out;
+  // Two passes each read `radius` further: a margin of 2·radius makes the inner rectangle exact.
+  const m = 2 * radius;
+  const cx0 = Math.max(0, x0 - m), cy0 = Math.max(0, y0 - m);
+  const cx1 = Math.min(img.width, x1 + m), cy1 = Math.min(img.height, y1 + m);
+  const part = boxBlur(cropRaw(img, cx0, cy0, cx1 - cx0, cy1 - cy0), radius);
+  const cw = cx1 - cx0;
+  for (let y = y0; y < y1; y++) {
+    const s = ((y - cy0) * cw + (x0 - cx0)) * 3;
+    out.data.set(part.data.subarray(s, s + (x1 - x0) * 3), (y * img.width + x0) * 3);
+  }
+  return out;
 }
 
 /** Unsharp mask: `in + amount * (in - blur(in))` with a two-pass box blur of radius `r`. */
@@ -113,6 +158,60 @@ export function mapRgb(
       data[i + 1] = clamp255(g);
       data[i + 2] = clamp255(b);
     }
+  }
+}
+
+/** Options for {@linkcode affineRgb}. */
+export interface AffineOptions {
+  /** Added after the gain, per channel. */
+  offset?: readonly [number, number, number];
+  /** Only this rectangle (pixels, clipped); the whole image when absent. */
+  rect?: { x0: number; y0: number; x1: number; y1: number };
+}
+
+/**
+ * `v · gain + offset` per channel (in place), rounded and clamped exactly as
+ * `mapRgb(img, (r, g, b) => [r * g0 + o0, …])` does, without a call per pixel.
+ */
+export function affineRgb(
+  img: RawImage,
+  gain: readonly [number, number, number],
+  options: AffineOptions = {},
+): void {
+  const d = img.data, w = img.width;
+  const g0 = gain[0], g1 = gain[1], g2 = gain[2];
+  const off = options.offset;
+  const rect = options.rect ?? { x0: 0, y0: 0, x1: w, y1: img.height };
+  const x0 = Math.max(0, rect.x0), x1 = Math.min(w, rect.x1);
+  const y0 = Math.max(0, rect.y0), y1 = Math.min(img.height, rect.y1);
+  for (let y = y0; y < y1; y++) {
+    const end = (y * w + x1) * 3;
+    if (off) {
+      const o0 = off[0], o1 = off[1], o2 = off[2];
+      for (let i = (y * w + x0) * 3; i < end; i += 3) {
+        d[i] = clamp255(d[i]! * g0 + o0);
+        d[i + 1] = clamp255(d[i + 1]! * g1 + o1);
+        d[i + 2] = clamp255(d[i + 2]! * g2 + o2);
+      }
+    } else {
+      for (let i = (y * w + x0) * 3; i < end; i += 3) {
+        d[i] = clamp255(d[i]! * g0);
+        d[i + 1] = clamp255(d[i + 1]! * g1);
+        d[i + 2] = clamp255(d[i + 2]! * g2);
+      }
+    }
+  }
+}
+
+/** Saturation about luma (`l + (v − l) · sat` per channel, in place), as `mapRgb` would round it. */
+export function saturate(img: RawImage, sat: number): void {
+  const d = img.data, n = img.width * img.height * 3;
+  for (let i = 0; i < n; i += 3) {
+    const r = d[i]!, g = d[i + 1]!, b = d[i + 2]!;
+    const l = 0.299 * r + 0.587 * g + 0.114 * b;
+    d[i] = clamp255(l + (r - l) * sat);
+    d[i + 1] = clamp255(l + (g - l) * sat);
+    d[i + 2] = clamp255(l + (b - l) * sat);
   }
 }
 

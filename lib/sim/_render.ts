@@ -9,13 +9,15 @@ import { type RawImage, readRaw, resizeRaw } from "../image/mod.ts";
 import type { Box } from "../types.ts";
 import { applyDefect, type FaceSource } from "./_defects.ts";
 import {
+  affineRgb,
   blendRegion,
   boxBlur,
+  boxBlurRect,
   clone,
   cropRaw,
   ellipseRegion,
-  mapRgb,
   pasteLayer,
+  saturate,
   toRgb,
   unsharp,
 } from "./_pixels.ts";
@@ -75,7 +77,7 @@ export async function renderScene(plan: GroupPlan, photos: PhotoSet): Promise<Ra
   const left = s.bg_window[0] * (bgSrc.width - ww), top = s.bg_window[1] * (bgSrc.height - wh);
   let img = await resizeRaw(cropRaw(bgSrc, left, top, ww, wh), { width: w, height: h });
   img = boxBlur(img, Math.max(1, Math.round(w / 300)));
-  mapRgb(img, (r, g, b) => [r * s.bg_gain[0], g * s.bg_gain[1], b * s.bg_gain[2]]);
+  affineRgb(img, [s.bg_gain[0], s.bg_gain[1], s.bg_gain[2]]);
   // Character: part of the subject region, maybe mirrored, pasted with a soft
   // rounded-top mask that stays open at the bottom (a figure standing in frame).
   const [sx0, sy0, sx1, sy1] = ch.info.subject;
@@ -104,7 +106,7 @@ export async function renderScene(plan: GroupPlan, photos: PhotoSet): Promise<Ra
     const t = (1 - d) / 0.2;
     return t * t * (3 - 2 * t) * bottom;
   });
-  mapRgb(img, (r, g, b) => [r * s.grade[0], g * s.grade[1], b * s.grade[2]]);
+  affineRgb(img, [s.grade[0], s.grade[1], s.grade[2]]);
   return img;
 }
 
@@ -136,8 +138,9 @@ export function faceSwap(img: RawImage, face: Box, strength: number): void {
     ((y1 - y0) / 2) * 1.05,
     0.4,
   );
-  const mod = boxBlur(img, Math.max(1, Math.round((x1 - x0) * 0.025)));
-  mapRgb(mod, (r, g, b) => [r * 1.06 + 6, g * 1.01 + 4, b * 0.95 + 2]);
+  // Only the region's rectangle is read by the blend: blur and tint just that.
+  const mod = boxBlurRect(img, Math.max(1, Math.round((x1 - x0) * 0.025)), region);
+  affineRgb(mod, [1.06, 1.01, 0.95], { offset: [6, 4, 2], rect: region });
   blendRegion(img, mod, region, strength);
 }
 
@@ -155,10 +158,7 @@ export async function enhance(img: RawImage, strength: number): Promise<RawImage
   });
   const out = unsharp(up, Math.max(2, Math.round(up.width / 200)), strength * 0.9);
   const sat = 1 + strength * 0.35;
-  mapRgb(out, (r, g, b) => {
-    const l = 0.299 * r + 0.587 * g + 0.114 * b;
-    return [l + (r - l) * sat, l + (g - l) * sat, l + (b - l) * sat];
-  });
+  saturate(out, sat);
   return out;
 }
 
