@@ -10,10 +10,10 @@ import type { Box, GroupMemberInput } from "../types.ts";
 import {
   applyStandardiser,
   type FeatureNames,
+  fitEpochs,
+  type FitLoss,
   inferFeatureSpec,
   Mlp,
-  mulberry32,
-  shuffle,
   standardiser,
 } from "../nn/mod.ts";
 import { boxLoss, decodeBox, encodeBox, iou } from "./box_param.ts";
@@ -119,6 +119,27 @@ export function decodeCropRow(
   };
 }
 
+/** Loss of output row `i` against its example; writes that row of dY (already / n). */
+function cropRowLoss(
+  y: Float32Array,
+  dY: Float32Array,
+  i: number,
+  c: { example: CropExample; n: number; l1: number },
+): number {
+  const e = c.example, n = c.n, yo = i * 5;
+  const pNeeds = sigmoid(y[yo]!);
+  const t = e.no_crop ? 0 : 1;
+  let l = 0.5 * -(t * Math.log(pNeeds + 1e-7) + (1 - t) * Math.log(1 - pNeeds + 1e-7));
+  dY[yo] = 0.5 * (pNeeds - t) / n;
+  const b = boxLoss(y[yo + 1]!, y[yo + 2]!, y[yo + 3]!, e.box, c.l1);
+  l += b.loss;
+  for (let k = 0; k < 3; k++) dY[yo + 1 + k] = b.grad[k]! / n;
+  const q = sigmoid(y[yo + 4]!);
+  l += 0.2 * -(b.iou * Math.log(q + 1e-7) + (1 - b.iou) * Math.log(1 - q + 1e-7));
+  dY[yo + 4] = 0.2 * (q - b.iou) / n;
+  return l;
+}
+
 /**
  * Train a crop proposer.
  *
@@ -161,59 +182,40 @@ export async function trainCropProposer(
   // Start the output layer small so the initial proposal is the median box.
   const wOut = mlp.params[mlp.params.length - 2]!;
   for (let i = 0; i < wOut.length; i++) wOut[i] = wOut[i]! * 0.01;
-  const opt = mlp.optimiser({ lr: o.lr, weightDecay: o.weightDecay });
-  const rand = mulberry32(o.seed ^ 0x9e3779b9);
-  const order = train.map((_, i) => i);
-  const history: CropModelMeta["history"] = [];
-  let best = -1, bestEpoch = 0, bestSnap = mlp.snapshot();
 
-  const evalVal = async (): Promise<number> => {
-    if (val.length === 0) return 0;
+  const validate = async (): Promise<{ score: number; metrics: { val_iou: number } }> => {
     const y = await mlp.predict(xVal, val.length);
     let s = 0;
     val.forEach((e, i) => (s += iou(decodeCropRow(y, i).box, e.box)));
-    return s / val.length;
+    return { score: s / val.length, metrics: { val_iou: s / val.length } };
   };
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    shuffle(order, rand);
-    let lossSum = 0;
-    for (let start = 0; start < order.length; start += o.batchSize) {
-      const idx = order.slice(start, start + o.batchSize);
-      const n = idx.length;
-      const xb = new Float32Array(n * d);
-      idx.forEach((r, i) => xb.set(xTrain.subarray(r * d, (r + 1) * d), i * d));
-      lossSum += n * await mlp.step(opt, xb, n, (y) => {
-        const dY = new Float32Array(n * 5);
-        let l = 0;
-        for (let i = 0; i < n; i++) {
-          const e = train[idx[i]!]!;
-          const yo = i * 5;
-          const pNeeds = sigmoid(y[yo]!);
-          const t = e.no_crop ? 0 : 1;
-          l += 0.5 * -(t * Math.log(pNeeds + 1e-7) + (1 - t) * Math.log(1 - pNeeds + 1e-7));
-          dY[yo] = 0.5 * (pNeeds - t) / n;
-          const b = boxLoss(y[yo + 1]!, y[yo + 2]!, y[yo + 3]!, e.box, o.l1);
-          l += b.loss;
-          for (let k = 0; k < 3; k++) dY[yo + 1 + k] = b.grad[k]! / n;
-          const q = sigmoid(y[yo + 4]!);
-          l += 0.2 * -(b.iou * Math.log(q + 1e-7) + (1 - b.iou) * Math.log(1 - q + 1e-7));
-          dY[yo + 4] = 0.2 * (q - b.iou) / n;
-        }
-        return { loss: l / n, dY };
-      });
+  const loss: FitLoss = (y, dY, batch) => {
+    const n = batch.rows;
+    let l = 0;
+    for (let i = 0; i < n; i++) {
+      l += cropRowLoss(y, dY, i, { example: train[batch.items[i]!]!, n, l1: o.l1 });
     }
-    const valIou = await evalVal();
-    const loss = lossSum / train.length;
-    history.push({ epoch, loss, val_iou: valIou });
-    o.onEpoch(epoch, loss, valIou);
-    if (valIou > best + 1e-6 || val.length === 0) {
-      best = valIou;
-      bestEpoch = epoch;
-      bestSnap = mlp.snapshot();
-    } else if (epoch - bestEpoch >= o.patience) break;
-  }
-  mlp.restore(bestSnap);
+    return { loss: l / n, weight: n };
+  };
+
+  const fit = await fitEpochs(mlp, { x: xTrain, loss }, {
+    seed: o.seed ^ 0x9e3779b9,
+    epochs: o.epochs,
+    batchItems: o.batchSize,
+    optimiser: { lr: o.lr, weightDecay: o.weightDecay },
+    validate: val.length ? validate : null,
+    patience: o.patience,
+    minDelta: 1e-6,
+    onEpoch: (row) => o.onEpoch(row.epoch, row.loss, row.val_iou ?? 0),
+  });
+  const history = fit.history.map((r) => ({
+    epoch: r.epoch,
+    loss: r.loss,
+    val_iou: r.val_iou ?? 0,
+  }));
+  const bestEpoch = fit.bestEpoch;
+  const best = val.length ? fit.bestScore : 0;
   const onnx = mlp.toOnnx(norm.mean, norm.invStd);
   await mlp.dispose();
   const { onEpoch: _cb, ...hyper } = o;

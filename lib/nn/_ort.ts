@@ -16,9 +16,15 @@ export interface FloatTensor {
 export interface OrtSessionOptions {
   /** Intra-op threads (0 = ORT's default: all cores). */
   threads?: number;
+  /**
+   * Let idle intra-op threads spin-wait for the next parallel section. Off
+   * by default: on a shared, overloaded machine spinning burns the CPU the
+   * other threads need (see ARCHITECTURE.md, lib/nn).
+   */
+  spinning?: boolean;
 }
 
-const defaults = { threads: 0 } satisfies Required<OrtSessionOptions>;
+const defaults = { threads: 0, spinning: false } satisfies Required<OrtSessionOptions>;
 
 /** An ONNX Runtime session over model bytes. */
 export class OrtSession {
@@ -45,6 +51,7 @@ export class OrtSession {
       graphOptimizationLevel: "all",
       executionMode: "sequential",
       ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
+      extra: { session: { intra_op: { allow_spinning: opts.spinning ? "1" : "0" } } },
     });
     return new OrtSession(session);
   }

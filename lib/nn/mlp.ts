@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { OrtSession } from "./_ort.ts";
+import { type FloatTensor, OrtSession } from "./_ort.ts";
 import { buildBackward, buildForward, buildInference, type Layers } from "./_mlp_graphs.ts";
 import { Adam, type AdamOptions } from "./adam.ts";
 import { gaussian, mulberry32 } from "./rng.ts";
+import { PhaseTimer } from "./phase_timer.ts";
 
 /** Options for {@linkcode Mlp.create}. */
 export interface MlpOptions {
@@ -18,9 +19,16 @@ export interface MlpOptions {
   threads?: number;
   /** Initial bias of the output layer, per output. */
   outputBias?: number[];
+  /** Where forward / loss / backward / optimiser time is added up (null: a new one). */
+  timer?: PhaseTimer | null;
 }
 
-const defaults = { seed: 1, threads: 0, outputBias: [] } satisfies Required<MlpOptions>;
+const defaults = {
+  seed: 1,
+  threads: 0,
+  outputBias: [],
+  timer: null,
+} satisfies Required<MlpOptions>;
 
 /** A loss evaluated on a batch's outputs: value and gradient w.r.t. outputs. */
 export interface LossResult {
@@ -41,18 +49,31 @@ export interface LossResult {
 export class Mlp {
   /** Parameters `[W0, b0, W1, b1, ...]`, W row-major `[in, out]`. */
   readonly params: Float32Array[];
+  /** Phase totals of this model's graph runs, losses and optimiser steps. */
+  readonly timer: PhaseTimer;
   #fwd: OrtSession;
   #bwd: OrtSession;
+  // Feeds built once: parameters are updated in place, never replaced.
+  #paramFeeds: Record<string, FloatTensor>;
+  #bwdParamFeeds: Record<string, FloatTensor>;
 
   private constructor(
     readonly layers: Layers,
     params: Float32Array[],
-    fwd: OrtSession,
-    bwd: OrtSession,
+    sessions: { fwd: OrtSession; bwd: OrtSession; timer: PhaseTimer },
   ) {
     this.params = params;
-    this.#fwd = fwd;
-    this.#bwd = bwd;
+    this.timer = sessions.timer;
+    this.#fwd = sessions.fwd;
+    this.#bwd = sessions.bwd;
+    this.#paramFeeds = {};
+    this.#bwdParamFeeds = {};
+    for (let l = 0; l < layers.length - 1; l++) {
+      const w = { data: params[2 * l]!, dims: [layers[l]!, layers[l + 1]!] };
+      this.#paramFeeds[`W${l}`] = w;
+      this.#paramFeeds[`b${l}`] = { data: params[2 * l + 1]!, dims: [layers[l + 1]!] };
+      if (l > 0) this.#bwdParamFeeds[`W${l}`] = w;
+    }
   }
 
   /**
@@ -78,7 +99,8 @@ export class Mlp {
     const sopts = { threads: o.threads };
     const fwd = await OrtSession.create(buildForward(layers), sopts);
     const bwd = await OrtSession.create(buildBackward(layers), sopts);
-    return new Mlp(layers, params, fwd, bwd);
+    const timer = o.timer ?? new PhaseTimer();
+    return new Mlp(layers, params, { fwd, bwd, timer });
   }
 
   /** Number of scalar parameters. */
@@ -86,21 +108,10 @@ export class Mlp {
     return this.params.reduce((s, p) => s + p.length, 0);
   }
 
-  #paramFeeds(): Record<string, { data: Float32Array; dims: number[] }> {
-    const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
-    for (let l = 0; l < this.layers.length - 1; l++) {
-      feeds[`W${l}`] = { data: this.params[2 * l]!, dims: [this.layers[l]!, this.layers[l + 1]!] };
-      feeds[`b${l}`] = { data: this.params[2 * l + 1]!, dims: [this.layers[l + 1]!] };
-    }
-    return feeds;
-  }
-
   /** Outputs `[n, out]` for inputs `[n, in]` (already normalised). */
   async predict(x: Float32Array, n: number): Promise<Float32Array> {
-    const res = await this.#fwd.run(
-      { X: { data: x, dims: [n, this.layers[0]!] }, ...this.#paramFeeds() },
-      ["Y"],
-    );
+    const X = { data: x.subarray(0, n * this.layers[0]!), dims: [n, this.layers[0]!] };
+    const res = await this.#fwd.run({ X, ...this.#paramFeeds }, ["Y"]);
     return res["Y"]!.data;
   }
 
@@ -118,16 +129,14 @@ export class Mlp {
     loss: (y: Float32Array) => LossResult,
   ): Promise<{ loss: number; grads: Float32Array[] }> {
     const k = this.layers.length - 1;
-    const X = { data: x, dims: [n, this.layers[0]!] };
-    const fwd = await this.#fwd.run({ X, ...this.#paramFeeds() });
-    const { loss: value, dY } = loss(fwd["Y"]!.data);
-    const feeds: Record<string, { data: Float32Array; dims: number[] }> = { X };
-    for (let l = 1; l < k; l++) {
-      feeds[`H${l}`] = fwd[`H${l}`]!;
-      feeds[`W${l}`] = { data: this.params[2 * l]!, dims: [this.layers[l]!, this.layers[l + 1]!] };
-    }
-    feeds["dY"] = { data: dY, dims: [n, this.layers[k]!] };
-    const g = await this.#bwd.run(feeds);
+    const X = { data: x.subarray(0, n * this.layers[0]!), dims: [n, this.layers[0]!] };
+    const t = this.timer;
+    const fwd = await t.time("forward", () => this.#fwd.run({ X, ...this.#paramFeeds }));
+    const { loss: value, dY } = t.timeSync("loss", () => loss(fwd["Y"]!.data));
+    const feeds: Record<string, FloatTensor> = { X, ...this.#bwdParamFeeds };
+    for (let l = 1; l < k; l++) feeds[`H${l}`] = fwd[`H${l}`]!;
+    feeds["dY"] = { data: dY.subarray(0, n * this.layers[k]!), dims: [n, this.layers[k]!] };
+    const g = await t.time("backward", () => this.#bwd.run(feeds));
     const grads: Float32Array[] = [];
     for (let l = 0; l < k; l++) grads.push(g[`gW${l}`]!.data, g[`gb${l}`]!.data);
     return { loss: value, grads };
@@ -147,7 +156,7 @@ export class Mlp {
     loss: (y: Float32Array) => LossResult,
   ): Promise<number> {
     const { loss: value, grads } = await this.gradients(x, n, loss);
-    opt.step(this.params, grads);
+    this.timer.timeSync("optimiser", () => opt.step(this.params, grads));
     return value;
   }
 

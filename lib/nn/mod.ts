@@ -8,6 +8,18 @@
 export { Mlp, OnnxModel } from "./mlp.ts";
 export type { LossResult, MlpOptions } from "./mlp.ts";
 export { Adam } from "./adam.ts";
+export { fitEpochs } from "./fit_epochs.ts";
+export type {
+  FitBatch,
+  FitData,
+  FitEpoch,
+  FitLoss,
+  FitOptions,
+  FitResult,
+  FitValidate,
+} from "./fit_epochs.ts";
+export { PhaseTimer, processCpuSeconds } from "./phase_timer.ts";
+export type { PhaseTotals } from "./phase_timer.ts";
 export type { AdamOptions } from "./adam.ts";
 export { gaussian, mulberry32, shuffle } from "./rng.ts";
 export { denseForward, readOnnxMlp } from "./dense_forward.ts";
