@@ -21,6 +21,8 @@ import {
 } from "./_types.ts";
 import { clampBox, subjectBox } from "./subject_box.ts";
 import { BACKBONE_DIM } from "./vision_block.ts";
+import { CenternetOrt, type CenternetRow } from "./_centernet.ts";
+import { CENTERNET_SIDE } from "./_centernet_onnx.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
@@ -39,12 +41,8 @@ const REQUIRED: Record<string, string[]> = {
   ],
   "@tensorflow/tfjs-converter": ["@tensorflow/tfjs-converter/package.json"],
   "@tensorflow/tfjs-core": ["@tensorflow/tfjs-core/package.json"],
+  "onnxruntime-node": ["onnxruntime-node/package.json"],
 };
-
-/** CenterNet input side and the node whose global average pool is the 720-d embedding. */
-const CENTERNET_SIDE = 512;
-const CENTERNET_DETECTIONS = "tower_0/detections";
-const CENTERNET_POOL = "tower_0/MobilenetV3/expanded_conv_14/squeeze_excite/Mean";
 
 /** Options for {@linkcode VisionModel.load}. */
 export interface VisionModelOptions {
@@ -56,6 +54,11 @@ export interface VisionModelOptions {
   maxSide?: number;
   /** Minimum CenterNet person score reported. */
   minPersonScore?: number;
+  /**
+   * Folder for the CenterNet graph converted to ONNX (written on first use, ~8 MB). Default:
+   * `<modulesDir>/.cache/keeper-vision`.
+   */
+  onnxCacheDir?: string;
 }
 
 /** Defaults of {@linkcode VisionModelOptions}. */
@@ -64,6 +67,7 @@ export const visionModelDefaults = {
   maxFaces: 5,
   maxSide: 1024,
   minPersonScore: 0.2,
+  onnxCacheDir: "",
 } satisfies Required<VisionModelOptions>;
 
 /** Options for {@linkcode VisionModel.analyze}. */
@@ -75,7 +79,7 @@ export interface AnalyzeOptions {
 interface Engine {
   human: Any;
   tf: Any;
-  centernet: Any;
+  centernet: CenternetOrt;
   /** Tail of the queue of analyses: Human keeps per-call state, so calls run one at a time. */
   queue: Promise<unknown>;
 }
@@ -123,7 +127,7 @@ export class VisionModel {
     await checkFiles(dir);
     let engine = engines.get(dir);
     if (!engine) {
-      engine = startEngine(dir, o.maxFaces);
+      engine = startEngine(dir, o.maxFaces, o.onnxCacheDir || dir + ".cache/keeper-vision");
       engines.set(dir, engine);
       engine.catch(() => engines.delete(dir));
     }
@@ -156,23 +160,26 @@ export class VisionModel {
     }
     const { human, tf, centernet } = this.#engine;
     this.modelCalls++;
-    const input = toTensor(tf, raw, this.#options.maxSide);
+    const o = this.#options;
+    const rgb = rgbFloats(raw);
+    const input = toTensor(tf, rgb, raw.width, raw.height, o.maxSide);
     try {
-      const r = await human.detect(input);
+      // CenterNet runs on onnxruntime's own thread while Human runs on this one (wasm).
+      const pixels = input.shape[1] === raw.height ? rgb : await input.data() as Float32Array;
+      const floor = Math.min(o.minPersonScore, OBJECT_SCORE);
+      const cn = centernet.run(pixels, input.shape[2], input.shape[1], floor);
+      const r = await human.detect(input).finally(() => cn.catch(() => undefined));
+      const { rows, embedding } = await cn;
       if (r.error) throw new Error(`Cannot analyze image: Human says "${r.error}"`);
-      const resized = tf.image.resizeBilinear(input, [CENTERNET_SIDE, CENTERNET_SIDE]);
-      const [det, pool] = centernet.execute(resized, [CENTERNET_DETECTIONS, CENTERNET_POOL]);
-      const rows = (await det.array())[0] as number[][];
-      const emb = options.embedding ? l2(await pool.data()) : null;
-      tf.dispose([resized, det, pool]);
+      const emb = options.embedding ? l2(embedding) : null;
       const partial = {
         width: raw.width,
         height: raw.height,
         faces: faces(r.face ?? []),
         bodies: bodies(r.body ?? []),
         hands: (r.hand ?? []).map(scoredBox).sort(byScore),
-        persons: persons(rows, this.#options.minPersonScore),
-        objects: objects(rows, 0.3, 5),
+        persons: persons(rows, o.minPersonScore),
+        objects: objects(rows, OBJECT_SCORE, 5),
       };
       return { ...partial, subject: subjectBox(partial), embedding: emb };
     } finally {
@@ -209,11 +216,10 @@ async function checkFiles(dir: string): Promise<void> {
   }
 }
 
-async function startEngine(dir: string, maxFaces: number): Promise<Engine> {
+async function startEngine(dir: string, maxFaces: number, onnxCacheDir: string): Promise<Engine> {
   const require = createRequire(dir + "@vladmandic/human/package.json");
   // Human's `exports` map is malformed for Deno: load its node-wasm build by path.
   const mod = require(dir + "@vladmandic/human/dist/human.node-wasm.js");
-  const converter = require("@tensorflow/tfjs-converter");
   const off = (): { enabled: false } => ({ enabled: false });
   const human = new mod.Human({
     backend: "wasm",
@@ -237,36 +243,43 @@ async function startEngine(dir: string, maxFaces: number): Promise<Engine> {
     },
     body: { enabled: true, modelPath: "movenet-lightning.json" },
     hand: { enabled: true, landmarks: false },
-    // CenterNet runs below, so its detections and backbone pool come from one pass.
+    // CenterNet runs on onnxruntime (converted once), detections and backbone pool in one pass.
     object: off(),
     gesture: off(),
     segmentation: off(),
     filter: off(),
   });
-  await human.load();
-  await human.init();
-  const centernet = await converter.loadGraphModel(
-    pathToFileURL(dir + "@vladmandic/human/models/centernet.json").href,
-  );
+  const [, , centernet] = await Promise.all([
+    human.load(),
+    human.init(),
+    CenternetOrt.load(dir + "@vladmandic/human/models/centernet.json", onnxCacheDir),
+  ]);
   return { human, tf: human.tf, centernet, queue: Promise.resolve() };
 }
 
-function toTensor(tf: Any, raw: RawImage, maxSide: number): Any {
+/** Pixels as RGB floats 0-255 (HWC), one pass in JS: no int32 tensor, no cast kernel. */
+function rgbFloats(raw: RawImage): Float32Array {
+  const n = raw.width * raw.height;
+  const c = raw.channels;
+  if (c === 3) return Float32Array.from(raw.data);
+  const out = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const r = raw.data[i * c]!;
+    out[3 * i] = r;
+    out[3 * i + 1] = c === 1 ? r : raw.data[i * c + 1]!;
+    out[3 * i + 2] = c === 1 ? r : raw.data[i * c + 2]!;
+  }
+  return out;
+}
+
+function toTensor(tf: Any, rgb: Float32Array, width: number, height: number, maxSide: number): Any {
   return tf.tidy(() => {
-    let t = tf.tensor3d(raw.data, [raw.height, raw.width, raw.channels], "int32");
-    if (raw.channels === 4) t = tf.slice(t, [0, 0, 0], [-1, -1, 3]);
-    if (raw.channels === 1) t = tf.tile(t, [1, 1, 3]);
-    t = tf.cast(tf.expandDims(t, 0), "float32");
-    const side = Math.max(raw.width, raw.height);
-    if (side > maxSide) {
-      const s = maxSide / side;
-      const size = [
-        Math.max(1, Math.round(raw.height * s)),
-        Math.max(1, Math.round(raw.width * s)),
-      ];
-      t = tf.image.resizeBilinear(t, size);
-    }
-    return t;
+    const t = tf.tensor4d(rgb, [1, height, width, 3], "float32");
+    const side = Math.max(width, height);
+    if (side <= maxSide) return t;
+    const s = maxSide / side;
+    const size = [Math.max(1, Math.round(height * s)), Math.max(1, Math.round(width * s))];
+    return tf.image.resizeBilinear(t, size);
   });
 }
 
@@ -310,8 +323,11 @@ function bodies(list: Any[]): VisionBody[] {
     .filter((b) => b.keypoints.length > 0);
 }
 
+/** Lowest score of a non-person object reported. */
+const OBJECT_SCORE = 0.3;
+
 /** CenterNet rows `[x1, y1, x2, y2, score, class]` (512-px space) → person boxes after NMS. */
-function persons(rows: number[][], minScore: number): ScoredBox[] {
+function persons(rows: CenternetRow[], minScore: number): ScoredBox[] {
   const cands = rows
     .filter((r) => r[5] === 0 && (r[4] ?? 0) >= minScore)
     .map((r): ScoredBox => ({
@@ -325,7 +341,7 @@ function persons(rows: number[][], minScore: number): ScoredBox[] {
 }
 
 /** Non-person CenterNet rows → labelled boxes, NMS within each class, best `max` kept. */
-function objects(rows: number[][], minScore: number, max: number): LabeledBox[] {
+function objects(rows: CenternetRow[], minScore: number, max: number): LabeledBox[] {
   const kept: LabeledBox[] = [];
   for (const r of rows) {
     const cls = r[5] ?? 0;

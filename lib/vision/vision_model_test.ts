@@ -4,12 +4,15 @@ import { visionBlock, VisionModel, visionReasons, type VisionResult } from "./mo
 
 const data = (name: string): string => new URL(`./testdata/${name}`, import.meta.url).pathname;
 const opts = { sanitizeOps: false, sanitizeResources: false };
+// The converted CenterNet goes to a temp folder, not node_modules/.cache (removed at exit).
+const onnxCacheDir = Deno.makeTempDirSync();
+globalThis.addEventListener("unload", () => Deno.removeSync(onnxCacheDir, { recursive: true }));
 
 // Load the models once for the whole file and analyse each photo once.
 let cached: Map<string, VisionResult> | undefined;
 async function results(): Promise<Map<string, VisionResult>> {
   if (cached) return cached;
-  const model = await VisionModel.load();
+  const model = await VisionModel.load({ onnxCacheDir });
   cached = new Map();
   for (const name of ["astronaut", "grace_hopper", "chelsea", "coffee"]) {
     const raw = await readRaw(data(`${name}.jpg`), { channels: 3 });
@@ -79,7 +82,7 @@ Deno.test(
   opts,
   async () => {
     const all = await results();
-    const model = await VisionModel.load();
+    const model = await VisionModel.load({ onnxCacheDir });
     const names = ["astronaut", "chelsea", "grace_hopper"];
     const raws = await Promise.all(names.map((n) => readRaw(data(`${n}.jpg`), { channels: 3 })));
     const got = await Promise.all(raws.map((r) => model.analyze(r)));
@@ -120,7 +123,7 @@ Deno.test(
         }
       }
     }
-    const model = await VisionModel.load();
+    const model = await VisionModel.load({ onnxCacheDir });
     const after = await model.analyze({ ...raw, data: out });
     assert.ok(after.faces.length === 0 || after.faces[0]!.score < before.faces[0]!.score - 0.2);
     const reasons = visionReasons([visionBlock(before), visionBlock(after)], [
