@@ -219,3 +219,43 @@ Deno.test("the page carries the token and a strict content security policy", asy
     "text/javascript; charset=utf-8",
   );
 });
+
+Deno.test("load_batch answers from its cache until a verdict or an undo changes the state", async () => {
+  await using t = await testApp(4);
+  const get = async () => await (await t.app.request("/api/automation/load_batch?size=4")).text();
+  const first = await get();
+  assert.equal(await get(), first, "same state, same answer");
+  const g = t.decisions[0]!;
+  await post(t.app, "/api/automation/submit_decision", {
+    request_id: rid(),
+    group_id: g.group_id,
+    action: "skip",
+    final_choice: null,
+    crop_coords: null,
+    seconds_spent: 1,
+  });
+  const after = JSON.parse(await get()) as { groups: GroupView[]; undo_depth: number };
+  assert.equal(after.groups[0]!.review?.action, "skip");
+  assert.equal(after.undo_depth, 1);
+  await post(t.app, "/api/automation/undo", { request_id: rid() });
+  assert.equal(await get(), first, "undo brings the first answer back");
+});
+
+Deno.test("every answer carries nosniff and no-referrer: page, API, image, 404 and refused host", async () => {
+  await using t = await testApp(1);
+  const g = t.decisions[0]!;
+  const answers = [
+    await t.app.request("/"),
+    await t.app.request("/api/automation/load_batch?size=1"),
+    await t.app.request("/api/automation/progress"),
+    await t.app.request(`/api/image/${g.group_id}/0`),
+    await t.app.request("/no/such/route"),
+    await t.app.request("http://evil.example/api/automation/progress"),
+  ];
+  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 404, 403]);
+  for (const r of answers) {
+    assert.equal(r.headers.get("x-content-type-options"), "nosniff", r.url);
+    assert.equal(r.headers.get("referrer-policy"), "no-referrer", r.url);
+    await r.body?.cancel();
+  }
+});
