@@ -48,11 +48,16 @@ export function clamp255(v: number): number {
 export function boxBlur(img: RawImage, r: number): RawImage {
   const radius = Math.max(0, Math.round(r));
   if (radius === 0) return clone(img);
+  const out = new Uint8Array(img.data.length);
+  blurInto(img, radius, new Uint8Array(img.data.length), out);
+  return { data: out, width: img.width, height: img.height, channels: 3 };
+}
+
+/** The box blur of `img` (radius ≥ 1) written into `out`, with `tmp` as scratch (both its size). */
+function blurInto(img: RawImage, radius: number, tmp: Uint8Array, out: Uint8Array): void {
   const { width: w, height: h } = img;
   const stride = w * 3;
   const src = img.data;
-  const tmp = new Uint8Array(src.length);
-  const out = new Uint8Array(src.length);
   const inv = 1 / (2 * radius + 1);
   // Clamped byte offsets of the pixel entering and leaving the window at each x.
   const addAt = new Int32Array(w), subAt = new Int32Array(w), initAt = new Int32Array(radius);
@@ -100,7 +105,6 @@ export function boxBlur(img: RawImage, r: number): RawImage {
       sums[i] = sum + tmp[add + i]! - tmp[sub + i]!;
     }
   }
-  return { data: out, width: w, height: h, channels: 3 };
 }
 
 /**
@@ -133,12 +137,19 @@ export function boxBlurRect(
 
 /** Unsharp mask: `in + amount * (in - blur(in))` with a two-pass box blur of radius `r`. */
 export function unsharp(img: RawImage, r: number, amount: number): RawImage {
-  const blur = boxBlur(boxBlur(img, r), r).data;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  for (let i = 0; i < out.length; i++) {
+  const radius = Math.max(0, Math.round(r));
+  const src = img.data, n = src.length;
+  // Three buffers instead of five: the second blur lands in `out`, then `out` is
+  // overwritten in place by the sharpened value (each element read before it is written).
+  const tmp = new Uint8Array(n), once = new Uint8Array(n), out = new Uint8Array(n);
+  if (radius === 0) out.set(src);
+  else {
+    blurInto(img, radius, tmp, once);
+    blurInto({ ...img, data: once }, radius, tmp, out);
+  }
+  for (let i = 0; i < n; i++) {
     const v = src[i]!;
-    const o = v + amount * (v - blur[i]!);
+    const o = v + amount * (v - out[i]!);
     out[i] = o <= 0 ? 0 : o >= 255 ? 255 : (o + 0.5) | 0;
   }
   return { ...img, data: out };
