@@ -51,6 +51,9 @@ export class Mlp {
   readonly params: Float32Array[];
   /** Phase totals of this model's graph runs, losses and optimiser steps. */
   readonly timer: PhaseTimer;
+  /** Rows pushed through the forward (training and predict) and backward graphs. */
+  readonly rows = { forward: 0, backward: 0 };
+  #packBuffers: Float32Array[] = [];
   #fwd: OrtSession;
   #bwd: OrtSession;
   // Feeds built once: parameters are updated in place, never replaced.
@@ -112,6 +115,7 @@ export class Mlp {
   async predict(x: Float32Array, n: number): Promise<Float32Array> {
     const X = { data: x.subarray(0, n * this.layers[0]!), dims: [n, this.layers[0]!] };
     const res = await this.#fwd.run({ X, ...this.#paramFeeds }, ["Y"]);
+    this.rows.forward += n;
     return res["Y"]!.data;
   }
 
@@ -128,18 +132,63 @@ export class Mlp {
     n: number,
     loss: (y: Float32Array) => LossResult,
   ): Promise<{ loss: number; grads: Float32Array[] }> {
-    const k = this.layers.length - 1;
+    const k = this.layers.length - 1, out = this.layers[k]!;
     const X = { data: x.subarray(0, n * this.layers[0]!), dims: [n, this.layers[0]!] };
     const t = this.timer;
     const fwd = await t.time("forward", () => this.#fwd.run({ X, ...this.#paramFeeds }));
+    this.rows.forward += n;
     const { loss: value, dY } = t.timeSync("loss", () => loss(fwd["Y"]!.data));
-    const feeds: Record<string, FloatTensor> = { X, ...this.#bwdParamFeeds };
-    for (let l = 1; l < k; l++) feeds[`H${l}`] = fwd[`H${l}`]!;
-    feeds["dY"] = { data: dY.subarray(0, n * this.layers[k]!), dims: [n, this.layers[k]!] };
+    const inputs = [X.data, ...Array.from({ length: k - 1 }, (_, l) => fwd[`H${l + 1}`]!.data)];
+    // Rows whose dY is all zero (a satisfied hinge) add nothing to any
+    // gradient: when they are many, backward runs on the other rows only.
+    const active = t.timeSync("compact", () => this.#compact(inputs, dY, n));
+    const m = active ? active.rows : n;
+    const rowsOf = active ? active.inputs : inputs;
+    const dYm = active ? active.dY : dY.subarray(0, n * out);
+    this.rows.backward += m;
+    if (m === 0) return { loss: value, grads: this.params.map((p) => new Float32Array(p.length)) };
+    const feeds: Record<string, FloatTensor> = { ...this.#bwdParamFeeds };
+    feeds["X"] = { data: rowsOf[0]!, dims: [m, this.layers[0]!] };
+    for (let l = 1; l < k; l++) feeds[`H${l}`] = { data: rowsOf[l]!, dims: [m, this.layers[l]!] };
+    feeds["dY"] = { data: dYm, dims: [m, out] };
     const g = await t.time("backward", () => this.#bwd.run(feeds));
     const grads: Float32Array[] = [];
     for (let l = 0; l < k; l++) grads.push(g[`gW${l}`]!.data, g[`gb${l}`]!.data);
     return { loss: value, grads };
+  }
+
+  /**
+   * Gather the rows with a non-zero dY (and their inputs and activations)
+   * into reused buffers; null when more than 3/4 of the rows are active,
+   * where the copy would cost more than the skipped backward work.
+   */
+  #compact(
+    inputs: Float32Array[],
+    dY: Float32Array,
+    n: number,
+  ): { rows: number; inputs: Float32Array[]; dY: Float32Array } | null {
+    const out = this.layers[this.layers.length - 1]!;
+    const keep: number[] = [];
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < out; j++) {
+        if (dY[r * out + j] !== 0) {
+          keep.push(r);
+          break;
+        }
+      }
+    }
+    if (keep.length * 4 > n * 3) return null;
+    const m = keep.length;
+    const widths = [...this.layers.slice(0, -1), out];
+    const sources = [...inputs, dY];
+    const packed = sources.map((src, i) => {
+      const w = widths[i]!;
+      let buf = this.#packBuffers[i];
+      if (!buf || buf.length < m * w) buf = this.#packBuffers[i] = new Float32Array(n * w);
+      keep.forEach((r, j) => buf.set(src.subarray(r * w, (r + 1) * w), j * w));
+      return buf.subarray(0, m * w);
+    });
+    return { rows: m, inputs: packed.slice(0, -1), dY: packed.at(-1)! };
   }
 
   /** Make an AdamW optimiser for this model (biases are not decayed). */

@@ -94,3 +94,32 @@ Deno.test("toOnnx() inference through ORT equals denseForward() and applies norm
   await model.dispose();
   await mlp.dispose();
 });
+
+Deno.test("Mlp.gradients() skips rows with zero dY and gets the same gradients", async () => {
+  const rand = mulberry32(12);
+  const layers = [4, 6, 5, 1];
+  const mlp = await Mlp.create(layers, { seed: 8, threads: 1 });
+  const n = 8, keep = [1, 5];
+  const x = randomArray(n * 4, rand);
+  const weightOf = (r: number) => (keep.includes(r) ? r + 1 : 0);
+  const all = await mlp.gradients(x, n, (y) => ({
+    loss: 0,
+    dY: new Float32Array(y.length).map((_, r) => weightOf(r) * (y[r]! + 1)),
+  }));
+  assert.equal(mlp.rows.forward, n);
+  assert.equal(mlp.rows.backward, keep.length);
+  const xs = new Float32Array(keep.flatMap((r) => [...x.subarray(r * 4, r * 4 + 4)]));
+  const sub = await mlp.gradients(xs, keep.length, (y) => ({
+    loss: 0,
+    dY: new Float32Array(y.length).map((_, i) => weightOf(keep[i]!) * (y[i]! + 1)),
+  }));
+  let nonZero = 0;
+  all.grads.forEach((g, p) =>
+    g.forEach((v, j) => {
+      assertAlmostEquals(v, sub.grads[p]![j]!, 1e-5);
+      if (v !== 0) nonZero++;
+    })
+  );
+  assert.ok(nonZero > 10);
+  await mlp.dispose();
+});
