@@ -51,3 +51,29 @@ Deno.test("FeatureCache.lookupPath() answers only while size and mtime are uncha
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("FeatureCache.loadEmbeddings() copies whole chunks in write order when no vector repeats", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    using cache = FeatureCache.open(join(dir, "c.sqlite"));
+    const ids = { featuresId: "f1", encoderId: "e1" };
+    assert.deepEqual(cache.loadEmbeddings("e1"), {
+      sha256: [],
+      dim: 0,
+      matrix: new Float32Array(0),
+    });
+    const all = Array.from({ length: 7 }, (_, i) => feat(i, 3));
+    cache.putMany(all.slice(0, 3), ids);
+    cache.putMany(all.slice(3, 4), ids);
+    cache.putMany(all.slice(4), ids);
+    cache.putMany([feat(9, 5)], { ...ids, encoderId: "other" });
+    const { sha256, dim, matrix } = cache.loadEmbeddings("e1");
+    assert.equal(dim, 3);
+    assert.deepEqual(sha256, all.map((f) => f.sha256));
+    assert.deepEqual(Array.from(matrix), all.flatMap((f) => Array.from(f.embedding!)));
+    // Loading twice gives the same answer (the released row buffers were copies).
+    assert.deepEqual(cache.loadEmbeddings("e1").matrix, matrix);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
