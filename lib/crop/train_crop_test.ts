@@ -49,6 +49,18 @@ Deno.test("trainCropProposer() learns a box that depends on an image feature", a
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("trainCropProposer() gives the same model and curve for the same seed", async () => {
+  const rand = mulberry32(4);
+  const all = Array.from({ length: 60 }, (_, i) => example(rand, i));
+  const opts = { epochs: 5, batchSize: 16, hidden: [8], features: ["builtin"], threads: 1 };
+  const a = await trainCropProposer(all.slice(0, 48), all.slice(48), opts);
+  const b = await trainCropProposer(all.slice(0, 48), all.slice(48), opts);
+  assert.deepEqual(a.meta.history, b.meta.history);
+  assert.deepEqual(a.onnx, b.onnx);
+  const c = await trainCropProposer(all.slice(0, 48), all.slice(48), { ...opts, seed: 2 });
+  assert.notDeepEqual(c.meta.history, a.meta.history);
+});
+
 Deno.test("loadCropProposer() falls back to the median box when no model exists", async () => {
   const dir = await Deno.makeTempDir();
   const p = await loadCropProposer(dir);

@@ -8,6 +8,7 @@ import {
   loadRanker,
   saveRanker,
   trainRanker,
+  type TrainRankerOptions,
 } from "./mod.ts";
 
 function argmax(v: number[]): number {
@@ -42,6 +43,26 @@ Deno.test("trainRanker() learns to skip a defective top-stage image that highest
   assert.ok(ok > base, `model ${ok} vs highest stage ${base} of ${test.length}`);
   assert.ok(anomalyOk / anomalies > 0.6, `anomaly ${anomalyOk}/${anomalies}`);
   assert.ok(model.meta.temperature > 0);
+});
+
+Deno.test("trainRanker() with the pairwise hinge is deterministic and beats random picks", async () => {
+  const groups = syntheticGroups(160, { seed: 9, defectRate: 0.25 });
+  const train = groups.slice(0, 120), val = groups.slice(120);
+  const opts: TrainRankerOptions = {
+    epochs: 6,
+    threads: 1,
+    hidden: [16],
+    lr: 0.01,
+    loss: "hinge",
+    anomalyWeight: 10,
+    select: "val_anomaly_acc",
+  };
+  const a = await trainRanker(train, val, opts), b = await trainRanker(train, val, opts);
+  assert.deepEqual(a.meta.history, b.meta.history);
+  assert.deepEqual(a.onnx, b.onnx);
+  const best = a.meta.history.find((r) => r.epoch === a.meta.best_epoch)!;
+  const random = val.reduce((s, g) => s + 1 / g.members.length, 0) / val.length;
+  assert.ok(best.val_acc > random + 0.3, `val acc ${best.val_acc} vs random ${random}`);
 });
 
 Deno.test("fitTemperature() softens over-confident scores and sharpens timid ones", () => {
