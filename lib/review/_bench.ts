@@ -55,9 +55,11 @@ export const benchmarks: Benchmark[] = [
       }).output();
       const text = new TextDecoder().decode(out.stdout).trim();
       if (!out.success) throw new Error(`Cannot benchmark review_next: child failed (${text})`);
-      const { lat, floor } = JSON.parse(text.split("\n").pop()!) as {
+      const { lat, floor, committed, loaded } = JSON.parse(text.split("\n").pop()!) as {
         lat: number[];
         floor: number[];
+        committed: number[];
+        loaded: number[];
       };
       ctx.log(`${lat.length} presses, max ${r2(Math.max(...lat))} ms`);
       return {
@@ -65,6 +67,10 @@ export const benchmarks: Benchmark[] = [
         p50_ms: r2(quantile(lat, 0.5)),
         presses: lat.length,
         frame_floor_p95_ms: r2(quantile(floor, 0.95)),
+        // Where the time goes: key → new group in the DOM (handler + Preact render),
+        // → its images complete, → painted (the figure).
+        committed_p95_ms: r2(quantile(committed, 0.95)),
+        images_complete_p95_ms: r2(quantile(loaded, 0.95)),
       };
     },
   },

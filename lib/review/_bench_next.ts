@@ -2,7 +2,8 @@
  * Child process of the `review_next` benchmark: serve a fixture batch, press
  * `A` in headless Chromium and print the key → next-group-visible latencies
  * (ms), and the same for an unbound key (frame floor), as one JSON object
- * `{lat, floor}` on the last stdout line.
+ * `{lat, floor, committed, loaded}` on the last stdout line (`committed`: key →
+ * the new group in the DOM; `loaded`: → its images complete).
  *
  * Usage: `deno run -A lib/review/_bench_next.ts <tmpDir> <presses>`
  *
@@ -23,11 +24,26 @@ try {
   await page.goto(running.url);
   await page.waitForSelector(`main[data-group-id="${fx.decisions[0]!.group_id}"]`);
   await page.evaluate(() => {
-    const w = globalThis as unknown as { __lat: number[] };
+    const w = globalThis as unknown as { __lat: number[]; __parts: number[][] };
     w.__lat = [];
+    // Per press: [DOM committed (new group id in <main>), images complete, painted] ms after keydown.
+    w.__parts = [];
     addEventListener("keydown", () => {
       const t0 = performance.now();
-      const prev = document.querySelector("main")!.dataset.groupId;
+      const main = document.querySelector("main")!;
+      const prev = main.dataset.groupId;
+      let committed = -1, loaded = -1;
+      const mo = new MutationObserver(() => {
+        if (committed < 0 && document.querySelector("main")!.dataset.groupId !== prev) {
+          committed = performance.now() - t0;
+          mo.disconnect();
+        }
+      });
+      mo.observe(document.body, {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ["data-group-id"],
+      });
       const tick = () => {
         const m = document.querySelector("main")!;
         const imgs = [...m.querySelectorAll("img")];
@@ -35,8 +51,14 @@ try {
           m.dataset.groupId !== prev && imgs.length > 0 &&
           imgs.every((i) => i.complete && i.naturalWidth > 0)
         ) {
+          loaded = performance.now() - t0;
           // One more frame: the new group has been painted.
-          requestAnimationFrame(() => w.__lat.push(performance.now() - t0));
+          requestAnimationFrame(() => {
+            const painted = performance.now() - t0;
+            mo.disconnect();
+            w.__parts.push([committed, loaded, painted]);
+            w.__lat.push(painted);
+          });
         } else requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
@@ -53,15 +75,22 @@ try {
   }
   const lat = (await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat))
     .slice(warm);
+  const parts = (await page.evaluate(() =>
+    (globalThis as unknown as { __parts: number[][] }).__parts
+  )).slice(warm);
   // The machine's floor: an unbound key (no state change) → two frames later.
   await page.evaluate(() => {
     const w = globalThis as unknown as { __floor: number[] };
     w.__floor = [];
     addEventListener("keydown", (e) => {
-      if (e.key !== "x") return;
+      if (e.key !== "x") {
+        return;
+      }
       const t0 = performance.now();
       requestAnimationFrame(() =>
-        requestAnimationFrame(() => w.__floor.push(performance.now() - t0))
+        requestAnimationFrame(() =>
+          w.__floor.push(performance.now() - t0)
+        )
       );
     }, true);
   });
@@ -74,7 +103,12 @@ try {
   }
   const floor = await page.evaluate(() => (globalThis as unknown as { __floor: number[] }).__floor);
   const r = (v: number) => Math.round(v * 100) / 100;
-  console.log(JSON.stringify({ lat: lat.map(r), floor: floor.map(r) }));
+  console.log(JSON.stringify({
+    lat: lat.map(r),
+    floor: floor.map(r),
+    committed: parts.map((p) => r(p[0]!)),
+    loaded: parts.map((p) => r(p[1]!)),
+  }));
 } finally {
   await close();
   await running.shutdown();

@@ -96,9 +96,10 @@ addEventListener("pagehide", () => {
   for (const job of jobs.splice(0)) send(job.path, job.body).catch(() => undefined);
 });
 
-/** Be told how many POSTs are queued or in flight. */
+/** Be told how many POSTs are queued or in flight (now, and on every change). */
 export function watchPending(listener: (n: number) => void): void {
   onPending = listener;
+  notify();
 }
 
 /** POST a JSON body (with a fresh request id) after every earlier POST has finished. */

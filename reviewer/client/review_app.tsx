@@ -46,12 +46,13 @@ interface State {
   toast: string;
   filter: string;
   order: string;
-  pending: number;
   statsStamp: number;
 }
 
 const DEFAULT_BOX: Box = [0.1, 0.1, 0.9, 0.9];
 const MANUAL_KEYS: Record<string, number> = { q: 0, w: 1, e: 2, t: 3 };
+/** Groups after the current one whose images are fetched and decoded ahead. */
+const PREFETCH_GROUPS = 4;
 
 function initialCrop(g: GroupView): CropState {
   const ai = g.crop.needs_crop && g.crop.box !== null ? g.crop.box : null;
@@ -60,6 +61,20 @@ function initialCrop(g: GroupView): CropState {
     return { shown: c !== null, box: c ?? ai ?? DEFAULT_BOX };
   }
   return { shown: ai !== null, box: ai ?? DEFAULT_BOX };
+}
+
+/**
+ * "saving… (n)" / "all saved": its own state, so the POST queue ticking twice
+ * per verdict re-renders this badge, not the page, while the next group paints.
+ */
+function SavedBadge() {
+  const [pending, setPending] = useState(0);
+  useEffect(() => watchPending(setPending), []);
+  return (
+    <span data-testid="saved" data-pending={pending}>
+      {pending > 0 ? `saving… (${pending})` : "all saved"}
+    </span>
+  );
 }
 
 /** The page. */
@@ -74,7 +89,6 @@ export function ReviewApp() {
     toast: "",
     filter: "all",
     order: "file",
-    pending: 0,
     statsStamp: 0,
   });
   const [, rerender] = useState(0);
@@ -83,6 +97,7 @@ export function ReviewApp() {
     rerender((n) => n + 1);
   };
   const shownAt = useRef(performance.now());
+  const prefetched = useRef(new Map<string, HTMLImageElement>());
   const shownId = useRef("");
   const say = (toast: string) => set({ toast });
   const current = (): GroupView | undefined => st.current.batch?.groups[st.current.cursor];
@@ -223,7 +238,6 @@ export function ReviewApp() {
   };
 
   useEffect(() => {
-    watchPending((pending) => set({ pending }));
     load().catch((e) => say(String(e.message ?? e)));
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -276,15 +290,25 @@ export function ReviewApp() {
     shownAt.current = performance.now();
   }
 
-  // Prefetch (and decode) the next two groups' images so navigation never waits.
+  // Prefetch and decode the next groups' images so navigation never waits. Held
+  // in `prefetched` (not left to the GC) so the decoded bitmaps stay cached
+  // until the group has been shown; deep enough for quick successive presses.
   useEffect(() => {
     if (batch === null) return;
-    for (const g of batch.groups.slice(s.cursor + 1, s.cursor + 3)) {
+    const keep = new Set<string>();
+    for (const g of batch.groups.slice(s.cursor, s.cursor + 1 + PREFETCH_GROUPS)) {
       for (const im of g.images) {
+        keep.add(im.thumb);
+        if (prefetched.current.has(im.thumb)) continue;
         const img = new Image();
+        img.decoding = "async";
         img.src = im.thumb;
         img.decode().catch(() => undefined);
+        prefetched.current.set(im.thumb, img);
       }
+    }
+    for (const url of prefetched.current.keys()) {
+      if (!keep.has(url)) prefetched.current.delete(url);
     }
   }, [batch, s.cursor]);
 
@@ -363,9 +387,7 @@ export function ReviewApp() {
       </main>
       <footer>
         <span data-testid="toast">{s.toast}</span>
-        <span data-testid="saved" data-pending={s.pending}>
-          {s.pending > 0 ? `saving… (${s.pending})` : "all saved"}
-        </span>
+        <SavedBadge />
         <span class="keys">
           <kbd>A</kbd> approve <kbd>R</kbd> reject <kbd>S</kbd> skip <kbd>1-4</kbd> override{" "}
           <kbd>Q W E T</kbd> manual crop <kbd>Z</kbd> undo <kbd>C</kbd> crop{" "}
