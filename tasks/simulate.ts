@@ -1,6 +1,6 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--raw-final] [--contact-sheet <png>] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--contact-sheet <png>] [--json]`
  *
  * @module
  */
@@ -19,6 +19,7 @@ await runTask(async () => {
       heldout: { type: "string", default: "200" },
       "anomaly-rate": { type: "string" },
       scale: { type: "string", default: "1" },
+      threads: { type: "string", default: "2" },
       "raw-final": { type: "boolean", default: false },
       "contact-sheet": { type: "string" },
       json: { type: "boolean", default: false },
@@ -44,6 +45,7 @@ await runTask(async () => {
     heldout: num("heldout", values.heldout),
     scale: num("scale", values.scale),
     rawFinal: values["raw-final"],
+    threads: num("threads", values.threads),
     ...(rates ? { anomalyRate: rates } : {}),
     onProgress: (done, total) => {
       bar ??= new Progress(total, { label: "simulate" });

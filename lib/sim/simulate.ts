@@ -6,12 +6,13 @@
  */
 import { fileURLToPath } from "node:url";
 import { encodeRaw } from "../image/mod.ts";
+import { exists, groupDir, groupWritten, writeGroup } from "./_files.ts";
+import type { WorkerJob, WorkerReply } from "./_worker.ts";
 import { cropRaw } from "./_pixels.ts";
 import { type CharacterInfo, DEFAULT_RATES, planGroups, planProjects } from "./_plan.ts";
 import { loadPhotos, type PhotoCatalog, renderGroup } from "./_render.ts";
 import { makeRng, seedOf } from "./_rng.ts";
 import {
-  companions,
   CROP_HEADER,
   groundTruth,
   logRows,
@@ -41,8 +42,10 @@ export interface SimulateOptions {
   photosDir?: string;
   /** PNG zlib level (low is much faster at full scale). */
   compressionLevel?: number;
-  /** Groups rendered at once (overlaps sharp's encoding with pixel work). */
+  /** Groups rendered at once per thread (overlaps sharp's encoding with pixel work). */
   concurrency?: number;
+  /** Render threads (web workers); 1 renders on the calling thread. Not used with `rawFinal`. */
+  threads?: number;
   /** Reuse an existing output made with the same options (or resume an interrupted one) instead of failing. */
   reuse?: boolean;
   /** Called after each group with (done, total). */
@@ -60,55 +63,10 @@ const defaults = {
   photosDir: fileURLToPath(new URL("../../data/demo/photos", import.meta.url)),
   compressionLevel: 1,
   concurrency: 2,
+  threads: 1,
   reuse: true,
   onProgress: () => {},
 } satisfies Required<SimulateOptions>;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
-async function writeGroup(
-  out: string,
-  g: GroupPlan,
-  images: import("../image/mod.ts").RawImage[],
-  level: number,
-): Promise<string> {
-  const dir = groupDir(g);
-  await Deno.mkdir(`${out}/${dir}`, { recursive: true });
-  // Encode every member at once (sharp works off the JS thread), companions first and
-  // each PNG renamed into place last, so a complete PNG set means a complete group.
-  await Promise.all(g.members.map(async (m, i) => {
-    const img = images[i]!;
-    const text = companions(g, m, i);
-    const stem = `${out}/${dir}/${m.filename.replace(/\.png$/, "")}`;
-    if (m.companions.yaml) await Deno.writeTextFile(`${stem}.yaml`, text.yaml);
-    if (m.companions.caption) await Deno.writeTextFile(`${stem}.caption`, text.caption);
-    if (m.companions.txt) await Deno.writeTextFile(`${stem}.txt`, text.txt);
-    const path = `${out}/${dir}/${m.filename}`;
-    await Deno.writeFile(`${path}.part`, await encodeRaw(img, { compressionLevel: level }));
-    await Deno.rename(`${path}.part`, path);
-  }));
-  return dir;
-}
-
-function groupDir(g: GroupPlan): string {
-  return `${g.split === "logged" ? "images" : "heldout"}/${g.project}/${g.character}`;
-}
-
-/** True when every PNG of `g` is already in place (written by an interrupted run). */
-async function groupWritten(out: string, g: GroupPlan): Promise<boolean> {
-  for (const m of g.members) {
-    if (!(await exists(`${out}/${groupDir(g)}/${m.filename}`))) return false;
-  }
-  return true;
-}
 
 /** What `--raw-final` records per delivered image. */
 export interface RawFinalRecord {
@@ -197,6 +155,43 @@ async function writeRawFinal(
     crop_px: box,
     crop_box: g.crop_box,
   };
+}
+
+/** Render workers, each taking jobs by message and answering when the group is on disk. */
+class RenderPool {
+  #workers: Worker[];
+  #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+
+  constructor(size: number) {
+    this.#workers = Array.from({ length: size }, () => {
+      const w = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
+      w.onmessage = (e: MessageEvent<WorkerReply>): void => {
+        const p = this.#pending.get(e.data.id);
+        this.#pending.delete(e.data.id);
+        if (e.data.error === undefined) p?.resolve();
+        else p?.reject(new Error(`Cannot render group: ${e.data.error}`));
+      };
+      w.onerror = (e: ErrorEvent): void => {
+        e.preventDefault();
+        for (const p of this.#pending.values()) p.reject(new Error(`Cannot render: ${e.message}`));
+        this.#pending.clear();
+      };
+      return w;
+    });
+  }
+
+  /** Render and write one group on worker `index`. */
+  run(index: number, job: WorkerJob): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.set(job.id, { resolve, reject });
+      this.#workers[index]!.postMessage(job);
+    });
+  }
+
+  /** Stop every worker. */
+  close(): void {
+    for (const w of this.#workers) w.terminate();
+  }
 }
 
 function realisedRate(groups: readonly GroupPlan[]): number {
@@ -303,27 +298,43 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     serials.set(k, n);
     return n;
   });
-  const worker = async (): Promise<void> => {
+  const threads = opts.rawFinal ? 1 : Math.max(1, Math.round(opts.threads));
+  const pool = threads > 1 ? new RenderPool(threads) : undefined;
+  const worker = async (slot: number): Promise<void> => {
     while (next < all.length) {
       const i = next++;
       const g = all[i]!;
       if (resume && await groupWritten(out, g)) {
         records[i] = groundTruth(g, groupDir(g));
-        images += g.members.length;
-        opts.onProgress(++done, all.length);
-        continue;
-      }
-      const imgs = await renderGroup(g, photos);
-      const dir = await writeGroup(out, g, imgs, opts.compressionLevel);
-      records[i] = groundTruth(g, dir);
-      if (opts.rawFinal && g.split === "logged") {
-        finals[i] = await writeRawFinal(out, g, imgs, dir, opts.compressionLevel, serialOf[i]!);
+      } else if (pool) {
+        await pool.run(slot % threads, {
+          id: i,
+          out,
+          plan: g,
+          level: opts.compressionLevel,
+          photosDir: opts.photosDir,
+          catalog,
+        });
+        records[i] = groundTruth(g, groupDir(g));
+      } else {
+        const imgs = await renderGroup(g, photos);
+        const dir = await writeGroup(out, g, imgs, opts.compressionLevel);
+        records[i] = groundTruth(g, dir);
+        if (opts.rawFinal && g.split === "logged") {
+          finals[i] = await writeRawFinal(out, g, imgs, dir, opts.compressionLevel, serialOf[i]!);
+        }
       }
       images += g.members.length;
       opts.onProgress(++done, all.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, opts.concurrency) * threads }, (_, k) => worker(k)),
+    );
+  } finally {
+    pool?.close();
+  }
 
   // Logs: one file per log kind for all projects, rows in time order (as the creator's were).
   const selection: { t: number; line: string }[] = [];

@@ -254,6 +254,24 @@ Deno.test("simulate() resumes an interrupted run and ends with the same files as
   await assert.rejects(() => Deno.stat(`${a}/partial.json`), Deno.errors.NotFound);
 });
 
+Deno.test("simulate({ threads: 2 }) renders in workers and writes the same files as one thread", async () => {
+  const a = `${dir}/threads_1`, b = `${dir}/threads_2`;
+  const o = { projects: 1, groups: 5, heldout: 1, scale: 0.0625, seed: 6 };
+  const one = await simulate(a, o);
+  const two = await simulate(b, { ...o, threads: 2 });
+  assert.deepEqual({ ...two, out: "" }, { ...one, out: "" });
+  const gt = await Deno.readTextFile(`${a}/ground_truth.jsonl`);
+  assert.equal(await Deno.readTextFile(`${b}/ground_truth.jsonl`), gt);
+  for (const line of gt.split("\n").filter((l) => l)) {
+    for (const m of (JSON.parse(line) as GroundTruthRecord).members) {
+      assert.deepEqual(
+        await Deno.readFile(`${b}/${m.path}`),
+        await Deno.readFile(`${a}/${m.path}`),
+      );
+    }
+  }
+});
+
 Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped, renamed, re-encoded finals", async () => {
   const rf = `${dir}/rf`;
   const s = await simulate(rf, {
