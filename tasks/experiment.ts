@@ -1,6 +1,6 @@
 /**
  * `deno task experiment --sim-seed <n> [--scale <s>] [--projects N] [--groups N] [--heldout N]
- * [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--json]`
+ * [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
  *
  * simulate → ingest → embed → train → evaluate in a fresh temp folder; prints
  * evaluate's JSON with `--json`.
@@ -23,6 +23,7 @@ await runTask(async () => {
       features: { type: "string" },
       model: { type: "string" },
       keep: { type: "boolean", default: false },
+      "work-dir": { type: "string" },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
     },
@@ -49,6 +50,7 @@ await runTask(async () => {
     features,
     ...sizes,
     ...(values.model ? { model: { path: values.model } } : {}),
+    ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
     onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
   });
   try {
@@ -82,6 +84,7 @@ await runTask(async () => {
       }
     }
   } finally {
-    if (!values.keep) await Deno.remove(r.dir, { recursive: true });
+    // A folder the user named is theirs to keep.
+    if (!values.keep && !values["work-dir"]) await Deno.remove(r.dir, { recursive: true });
   }
 });

@@ -34,7 +34,11 @@ export interface ExperimentOptions {
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
   model?: { path: string; config?: string } | null;
-  /** Work folder (default: a fresh temp folder). */
+  /**
+   * Work folder (default: a fresh temp folder). A finished simulation with the
+   * same options and the feature cache in it are reused; models and reports
+   * are made afresh.
+   */
   workDir?: string | null;
   /** Split/training seed. */
   seed?: number;
@@ -91,11 +95,13 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     simulate(simDir, {
       seed: o.simSeed,
       scale: o.scale,
+      reuse: true,
       ...(o.projects !== undefined ? { projects: o.projects } : {}),
       ...(o.groups !== undefined ? { groups: o.groups } : {}),
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
     }));
   const ingested = join(dir, "ingested");
+  await Deno.remove(ingested, { recursive: true }).catch(() => {});
   await timed(
     "ingest",
     () =>

@@ -11,9 +11,13 @@ export {
   contextColumns,
   rankInputSize,
   rankMatrix,
+  TRANSITION_COLUMNS,
+  transitionKind,
+  transitionNotes,
+  transitionReference,
   writeGroupInputs,
 } from "./rank_features.ts";
-export type { RankFeatureLayout } from "./rank_features.ts";
+export type { RankFeatureLayout, TransitionReference } from "./rank_features.ts";
 export { isAnomaly, rankerInputs, splitScores, trainRanker } from "./train_ranker.ts";
 export type {
   RankEpoch,

@@ -9,7 +9,12 @@
 import type { GroupMemberInput } from "../types.ts";
 import { type FeatureSpec, specSize, writeImageVector } from "../nn/mod.ts";
 import { writeStageOneHot } from "../crop/mod.ts";
-import { compareSignatures, SIGNATURE_BLOCK, TRANSITION_SIZE } from "../signature/mod.ts";
+import {
+  compareSignatures,
+  SIGNATURE_BLOCK,
+  TRANSITION_FEATURES,
+  TRANSITION_SIZE,
+} from "../signature/mod.ts";
 
 /** Number of fixed group-context columns after the image blocks and deltas. */
 export const CONTEXT_COLUMNS = 5 + 10;
@@ -19,7 +24,17 @@ export const CONTEXT_COLUMNS = 5 + 10;
  * stage below (lib/signature), then the largest change anywhere on the way
  * up from the group's lowest stage (a defect carries into every later stage).
  */
-export const TRANSITION_COLUMNS = 1 + 2 * TRANSITION_SIZE;
+export const TRANSITION_COLUMNS = 1 + 2 * TRANSITION_SIZE + 2;
+
+/**
+ * What a normal transition of each kind (`"1->1.5"`, `"1.5->2"`, … and
+ * `"any"`) looks like: per-feature median and robust scale (1.4826 × MAD)
+ * over training groups. Transition columns are then robust z-scores —
+ * "how unusual is this change for this step of the pipeline" — compressed
+ * as sign(z)·log(1 + |z|), which carries over to defects this model never
+ * saw better than raw magnitudes do.
+ */
+export type TransitionReference = Record<string, { median: number[]; scale: number[] }>;
 
 /** Context columns of a layout: the fixed ones plus one "largest change" per extra block. */
 export function contextColumns(layout: RankFeatureLayout): number {
@@ -43,6 +58,8 @@ export interface RankFeatureLayout {
    * (`features.blocks.signature`) against the stage below it. Absent: none.
    */
   transitions?: boolean;
+  /** Normal-transition reference (see {@linkcode TransitionReference}); absent: raw values. */
+  transitionRef?: TransitionReference;
 }
 
 /** Length of one member's input vector. */
@@ -100,7 +117,10 @@ export function writeGroupInputs(
   const stages = members.map((m) => m.stage ?? 0);
   const maxStage = Math.max(...stages), minStage = Math.min(...stages);
   const pixels = members.map((m) => Math.max(1, m.width * m.height));
-  const transitions = { own: layout.transitions ? groupTransitions(members, stages) : [], stages };
+  const transitions = {
+    own: layout.transitions ? groupTransitions(members, stages, layout.transitionRef) : [],
+    stages,
+  };
   const maxPixels = Math.max(...pixels);
   members.forEach((m, i) => {
     let o = (row + i) * d;
@@ -155,6 +175,7 @@ export function writeGroupInputs(
 function groupTransitions(
   members: GroupMemberInput[],
   stages: number[],
+  ref?: TransitionReference,
 ): (Float32Array | null)[] {
   return members.map((m, i) => {
     const sig = m.features.blocks?.[SIGNATURE_BLOCK];
@@ -165,8 +186,135 @@ function groupTransitions(
       if (pred < 0 || stages[k]! > stages[pred]!) pred = k;
     });
     if (pred < 0) return null;
-    return compareSignatures(sig, members[pred]!.features.blocks![SIGNATURE_BLOCK]!);
+    const t = compareSignatures(sig, members[pred]!.features.blocks![SIGNATURE_BLOCK]!);
+    if (!ref) return t;
+    const r = ref[transitionKind(stages[pred]!, stages[i]!)] ?? ref["any"];
+    if (!r) return t;
+    for (let j = 0; j < t.length; j++) {
+      const z = (t[j]! - r.median[j]!) / r.scale[j]!;
+      t[j] = Math.sign(z) * Math.log1p(Math.abs(z));
+    }
+    return t;
   });
+}
+
+/** Phrases for unusual transition features, strongest evidence first. */
+const TRANSITION_PHRASES: readonly [string[], string][] = [
+  [
+    ["residual_peak", "residual_peak_ratio", "residual_max"],
+    "a local change (pasted patch, warp or face mismatch?)",
+  ],
+  [["detail_loss"], "detail lost in one region (smear?)"],
+  [["highlight_peak", "highlight_mean"], "blown highlights"],
+  [["chroma_shift", "mean_shift", "shift_spread"], "a colour shift"],
+  [["residual_mean", "residual_p90"], "changes all over (tiling or seams?)"],
+  [["detail_median", "contrast_ratio", "saturation_ratio"], "heavier processing than usual"],
+];
+
+/** Robust z above which a transition feature is called out in a reason. */
+const NOTE_Z = 6;
+
+/**
+ * Sentences about members whose step up from the stage below is unusual
+ * for that step of the pipeline, e.g. "stage 2 vs stage 1.5: blown
+ * highlights (9× the usual change)". Needs a layout with a reference.
+ *
+ * @param members The group.
+ * @param layout The ranker's layout.
+ * @returns One list of sentences per member (empty when nothing stands out).
+ * @example
+ * ```ts
+ * transitionNotes(members, meta.layout)[2]; // ["stage 2 vs stage 1.5: a colour shift (8× the usual change)"]
+ * ```
+ */
+export function transitionNotes(
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): string[][] {
+  if (!layout.transitions || !layout.transitionRef) return members.map(() => []);
+  const stages = members.map((m) => m.stage ?? 0);
+  const own = groupTransitions(members, stages, layout.transitionRef);
+  return own.map((t, i) => {
+    if (!t) return [];
+    let pred = -1;
+    stages.forEach((s, k) => {
+      if (s < stages[i]! && (pred < 0 || s > stages[pred]!)) pred = k;
+    });
+    const found: { z: number; phrase: string }[] = [];
+    for (const [names, phrase] of TRANSITION_PHRASES) {
+      let z = 0;
+      for (const n of names) {
+        const j = TRANSITION_FEATURES.indexOf(n);
+        // Only the defect direction (more change, more processing) counts; undo the
+        // log compression: sign(z)·log(1+|z|) → z.
+        if (j >= 0 && t[j]! > 0) z = Math.max(z, Math.expm1(t[j]!));
+      }
+      if (z >= NOTE_Z) found.push({ z, phrase });
+    }
+    found.sort((a, b) => b.z - a.z);
+    return found.slice(0, 2).map((f) =>
+      `stage ${stages[i]} vs stage ${stages[pred]}: ${f.phrase} (${
+        Math.round(f.z)
+      }× the usual spread)`
+    );
+  });
+}
+
+/** Key of a transition between two stages, e.g. `"1.5->2"`. */
+export function transitionKind(from: number, to: number): string {
+  return `${from}->${to}`;
+}
+
+/** Minimum transitions of one kind for its own reference (else "any" serves). */
+const MIN_REFERENCE = 20;
+
+/**
+ * The normal-transition reference of a training set (labels unused: most
+ * transitions are healthy, and median/MAD ignore the few broken ones).
+ *
+ * @param groups Member lists.
+ * @returns Reference by transition kind, plus "any".
+ * @example
+ * ```ts
+ * const ref = transitionReference(train.map((g) => g.members));
+ * ```
+ */
+export function transitionReference(groups: GroupMemberInput[][]): TransitionReference {
+  const byKind = new Map<string, Float32Array[]>();
+  const all: Float32Array[] = [];
+  for (const members of groups) {
+    const stages = members.map((m) => m.stage ?? 0);
+    const own = groupTransitions(members, stages);
+    own.forEach((t, i) => {
+      if (!t) return;
+      let pred = -1;
+      stages.forEach((s, k) => {
+        if (s < stages[i]! && (pred < 0 || s > stages[pred]!)) pred = k;
+      });
+      const key = transitionKind(stages[pred]!, stages[i]!);
+      if (!byKind.has(key)) byKind.set(key, []);
+      byKind.get(key)!.push(t);
+      all.push(t);
+    });
+  }
+  const out: TransitionReference = {};
+  if (all.length > 0) out["any"] = robust(all);
+  for (const [k, ts] of byKind) if (ts.length >= MIN_REFERENCE) out[k] = robust(ts);
+  return out;
+}
+
+function robust(ts: Float32Array[]): { median: number[]; scale: number[] } {
+  const median: number[] = [], scale: number[] = [];
+  for (let j = 0; j < TRANSITION_SIZE; j++) {
+    const v = ts.map((t) => t[j]!).sort((a, b) => a - b);
+    const m = v[Math.floor((v.length - 1) / 2)]!;
+    const dev = v.map((x) => Math.abs(x - m)).sort((a, b) => a - b);
+    const mad = dev[Math.floor((dev.length - 1) / 2)]!;
+    median.push(m);
+    // A change within 10% of the typical one is never "unusual", however tight the reference.
+    scale.push(Math.max(1.4826 * mad, 0.1 * Math.abs(m), 1e-3));
+  }
+  return { median, scale };
 }
 
 function writeTransitions(
@@ -180,13 +328,21 @@ function writeTransitions(
   if (own) out.set(own, o + 1);
   // Largest absolute change over every transition at or below this member's stage.
   const cum = o + 1 + TRANSITION_SIZE;
-  out.fill(0, cum, cum + TRANSITION_SIZE);
+  out.fill(0, cum, cum + TRANSITION_SIZE + 2);
+  let chainMax = 0;
   all.own.forEach((t, k) => {
     if (!t || all.stages[k]! > all.stages[i]!) return;
     for (let j = 0; j < TRANSITION_SIZE; j++) {
-      out[cum + j] = Math.max(out[cum + j]!, Math.abs(t[j]!));
+      const a = Math.abs(t[j]!);
+      out[cum + j] = Math.max(out[cum + j]!, a);
+      chainMax = Math.max(chainMax, a);
     }
   });
+  // The single most unusual value: of this step, and of the whole way up.
+  let ownMax = 0;
+  if (own) { for (const v of own) ownMax = Math.max(ownMax, Math.abs(v)); }
+  out[cum + TRANSITION_SIZE] = ownMax;
+  out[cum + TRANSITION_SIZE + 1] = chainMax;
 }
 
 /**

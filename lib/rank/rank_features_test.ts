@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import type { GroupMemberInput, Stage } from "../types.ts";
 import { mulberry32 } from "../random/mod.ts";
 import { SIGNATURE_GRID, SIGNATURE_SIZE, TRANSITION_FEATURES } from "../signature/mod.ts";
-import { rankInputSize, TRANSITION_COLUMNS, writeGroupInputs } from "./rank_features.ts";
+import {
+  rankInputSize,
+  TRANSITION_COLUMNS,
+  transitionNotes,
+  transitionReference,
+  writeGroupInputs,
+} from "./rank_features.ts";
 import type { RankFeatureLayout } from "./rank_features.ts";
 
 function member(stage: Stage, signature: Float32Array): GroupMemberInput {
@@ -53,4 +59,33 @@ Deno.test("writeGroupInputs() carries a defect's transition into every later sta
   assert.ok(row(2)[1 + n + peak]! >= row(1)[1 + peak]! - 1e-6, "but it inherits the defect");
   // Without the layout flag there are no transition columns.
   assert.equal(rankInputSize({ ...layout, transitions: false }), d - TRANSITION_COLUMNS);
+});
+
+Deno.test("transitionNotes() names an unusual step against what normal steps look like", () => {
+  const rand = mulberry32(11);
+  const noisy = (s: Float32Array) => s.map((v) => v + (rand() - 0.5) * 0.01);
+  const base = () => new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
+  // Thirty healthy groups: each step changes the picture only by a little noise.
+  const clean = Array.from({ length: 30 }, () => {
+    const b = base();
+    return [member(1, b), member(1.5, noisy(b)), member(2, noisy(b))];
+  });
+  const layout: RankFeatureLayout = {
+    image: { builtin: 2, embedding: 0, blocks: [] },
+    deltas: true,
+    transitions: true,
+    transitionRef: transitionReference(clean),
+  };
+  assert.ok(layout.transitionRef!["1->1.5"] && layout.transitionRef!["any"]);
+  const b = base();
+  const broken = noisy(b);
+  for (let y = 10; y < 14; y++) for (let x = 10; x < 14; x++) broken[y * SIGNATURE_GRID + x] = 1;
+  const notes = transitionNotes(
+    [member(1, b), member(1.5, broken), member(2, noisy(broken))],
+    layout,
+  );
+  assert.deepEqual(notes[0], []);
+  assert.match(notes[1]!.join(" "), /^stage 1\.5 vs stage 1: a local change/);
+  assert.deepEqual(notes[2], [], "stage 2 upscaled stage 1.5 faithfully");
+  assert.deepEqual(transitionNotes(clean[0]!, layout), [[], [], []]);
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { GroupMemberInput, RankResult } from "../types.ts";
 import { denseForward, readOnnxMlp } from "../nn/mod.ts";
 import { softmax } from "./calibration.ts";
+import { transitionNotes } from "./rank_features.ts";
 import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
 
 /** File names inside a model folder. */
@@ -68,6 +69,10 @@ export function rankNotes(
   });
 }
 
+function addNotes(a: string[][], b: string[][]): string[][] {
+  return a.map((n, i) => [...n, ...(b[i] ?? [])]);
+}
+
 /**
  * A ranker over a trained model.
  *
@@ -96,7 +101,7 @@ export function rankerFrom(model: TrainedRanker): Ranker {
       return {
         scores,
         probabilities: softmax(scores, meta.temperature),
-        notes: rankNotes(members, scores, true),
+        notes: addNotes(rankNotes(members, scores, true), transitionNotes(members, meta.layout)),
       };
     },
     dispose(): void {},

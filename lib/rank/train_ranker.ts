@@ -23,6 +23,7 @@ import {
   type RankFeatureLayout,
   rankInputSize,
   rankMatrix,
+  transitionReference,
 } from "./rank_features.ts";
 import { fitTemperature, groupNll } from "./calibration.ts";
 
@@ -231,7 +232,9 @@ export async function trainRanker(
     image: inferFeatureSpec(train.flatMap((g) => g.members.map((m) => m.features)), imageNames),
     deltas: o.groupContext,
     ...(o.groupContext ? { projects: [...new Set(train.map((g) => g.project))].sort() } : {}),
-    ...(transitions ? { transitions: true } : {}),
+    ...(transitions
+      ? { transitions: true, transitionRef: transitionReference(train.map((g) => g.members)) }
+      : {}),
   };
   const tr = rankerInputs(train.map((g) => g.members), layout, o.groupContext);
   const d = tr.d;
