@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { OrtSession } from "../nn/mod.ts";
 import {
   CENTERNET_CLASSES,
@@ -12,6 +11,7 @@ import {
   CENTERNET_ONNX_VERSION,
   centernetToOnnx,
 } from "./_centernet_onnx.ts";
+import { loadOrConvert } from "./_onnx_cache.ts";
 
 /** Most detections decoded per image (the tfjs graph's TopK k). */
 const TOP_K = 100;
@@ -60,25 +60,17 @@ export class CenternetOrt {
    * @returns The model.
    */
   static async load(modelJsonPath: string, cacheDir: string): Promise<CenternetOrt> {
-    const stem = join(cacheDir, CENTERNET_ONNX_VERSION.replace(/[^a-z0-9]+/gi, "-"));
-    let bytes: Uint8Array | null = null;
-    let decode: [number, number, number, number] | null = null;
-    try {
-      decode = JSON.parse(await Deno.readTextFile(`${stem}.json`)).decode;
-      bytes = await Deno.readFile(`${stem}.onnx`);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound || e instanceof SyntaxError)) throw e;
-    }
-    let info: CenternetLoadInfo = { cached: `${stem}.onnx`, converted: false };
-    if (!bytes || !Array.isArray(decode) || decode.length !== 4) {
-      const conv = await centernetToOnnx(modelJsonPath);
-      bytes = conv.bytes;
-      decode = conv.decode;
-      info = { cached: await save(stem, conv.bytes, conv.decode), converted: true };
+    const m = await loadOrConvert(cacheDir, CENTERNET_ONNX_VERSION, async () => {
+      const { bytes, decode } = await centernetToOnnx(modelJsonPath);
+      return { bytes, meta: { decode } };
+    });
+    const decode = m.meta.decode;
+    if (!Array.isArray(decode) || decode.length !== 4) {
+      throw new Error(`Cannot load CenterNet: "${m.cached}" has no decode constants; delete it`);
     }
     // One intra-op thread: the tfjs models run beside it on the other core.
-    const session = await OrtSession.create(bytes, { threads: 1 });
-    return new CenternetOrt(session, decode, info);
+    const session = await OrtSession.create(m.bytes, { threads: 1 });
+    return new CenternetOrt(session, decode, { cached: m.cached, converted: m.converted });
   }
 
   /**
@@ -149,26 +141,4 @@ export function decodeRows(
       cls,
     ];
   });
-}
-
-/** Write the converted model atomically; null when the folder cannot be written. */
-async function save(stem: string, bytes: Uint8Array, decode: number[]): Promise<string | null> {
-  try {
-    await Deno.mkdir(stem.slice(0, stem.lastIndexOf("/")), { recursive: true });
-    const tmp = `.${crypto.randomUUID()}.tmp`;
-    await Deno.writeFile(`${stem}.onnx${tmp}`, bytes);
-    await Deno.rename(`${stem}.onnx${tmp}`, `${stem}.onnx`);
-    await Deno.writeTextFile(
-      `${stem}.json${tmp}`,
-      JSON.stringify({ version: CENTERNET_ONNX_VERSION, decode }),
-    );
-    await Deno.rename(`${stem}.json${tmp}`, `${stem}.json`);
-    return `${stem}.onnx`;
-  } catch (e) {
-    // A read-only node_modules (EACCES/EROFS) still works: the model stays in memory.
-    if (e instanceof Deno.errors.PermissionDenied || (e as { code?: string }).code === "EROFS") {
-      return null;
-    }
-    throw e;
-  }
 }

@@ -10,7 +10,7 @@ import type { VisionResult } from "./_types.ts";
 import type { AnalyzeOptions, VisionModel } from "./vision_model.ts";
 
 /** Bump when {@linkcode VisionResult} or the models' settings change (invalidates the cache). */
-export const VISION_RESULT_VERSION = "human-3.3.6-wasm/2";
+export const VISION_RESULT_VERSION = "human-3.3.6+ort/3";
 
 /** Options for {@linkcode analyzeCached}. */
 export interface AnalyzeCachedOptions extends AnalyzeOptions {

@@ -8,7 +8,7 @@
  * await using model = await VisionModel.load();
  * const blocks = await visionFeatures(model, raw, { blocks: ["vision", "backbone"] });
  * features.blocks = { ...features.blocks, ...blocks };
- * const cacheId = visionBlocksId(["vision", "backbone"]); // "vision-v1+backbone-v1@human-3.3.6-wasm/1"
+ * const cacheId = visionBlocksId(["vision", "backbone"]); // "vision-v1+backbone-v1@human-3.3.6+ort/3"
  * ```
  *
  * @module

@@ -22,6 +22,7 @@ import {
 import { clampBox, subjectBox } from "./subject_box.ts";
 import { BACKBONE_DIM } from "./vision_block.ts";
 import { CenternetOrt, type CenternetRow } from "./_centernet.ts";
+import { HandtrackOrt } from "./_handtrack.ts";
 import { CENTERNET_SIDE } from "./_centernet_onnx.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -50,6 +51,10 @@ export interface VisionModelOptions {
   modulesDir?: string;
   /** Most faces reported per image. */
   maxFaces?: number;
+  /** Most hands reported per image. */
+  maxHands?: number;
+  /** Minimum hand detector score (Human's default, 0.5). */
+  minHandScore?: number;
   /** Images whose long side exceeds this are downscaled first (the models work at ≤ 512). */
   maxSide?: number;
   /** Minimum CenterNet person score reported. */
@@ -65,6 +70,8 @@ export interface VisionModelOptions {
 export const visionModelDefaults = {
   modulesDir: fileURLToPath(new URL("../../node_modules/", import.meta.url)),
   maxFaces: 5,
+  maxHands: 4,
+  minHandScore: 0.5,
   maxSide: 1024,
   minPersonScore: 0.2,
   onnxCacheDir: "",
@@ -80,6 +87,7 @@ interface Engine {
   human: Any;
   tf: Any;
   centernet: CenternetOrt;
+  hands: HandtrackOrt;
   /** Tail of the queue of analyses: Human keeps per-call state, so calls run one at a time. */
   queue: Promise<unknown>;
 }
@@ -158,18 +166,21 @@ export class VisionModel {
         `Cannot analyze image: ${raw.data.length} bytes do not match ${raw.width}x${raw.height}x${raw.channels}`,
       );
     }
-    const { human, tf, centernet } = this.#engine;
+    const { human, tf, centernet, hands } = this.#engine;
     this.modelCalls++;
     const o = this.#options;
     const rgb = rgbFloats(raw);
     const input = toTensor(tf, rgb, raw.width, raw.height, o.maxSide);
     try {
-      // CenterNet runs on onnxruntime's own thread while Human runs on this one (wasm).
+      // CenterNet and HandTrack run on onnxruntime's threads while Human runs on this one (wasm).
       const pixels = input.shape[1] === raw.height ? rgb : await input.data() as Float32Array;
+      const [w, h] = [input.shape[2], input.shape[1]];
       const floor = Math.min(o.minPersonScore, OBJECT_SCORE);
-      const cn = centernet.run(pixels, input.shape[2], input.shape[1], floor);
-      const r = await human.detect(input).finally(() => cn.catch(() => undefined));
-      const { rows, embedding } = await cn;
+      const cn = centernet.run(pixels, w, h, floor);
+      const hn = hands.run(pixels, w, h, { maxHands: o.maxHands, minScore: o.minHandScore });
+      const settled = (): Promise<unknown> => Promise.allSettled([cn, hn]);
+      const r = await human.detect(input).finally(settled);
+      const [{ rows, embedding }, handBoxes] = await Promise.all([cn, hn]);
       if (r.error) throw new Error(`Cannot analyze image: Human says "${r.error}"`);
       const emb = options.embedding ? l2(embedding) : null;
       const partial = {
@@ -177,7 +188,7 @@ export class VisionModel {
         height: raw.height,
         faces: faces(r.face ?? []),
         bodies: bodies(r.body ?? []),
-        hands: (r.hand ?? []).map(scoredBox).sort(byScore),
+        hands: handBoxes,
         persons: persons(rows, o.minPersonScore),
         objects: objects(rows, OBJECT_SCORE, 5),
       };
@@ -242,19 +253,23 @@ async function startEngine(dir: string, maxFaces: number, onnxCacheDir: string):
       liveness: off(),
     },
     body: { enabled: true, modelPath: "movenet-lightning.json" },
-    hand: { enabled: true, landmarks: false },
+    // HandTrack runs on onnxruntime (converted once). Human's own hand path returns nothing
+    // unless its landmark model is loaded too, and its NMS loop costs ~150 ms in tfjs.
+    hand: off(),
     // CenterNet runs on onnxruntime (converted once), detections and backbone pool in one pass.
     object: off(),
     gesture: off(),
     segmentation: off(),
     filter: off(),
   });
-  const [, , centernet] = await Promise.all([
+  const models = dir + "@vladmandic/human/models/";
+  const [, , centernet, hands] = await Promise.all([
     human.load(),
     human.init(),
-    CenternetOrt.load(dir + "@vladmandic/human/models/centernet.json", onnxCacheDir),
+    CenternetOrt.load(models + "centernet.json", onnxCacheDir),
+    HandtrackOrt.load(models + "handtrack.json", onnxCacheDir),
   ]);
-  return { human, tf: human.tf, centernet, queue: Promise.resolve() };
+  return { human, tf: human.tf, centernet, hands, queue: Promise.resolve() };
 }
 
 /** Pixels as RGB floats 0-255 (HWC), one pass in JS: no int32 tensor, no cast kernel. */
@@ -287,10 +302,6 @@ function toTensor(tf: Any, rgb: Float32Array, width: number, height: number, max
 function xywh(b: unknown): Box {
   const [x = 0, y = 0, w = 0, h = 0] = Array.isArray(b) ? b.map(Number) : [];
   return clampBox([x, y, x + w, y + h]);
-}
-
-function scoredBox(h: Any): ScoredBox {
-  return { box: xywh(h.boxRaw), score: Number(h.score ?? 0) };
 }
 
 function byScore(a: { score: number }, b: { score: number }): number {

@@ -1,0 +1,66 @@
+/**
+ * The disk cache of converted models: `<dir>/<version>.onnx` plus `<version>.json` (small
+ * metadata the decoder needs), written atomically after the first conversion.
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** A converted model and its metadata. */
+export interface CachedOnnx<M> {
+  /** Encoded ONNX model. */
+  bytes: Uint8Array;
+  /** Whatever the decoder needs besides the graph. */
+  meta: M;
+  /** Path of the cached `.onnx` (null when the folder could not be written). */
+  cached: string | null;
+  /** True when this call converted (no cached file was found). */
+  converted: boolean;
+}
+
+/**
+ * Read `version` from `dir`, or run `convert()` and write its result there.
+ *
+ * @param dir Cache folder (created when missing; unwritable is fine: the model stays in memory).
+ * @param version Converter version, also the file stem.
+ * @param convert The conversion.
+ * @returns The model.
+ */
+export async function loadOrConvert<M>(
+  dir: string,
+  version: string,
+  convert: () => Promise<{ bytes: Uint8Array; meta: M }>,
+): Promise<CachedOnnx<M>> {
+  const stem = join(dir, version.replace(/[^a-z0-9]+/gi, "-"));
+  try {
+    const meta = JSON.parse(await Deno.readTextFile(`${stem}.json`));
+    if (meta?.version === version && meta.meta !== undefined) {
+      return {
+        bytes: await Deno.readFile(`${stem}.onnx`),
+        meta: meta.meta as M,
+        cached: `${stem}.onnx`,
+        converted: false,
+      };
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound || e instanceof SyntaxError)) throw e;
+  }
+  const { bytes, meta } = await convert();
+  let cached: string | null = `${stem}.onnx`;
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    const tmp = `.${crypto.randomUUID()}.tmp`;
+    await Deno.writeFile(`${stem}.onnx${tmp}`, bytes);
+    await Deno.rename(`${stem}.onnx${tmp}`, `${stem}.onnx`);
+    // The metadata goes last: a reader that finds it also finds the whole model.
+    await Deno.writeTextFile(`${stem}.json${tmp}`, JSON.stringify({ version, meta }));
+    await Deno.rename(`${stem}.json${tmp}`, `${stem}.json`);
+  } catch (e) {
+    // A read-only node_modules (EACCES / EROFS) still works: the model stays in memory.
+    if (!(e instanceof Deno.errors.PermissionDenied || (e as { code?: string }).code === "EROFS")) {
+      throw e;
+    }
+    cached = null;
+  }
+  return { bytes, meta, cached, converted: true };
+}
