@@ -60,11 +60,8 @@ export class Adam {
   step(params: Float32Array[], grads: Float32Array[]): void {
     this.#t++;
     const { lr, beta1, beta2, eps, weightDecay, decayMask } = this.#o;
-    // Bias corrections folded into two constants so the inner loop is
-    // three multiply-adds, one sqrt and one divide per parameter.
-    const stepSize = lr / (1 - beta1 ** this.#t);
-    const invSqrtC2 = 1 / Math.sqrt(1 - beta2 ** this.#t);
-    const g1 = 1 - beta1, g2 = 1 - beta2;
+    const c1 = 1 / (1 - beta1 ** this.#t);
+    const c2 = 1 / (1 - beta2 ** this.#t);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!, g = grads[i]!, m = this.#m[i]!, v = this.#v[i]!;
       if (g.length !== p.length) {
@@ -72,8 +69,8 @@ export class Adam {
           `Cannot step Adam: gradient ${i} has "${g.length}" values, parameter has "${p.length}"`,
         );
       }
-      const keep = 1 - lr * ((decayMask[i] ?? true) ? weightDecay : 0);
-      adamKernel(p, g, m, v, { beta1, beta2, g1, g2, stepSize, invSqrtC2, eps, keep });
+      const wd = (decayMask[i] ?? true) ? weightDecay : 0;
+      adamKernel(p, g, m, v, { beta1, beta2, c1, c2, lr, eps, wd });
     }
   }
 }
@@ -81,16 +78,17 @@ export class Adam {
 interface KernelConstants {
   beta1: number;
   beta2: number;
-  g1: number;
-  g2: number;
-  stepSize: number;
-  invSqrtC2: number;
+  c1: number;
+  c2: number;
+  lr: number;
   eps: number;
-  keep: number;
+  wd: number;
 }
 
-// One monomorphic loop over plain Float32Arrays (no `!` lookups on arrays
-// of arrays), which V8 compiles to straight-line float code.
+// One monomorphic loop over plain Float32Arrays, which V8 compiles to
+// straight-line float code. The arithmetic is kept exactly as the textbook
+// formula (same rounding as before the loop was split out), so a run is
+// reproducible across this refactor.
 function adamKernel(
   p: Float32Array,
   g: Float32Array,
@@ -98,14 +96,14 @@ function adamKernel(
   v: Float32Array,
   k: KernelConstants,
 ): void {
-  const { beta1, beta2, g1, g2, stepSize, invSqrtC2, eps, keep } = k;
+  const { beta1, beta2, c1, c2, lr, eps, wd } = k;
   const n = p.length;
   for (let j = 0; j < n; j++) {
     const gj = g[j]!;
-    const mj = beta1 * m[j]! + g1 * gj;
-    const vj = beta2 * v[j]! + g2 * gj * gj;
+    const mj = beta1 * m[j]! + (1 - beta1) * gj;
+    const vj = beta2 * v[j]! + (1 - beta2) * gj * gj;
     m[j] = mj;
     v[j] = vj;
-    p[j] = keep * p[j]! - stepSize * mj / (Math.sqrt(vj) * invSqrtC2 + eps);
+    p[j] = p[j]! - lr * ((mj * c1) / (Math.sqrt(vj * c2) + eps) + wd * p[j]!);
   }
 }

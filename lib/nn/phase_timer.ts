@@ -82,7 +82,17 @@ export class PhaseTimer {
   }
 }
 
-/** Process CPU seconds so far (user + system, all threads). */
+/**
+ * Process CPU seconds so far (user + system, all threads).
+ *
+ * @returns Seconds since the process started.
+ * @example
+ * ```ts
+ * const c0 = processCpuSeconds();
+ * await work();
+ * const cpu = processCpuSeconds() - c0;
+ * ```
+ */
 export function processCpuSeconds(): number {
   return cpuSeconds();
 }
