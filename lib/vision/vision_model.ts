@@ -276,7 +276,7 @@ async function startEngine(dir: string, maxFaces: number, onnxCacheDir: string):
 function rgbFloats(raw: RawImage): Float32Array {
   const n = raw.width * raw.height;
   const c = raw.channels;
-  if (c === 3) return Float32Array.from(raw.data);
+  if (c === 3) return new Float32Array(raw.data);
   const out = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) {
     const r = raw.data[i * c]!;
