@@ -55,11 +55,18 @@ export const benchmarks: Benchmark[] = [
       }).output();
       const text = new TextDecoder().decode(out.stdout).trim();
       if (!out.success) throw new Error(`Cannot benchmark review_next: child failed (${text})`);
-      const { lat, floor, committed, loaded } = JSON.parse(text.split("\n").pop()!) as {
+      const { lat, floor, committed, loaded, cpu } = JSON.parse(text.split("\n").pop()!) as {
         lat: number[];
         floor: number[];
         committed: number[];
         loaded: number[];
+        cpu: {
+          thread_ms: number;
+          script_ms: number;
+          style_ms: number;
+          layout_ms: number;
+          floor_thread_ms: number;
+        };
       };
       ctx.log(`${lat.length} presses, max ${r2(Math.max(...lat))} ms`);
       return {
@@ -71,6 +78,13 @@ export const benchmarks: Benchmark[] = [
         // → its images complete, → painted (the figure).
         committed_p95_ms: r2(quantile(committed, 0.95)),
         images_complete_p95_ms: r2(quantile(loaded, 0.95)),
+        // The page's main-thread CPU per press (DevTools metrics), and its script,
+        // style and layout parts: what the press costs on an idle machine.
+        main_thread_cpu_ms_per_press: cpu.thread_ms,
+        script_ms_per_press: cpu.script_ms,
+        style_ms_per_press: cpu.style_ms,
+        layout_ms_per_press: cpu.layout_ms,
+        floor_main_thread_cpu_ms_per_press: cpu.floor_thread_ms,
       };
     },
   },

@@ -2,8 +2,9 @@
  * Child process of the `review_next` benchmark: serve a fixture batch, press
  * `A` in headless Chromium and print the key → next-group-visible latencies
  * (ms), and the same for an unbound key (frame floor), as one JSON object
- * `{lat, floor, committed, loaded}` on the last stdout line (`committed`: key →
- * the new group in the DOM; `loaded`: → its images complete).
+ * `{lat, floor, committed, loaded, cpu}` on the last stdout line (`committed`:
+ * key → the new group in the DOM; `loaded`: → its images complete; `cpu`: the
+ * renderer's main-thread CPU and script/style/layout time per press, ms).
  *
  * Usage: `deno run -A lib/review/_bench_next.ts <tmpDir> <presses>`
  *
@@ -66,13 +67,31 @@ try {
   });
   // Two warm-up presses (first-use compilation), not counted.
   const warm = 2;
+  // The renderer's own CPU over the measured presses (Chrome DevTools Protocol
+  // metrics): main-thread CPU time and script / style / layout durations.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const metrics = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]),
+    );
+  let m0: Record<string, number> = {};
   for (let i = 0; i < presses + warm; i++) {
+    if (i === warm) m0 = await metrics();
     await page.keyboard.press("a");
     await page.waitForFunction(
       (n) => (globalThis as unknown as { __lat: number[] }).__lat.length >= n,
       i + 1,
     );
   }
+  const m1 = await metrics();
+  const perPress = (name: string) => ((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000 / presses;
+  const cpu = {
+    thread_ms: perPress("ThreadTime"),
+    script_ms: perPress("ScriptDuration"),
+    style_ms: perPress("RecalcStyleDuration"),
+    layout_ms: perPress("LayoutDuration"),
+  };
   const lat = (await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat))
     .slice(warm);
   const parts = (await page.evaluate(() =>
@@ -94,6 +113,7 @@ try {
       );
     }, true);
   });
+  const f0 = await metrics();
   for (let i = 0; i < presses; i++) {
     await page.keyboard.press("x");
     await page.waitForFunction(
@@ -102,12 +122,18 @@ try {
     );
   }
   const floor = await page.evaluate(() => (globalThis as unknown as { __floor: number[] }).__floor);
+  const f1 = await metrics();
+  // The same measurement machinery around a key that changes nothing.
+  const floorThreadMs = ((f1.ThreadTime ?? 0) - (f0.ThreadTime ?? 0)) * 1000 / presses;
   const r = (v: number) => Math.round(v * 100) / 100;
   console.log(JSON.stringify({
     lat: lat.map(r),
     floor: floor.map(r),
     committed: parts.map((p) => r(p[0]!)),
     loaded: parts.map((p) => r(p[1]!)),
+    cpu: Object.fromEntries(
+      Object.entries({ ...cpu, floor_thread_ms: floorThreadMs }).map(([k, v]) => [k, r(v)]),
+    ),
   }));
 } finally {
   await close();

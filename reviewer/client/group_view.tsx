@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Component, type ComponentChild } from "preact";
 import type { Box, GroupView } from "./api.ts";
 import { CropBox } from "./crop_box.tsx";
 
@@ -25,8 +26,25 @@ const VERDICT: Record<string, string> = {
   skip: "Skipped",
 };
 
-/** The group view. */
-export function GroupPanel({ group, crop, locked, onCrop, onZoom }: GroupPanelProps) {
+/**
+ * The group view, memoised: it re-renders only when one of its props (group,
+ * crop, lock, handlers) changes identity, not on every page-level update.
+ * (A class with `shouldComponentUpdate` rather than preact/compat's `memo`,
+ * which would add 7 KB to the bundle.)
+ */
+export class GroupPanel extends Component<GroupPanelProps> {
+  override shouldComponentUpdate(next: GroupPanelProps): boolean {
+    const p = this.props;
+    return p.group !== next.group || p.crop !== next.crop || p.locked !== next.locked ||
+      p.onCrop !== next.onCrop || p.onZoom !== next.onZoom;
+  }
+
+  override render(): ComponentChild {
+    return renderGroup(this.props);
+  }
+}
+
+function renderGroup({ group, crop, locked, onCrop, onZoom }: GroupPanelProps): ComponentChild {
   const r = group.review;
   return (
     <div class="group">

@@ -232,6 +232,14 @@ export function ReviewApp() {
   const setCrop = (g: GroupView, f: (c: CropState) => CropState) =>
     set({ crops: { ...st.current.crops, [g.group_id]: f(cropOf(g)) } });
 
+  // Stable handlers (they read the state ref), so the memoised group panel is
+  // left alone by renders that do not touch it (e.g. a POST confirming a verdict).
+  const onCrop = useRef((box: Box) => {
+    const g = current();
+    if (g !== undefined) setCrop(g, (c) => ({ ...c, box }));
+  }).current;
+  const onZoom = useRef((index: number) => set({ overlay: { kind: "zoom", index } })).current;
+
   const setQuery = (p: { filter?: string; order?: string }) => {
     set(p);
     load().catch((e) => say(String(e.message ?? e)));
@@ -380,8 +388,8 @@ export function ReviewApp() {
             group={group}
             crop={cropOf(group)}
             locked={s.locked}
-            onCrop={(box) => setCrop(group, (c) => ({ ...c, box }))}
-            onZoom={(index) => set({ overlay: { kind: "zoom", index } })}
+            onCrop={onCrop}
+            onZoom={onZoom}
           />
         )}
       </main>
