@@ -52,7 +52,7 @@ export const LAYOUT_PIXEL_BLOCK: PixelBlock = registerPixelBlock({
 export const SIGNATURE_PIXEL_BLOCK: PixelBlock = registerPixelBlock({
   name: SIGNATURE_BLOCK,
   version: SIGNATURE_VERSION,
-  compute: (d) => signatureOf(d.work),
+  compute: (d) => signatureOf(d.work, d.tiles.map((t) => t.image)),
 });
 
 /** Pixel blocks by name (the ones lib/blocks owns). */

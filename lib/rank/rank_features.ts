@@ -298,21 +298,34 @@ export function transitionReference(groups: GroupMemberInput[][]): TransitionRef
     });
   }
   const out: TransitionReference = {};
-  if (all.length > 0) out["any"] = robust(all);
-  for (const [k, ts] of byKind) if (ts.length >= MIN_REFERENCE) out[k] = robust(ts);
+  if (all.length === 0) return out;
+  out["any"] = robust(all);
+  // A kind whose normal change is nearly constant (a face swap leaves the frame's median detail
+  // untouched) would make any wobble look huge: its scale is floored by a quarter of the pooled one.
+  const floor = out["any"].scale.map((v) => 0.25 * v);
+  for (const [k, ts] of byKind) if (ts.length >= MIN_REFERENCE) out[k] = robust(ts, floor);
   return out;
 }
 
-function robust(ts: Float32Array[]): { median: number[]; scale: number[] } {
+function robust(ts: Float32Array[], floor?: number[]): { median: number[]; scale: number[] } {
   const median: number[] = [], scale: number[] = [];
+  const q = (v: number[], p: number) => v[Math.floor(p * (v.length - 1))]!;
   for (let j = 0; j < TRANSITION_SIZE; j++) {
     const v = ts.map((t) => t[j]!).sort((a, b) => a - b);
-    const m = v[Math.floor((v.length - 1) / 2)]!;
-    const dev = v.map((x) => Math.abs(x - m)).sort((a, b) => a - b);
-    const mad = dev[Math.floor((dev.length - 1) / 2)]!;
+    const m = q(v, 0.5);
+    const mad = q(v.map((x) => Math.abs(x - m)).sort((a, b) => a - b), 0.5);
+    // MAD, or the 10-90% spread when more than half the values are equal; a change within
+    // 10% of the typical one is never "unusual".
     median.push(m);
-    // A change within 10% of the typical one is never "unusual", however tight the reference.
-    scale.push(Math.max(1.4826 * mad, 0.1 * Math.abs(m), 1e-3));
+    scale.push(
+      Math.max(
+        1.4826 * mad,
+        (q(v, 0.9) - q(v, 0.1)) / 2.56,
+        0.1 * Math.abs(m),
+        floor?.[j] ?? 0,
+        1e-3,
+      ),
+    );
   }
   return { median, scale };
 }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { SIGNATURE_GRID, SIGNATURE_SIZE } from "./signature.ts";
+import { NATIVE_OFFSET, NATIVE_TILES, SIGNATURE_GRID, SIGNATURE_SIZE } from "./signature.ts";
 
 /** Names of the transition features, in output order. */
 export const TRANSITION_FEATURES: readonly string[] = Object.freeze([
@@ -41,6 +41,10 @@ export const TRANSITION_FEATURES: readonly string[] = Object.freeze([
   "luma_shift",
   "contrast_ratio",
   "saturation_ratio",
+  // Native-resolution detail (log ratios over the decode's tiles): sharpening, local smears.
+  "native_detail",
+  "native_detail_loss", // median − min over tiles
+  "native_edges",
 ]);
 
 /** Number of transition features. */
@@ -179,6 +183,24 @@ export function compareSignatures(after: Float32Array, before: Float32Array): Fl
   out[o++] = lumaA - lumaB;
   out[o++] = Math.log((toneSd(after) + EPS) / (toneSd(before) + EPS));
   out[o++] = Math.log((saturation(after) + EPS) / (saturation(before) + EPS));
+  // Native tiles (zeros when either image has none: the ratios are then 0).
+  const nd: number[] = [], ne: number[] = [];
+  for (let k = 0; k < NATIVE_TILES; k++) {
+    const a = after[NATIVE_OFFSET + k]!, b = before[NATIVE_OFFSET + k]!;
+    if (a === 0 || b === 0) continue;
+    nd.push(Math.log((a + EPS) / (b + EPS)));
+    ne.push(
+      Math.log(
+        (after[NATIVE_OFFSET + NATIVE_TILES + k]! + EPS) /
+          (before[NATIVE_OFFSET + NATIVE_TILES + k]! + EPS),
+      ),
+    );
+  }
+  const ndSorted = Float32Array.from(nd).sort(), neSorted = Float32Array.from(ne).sort();
+  const ndMedian = quantile(ndSorted, 0.5);
+  out[o++] = ndMedian;
+  out[o++] = nd.length ? ndMedian - ndSorted[0]! : 0;
+  out[o++] = quantile(neSorted, 0.5);
   return out;
 }
 

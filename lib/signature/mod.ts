@@ -5,6 +5,8 @@
  * @module
  */
 export {
+  NATIVE_OFFSET,
+  NATIVE_TILES,
   SIGNATURE_GRID,
   SIGNATURE_PLANES,
   SIGNATURE_SIZE,

@@ -7,7 +7,11 @@
  * - mean R, G, B of each cell (0..1);
  * - detail: mean absolute Laplacian of luma inside the cell (0..1 scale),
  *   what a smear removes and a sharpener adds;
- * - highlights: share of the cell's pixels with a channel ≥ 250 (blown).
+ * - highlights: share of the cell's pixels with a channel ≥ 250 (blown);
+ * - then, from up to `NATIVE_TILES` native-resolution tiles of the decode
+ *   (sharpening and smearing live at pixel scale, below what 224 px shows):
+ *   mean |Laplacian| of luma (0..1 scale) and the share of strong edges
+ *   (|Laplacian| ≥ 48) per tile, zeros when no tiles are given.
  *
  * It is computed from the one decode's working image (shortest side 224)
  * and cached with the other features, so comparing stages never decodes
@@ -20,7 +24,9 @@ import type { RawImage } from "../image/mod.ts";
 /** Cells per side. */
 export const SIGNATURE_GRID = 32;
 /** Version of the computation (part of the cache key). */
-export const SIGNATURE_VERSION = "sig1";
+export const SIGNATURE_VERSION = "sig2";
+/** Native-resolution tiles read (the decode's 3×3 grid). */
+export const NATIVE_TILES = 9;
 /** Planes of the signature, in order. */
 export const SIGNATURE_PLANES: readonly string[] = Object.freeze([
   "r",
@@ -30,19 +36,23 @@ export const SIGNATURE_PLANES: readonly string[] = Object.freeze([
   "highlight",
 ]);
 /** Length of a signature vector. */
-export const SIGNATURE_SIZE = SIGNATURE_PLANES.length * SIGNATURE_GRID * SIGNATURE_GRID;
+export const SIGNATURE_SIZE = SIGNATURE_PLANES.length * SIGNATURE_GRID * SIGNATURE_GRID +
+  2 * NATIVE_TILES;
+/** Offset of the native-tile values (mean |Laplacian| × tiles, then strong-edge share × tiles). */
+export const NATIVE_OFFSET = SIGNATURE_PLANES.length * SIGNATURE_GRID * SIGNATURE_GRID;
 
 /**
  * Signature of an RGB(A) or grey image (any size ≥ 3×3).
  *
  * @param img The working image.
+ * @param tiles Native-resolution tiles (row-major grid), if any.
  * @returns `SIGNATURE_SIZE` values, plane-major (`plane * G² + row * G + col`).
  * @example
  * ```ts
  * const sig = signatureOf(decoded.work);
  * ```
  */
-export function signatureOf(img: RawImage): Float32Array {
+export function signatureOf(img: RawImage, tiles: readonly RawImage[] = []): Float32Array {
   const { width: w, height: h, channels: ch, data } = img;
   if (w < 3 || h < 3) {
     throw new RangeError(`Cannot compute a signature: image is ${w}×${h}, need at least 3×3`);
@@ -90,5 +100,34 @@ export function signatureOf(img: RawImage): Float32Array {
     out[4 * g2 + c]! /= n;
     out[3 * g2 + c] = (out[3 * g2 + c]! / Math.max(1, detailCount[c]!)) / 255;
   }
+  tiles.slice(0, NATIVE_TILES).forEach((t, k) => {
+    const [mean, strong] = tileDetail(t);
+    out[NATIVE_OFFSET + k] = mean;
+    out[NATIVE_OFFSET + NATIVE_TILES + k] = strong;
+  });
   return out;
+}
+
+/** Mean |Laplacian| of luma (0..1 scale) and the share of |Laplacian| ≥ 48 in one tile. */
+function tileDetail(t: RawImage): [number, number] {
+  const { width: w, height: h, channels: ch, data } = t;
+  if (w < 3 || h < 3) return [0, 0];
+  const luma = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) {
+    const i = p * ch;
+    luma[p] = ch >= 3 ? 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! : data[i]!;
+  }
+  let sum = 0, strong = 0, n = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const p = y * w + x;
+      const lap = Math.abs(
+        4 * luma[p]! - luma[p - 1]! - luma[p + 1]! - luma[p - w]! - luma[p + w]!,
+      );
+      sum += lap;
+      if (lap >= 48) strong++;
+      n++;
+    }
+  }
+  return [sum / n / 255, strong / n];
 }

@@ -135,3 +135,22 @@ Deno.test("compareSignatures() sees a pasted patch as a local residual and a blo
   assert.ok(at(th, "highlight_peak") > 0.5, `highlight peak ${at(th, "highlight_peak")}`);
   assert.ok(at(tp, "highlight_peak") < 0.2);
 });
+
+Deno.test("compareSignatures() reads sharpening from the native tiles, which the 224 px map cannot see", () => {
+  const base = picture(13);
+  // Unsharp-like: push each pixel away from its 4-neighbour mean.
+  const sharp = edit(base, (r, g, b, x, y) => {
+    if (x === 0 || y === 0 || x === W - 1 || y === H - 1) return [r, g, b];
+    const px = (xx: number, yy: number, c: number) => base.data[(yy * W + xx) * 3 + c]!;
+    const k = (v: number, c: number) =>
+      v + 0.8 * (v - (px(x - 1, y, c) + px(x + 1, y, c) + px(x, y - 1, c) + px(x, y + 1, c)) / 4);
+    return [k(r, 0), k(g, 1), k(b, 2)];
+  });
+  const work = picture(1); // the same small map for both: only the tiles differ
+  const t = compareSignatures(signatureOf(work, [sharp]), signatureOf(work, [base]));
+  assert.ok(at(t, "native_detail") > 0.2, `native detail ${at(t, "native_detail")}`);
+  assert.ok(at(t, "native_edges") > 0.2, `native edges ${at(t, "native_edges")}`);
+  assert.equal(at(t, "detail_median"), 0);
+  const none = compareSignatures(signatureOf(work), signatureOf(work, [base]));
+  assert.equal(at(none, "native_detail"), 0, "no tiles on one side: no native evidence");
+});
