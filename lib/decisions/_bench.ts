@@ -2,10 +2,11 @@
  * Benchmark `decide_1000`: decide 1,000 three-stage groups (3,000 small PNGs)
  * whose features are already in the cache, with a real ranker and crop
  * proposer trained (untimed, in setup) on those cached features through
- * lib/eval's `trainModels` — so the timed `decideFolder` runs ONNX inference,
- * grouping, reasons, schema validation and the atomic write, as the user's
- * decide does. Setup (encoding the images, filling the cache, training) is
- * not timed. `seconds` is a run in a process that has loaded its libraries
+ * lib/eval's `trainModels` — so the timed `decideFolder` runs model inference
+ * (lib/rank and lib/crop read the weights from `ranker.onnx` / `crop.onnx` and
+ * run the forward pass in TypeScript, as the user's decide does), grouping,
+ * reasons, schema validation and the atomic write. Setup (encoding the
+ * images, filling the cache, training) is not timed. `seconds` is a run in a process that has loaded its libraries
  * (as the demo and experiment call it); `seconds_first_call` also pays for
  * loading the models and native libraries. `seconds_layout` uses models that
  * also read the layout block (`deno task train`'s default without an
