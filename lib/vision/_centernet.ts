@@ -60,7 +60,7 @@ export class CenternetOrt {
    * @returns The model.
    */
   static async load(modelJsonPath: string, cacheDir: string): Promise<CenternetOrt> {
-    const m = await loadOrConvert(cacheDir, CENTERNET_ONNX_VERSION, async () => {
+    const m = await loadOrConvert(cacheDir, CENTERNET_ONNX_VERSION, modelJsonPath, async () => {
       const { bytes, decode } = await centernetToOnnx(modelJsonPath);
       return { bytes, meta: { decode } };
     });

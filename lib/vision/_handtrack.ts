@@ -47,7 +47,7 @@ export class HandtrackOrt {
    * @returns The model.
    */
   static async load(modelJsonPath: string, cacheDir: string): Promise<HandtrackOrt> {
-    const m = await loadOrConvert(cacheDir, HANDTRACK_ONNX_VERSION, async () => ({
+    const m = await loadOrConvert(cacheDir, HANDTRACK_ONNX_VERSION, modelJsonPath, async () => ({
       bytes: await handtrackToOnnx(modelJsonPath),
       meta: {},
     }));

@@ -19,19 +19,29 @@ export interface CachedOnnx<M> {
 }
 
 /**
- * Read `version` from `dir`, or run `convert()` and write its result there.
+ * Read the conversion of `source` by converter `version` from `dir`, or run `convert()` and
+ * write its result there. The file name holds the converter version and a hash of the source
+ * `model.json`, so a new converter or a new model (package upgrade) converts again.
  *
  * @param dir Cache folder (created when missing; unwritable is fine: the model stays in memory).
- * @param version Converter version, also the file stem.
+ * @param version Converter version.
+ * @param source The tfjs `model.json` converted.
  * @param convert The conversion.
  * @returns The model.
  */
 export async function loadOrConvert<M>(
   dir: string,
   version: string,
+  source: string,
   convert: () => Promise<{ bytes: Uint8Array; meta: M }>,
 ): Promise<CachedOnnx<M>> {
-  const stem = join(dir, version.replace(/[^a-z0-9]+/gi, "-"));
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(source));
+  const hash = Array.from(
+    new Uint8Array(digest).slice(0, 6),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
+    .join("");
+  const stem = join(dir, `${version.replace(/[^a-z0-9]+/gi, "-")}-${hash}`);
   try {
     const meta = JSON.parse(await Deno.readTextFile(`${stem}.json`));
     if (meta?.version === version && meta.meta !== undefined) {

@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadOrConvert } from "./_onnx_cache.ts";
+
+Deno.test("loadOrConvert() converts once, then again only when the source model or converter changes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const source = join(dir, "model.json");
+    await Deno.writeTextFile(source, '{"a":1}');
+    let calls = 0;
+    const convert = (): Promise<{ bytes: Uint8Array; meta: { n: number } }> =>
+      Promise.resolve({ bytes: Uint8Array.of(1, 2, ++calls), meta: { n: calls } });
+    const cache = join(dir, "cache");
+    const first = await loadOrConvert(cache, "x/1", source, convert);
+    assert.equal(first.converted, true);
+    const second = await loadOrConvert(cache, "x/1", source, convert);
+    assert.deepEqual([second.converted, [...second.bytes], second.meta.n], [false, [1, 2, 1], 1]);
+    await Deno.writeTextFile(source, '{"a":2}');
+    assert.equal((await loadOrConvert(cache, "x/1", source, convert)).converted, true);
+    assert.equal((await loadOrConvert(cache, "x/2", source, convert)).converted, true);
+    assert.equal(calls, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
