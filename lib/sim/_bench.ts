@@ -18,7 +18,14 @@ export const benchmarks: Benchmark[] = [
       const scale = ctx.quick ? 0.25 : 1;
       const out = `${ctx.tmpDir}/sim`;
       const t0 = performance.now();
-      const s = await simulate(out, { projects: 1, groups, heldout: 0, scale, seed: 1 });
+      const s = await simulate(out, {
+        projects: 1,
+        groups,
+        heldout: 0,
+        scale,
+        seed: 1,
+        threads: 2,
+      });
       const seconds = (performance.now() - t0) / 1000;
       let bytes = 0;
       const walk = async (dir: string): Promise<void> => {
