@@ -66,10 +66,11 @@ export async function loadOrConvert<M>(
     await Deno.writeTextFile(`${stem}.json${tmp}`, JSON.stringify({ version, meta }));
     await Deno.rename(`${stem}.json${tmp}`, `${stem}.json`);
   } catch (e) {
-    // A read-only node_modules (EACCES / EROFS) still works: the model stays in memory.
-    if (!(e instanceof Deno.errors.PermissionDenied || (e as { code?: string }).code === "EROFS")) {
-      throw e;
-    }
+    // No write permission (NotCapable) or a read-only node_modules (EACCES / EROFS) still
+    // works: the model stays in memory.
+    const readOnly = e instanceof Deno.errors.NotCapable ||
+      e instanceof Deno.errors.PermissionDenied || (e as { code?: string }).code === "EROFS";
+    if (!readOnly) throw e;
     cached = null;
   }
   return { bytes, meta, cached, converted: true };
