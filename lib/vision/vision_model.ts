@@ -111,6 +111,15 @@ export class VisionModel {
   #disposed = false;
   /** How many images went through the models (cache hits do not count). */
   modelCalls = 0;
+  /**
+   * Wall milliseconds spent in each model group, summed over calls (they overlap: Human runs on
+   * the JS thread while CenterNet and HandTrack run on onnxruntime's threads).
+   */
+  readonly modelMs: { human: number; centernet: number; handtrack: number } = {
+    human: 0,
+    centernet: 0,
+    handtrack: 0,
+  };
 
   /** Use {@linkcode VisionModel.load}. */
   constructor(engine: Engine, options: Required<VisionModelOptions>) {
@@ -176,10 +185,18 @@ export class VisionModel {
       const pixels = input.shape[1] === raw.height ? rgb : await input.data() as Float32Array;
       const [w, h] = [input.shape[2], input.shape[1]];
       const floor = Math.min(o.minPersonScore, OBJECT_SCORE);
-      const cn = centernet.run(pixels, w, h, floor);
-      const hn = hands.run(pixels, w, h, { maxHands: o.maxHands, minScore: o.minHandScore });
+      const ms = this.modelMs;
+      const timed = <T>(key: keyof typeof ms, p: Promise<T>): Promise<T> => {
+        const t0 = performance.now();
+        return p.finally(() => ms[key] += performance.now() - t0);
+      };
+      const cn = timed("centernet", centernet.run(pixels, w, h, floor));
+      const hn = timed(
+        "handtrack",
+        hands.run(pixels, w, h, { maxHands: o.maxHands, minScore: o.minHandScore }),
+      );
       const settled = (): Promise<unknown> => Promise.allSettled([cn, hn]);
-      const r = await human.detect(input).finally(settled);
+      const r = await timed<Any>("human", human.detect(input)).finally(settled);
       const [{ rows, embedding }, handBoxes] = await Promise.all([cn, hn]);
       if (r.error) throw new Error(`Cannot analyze image: Human says "${r.error}"`);
       const emb = options.embedding ? l2(embedding) : null;
