@@ -1,10 +1,11 @@
 /**
  * Benchmark of lib/sim: `simulate_scale1` renders and writes groups at real
- * size (1024²/2048²/3072²) and reports seconds per group and MB per group,
+ * size (1024²/2048²/3072²) and reports wall and CPU seconds (all threads) and MB per group,
  * from which a full default run (3 × 800 groups) is extrapolated.
  *
  * @module
  */
+import process from "node:process";
 import type { Benchmark } from "../bench/mod.ts";
 import { simulate } from "./simulate.ts";
 
@@ -18,6 +19,7 @@ export const benchmarks: Benchmark[] = [
       const scale = ctx.quick ? 0.25 : 1;
       const out = `${ctx.tmpDir}/sim`;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const s = await simulate(out, {
         projects: 1,
         groups,
@@ -27,6 +29,8 @@ export const benchmarks: Benchmark[] = [
         threads: 2,
       });
       const seconds = (performance.now() - t0) / 1000;
+      const used = process.cpuUsage(c0);
+      const cpu = (used.user + used.system) / 1e6;
       let bytes = 0;
       const walk = async (dir: string): Promise<void> => {
         for await (const e of Deno.readDir(dir)) {
@@ -41,6 +45,8 @@ export const benchmarks: Benchmark[] = [
         scale,
         seconds: Math.round(seconds * 10) / 10,
         seconds_per_group: Math.round(perGroup * 100) / 100,
+        cpu_seconds: Math.round(cpu * 10) / 10,
+        cpu_seconds_per_group: Math.round((cpu / s.groups_logged) * 100) / 100,
         mb_per_group: Math.round((bytes / 1e6 / s.groups_logged) * 10) / 10,
         default_run_minutes_estimate: scale === 1 ? Math.round((perGroup * 2400) / 6) / 10 : null,
         default_run_gb_estimate: scale === 1
