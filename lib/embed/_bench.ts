@@ -7,9 +7,22 @@
 import { join } from "node:path";
 import process from "node:process";
 import type { Benchmark } from "../bench/mod.ts";
-import { bareDecodeResize, decodeOnce, ReadBuffer, referencePhash } from "../image/mod.ts";
+import { createHash } from "node:crypto";
+import {
+  bareDecodeResize,
+  clipPlan,
+  decodeOnce,
+  decodeToRgb,
+  encodeRaw,
+  grey32,
+  gridTiles,
+  phashFromGrey32,
+  ReadBuffer,
+  referencePhash,
+  resizeRaw,
+} from "../image/mod.ts";
 import type { RawImage } from "../image/mod.ts";
-import { benchImages, interleaved, throughput } from "./_bench_images.ts";
+import { benchImages, interleaved, REALISTIC_SIZES, throughput } from "./_bench_images.ts";
 import { computeBuiltinFeatures } from "./builtin_features.ts";
 import { OnnxEmbedder } from "./embedder.ts";
 import { embedFiles } from "./embed_files.ts";
@@ -30,6 +43,51 @@ async function ourPass(path: string, thumbs: string): Promise<void> {
   } finally {
     readers.push(reader);
   }
+}
+
+/**
+ * Where our pass spends CPU beyond the bare decode+resize: each product of
+ * `decodeOnce` + built-in features timed alone, one file at a time (CPU ms per
+ * image, libvips threads included), on one file of each realistic size.
+ */
+async function breakdown(files: string[], thumbs: string): Promise<Record<string, number>> {
+  const ms: Record<string, number> = {};
+  const time = async <T>(key: string, fn: () => Promise<T> | T): Promise<T> => {
+    const c0 = process.cpuUsage();
+    const r = await fn();
+    const c = process.cpuUsage(c0);
+    ms[key] = (ms[key] ?? 0) + (c.user + c.system) / 1e3;
+    return r;
+  };
+  const reader = new ReadBuffer();
+  for (const f of files) {
+    await time("bare_decode_resize", () => bareDecodeResize(f, 224));
+    const bytes = await time("read", () => reader.read(f));
+    await time("sha256", () => createHash("sha256").update(bytes).digest("hex"));
+    const full = await time("decode_full", () => decodeToRgb(bytes));
+    const p = clipPlan(full.width, full.height, 224);
+    const work = await time(
+      "resize_work",
+      () => resizeRaw(full, { width: p.width, height: p.height, kernel: "cubic" }),
+    );
+    const tiles = await time("tiles", () => gridTiles(full, 3, 96));
+    await time("phash", () => phashFromGrey32(grey32(work.data, work)));
+    await time("thumbnail", async () => {
+      await Deno.writeFile(
+        join(thumbs, "breakdown.jpg"),
+        await encodeRaw(work, { format: "jpeg", quality: 80 }),
+      );
+    });
+    await time(
+      "builtin",
+      () => computeBuiltinFeatures({ width: full.width, height: full.height, work, tiles }),
+    );
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(ms)) {
+    out[`cpu_ms_${k}`] = Math.round(v / files.length * 10) / 10;
+  }
+  return out;
 }
 
 async function warm(files: string[]): Promise<void> {
@@ -60,11 +118,16 @@ const decodeBound: Benchmark = {
         r.bCpu.toFixed(3)
       } cpu s/img)`,
     );
+    const cpuMs = await breakdown(files.slice(0, REALISTIC_SIZES.length), thumbs);
+    ctx.log(`cpu ms/img, one at a time: ${JSON.stringify(cpuMs)}`);
     return {
       ours_per_second: ours,
       decode_per_second: decode,
       ratio: ours / decode,
       cpu_ratio: r.aCpu / r.bCpu,
+      decode_cpu_seconds_per_image: r.aCpu,
+      ours_cpu_seconds_per_image: r.bCpu,
+      ...cpuMs,
     };
   },
 };
