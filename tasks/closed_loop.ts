@@ -1,6 +1,6 @@
 /**
  * `deno task closed-loop [--sim-seed 1] [--scale 0.125] [--groups 200]
- * [--heldout 160] [--features builtin] [--json]`: train on logs, decide a
+ * [--heldout 160] [--features builtin,layout,signature] [--json]`: train on logs, decide a
  * batch, review it (scripted from ground truth), ingest the reviews, retrain,
  * and compare both models on the same untouched held-out groups.
  *
@@ -27,7 +27,7 @@ await runTask(async () => {
       projects: { type: "string", default: "3" },
       groups: { type: "string", default: "200" },
       heldout: { type: "string", default: "160" },
-      features: { type: "string", default: "builtin" },
+      features: { type: "string", default: "builtin,layout,signature" },
       "work-dir": { type: "string" },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },

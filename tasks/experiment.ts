@@ -37,7 +37,9 @@ await runTask(async () => {
     return n;
   };
   const features = values.features?.split(",") ??
-    (values.model ? ["builtin", "embedding", "layout"] : ["builtin", "layout"]);
+    (values.model
+      ? ["builtin", "embedding", "layout", "signature"]
+      : ["builtin", "layout", "signature"]);
   const sizes = {
     ...(values.projects ? { projects: num("projects", values.projects)! } : {}),
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),

@@ -34,7 +34,9 @@ await runTask(async () => {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
   const features = values.features?.split(",") ??
-    (values.model ? ["builtin", "embedding", LAYOUT_BLOCK] : ["builtin", LAYOUT_BLOCK]);
+    (values.model
+      ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
+      : ["builtin", LAYOUT_BLOCK, "signature"]);
   const store = await readIngested(values.data);
   const paths = datasetPaths(store, { imagesRoot: values.images });
   let bar: Progress | undefined;

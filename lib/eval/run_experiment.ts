@@ -51,7 +51,7 @@ export interface ExperimentOptions {
 const defaults = {
   simSeed: 1,
   scale: 1,
-  features: ["builtin", LAYOUT_BLOCK],
+  features: ["builtin", LAYOUT_BLOCK, "signature"],
   model: null,
   workDir: null,
   seed: 1,

@@ -5,6 +5,7 @@
  * @module
  */
 import { SIGNATURE_BLOCK } from "../signature/mod.ts";
+import { LAYOUT_BLOCK } from "../crop/mod.ts";
 import {
   type RankEpoch,
   rankerFrom,
@@ -87,7 +88,9 @@ export async function trainModels(
   let rankerMeta: RankerMeta | null = null;
   if (g.train.length > 0) {
     const model = await trainRanker(g.train, g.val, {
-      features: o.features,
+      // The layout grid is the crop proposer's block: as ranker input it only adds noise
+      // (measured: anomaly-set accuracy 0.41 → 0.66 without it, sim seed 1, scale 0.125).
+      features: o.features.filter((f) => f !== LAYOUT_BLOCK),
       seed: o.seed,
       onEpoch: o.onRankEpoch,
       ...o.ranker,

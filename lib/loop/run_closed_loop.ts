@@ -48,7 +48,7 @@ const defaults = {
   projects: 3,
   groups: 200,
   heldout: 160,
-  features: ["builtin"],
+  features: ["builtin", "layout", "signature"],
   workDir: null,
   seed: 1,
   onStep: () => {},
