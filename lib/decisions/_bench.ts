@@ -5,12 +5,13 @@
  * lib/eval's `trainModels` — so the timed `decideFolder` runs model inference
  * (lib/rank and lib/crop read the weights from `ranker.onnx` / `crop.onnx` and
  * run the forward pass in TypeScript, as the user's decide does), grouping,
- * reasons, schema validation and the atomic write. Setup (encoding the
- * images, filling the cache, training) is not timed. `seconds` is a run in a process that has loaded its libraries
- * (as the demo and experiment call it); `seconds_first_call` also pays for
- * loading the models and native libraries. `seconds_layout` uses models that
- * also read the layout block (`deno task train`'s default without an
- * encoder), which decide computes from the pixels: lib/embed does not cache it.
+ * reasons, schema validation and the atomic write. The features are the
+ * default set (builtin + the layout and signature pixel blocks, all cached by
+ * `embedFiles` as `deno task embed` leaves them). Setup (encoding the images,
+ * filling the cache, training) is not timed. `seconds` is a run in a process
+ * that has loaded its libraries (as the demo and experiment call it);
+ * `seconds_first_call` also pays for loading the models and native
+ * libraries; `seconds_builtin_only` uses models that read only the builtin block.
  *
  * @module
  */
@@ -23,7 +24,7 @@ import type { ImageFeatures } from "../types.ts";
 import { parseStage } from "../paths/mod.ts";
 import { type Dataset, trainModels } from "../eval/mod.ts";
 import { LAYOUT_BLOCK } from "../crop/mod.ts";
-import { addFeatureBlocks } from "../blocks/mod.ts";
+import { pixelBlocksFor } from "../blocks/mod.ts";
 import { decideFolder } from "./decide_folder.ts";
 import { readAutomationDecisions } from "./automation_decisions.ts";
 
@@ -131,26 +132,23 @@ export const benchmarks: Benchmark[] = [{
     }
     const cacheDb = join(ctx.tmpDir, "features.sqlite");
     const models = join(ctx.tmpDir, "models");
-    const modelsLayout = join(ctx.tmpDir, "models_layout");
+    const modelsBuiltin = join(ctx.tmpDir, "models_layout");
     ctx.log(`setup: ${paths.length} images written; filling the feature cache`);
-    const embedded = await embedFiles(paths, { cacheDb });
+    // The default feature set (builtin + the layout and signature pixel blocks), cached as
+    // `embed` leaves it: decide then reads everything from the cache.
+    const features = ["builtin", LAYOUT_BLOCK, "signature"];
+    const embedded = await embedFiles(paths, { cacheDb, blocks: pixelBlocksFor(features) });
     const ds = benchDataset(truth, embedded.byPath, rnd);
     // Small but real models: the figure is inference cost, not accuracy.
     const small = { ranker: { epochs: 8, hidden: [64, 16] }, crop: { epochs: 8, hidden: [64] } };
-    const trained = await trainModels(ds, {
-      out: models,
+    const trained = await trainModels(ds, { out: models, seed: 1, features, ...small });
+    const trainedBuiltin = await trainModels(ds, {
+      out: modelsBuiltin,
       seed: 1,
       features: ["builtin"],
       ...small,
     });
-    await addFeatureBlocks(embedded.byPath, [LAYOUT_BLOCK]);
-    const trainedLayout = await trainModels(ds, {
-      out: modelsLayout,
-      seed: 1,
-      features: ["builtin", LAYOUT_BLOCK],
-      ...small,
-    });
-    if (trained.ranker === null || trained.crop === null || trainedLayout.ranker === null) {
+    if (trained.ranker === null || trained.crop === null || trainedBuiltin.ranker === null) {
       throw new Error("Cannot benchmark decide_1000: training produced no ranker or crop model");
     }
     ctx.log(`setup: trained ${trained.ranker.identity} and ${trained.crop.identity}`);
@@ -169,13 +167,13 @@ export const benchmarks: Benchmark[] = [{
       input,
       sandbox,
       cacheDb,
-      modelsLayout,
+      modelsBuiltin,
       join(sandbox, "l.jsonl"),
     );
     ctx.log(
       `decided ${run.decided} of ${run.groups} groups in ${run.seconds.toFixed(3)} s ` +
         `(first call in the process: ${first.seconds.toFixed(3)} s; ` +
-        `layout models: ${layout.seconds.toFixed(3)} s)`,
+        `builtin-only models: ${layout.seconds.toFixed(3)} s)`,
     );
     if (
       written.length !== groups || written.some((d) => d.models.ranker !== trained.ranker!.identity)
@@ -190,13 +188,15 @@ export const benchmarks: Benchmark[] = [{
       // Process CPU (all threads) during the timed run: what the wall time would be on an idle core.
       cpu_seconds: r4(run.cpu),
       seconds_first_call: r4(first.seconds),
-      seconds_layout: r4(layout.seconds),
-      cpu_seconds_layout: r4(layout.cpu),
+      seconds_builtin_only: r4(layout.seconds),
+      cpu_seconds_builtin_only: r4(layout.cpu),
       groups: run.groups,
       images: run.images,
       models:
-        `trained on the bench's cached features (builtin block): ranker ${trained.ranker.identity}, ` +
-        `crop ${trained.crop.identity}; layout models ${trainedLayout.ranker.identity}`,
+        `trained on the bench's cached features (${
+          features.join(", ")
+        }): ranker ${trained.ranker.identity}, ` +
+        `crop ${trained.crop.identity}; builtin-only ranker ${trainedBuiltin.ranker.identity}`,
     };
   },
 }];
