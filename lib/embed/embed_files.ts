@@ -295,7 +295,11 @@ export async function embedFiles(
           const sha256 = item.known?.sha256 ?? createHash("sha256").update(bytes).digest("hex");
           const waited = inflight.has(sha256) ? await inflight.get(sha256) : null;
           const known = waited ?? item.known ?? cache.get(sha256, ids);
-          const missing = blocks.filter((b) => !known?.blocks?.[b.name]);
+          // Blocks stored under this content even when the base row is not (e.g. a new encoder).
+          const stored = known?.blocks ??
+            (blocks.length > 0 ? cache.getBlocks([sha256], ids.blocks!).get(sha256) : undefined) ??
+            {};
+          const missing = blocks.filter((b) => !stored[b.name]);
           if (known && missing.length === 0) {
             cache.recordPath(item.path, item.stat, sha256);
             byPath.set(item.path, known);
@@ -339,7 +343,7 @@ export async function embedFiles(
               phash: d.phash,
               builtin: computeBuiltinFeatures(d),
               embedding: null,
-              ...(blocks.length > 0 ? { blocks: computed } : {}),
+              ...(blocks.length > 0 ? { blocks: { ...stored, ...computed } } : {}),
             };
             batch.push({ path: item.path, stat: item.stat, features, square: d.clip });
             if (!embedder || batch.length >= opts.batchSize) {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { decodeCount, type DecodedImage, encodeRaw, synthImage } from "../image/mod.ts";
 import {
   embedFiles,
+  makeTestEncoder,
   openFeatureCache,
   PIXEL_BLOCKS,
   type PixelBlock,
@@ -203,3 +204,26 @@ Deno.test("resolvePixelBlocks() splits registered blocks from built-in names and
   assert.throws(() => registerPixelBlock({ ...b, name: "builtin" }), /not one of/);
   assert.throws(() => registerPixelBlock({ ...b, version: "" }), /version is empty/);
 });
+
+Deno.test("embedFiles() reuses stored pixel blocks when only the encoder changed", () =>
+  withDir(async (dir) => {
+    const files = await writeImages(dir, 2);
+    const cacheDb = join(dir, "c.sqlite");
+    const block = meanBlock();
+    const r1 = await embedFiles(files, { cacheDb, blocks: [block] });
+    const { bytes, config } = makeTestEncoder({ seed: 4, inputSize: 32, dim: 8 });
+    const model = join(dir, "enc.onnx");
+    await Deno.writeFile(model, bytes);
+    const d0 = decodeCount();
+    const r2 = await embedFiles(files, {
+      cacheDb,
+      blocks: [block],
+      model: { path: model, config },
+    });
+    assert.equal(decodeCount() - d0, 2); // the embedding needs the pixels…
+    assert.equal(block.calls, 2); // …but the block is read, not recomputed
+    for (const p of files) {
+      assert.equal(r2.byPath.get(p)!.embedding!.length, 8);
+      assert.deepEqual(r2.byPath.get(p)!.blocks, r1.byPath.get(p)!.blocks);
+    }
+  }));
