@@ -118,7 +118,9 @@ export class FeatureCache {
       "INSERT OR REPLACE INTO blocks (sha256, block_id, data) VALUES (?, ?, ?)",
     );
     this.#getBlocks = db.prepare(
-      "SELECT b.sha256, b.data FROM json_each(?2) j JOIN blocks b " +
+      // CROSS JOIN keeps json_each outermost: one primary-key probe per hash (the planner
+      // otherwise may scan the blob table per hash).
+      "SELECT b.sha256, b.data FROM json_each(?2) j CROSS JOIN blocks b " +
         "ON b.block_id = ?1 AND b.sha256 = j.value",
     );
   }

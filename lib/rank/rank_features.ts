@@ -172,7 +172,25 @@ export function writeGroupInputs(
 }
 
 /** Per member: its own transition from the stage below, or null (lowest stage / no signature). */
+/** Last transitions computed per group (ranking then explaining one group compares once). */
+const memo = new WeakMap<
+  GroupMemberInput[],
+  { ref: TransitionReference | undefined; own: (Float32Array | null)[] }
+>();
+
 function groupTransitions(
+  members: GroupMemberInput[],
+  stages: number[],
+  ref?: TransitionReference,
+): (Float32Array | null)[] {
+  const hit = memo.get(members);
+  if (hit && hit.ref === ref) return hit.own;
+  const own = computeTransitions(members, stages, ref);
+  memo.set(members, { ref, own });
+  return own;
+}
+
+function computeTransitions(
   members: GroupMemberInput[],
   stages: number[],
   ref?: TransitionReference,

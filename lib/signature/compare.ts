@@ -52,25 +52,35 @@ export const TRANSITION_SIZE = TRANSITION_FEATURES.length;
 
 const EPS = 1e-3;
 
+/** 3×3 mean (edge cells average what exists), separable: rows, then columns. */
 function smooth3(map: Float32Array, g: number): Float32Array {
-  const out = new Float32Array(map.length);
+  const rows = new Float32Array(map.length), out = new Float32Array(map.length);
   for (let y = 0; y < g; y++) {
+    const o = y * g;
     for (let x = 0; x < g; x++) {
-      let s = 0, n = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= g) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= g) continue;
-          s += map[yy * g + xx]!;
-          n++;
-        }
-      }
-      out[y * g + x] = s / n;
+      let s = map[o + x]!, n = 1;
+      if (x > 0) (s += map[o + x - 1]!), n++;
+      if (x < g - 1) (s += map[o + x + 1]!), n++;
+      rows[o + x] = s / n;
+    }
+  }
+  for (let y = 0; y < g; y++) {
+    const ny = 1 + (y > 0 ? 1 : 0) + (y < g - 1 ? 1 : 0);
+    for (let x = 0; x < g; x++) {
+      const i = y * g + x;
+      let s = rows[i]!;
+      if (y > 0) s += rows[i - g]!;
+      if (y < g - 1) s += rows[i + g]!;
+      out[i] = s / ny;
     }
   }
   return out;
+}
+
+function maxOf(v: Float32Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i]! > m) m = v[i]!;
+  return m;
 }
 
 function quantile(sorted: Float32Array, q: number): number {
@@ -81,10 +91,10 @@ function quantile(sorted: Float32Array, q: number): number {
 
 function stats(v: Float32Array): { mean: number; sd: number } {
   let s = 0;
-  for (const x of v) s += x;
+  for (let i = 0; i < v.length; i++) s += v[i]!;
   const mean = s / Math.max(1, v.length);
   let q = 0;
-  for (const x of v) q += (x - mean) ** 2;
+  for (let i = 0; i < v.length; i++) q += (v[i]! - mean) ** 2;
   return { mean, sd: Math.sqrt(q / Math.max(1, v.length)) };
 }
 
@@ -150,7 +160,7 @@ export function compareSignatures(after: Float32Array, before: Float32Array): Fl
     resid[i] = s / 3;
   }
   const rs = Float32Array.from(resid).sort();
-  const rPeak = smooth3(resid, g).reduce((m, v) => Math.max(m, v), 0);
+  const rPeak = Math.max(0, maxOf(smooth3(resid, g)));
   const rMedian = quantile(rs, 0.5);
   out[o++] = stats(resid).mean;
   out[o++] = quantile(rs, 0.9);
@@ -166,9 +176,10 @@ export function compareSignatures(after: Float32Array, before: Float32Array): Fl
   const dMedian = quantile(ds, 0.5);
   const dSmooth = smooth3(detail, g);
   let dMin = Infinity, dMax = -Infinity;
-  for (const v of dSmooth) {
-    dMin = Math.min(dMin, v);
-    dMax = Math.max(dMax, v);
+  for (let i = 0; i < dSmooth.length; i++) {
+    const v = dSmooth[i]!;
+    if (v < dMin) dMin = v;
+    if (v > dMax) dMax = v;
   }
   out[o++] = dMedian;
   out[o++] = dMedian - dMin;
@@ -178,7 +189,7 @@ export function compareSignatures(after: Float32Array, before: Float32Array): Fl
   const hl = new Float32Array(g2);
   for (let i = 0; i < g2; i++) hl[i] = after[4 * g2 + i]! - before[4 * g2 + i]!;
   out[o++] = stats(hl).mean;
-  out[o++] = smooth3(hl, g).reduce((m, v) => Math.max(m, v), 0);
+  out[o++] = Math.max(0, maxOf(smooth3(hl, g)));
   // Tone.
   out[o++] = lumaA - lumaB;
   out[o++] = Math.log((toneSd(after) + EPS) / (toneSd(before) + EPS));
