@@ -252,17 +252,29 @@ function duplicatePatch(l: Float32Array, w: number, h: number): number {
       if (st.ss > b * b) cand.push({ x, y, ...st });
     }
   }
+  // Sorted by mean, each grid-aligned block meets only the blocks within 8 grey levels of it (the
+  // same pairs as comparing all and skipping the rest; the minimum does not depend on the order).
+  cand.sort((p, q) => p.mean - q.mean);
+  const means = Float64Array.from(cand, (c) => c.mean);
   let best = Infinity;
   for (const a of cand) {
     if (a.x % b !== 0 || a.y % b !== 0) continue;
-    for (const c of cand) {
+    let lo = 0, hi = means.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (means[mid]! < a.mean - 8) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < cand.length && means[k]! <= a.mean + 8; k++) {
+      const c = cand[k]!;
       if (Math.abs(c.x - a.x) < 2 * b && Math.abs(c.y - a.y) < 2 * b) continue;
       if (Math.abs(c.mean - a.mean) > 8 || c.ss > 2 * a.ss || a.ss > 2 * c.ss) continue;
       let d = 0;
       const limit = best * (a.ss + c.ss);
       for (let y = 0; y < b && d < limit; y++) {
+        const ra = (a.y + y) * n + a.x, rc = (c.y + y) * n + c.x;
         for (let x = 0; x < b; x++) {
-          const v = hp[(a.y + y) * n + a.x + x]! - hp[(c.y + y) * n + c.x + x]!;
+          const v = hp[ra + x]! - hp[rc + x]!;
           d += v * v;
         }
       }
