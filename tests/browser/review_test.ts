@@ -133,12 +133,20 @@ Deno.test({
         } else if (kind === 6) {
           if (!d.step2_crop.needs_crop) await page.keyboard.press("c");
           const boxEl = page.locator("[data-testid=crop-box]");
+          await boxEl.waitFor({ state: "visible" });
           const before = JSON.parse((await boxEl.getAttribute("data-box"))!) as Box;
           const h = (await page.locator(".crop-handle.se").boundingBox())!;
           await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
           await page.mouse.down();
           await page.mouse.move(h.x - 25, h.y - 12, { steps: 5 });
           await page.mouse.up();
+          // The page re-renders on its next frame: wait for the box to change (or time out).
+          await page.waitForFunction(
+            (was) =>
+              document.querySelector("[data-testid=crop-box]")?.getAttribute("data-box") !== was,
+            JSON.stringify(before),
+            { timeout: 5000 },
+          ).catch(() => {});
           const after = JSON.parse((await boxEl.getAttribute("data-box"))!) as Box;
           assert.notDeepEqual(after, before, "the drag changed the crop");
           const ratio = (b: Box) => (b[3] - b[1]) / (b[2] - b[0]);
