@@ -12,6 +12,7 @@ import { dirname } from "node:path";
 import { runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
+import { loadCropProposer } from "../lib/crop/mod.ts";
 import { embedFiles } from "../lib/embed/mod.ts";
 import { addFeatureBlocks, pixelBlocksFor } from "../lib/blocks/mod.ts";
 import {
@@ -85,10 +86,14 @@ await runTask(async () => {
       r.members.map((m) => `${gtRoot}/${m.path}`)
     ),
   ];
-  const features = await readRankerModel(values.models).then(
+  const rankerFeatures = await readRankerModel(values.models).then(
     (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
     () => ["builtin"],
   );
+  // The crop proposer may read blocks the ranker does not (the layout grid): feed both.
+  const crop = await loadCropProposer(values.models);
+  const features = [...new Set([...rankerFeatures, ...crop.blocks])];
+  crop.dispose();
   const embedded = await embedFiles(paths, {
     cacheDb: values.embeddings,
     features: features.filter((f) => f === "builtin" || f === "embedding"),
