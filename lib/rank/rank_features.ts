@@ -171,18 +171,24 @@ export function writeGroupInputs(
   });
 }
 
-/** Per member: its own transition from the stage below, or null (lowest stage / no signature). */
+/** One member's step up: what changed, and from which member (the nearest lower stage with a signature). */
+interface Step {
+  values: Float32Array;
+  from: number;
+}
+
 /** Last transitions computed per group (ranking then explaining one group compares once). */
 const memo = new WeakMap<
   GroupMemberInput[],
-  { ref: TransitionReference | undefined; own: (Float32Array | null)[] }
+  { ref: TransitionReference | undefined; own: (Step | null)[] }
 >();
 
+/** Per member: its own step from the stage below, or null (lowest stage / no signature). */
 function groupTransitions(
   members: GroupMemberInput[],
   stages: number[],
   ref?: TransitionReference,
-): (Float32Array | null)[] {
+): (Step | null)[] {
   const hit = memo.get(members);
   if (hit && hit.ref === ref) return hit.own;
   const own = computeTransitions(members, stages, ref);
@@ -194,7 +200,7 @@ function computeTransitions(
   members: GroupMemberInput[],
   stages: number[],
   ref?: TransitionReference,
-): (Float32Array | null)[] {
+): (Step | null)[] {
   return members.map((m, i) => {
     const sig = m.features.blocks?.[SIGNATURE_BLOCK];
     if (!sig) return null;
@@ -205,14 +211,14 @@ function computeTransitions(
     });
     if (pred < 0) return null;
     const t = compareSignatures(sig, members[pred]!.features.blocks![SIGNATURE_BLOCK]!);
-    if (!ref) return t;
-    const r = ref[transitionKind(stages[pred]!, stages[i]!)] ?? ref["any"];
-    if (!r) return t;
-    for (let j = 0; j < t.length; j++) {
-      const z = (t[j]! - r.median[j]!) / r.scale[j]!;
-      t[j] = Math.sign(z) * Math.log1p(Math.abs(z));
+    const r = ref ? ref[transitionKind(stages[pred]!, stages[i]!)] ?? ref["any"] : undefined;
+    if (r) {
+      for (let j = 0; j < t.length; j++) {
+        const z = (t[j]! - r.median[j]!) / r.scale[j]!;
+        t[j] = Math.sign(z) * Math.log1p(Math.abs(z));
+      }
     }
-    return t;
+    return { values: t, from: pred };
   });
 }
 
@@ -252,12 +258,9 @@ export function transitionNotes(
   if (!layout.transitions || !layout.transitionRef) return members.map(() => []);
   const stages = members.map((m) => m.stage ?? 0);
   const own = groupTransitions(members, stages, layout.transitionRef);
-  return own.map((t, i) => {
-    if (!t) return [];
-    let pred = -1;
-    stages.forEach((s, k) => {
-      if (s < stages[i]! && (pred < 0 || s > stages[pred]!)) pred = k;
-    });
+  return own.map((step, i) => {
+    if (!step) return [];
+    const t = step.values;
     const found: { z: number; phrase: string }[] = [];
     for (const [names, phrase] of TRANSITION_PHRASES) {
       let z = 0;
@@ -271,7 +274,7 @@ export function transitionNotes(
     }
     found.sort((a, b) => b.z - a.z);
     return found.slice(0, 2).map((f) =>
-      `stage ${stages[i]} vs stage ${stages[pred]}: ${f.phrase} (${
+      `stage ${stages[i]} vs stage ${stages[step.from]}: ${f.phrase} (${
         Math.round(f.z)
       }× the usual spread)`
     );
@@ -303,16 +306,12 @@ export function transitionReference(groups: GroupMemberInput[][]): TransitionRef
   for (const members of groups) {
     const stages = members.map((m) => m.stage ?? 0);
     const own = groupTransitions(members, stages);
-    own.forEach((t, i) => {
-      if (!t) return;
-      let pred = -1;
-      stages.forEach((s, k) => {
-        if (s < stages[i]! && (pred < 0 || s > stages[pred]!)) pred = k;
-      });
-      const key = transitionKind(stages[pred]!, stages[i]!);
+    own.forEach((step, i) => {
+      if (!step) return;
+      const key = transitionKind(stages[step.from]!, stages[i]!);
       if (!byKind.has(key)) byKind.set(key, []);
-      byKind.get(key)!.push(t);
-      all.push(t);
+      byKind.get(key)!.push(step.values);
+      all.push(step.values);
     });
   }
   const out: TransitionReference = {};
@@ -349,22 +348,22 @@ function robust(ts: Float32Array[], floor?: number[]): { median: number[]; scale
 }
 
 function writeTransitions(
-  all: { own: (Float32Array | null)[]; stages: number[] },
+  all: { own: (Step | null)[]; stages: number[] },
   i: number,
   out: Float32Array,
   o: number,
 ): void {
-  const own = all.own[i];
+  const own = all.own[i]?.values;
   out[o] = own ? 1 : 0;
   if (own) out.set(own, o + 1);
   // Largest absolute change over every transition at or below this member's stage.
   const cum = o + 1 + TRANSITION_SIZE;
   out.fill(0, cum, cum + TRANSITION_SIZE + 2);
   let chainMax = 0;
-  all.own.forEach((t, k) => {
-    if (!t || all.stages[k]! > all.stages[i]!) return;
+  all.own.forEach((step, k) => {
+    if (!step || all.stages[k]! > all.stages[i]!) return;
     for (let j = 0; j < TRANSITION_SIZE; j++) {
-      const a = Math.abs(t[j]!);
+      const a = Math.abs(step.values[j]!);
       out[cum + j] = Math.max(out[cum + j]!, a);
       chainMax = Math.max(chainMax, a);
     }
