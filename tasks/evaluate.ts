@@ -13,8 +13,7 @@ import { runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
-import { embedFiles } from "../lib/embed/mod.ts";
-import { addFeatureBlocks, pixelBlocksFor } from "../lib/blocks/mod.ts";
+import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
   datasetPaths,
@@ -94,13 +93,7 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const embedded = await embedFiles(paths, {
-    cacheDb: values.embeddings,
-    features: features.filter((f) => f === "builtin" || f === "embedding"),
-    blocks: pixelBlocksFor(features),
-  });
-  // Vision blocks, and any pixel block an image still lacks (as decide does).
-  await addFeatureBlocks(embedded.byPath, features);
+  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
   const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);

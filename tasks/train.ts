@@ -8,9 +8,8 @@
 import { parseArgs } from "node:util";
 import { Progress, runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
-import { embedFiles } from "../lib/embed/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
-import { addFeatureBlocks, pixelBlocksFor } from "../lib/blocks/mod.ts";
+import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
 
 await runTask(async () => {
@@ -40,10 +39,8 @@ await runTask(async () => {
   const store = await readIngested(values.data);
   const paths = datasetPaths(store, { imagesRoot: values.images });
   let bar: Progress | undefined;
-  const embedded = await embedFiles(paths, {
+  const { embedded } = await embedWithBlocks(paths, features, {
     cacheDb: values.embeddings,
-    features: features.filter((f) => f === "builtin" || f === "embedding"),
-    blocks: pixelBlocksFor(features),
     ...(values.model ? { model: { path: values.model } } : {}),
     onProgress: ({ done, total }) => {
       bar ??= new Progress(total, { label: "features" });
@@ -51,8 +48,6 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  // Vision blocks, and any pixel block an image still lacks (as decide does).
-  await addFeatureBlocks(embedded.byPath, features);
   const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });

@@ -12,3 +12,5 @@ export {
   pixelBlocksFor,
   SIGNATURE_PIXEL_BLOCK,
 } from "./pixel_blocks.ts";
+export { embedWithBlocks } from "./embed_with_blocks.ts";
+export type { EmbedWithBlocksOptions, EmbedWithBlocksResult } from "./embed_with_blocks.ts";

@@ -12,8 +12,7 @@ import { dirname, join, relative } from "node:path";
 import { simulate } from "../sim/mod.ts";
 import type { GroundTruthRecord, SimSummary } from "../sim/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
-import { embedFiles } from "../embed/mod.ts";
-import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
+import { embedWithBlocks } from "../blocks/mod.ts";
 import {
   buildDataset,
   type Dataset,
@@ -208,12 +207,8 @@ export async function runClosedLoop(options: ClosedLoopOptions = {}): Promise<Cl
     ...batchPaths,
   ];
   const cacheDb = join(dir, "features.sqlite");
-  const embedded = await embedFiles([...new Set(allPaths)], {
+  const { embedded } = await embedWithBlocks([...new Set(allPaths)], o.features, {
     cacheDb,
-    features: o.features.filter((f) => f === "builtin" || f === "embedding"),
-    blocks: pixelBlocksFor(o.features),
-  });
-  await addFeatureBlocks(embedded.byPath, o.features, {
     visionCacheDir: join(dir, "vision_cache"),
   });
   const held = heldoutFromGroundTruth(testTruth, embedded.byPath, simDir);

@@ -1,0 +1,58 @@
+/**
+ * Every feature block a model reads, in one call: lib/embed's built-in and
+ * encoder blocks plus the pixel blocks (layout, signature) from the same
+ * one decode, then the vision blocks and any pixel block still missing.
+ * Training, evaluation and the closed loop use it, so they feed a model
+ * exactly what decide will.
+ *
+ * @module
+ */
+import { embedFiles, type EmbedFilesOptions, type EmbedFilesResult } from "../embed/mod.ts";
+import {
+  addFeatureBlocks,
+  type AddFeatureBlocksOptions,
+  type AddFeatureBlocksResult,
+} from "./add_feature_blocks.ts";
+import { pixelBlocksFor } from "./pixel_blocks.ts";
+
+/** Options for {@linkcode embedWithBlocks}: lib/embed's, plus where vision results are cached. */
+export type EmbedWithBlocksOptions =
+  & Omit<EmbedFilesOptions, "features" | "blocks">
+  & Pick<AddFeatureBlocksOptions, "visionCacheDir">;
+
+/** What {@linkcode embedWithBlocks} did. */
+export interface EmbedWithBlocksResult {
+  embedded: EmbedFilesResult;
+  extra: AddFeatureBlocksResult;
+}
+
+/**
+ * Features of `paths` with the blocks `names` asks for.
+ *
+ * @param paths Image files.
+ * @param names Feature names, e.g. `["builtin", "layout", "signature"]`.
+ * @param options Cache, encoder, progress, vision cache.
+ * @returns lib/embed's result (with `blocks` filled in) and the extra-block counts.
+ * @example
+ * ```ts
+ * const { embedded } = await embedWithBlocks(paths, ["builtin", "layout", "signature"], { cacheDb });
+ * ```
+ */
+export async function embedWithBlocks(
+  paths: string[],
+  names: readonly string[],
+  options: EmbedWithBlocksOptions,
+): Promise<EmbedWithBlocksResult> {
+  const { visionCacheDir, ...embedOptions } = options;
+  const embedded = await embedFiles(paths, {
+    ...embedOptions,
+    features: names.filter((f) => f === "builtin" || f === "embedding"),
+    blocks: pixelBlocksFor(names),
+  });
+  const extra = await addFeatureBlocks(
+    embedded.byPath,
+    names,
+    visionCacheDir === undefined ? {} : { visionCacheDir },
+  );
+  return { embedded, extra };
+}
