@@ -28,7 +28,7 @@
  *
  * @module
  */
-import type { RawImage, Tile } from "../image/mod.ts";
+import { lumaOf, type RawImage, type Tile } from "../image/mod.ts";
 
 /** Version of the block (part of the cache key). */
 export const BUILTIN_VERSION = "builtin-v1";
@@ -74,27 +74,6 @@ export interface BuiltinInput {
   work: RawImage;
   /** Native-resolution RGB tiles on a grid, row-major. */
   tiles: Tile[];
-}
-
-/**
- * Luma (Rec. 601) of an RGB or grey image.
- *
- * @param img Pixels.
- * @returns One value per pixel, 0-255.
- */
-function luma(img: RawImage): Float32Array {
-  const n = img.width * img.height;
-  const out = new Float32Array(n);
-  const d = img.data;
-  const c = img.channels;
-  if (c < 3) {
-    for (let i = 0; i < n; i++) out[i] = d[i * c]!;
-    return out;
-  }
-  for (let i = 0, j = 0; i < n; i++, j += c) {
-    out[i] = 0.299 * d[j]! + 0.587 * d[j + 1]! + 0.114 * d[j + 2]!;
-  }
-  return out;
 }
 
 /** Variance and mean absolute value of the 4-neighbour Laplacian. */
@@ -313,7 +292,7 @@ export function computeBuiltinFeatures(input: BuiltinInput): Float32Array {
   let bi = 0;
   let ni = 0;
   for (const t of tiles) {
-    const l = luma(t.image);
+    const l = lumaOf(t.image);
     const { width: w, height: h } = t.image;
     const lap = laplacian(l, w, h);
     sharp.push(Math.log1p(lap.variance));
@@ -345,7 +324,7 @@ export function computeBuiltinFeatures(input: BuiltinInput): Float32Array {
   const h = work.height;
   const c = work.channels;
   const d = work.data;
-  const l = luma(work);
+  const l = lumaOf(work);
   const n = w * h;
   let sl = 0;
   let sl2 = 0;

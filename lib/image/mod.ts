@@ -26,6 +26,7 @@ export type {
   ReadRawOptions,
 } from "./_sharp.ts";
 export { clipPlan } from "./clip_plan.ts";
+export { lumaOf } from "./luma.ts";
 export type { ClipPlan } from "./clip_plan.ts";
 export { decodeOnce, gridTiles, ReadBuffer, readImageBytes } from "./decode_once.ts";
 export type { DecodedImage, DecodeOnceOptions, Tile } from "./decode_once.ts";

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { RawImage } from "../image/mod.ts";
+import { lumaOf, type RawImage } from "../image/mod.ts";
 
 /** Cells per side. */
 export const SIGNATURE_GRID = 32;
@@ -60,7 +60,6 @@ export function signatureOf(img: RawImage, tiles: readonly RawImage[] = []): Flo
   const g = SIGNATURE_GRID, g2 = g * g;
   const out = new Float32Array(SIGNATURE_SIZE);
   const count = new Float32Array(g2);
-  const luma = new Float32Array(w * h);
   const cx = new Int32Array(w);
   for (let x = 0; x < w; x++) cx[x] = Math.min(g - 1, Math.floor((x * g) / w));
   for (let y = 0; y < h; y++) {
@@ -76,10 +75,10 @@ export function signatureOf(img: RawImage, tiles: readonly RawImage[] = []): Flo
       out[2 * g2 + c]! += b;
       if (r >= 250 || gg >= 250 || b >= 250) out[4 * g2 + c]! += 1;
       count[c]! += 1;
-      luma[y * w + x] = 0.299 * r + 0.587 * gg + 0.114 * b;
     }
   }
   // Detail: |4·p − up − down − left − right| on luma, borders excluded.
+  const luma = lumaOf(img);
   const detailCount = new Float32Array(g2);
   for (let y = 1; y < h - 1; y++) {
     const row = Math.min(g - 1, Math.floor((y * g) / h)) * g;
@@ -110,13 +109,9 @@ export function signatureOf(img: RawImage, tiles: readonly RawImage[] = []): Flo
 
 /** Mean |Laplacian| of luma (0..1 scale) and the share of |Laplacian| ≥ 48 in one tile. */
 function tileDetail(t: RawImage): [number, number] {
-  const { width: w, height: h, channels: ch, data } = t;
+  const { width: w, height: h } = t;
   if (w < 3 || h < 3) return [0, 0];
-  const luma = new Float32Array(w * h);
-  for (let p = 0; p < w * h; p++) {
-    const i = p * ch;
-    luma[p] = ch >= 3 ? 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! : data[i]!;
-  }
+  const luma = lumaOf(t);
   let sum = 0, strong = 0, n = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
