@@ -2,13 +2,11 @@
  * A coarse spatial "layout" block for crops: on an 8×8 grid over the image,
  * mean luma and mean gradient energy (where the detailed subject is). The
  * built-in block has no spatial map, and without one a box head can only
- * learn a per-project constant. One small decode (resized by sharp while
- * decoding) per image.
+ * learn a per-project constant. lib/blocks computes it from lib/embed's one
+ * decode (the `layout` pixel block) and caches it.
  *
  * @module
  */
-import { readRaw } from "../image/mod.ts";
-import type { ImageFeatures } from "../types.ts";
 
 /** Name of the block in `ImageFeatures.blocks`. */
 export const LAYOUT_BLOCK = "layout";
@@ -40,55 +38,4 @@ export function layoutFromGrey(grey: Uint8Array, side: number): Float32Array {
     }
   }
   return out;
-}
-
-/**
- * Compute the layout block of an image file.
- *
- * @param path Image path.
- * @returns The block.
- * @example
- * ```ts
- * const block = await layoutBlock("a.png");
- * ```
- */
-export async function layoutBlock(path: string): Promise<Float32Array> {
-  const side = LAYOUT_GRID * 4;
-  const raw = await readRaw(path, {
-    channels: 1,
-    resize: { width: side, height: side, fit: "fill" },
-  });
-  return layoutFromGrey(raw.data, side);
-}
-
-/**
- * Add the layout block to features in place (files that fail are counted).
- *
- * @param byPath Features by path.
- * @param concurrency Decodes in flight.
- * @returns Number of failures.
- * @example
- * ```ts
- * await addLayoutBlocks(embedded.byPath, 4);
- * ```
- */
-export async function addLayoutBlocks(
-  byPath: Map<string, ImageFeatures>,
-  concurrency = 4,
-): Promise<number> {
-  const paths = [...byPath.keys()];
-  let next = 0, failed = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const p = paths[next++]!;
-      const f = byPath.get(p)!;
-      try {
-        f.blocks = { ...(f.blocks ?? {}), [LAYOUT_BLOCK]: await layoutBlock(p) };
-      } catch {
-        failed++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return failed;
 }

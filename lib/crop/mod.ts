@@ -24,10 +24,4 @@ export {
   saveCropModel,
 } from "./crop_proposer.ts";
 export type { CropProposer, LoadCropOptions } from "./crop_proposer.ts";
-export {
-  addLayoutBlocks,
-  LAYOUT_BLOCK,
-  LAYOUT_GRID,
-  layoutBlock,
-  layoutFromGrey,
-} from "./layout_block.ts";
+export { LAYOUT_BLOCK, LAYOUT_GRID, layoutFromGrey } from "./layout_block.ts";
