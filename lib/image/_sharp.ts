@@ -5,6 +5,7 @@
  * @module
  */
 import sharp from "sharp";
+import { decodePngInto, type PixelBuffer } from "./_vips.ts";
 
 /** Decoded pixels, interleaved, 8-bit. */
 export interface RawImage {
@@ -172,6 +173,9 @@ export function decodeCount(): number {
 export interface DecodeToRgbOptions {
   /** Refuse images with more pixels than this (checked from the header before decoding). */
   maxPixels?: number;
+  /** Decode into this reused buffer where possible (plain 8-bit RGB PNGs, see `_vips.ts`):
+   * the result then views its memory and is valid only until the next decode into it. */
+  into?: PixelBuffer;
 }
 
 /**
@@ -193,6 +197,11 @@ export async function decodeToRgb(
 ): Promise<RawImage> {
   const maxPixels = options.maxPixels ?? readDefaults.maxPixels;
   decodeCounter++;
+  if (options.into) {
+    // Same pixels as the sharp pipeline below (tested), without its two full-size allocations.
+    const fast = await decodePngInto(bytes, options.into, maxPixels);
+    if (fast) return fast;
+  }
   const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" })
     .rotate()
     .toColourspace("srgb")

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { decodeToRgb, encodeRaw, type RawImage, resizeRaw } from "./_sharp.ts";
+import { PixelBuffer } from "./_vips.ts";
 import { clipPlan } from "./clip_plan.ts";
 import {
   classifyDecoderMessage,
@@ -105,9 +106,10 @@ export async function readImageBytes(path: string, reader?: ReadBuffer): Promise
 }
 
 /**
- * A growable read buffer reused across files: fresh multi-megabyte
- * allocations (page faults) cost as much as a PNG decode on small VMs.
- * One per concurrent worker; each read invalidates the previous view.
+ * A growable read buffer reused across files, with a reused destination for
+ * the full-resolution decode (`pixels`): fresh multi-megabyte allocations
+ * (page faults) cost as much as a PNG decode on small VMs. One per
+ * concurrent worker; each read invalidates the previous view.
  *
  * @example
  * ```ts
@@ -117,6 +119,8 @@ export async function readImageBytes(path: string, reader?: ReadBuffer): Promise
  */
 export class ReadBuffer {
   #buf = new Uint8Array(1 << 20);
+  /** Where `decodeOnce` decodes full-resolution pixels (reused, see {@linkcode PixelBuffer}). */
+  readonly pixels: PixelBuffer = new PixelBuffer();
 
   /**
    * Read a whole file into the buffer.
@@ -229,7 +233,11 @@ export async function decodeOnce(
   const sha256 = options.sha256 ?? createHash("sha256").update(bytes).digest("hex");
   let full: RawImage;
   try {
-    full = await decodeToRgb(bytes, { maxPixels: opts.maxPixels });
+    // Full pixels only feed the tiles and the work resize below, so a reused buffer will do.
+    full = await decodeToRgb(bytes, {
+      maxPixels: opts.maxPixels,
+      into: options.reader?.pixels ?? new PixelBuffer(),
+    });
   } catch (error) {
     const msg = error instanceof Error ? error.message : String(error);
     throw new ImageReadError(path, classifyDecoderMessage(msg), msg, { cause: error });

@@ -29,6 +29,7 @@ export { clipPlan } from "./clip_plan.ts";
 export { lumaOf } from "./luma.ts";
 export type { ClipPlan } from "./clip_plan.ts";
 export { decodeOnce, gridTiles, ReadBuffer, readImageBytes } from "./decode_once.ts";
+export { PixelBuffer } from "./_vips.ts";
 export type { DecodedImage, DecodeOnceOptions, Tile } from "./decode_once.ts";
 export {
   classifyDecoderMessage,

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import sharp from "sharp";
+import { decodePngInto, PixelBuffer } from "./_vips.ts";
+import { decodeToRgb, synthImage } from "./mod.ts";
+
+type Sharp = ReturnType<typeof sharp>;
+
+// PNG variants written by sharp itself (16-bit, grey, alpha, palette, ICC, EXIF rotation).
+async function png(fn: (s: Sharp) => Sharp, w = 30, h = 20): Promise<Uint8Array> {
+  const img = synthImage(w, h, { seed: 7 });
+  return new Uint8Array(
+    await fn(sharp(img.data, { raw: { width: w, height: h, channels: 3 } }))
+      .toBuffer(),
+  );
+}
+
+const same = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+Deno.test("decodePngInto() gives sharp's pixels for a plain RGB PNG, at any byte offset", async () => {
+  const bytes = await png((s) => s.png({ compressionLevel: 6 }), 61, 37);
+  const ref = await decodeToRgb(bytes);
+  const padded = new Uint8Array(bytes.length + 13);
+  padded.set(bytes, 13);
+  const into = new PixelBuffer();
+  for (const view of [bytes, padded.subarray(13)]) {
+    const fast = await decodePngInto(view, into, 1e8);
+    assert.ok(fast, "a plain 8-bit RGB PNG takes the fast path");
+    assert.deepEqual([fast.width, fast.height, fast.channels], [61, 37, 3]);
+    assert.ok(same(fast.data, ref.data));
+  }
+});
+
+Deno.test("decodePngInto() declines what sharp converts (16-bit, grey, alpha, ICC, EXIF rotation, too big, not PNG)", async () => {
+  const into = new PixelBuffer();
+  const cases = [
+    await png((s) => s.toColourspace("rgb16").png()),
+    await png((s) => s.extractChannel(0).toColourspace("b-w").png()),
+    await png((s) => s.ensureAlpha(0.5).png()),
+    await png((s) => s.png().withIccProfile("p3")),
+    await png((s) => s.png().withMetadata({ orientation: 6 })),
+    await png((s) => s.jpeg()),
+  ];
+  for (const bytes of cases) {
+    assert.equal(await decodePngInto(bytes, into, 1e8), null);
+    // decodeToRgb() with a buffer falls back to sharp: same result as without.
+    const a = await decodeToRgb(bytes);
+    const b = await decodeToRgb(bytes, { into });
+    assert.deepEqual([b.width, b.height, b.channels], [a.width, a.height, a.channels]);
+    assert.ok(same(a.data, b.data));
+  }
+  const plain = await png((s) => s.png());
+  assert.equal(await decodePngInto(plain, into, 30 * 20 - 1), null);
+});
+
+Deno.test("decodeToRgb() into a PixelBuffer reuses it and still reports sharp's errors", async () => {
+  const into = new PixelBuffer();
+  const big = await decodeToRgb(await png((s) => s.png(), 40, 40), { into });
+  const small = await decodeToRgb(await png((s) => s.png(), 10, 10), { into });
+  assert.equal(big.data.buffer, small.data.buffer, "one buffer for both");
+  const bytes = await png((s) => s.png(), 40, 40);
+  const truncated = bytes.slice(0, bytes.length >> 1);
+  await assert.rejects(() => decodeToRgb(truncated, { into }));
+  await assert.rejects(() => decodeToRgb(truncated));
+});
