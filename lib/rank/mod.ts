@@ -7,8 +7,16 @@
  */
 export { fitTemperature, groupNll, softmax } from "./calibration.ts";
 export {
+  CHAIN_MIXES,
+  chainLogProbabilities,
+  fitChainModel,
+  mixChainScores,
+} from "./chain_model.ts";
+export type { ChainGroup, ChainMix, ChainModel, FitChainOptions } from "./chain_model.ts";
+export {
   CONTEXT_COLUMNS,
   contextColumns,
+  memberSteps,
   rankInputSize,
   rankMatrix,
   TRANSITION_COLUMNS,
@@ -17,7 +25,7 @@ export {
   transitionReference,
   writeGroupInputs,
 } from "./rank_features.ts";
-export type { RankFeatureLayout, TransitionReference } from "./rank_features.ts";
+export type { RankFeatureLayout, Step, TransitionReference } from "./rank_features.ts";
 export { isAnomaly, rankerInputs, splitScores, trainRanker } from "./train_ranker.ts";
 export type {
   RankEpoch,

@@ -172,7 +172,7 @@ export function writeGroupInputs(
 }
 
 /** One member's step up: what changed, and from which member (the nearest lower stage with a signature). */
-interface Step {
+export interface Step {
   values: Float32Array;
   from: number;
 }
@@ -220,6 +220,27 @@ function computeTransitions(
     }
     return { values: t, from: pred };
   });
+}
+
+/**
+ * Each member's step up from the stage below (robust z-scores compressed as
+ * sign(z)·log(1 + |z|) when the layout has a reference), or null for the
+ * lowest stage and members without a signature.
+ *
+ * @param members The group.
+ * @param layout The ranker's layout.
+ * @returns One step (or null) per member.
+ * @example
+ * ```ts
+ * memberSteps(members, meta.layout)[2]?.from; // index of the member stage 2 was compared with
+ * ```
+ */
+export function memberSteps(
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): (Step | null)[] {
+  if (!layout.transitions) return members.map(() => null);
+  return groupTransitions(members, members.map((m) => m.stage ?? 0), layout.transitionRef);
 }
 
 /** Phrases for unusual transition features, strongest evidence first. */

@@ -11,6 +11,7 @@ import type { GroupMemberInput, RankResult } from "../types.ts";
 import { denseForward, readOnnxMlp } from "../nn/mod.ts";
 import { softmax } from "./calibration.ts";
 import { transitionNotes } from "./rank_features.ts";
+import { chainLogProbabilities, mixChainScores } from "./chain_model.ts";
 import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
 
 /** File names inside a model folder. */
@@ -97,7 +98,11 @@ export function rankerFrom(model: TrainedRanker): Ranker {
     rank(members: GroupMemberInput[]): RankResult {
       if (members.length === 0) return { scores: [], probabilities: [], notes: [] };
       const { x } = rankerInputs([members], meta.layout, meta.group_context);
-      const scores = Array.from(denseForward(dense, x, members.length));
+      const mlp = Array.from(denseForward(dense, x, members.length));
+      const chain = meta.chain;
+      const scores = chain && chain.mix.chain > 0
+        ? mixChainScores(mlp, chainLogProbabilities(chain, members, meta.layout), chain.mix)
+        : mlp;
       return {
         scores,
         probabilities: softmax(scores, meta.temperature),

@@ -26,6 +26,14 @@ import {
   transitionReference,
 } from "./rank_features.ts";
 import { fitTemperature, groupNll } from "./calibration.ts";
+import {
+  CHAIN_MIXES,
+  chainLogProbabilities,
+  type ChainMix,
+  type ChainModel,
+  fitChainModel,
+  mixChainScores,
+} from "./chain_model.ts";
 
 /** One labelled set: members and the index of the creator's pick. */
 export interface RankGroup {
@@ -62,6 +70,11 @@ export interface TrainRankerOptions {
   features?: FeatureNames;
   /** Add group-relative features (deltas, stage context, distances). */
   groupContext?: boolean;
+  /**
+   * With transition columns: fit the chain model (lib/rank/chain_model.ts) and add its
+   * log-probability to the MLP score, weighted as validation NLL prefers (possibly 0).
+   */
+  chain?: boolean;
   threads?: number;
   onEpoch?: (row: RankEpoch) => void;
 }
@@ -80,6 +93,7 @@ const defaults = {
   patience: 8,
   features: ["builtin", "embedding"],
   groupContext: true,
+  chain: true,
   threads: 0,
   onEpoch: () => {},
 } satisfies Required<TrainRankerOptions>;
@@ -111,6 +125,15 @@ export interface RankerMeta {
   training_data_hash?: string;
   split_seed?: number;
   metrics?: Record<string, unknown>;
+  /** The chain model and how its log-probability joins the MLP score; absent: MLP alone. */
+  chain?: ChainModel & { mix: ChainMix; validation: Record<string, ChainValidation> };
+}
+
+/** Validation NLL (at its own temperature) and accuracy of one chain mix. */
+export interface ChainValidation {
+  nll: number;
+  acc: number;
+  anomaly_acc: number;
 }
 
 /** A trained ranker: inference ONNX + metadata. */
@@ -293,9 +316,11 @@ export async function trainRanker(
   const valScores = val.length
     ? splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets)
     : [];
-  const temperature = fitTemperature(
-    valScores.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })),
+  const chain = o.chain && layout.transitionRef ? chooseChain(train, val, valScores, layout) : null;
+  const mixed = valScores.map((s, g) =>
+    chain ? mixChainScores(s, chainLogProbabilities(chain, val[g]!.members, layout), chain.mix) : s
   );
+  const temperature = fitTemperature(mixed.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })));
   const onnx = mlp.toOnnx(norm.mean, norm.invStd);
   await mlp.dispose();
   const { onEpoch: _cb, ...hyper } = o;
@@ -303,7 +328,9 @@ export async function trainRanker(
     onnx,
     meta: {
       kind: "ranker",
-      identity: `ranker-${o.loss}-${layers.join("x")}-s${o.seed}`,
+      identity: `ranker-${o.loss}-${layers.join("x")}${
+        chain && chain.mix.chain > 0 ? "+chain" : ""
+      }-s${o.seed}`,
       layout,
       group_context: o.groupContext,
       layers,
@@ -313,6 +340,45 @@ export async function trainRanker(
       history,
       best_epoch: bestEpoch,
       created: new Date().toISOString(),
+      ...(chain ? { chain } : {}),
     },
   };
+}
+
+/**
+ * Fit the chain model on the training sets and pick how it joins the MLP
+ * score: the mix with the lowest validation NLL (each at its own fitted
+ * temperature; the MLP alone wins ties). Null when it cannot be fitted.
+ */
+function chooseChain(
+  train: RankGroup[],
+  val: RankGroup[],
+  valScores: number[][],
+  layout: RankFeatureLayout,
+): (ChainModel & { mix: ChainMix; validation: Record<string, ChainValidation> }) | null {
+  const model = fitChainModel(train, layout);
+  if (!model) return null;
+  const logProbs = val.map((g) => chainLogProbabilities(model, g.members, layout));
+  let mix: ChainMix = CHAIN_MIXES[0]!, best = Infinity;
+  const validation: Record<string, ChainValidation> = {};
+  for (const m of CHAIN_MIXES) {
+    const groups = valScores.map((s, g) => ({
+      scores: mixChainScores(s, logProbs[g]!, m),
+      chosen: val[g]!.chosen,
+    }));
+    const nll = groupNll(groups, fitTemperature(groups));
+    let ok = 0, an = 0, anOk = 0;
+    groups.forEach((x, g) => {
+      const hit = argmax(x.scores) === x.chosen;
+      if (hit) ok++;
+      if (isAnomaly(val[g]!)) (an++, hit && anOk++);
+    });
+    validation[`${m.mlp}*mlp+${m.chain}*chain`] = {
+      nll,
+      acc: ok / Math.max(1, groups.length),
+      anomaly_acc: an ? anOk / an : 0,
+    };
+    if (nll < best - 1e-9) (best = nll), (mix = m);
+  }
+  return { ...model, mix, validation };
 }

@@ -1,0 +1,367 @@
+/**
+ * The chain model: each stage is made from the one below it, and a defect
+ * carries into every later stage, so the creator keeps the stage *below the
+ * first broken step*. One small logistic model scores every step up
+ * ("is this step broken?") from its transition features (lib/signature,
+ * robust z against the training set's normal steps of that kind), and a
+ * group's members get
+ *
+ *   P(keep k) = Π_{steps j ≤ k} (1 − b_j) · b_{k+1}   (b_{top+1} = 1),
+ *
+ * the probability that the first broken step is the one right above k. The
+ * model is shared by all steps and kinds, so ~130 broken steps in a creator's
+ * history train ~60 weights instead of an MLP's thousands; the ranker adds its
+ * log-probability to the MLP score with a weight chosen on validation.
+ *
+ * @module
+ */
+import type { GroupMemberInput } from "../types.ts";
+import { TRANSITION_SIZE } from "../signature/mod.ts";
+import { memberSteps, type RankFeatureLayout, transitionKind } from "./rank_features.ts";
+
+/** A fitted chain model (saved in the ranker's metadata). */
+export interface ChainModel {
+  /** Transition kinds with their own indicator column (e.g. `"1.5->2"`). */
+  kinds: string[];
+  /** Projects with their own indicator column. */
+  projects: string[];
+  /** Standardisation of the step features. */
+  mean: number[];
+  invStd: number[];
+  /** Logistic coefficients (standardised features) and intercept. */
+  coef: number[];
+  bias: number;
+  /** L2 penalty used in fitting. */
+  l2: number;
+  /** Steps (broken) the model was fitted on. */
+  steps: number;
+  broken: number;
+}
+
+/** A training group as the chain model sees it. */
+export interface ChainGroup {
+  members: GroupMemberInput[];
+  /** Index of the kept member. */
+  chosen: number;
+}
+
+/** Options for {@linkcode fitChainModel}. */
+export interface FitChainOptions {
+  /** L2 penalty on the standardised coefficients. */
+  l2?: number;
+  /** Newton iterations (stops earlier on convergence). */
+  iterations?: number;
+}
+
+const defaults = { l2: 1, iterations: 50 } satisfies Required<FitChainOptions>;
+
+/** Floor of a member's log-probability (keeps scores finite). */
+const LOG_FLOOR = -40;
+
+/**
+ * The members of a group as a chain: indices ordered by stage, and the step
+ * into each member after the first. Null when the group is not a chain
+ * (unstaged or repeated stages, a missing signature, or a step not taken from
+ * the member right below).
+ */
+function chainOf(
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): { order: number[]; steps: Float32Array[] } | null {
+  if (members.length < 2 || !layout.transitionRef) return null;
+  if (members.some((m) => m.stage === null)) return null;
+  const order = members.map((_, i) => i).sort((a, b) => members[a]!.stage! - members[b]!.stage!);
+  for (let j = 1; j < order.length; j++) {
+    if (members[order[j]!]!.stage === members[order[j - 1]!]!.stage) return null;
+  }
+  const own = memberSteps(members, layout);
+  const steps: Float32Array[] = [];
+  for (let j = 1; j < order.length; j++) {
+    const step = own[order[j]!];
+    if (!step || step.from !== order[j - 1]) return null;
+    steps.push(step.values);
+  }
+  return { order, steps };
+}
+
+/** Length of a step's feature vector. */
+function featureSize(kinds: readonly string[], projects: readonly string[]): number {
+  return 2 * TRANSITION_SIZE + 1 + kinds.length + projects.length;
+}
+
+/** Raw step features: the transition values, their positive parts, the most unusual one, kind, project. */
+function stepFeatures(
+  values: Float32Array,
+  kind: string,
+  project: string,
+  kinds: readonly string[],
+  projects: readonly string[],
+): Float64Array {
+  const f = new Float64Array(featureSize(kinds, projects));
+  let m = 0;
+  for (let j = 0; j < TRANSITION_SIZE; j++) {
+    const v = values[j]!;
+    f[j] = v;
+    f[TRANSITION_SIZE + j] = Math.max(0, v);
+    m = Math.max(m, Math.abs(v));
+  }
+  f[2 * TRANSITION_SIZE] = m;
+  const k = kinds.indexOf(kind);
+  if (k >= 0) f[2 * TRANSITION_SIZE + 1 + k] = 1;
+  const p = projects.indexOf(project);
+  if (p >= 0) f[2 * TRANSITION_SIZE + 1 + kinds.length + p] = 1;
+  return f;
+}
+
+function kindOf(members: GroupMemberInput[], order: number[], j: number): string {
+  return transitionKind(members[order[j - 1]!]!.stage!, members[order[j]!]!.stage!);
+}
+
+/** Solve A·x = b for a symmetric positive definite A (Cholesky, in place on a copy). */
+function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      if (i === j) l[i * n + i] = Math.sqrt(Math.max(s, 1e-12));
+      else l[i * n + j] = s / l[j * n + j]!;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  return x;
+}
+
+/**
+ * Fit the chain model on training groups: every step up to the kept member
+ * is "not broken", the step right above it "broken" (when it is not the top),
+ * steps further up are left out (they carry the defect along).
+ *
+ * @param groups Training groups with their kept member.
+ * @param layout The ranker layout (transitions with a reference).
+ * @param options Penalty and iterations.
+ * @returns The model, or null when no group is a chain or no step is broken.
+ * @example
+ * ```ts
+ * const chain = fitChainModel(train, layout);
+ * ```
+ */
+export function fitChainModel(
+  groups: ChainGroup[],
+  layout: RankFeatureLayout,
+  options: FitChainOptions = {},
+): ChainModel | null {
+  const o = { ...defaults, ...options };
+  const chains = groups.flatMap((g) => {
+    const c = chainOf(g.members, layout);
+    return c ? [{ g, c }] : [];
+  });
+  const kinds = [
+    ...new Set(
+      chains.flatMap(({ g, c }) => c.steps.map((_, j) => kindOf(g.members, c.order, j + 1))),
+    ),
+  ].sort();
+  const projects = [...new Set(chains.map(({ g }) => g.members[0]!.project))].sort();
+  const rows: Float64Array[] = [], ys: number[] = [];
+  for (const { g, c } of chains) {
+    const pos = c.order.indexOf(g.chosen);
+    for (let j = 1; j < c.order.length; j++) {
+      if (j > pos + 1) break;
+      rows.push(
+        stepFeatures(
+          c.steps[j - 1]!,
+          kindOf(g.members, c.order, j),
+          g.members[0]!.project,
+          kinds,
+          projects,
+        ),
+      );
+      ys.push(j === pos + 1 ? 1 : 0);
+    }
+  }
+  const broken = ys.reduce((a, b) => a + b, 0);
+  if (broken === 0 || broken === ys.length) return null;
+  const d = featureSize(kinds, projects), n = rows.length;
+  const mean = new Array<number>(d).fill(0), invStd = new Array<number>(d).fill(1);
+  for (let j = 0; j < d; j++) {
+    let s = 0, q = 0;
+    for (const r of rows) s += r[j]!;
+    const m = s / n;
+    for (const r of rows) q += (r[j]! - m) ** 2;
+    const sd = Math.sqrt(q / n);
+    mean[j] = m;
+    invStd[j] = sd > 1e-9 ? 1 / sd : 0;
+  }
+  const x = rows.map((r) => Float64Array.from(r, (v, j) => (v - mean[j]!) * invStd[j]!));
+  // Newton's method on the penalised log-likelihood (step halved until the objective drops);
+  // the intercept is the last coordinate.
+  const dd = d + 1;
+  const pen = (j: number): number => (j === d ? 1e-3 : o.l2);
+  const objective = (b: Float64Array): number => {
+    let f = 0;
+    for (let i = 0; i < n; i++) {
+      const u = logit(b, x[i]!, d);
+      // log(1 + e^u) − y·u, stable.
+      f += (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - ys[i]! * u;
+    }
+    for (let j = 0; j < dd; j++) f += 0.5 * pen(j) * b[j]! ** 2;
+    return f;
+  };
+  let beta = new Float64Array(dd);
+  const rate = broken / n;
+  beta[d] = Math.log(rate / (1 - rate));
+  let current = objective(beta);
+  for (let it = 0; it < o.iterations; it++) {
+    const grad = new Float64Array(dd), hess = new Float64Array(dd * dd);
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      const p = 1 / (1 + Math.exp(-logit(beta, xi, d)));
+      const r = p - ys[i]!, w = Math.max(p * (1 - p), 1e-9);
+      for (let j = 0; j < d; j++) {
+        grad[j]! += r * xi[j]!;
+        const wj = w * xi[j]!;
+        for (let k = 0; k <= j; k++) hess[j * dd + k]! += wj * xi[k]!;
+        hess[d * dd + j]! += wj;
+      }
+      grad[d]! += r;
+      hess[d * dd + d]! += w;
+    }
+    for (let j = 0; j < dd; j++) {
+      grad[j]! += pen(j) * beta[j]!;
+      hess[j * dd + j]! += pen(j);
+      for (let k = 0; k < j; k++) hess[k * dd + j] = hess[j * dd + k]!;
+    }
+    const step = solveSpd(hess, grad, dd);
+    let t = 1, next = beta, value = Infinity;
+    for (let h = 0; h < 30; h++, t /= 2) {
+      next = beta.map((b, j) => b - t * step[j]!);
+      value = objective(next);
+      if (value <= current) break;
+    }
+    if (!(value <= current)) break;
+    const drop = current - value;
+    beta = next;
+    current = value;
+    if (drop < 1e-10 * Math.max(1, Math.abs(current))) break;
+  }
+  return {
+    kinds,
+    projects,
+    mean,
+    invStd,
+    coef: Array.from(beta.subarray(0, d)),
+    bias: beta[d]!,
+    l2: o.l2,
+    steps: n,
+    broken,
+  };
+}
+
+/** Intercept (last coordinate) + coefficients · standardised features. */
+function logit(beta: Float64Array, xi: Float64Array, d: number): number {
+  let u = beta[d]!;
+  for (let j = 0; j < d; j++) u += beta[j]! * xi[j]!;
+  return u;
+}
+
+/** −log(1 + e^(−u)) = log σ(u), stable. */
+function logSigmoid(u: number): number {
+  return u >= 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u));
+}
+
+/**
+ * Per member: the log-probability that it is the one kept (the first broken
+ * step is right above it), or null when the group is not a chain.
+ *
+ * @param model The chain model.
+ * @param members The group.
+ * @param layout The ranker layout the model was fitted with.
+ * @returns Log-probabilities in member order, or null.
+ * @example
+ * ```ts
+ * chainLogProbabilities(meta.chain, members, meta.layout);
+ * ```
+ */
+export function chainLogProbabilities(
+  model: ChainModel,
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): number[] | null {
+  const project = members[0]?.project ?? "";
+  const c = chainOf(members, layout);
+  if (!c) return null;
+  const logits = c.steps.map((values, j) => {
+    const f = stepFeatures(
+      values,
+      kindOf(members, c.order, j + 1),
+      project,
+      model.kinds,
+      model.projects,
+    );
+    let u = model.bias;
+    for (let k = 0; k < f.length; k++) {
+      u += model.coef[k]! * (f[k]! - model.mean[k]!) * model.invStd[k]!;
+    }
+    return u;
+  });
+  const out = new Array<number>(members.length).fill(LOG_FLOOR);
+  let clean = 0; // log Π (1 − b_j) so far
+  c.order.forEach((member, k) => {
+    const above = k < logits.length ? logSigmoid(logits[k]!) : 0;
+    out[member] = Math.max(LOG_FLOOR, clean + above);
+    if (k < logits.length) clean += logSigmoid(-logits[k]!);
+  });
+  return out;
+}
+
+/** How the ranker combines its MLP score with the chain model's log-probability. */
+export interface ChainMix {
+  /** Weight of the MLP score. */
+  mlp: number;
+  /** Weight of the chain log-probability. */
+  chain: number;
+}
+
+/** The combinations tried on validation, MLP alone first (it wins ties). */
+export const CHAIN_MIXES: readonly ChainMix[] = Object.freeze([
+  { mlp: 1, chain: 0 },
+  { mlp: 1, chain: 0.25 },
+  { mlp: 1, chain: 0.5 },
+  { mlp: 1, chain: 1 },
+  { mlp: 1, chain: 2 },
+  { mlp: 1, chain: 4 },
+  { mlp: 0, chain: 1 },
+]);
+
+/**
+ * Combined scores: `mlp · score + chain · log P`; the MLP's alone when the
+ * group is not a chain (`logProbs` null).
+ *
+ * @param scores MLP scores.
+ * @param logProbs Chain log-probabilities (same order) or null.
+ * @param mix Weights.
+ * @returns Scores.
+ * @example
+ * ```ts
+ * mixChainScores([2, 1], [-3, -0.05], { mlp: 1, chain: 1 }); // [-1, 0.95]
+ * ```
+ */
+export function mixChainScores(
+  scores: readonly number[],
+  logProbs: readonly number[] | null,
+  mix: ChainMix,
+): number[] {
+  if (!logProbs || mix.chain === 0) return [...scores];
+  return scores.map((s, i) => mix.mlp * s + mix.chain * logProbs[i]!);
+}

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import type { GroupMemberInput, Stage } from "../types.ts";
+import { mulberry32 } from "../random/mod.ts";
+import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
+import { chainLogProbabilities, fitChainModel, mixChainScores } from "./chain_model.ts";
+import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
+
+function member(
+  stage: Stage,
+  signature: Float32Array | null,
+  path = `${stage}.png`,
+): GroupMemberInput {
+  return {
+    path,
+    project: "p",
+    stage,
+    width: 64,
+    height: 64,
+    features: {
+      sha256: path,
+      width: 64,
+      height: 64,
+      phash: [0, 0],
+      builtin: new Float32Array([1, 2]),
+      embedding: null,
+      blocks: signature ? { signature } : {},
+    },
+  };
+}
+
+const rand = mulberry32(5);
+const noisy = (s: Float32Array) => s.map((v) => v + (rand() - 0.5) * 0.01);
+const base = () => new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
+/** A pasted bright patch of a random 4×4-cell block. */
+function broken(s: Float32Array): Float32Array {
+  const out = noisy(s);
+  const y0 = 2 + Math.floor(rand() * 24), x0 = 2 + Math.floor(rand() * 24);
+  for (let y = y0; y < y0 + 4; y++) {
+    for (let x = x0; x < x0 + 4; x++) out[y * SIGNATURE_GRID + x] = 1;
+  }
+  return out;
+}
+
+/** A three-stage group whose step into `brokenAt` (1.5 or 2) pastes a patch; kept = the stage below. */
+function group(brokenAt: Stage | null): { members: GroupMemberInput[]; chosen: number } {
+  const s1 = base();
+  const s15 = brokenAt === 1.5 ? broken(s1) : noisy(s1);
+  const s2 = brokenAt === 2 ? broken(s15) : noisy(s15);
+  const members = [member(1, s1), member(1.5, s15), member(2, s2)];
+  return { members, chosen: brokenAt === 1.5 ? 0 : brokenAt === 2 ? 1 : 2 };
+}
+
+function layoutFor(groups: { members: GroupMemberInput[] }[]): RankFeatureLayout {
+  return {
+    image: { builtin: 2, embedding: 0, blocks: [] },
+    deltas: true,
+    transitions: true,
+    transitionRef: transitionReference(groups.map((g) => g.members)),
+  };
+}
+
+Deno.test("fitChainModel() learns broken steps and keeps the stage below the first one", () => {
+  const train = [
+    ...Array.from({ length: 60 }, () => group(null)),
+    ...Array.from({ length: 8 }, () => group(1.5)),
+    ...Array.from({ length: 8 }, () => group(2)),
+  ];
+  const layout = layoutFor(train);
+  const model = fitChainModel(train, layout);
+  assert.ok(model);
+  // 60 × 2 clean steps, 8 sets broken at the first step (one step each), 8 at the second (two).
+  assert.equal(model.steps, 120 + 8 + 16);
+  assert.equal(model.broken, 16);
+  const pick = (g: { members: GroupMemberInput[] }) => {
+    const lp = chainLogProbabilities(model, g.members, layout)!;
+    return lp.indexOf(Math.max(...lp));
+  };
+  for (const brokenAt of [null, 1.5, 2] as const) {
+    for (let k = 0; k < 5; k++) {
+      const g = group(brokenAt);
+      assert.equal(pick(g), g.chosen, `broken at ${brokenAt}`);
+    }
+  }
+  // Probabilities over a chain sum to 1; member order does not matter.
+  const g = group(2);
+  const lp = chainLogProbabilities(model, g.members, layout)!;
+  assert.ok(Math.abs(lp.reduce((a, v) => a + Math.exp(v), 0) - 1) < 1e-9);
+  const reversed = chainLogProbabilities(model, [...g.members].reverse(), layout)!;
+  assert.deepEqual(reversed, [...lp].reverse());
+});
+
+Deno.test("chainLogProbabilities() is null for groups that are not a chain", () => {
+  const train = Array.from({ length: 30 }, (_, i) => group(i % 5 === 0 ? 2 : null));
+  const layout = layoutFor(train);
+  const model = fitChainModel(train, layout)!;
+  const s = base();
+  // Two variants of one stage, an unstaged member, a member without a signature.
+  assert.equal(
+    chainLogProbabilities(model, [member(1, s), member(2, s, "a"), member(2, s, "b")], layout),
+    null,
+  );
+  assert.equal(chainLogProbabilities(model, [member(1, s), member(null, s)], layout), null);
+  assert.equal(chainLogProbabilities(model, [member(1, s), member(2, null)], layout), null);
+  assert.deepEqual(mixChainScores([2, 1], null, { mlp: 1, chain: 1 }), [2, 1]);
+  assert.deepEqual(mixChainScores([2, 1], [-3, -0.5], { mlp: 1, chain: 2 }), [-4, 0]);
+});
+
+Deno.test("fitChainModel() returns null without a broken step to learn from", () => {
+  const train = Array.from({ length: 20 }, () => group(null));
+  assert.equal(fitChainModel(train, layoutFor(train)), null);
+});
