@@ -356,9 +356,25 @@ function chooseChain(
   valScores: number[][],
   layout: RankFeatureLayout,
 ): (ChainModel & { mix: ChainMix; validation: Record<string, ChainValidation> }) | null {
-  const model = fitChainModel(train, layout);
+  // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
+  let model: ChainModel | null = null, bestFit = Infinity;
+  for (const l2 of [...CHAIN_PENALTIES].reverse()) {
+    const m = fitChainModel(train, layout, { l2 });
+    if (!m) return null;
+    const groups = val.map((g, i) => ({
+      scores: mixChainScores(
+        valScores[i]!,
+        chainLogProbabilities(m, g.members, layout),
+        { mlp: 0, chain: 1 },
+      ),
+      chosen: g.chosen,
+    }));
+    const nll = groupNll(groups, fitTemperature(groups));
+    if (nll < bestFit - 1e-9) (bestFit = nll), (model = m);
+  }
   if (!model) return null;
-  const logProbs = val.map((g) => chainLogProbabilities(model, g.members, layout));
+  const chain = model;
+  const logProbs = val.map((g) => chainLogProbabilities(chain, g.members, layout));
   let mix: ChainMix = CHAIN_MIXES[0]!, best = Infinity;
   const validation: Record<string, ChainValidation> = {};
   for (const m of CHAIN_MIXES) {
@@ -380,5 +396,8 @@ function chooseChain(
     };
     if (nll < best - 1e-9) (best = nll), (mix = m);
   }
-  return { ...model, mix, validation };
+  return { ...chain, mix, validation };
 }
+
+/** L2 penalties tried for the chain model (chosen on validation). */
+const CHAIN_PENALTIES = [0.1, 0.3, 1, 3, 10];
