@@ -49,6 +49,25 @@ const SYMBOLS = {
   vips_image_get_int: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
   vips_error_clear: { parameters: [], result: "void" },
   g_object_unref: { parameters: ["pointer"], result: "void" },
+  // The operation API (no variadic doubles: those would need %al set for the callee).
+  vips_operation_new: { parameters: ["buffer"], result: "pointer" },
+  vips_object_set_from_string: { parameters: ["pointer", "buffer"], result: "i32" },
+  vips_object_build: { parameters: ["pointer"], result: "i32" },
+  vips_object_build_async: {
+    name: "vips_object_build",
+    parameters: ["pointer"],
+    result: "i32",
+    nonblocking: true,
+  },
+  vips_object_unref_outputs: { parameters: ["pointer"], result: "void" },
+  // g_object_set(op, name, value, NULL) / g_object_get(op, name, &value, NULL): pointers only.
+  g_object_set: { parameters: ["pointer", "buffer", "pointer", "pointer"], result: "void" },
+  g_object_set_string: {
+    name: "g_object_set",
+    parameters: ["pointer", "buffer", "buffer", "pointer"],
+    result: "void",
+  },
+  g_object_get: { parameters: ["pointer", "buffer", "buffer", "pointer"], result: "void" },
 } as const;
 
 type Vips = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -58,6 +77,12 @@ const FAIL_ON = cstr("fail_on");
 const ACCESS = cstr("access");
 const ICC = cstr("icc-profile-data");
 const ORIENTATION = cstr("orientation");
+const IN = cstr("in");
+const OUT = cstr("out");
+const FILENAME = cstr("filename");
+const RESIZE = cstr("resize");
+const JPEGSAVE = cstr("jpegsave");
+const COPY = cstr("copy");
 
 let vips: Vips | null | undefined;
 
@@ -181,4 +206,150 @@ function unrotated(v: Vips, img: Deno.PointerObject): boolean {
   if (Number(v.vips_image_get_typeof(img, ORIENTATION)) === 0) return true;
   const o = new Int32Array(1);
   return v.vips_image_get_int(img, ORIENTATION, new Uint8Array(o.buffer)) === 0 && o[0] === 1;
+}
+
+/** The `out` image of a built operation (a new reference); the operation is released. */
+function takeOut(v: Vips, op: Deno.PointerObject): Deno.PointerObject | null {
+  const out = new BigUint64Array(1);
+  v.g_object_get(op, OUT, new Uint8Array(out.buffer), null);
+  v.vips_object_unref_outputs(op);
+  v.g_object_unref(op);
+  return Deno.UnsafePointer.create(out[0]!);
+}
+
+/**
+ * JS-owned pixels as a libvips image, marked sRGB (or B_W) as sharp marks
+ * raw input. No copy: `img.data` must outlive the returned image's use.
+ */
+async function wrap(v: Vips, img: RawImage): Promise<Deno.PointerObject | null> {
+  const mem = v.vips_image_new_from_memory(
+    Deno.UnsafePointer.of(img.data as Uint8Array<ArrayBuffer>),
+    BigInt(img.data.byteLength),
+    img.width,
+    img.height,
+    img.channels,
+    UCHAR,
+  );
+  if (mem === null) return null;
+  try {
+    const op = await build(v, COPY, mem, `interpretation=${img.channels < 3 ? "b-w" : "srgb"}`);
+    return op && takeOut(v, op);
+  } finally {
+    v.g_object_unref(mem); // the copy holds its own reference
+  }
+}
+
+/** Build `name` with `in` = image and string options; the built operation, or null. */
+async function build(
+  v: Vips,
+  name: Uint8Array<ArrayBuffer>,
+  image: Deno.PointerObject,
+  options: string,
+  filename?: string,
+  async = false,
+): Promise<Deno.PointerObject | null> {
+  const op = v.vips_operation_new(name);
+  if (op === null) return null;
+  v.g_object_set(op, IN, image, null);
+  if (filename !== undefined) v.g_object_set_string(op, FILENAME, cstr(filename), null);
+  const ok = v.vips_object_set_from_string(op, cstr(options)) === 0 &&
+    (async ? await v.vips_object_build_async(op) : v.vips_object_build(op)) === 0;
+  if (!ok) {
+    v.vips_error_clear();
+    v.vips_object_unref_outputs(op);
+    v.g_object_unref(op);
+    return null;
+  }
+  return op;
+}
+
+/**
+ * Resize to exactly `width` × `height` the way sharp's
+ * `resize(w, h, { fit: "fill", kernel })` does for raw input (one
+ * `vips_resize` with scale = 1 / (inputWidth / width)), without sharp's
+ * per-call overhead; null when the fast path is unavailable.
+ *
+ * @param image Raw pixels (8-bit).
+ * @param size Target size and kernel nickname ("cubic", "lanczos3", …).
+ * @returns Fresh pixels, or null.
+ */
+export async function vipsResize(
+  image: RawImage,
+  size: { width: number; height: number; kernel: string },
+): Promise<RawImage | null> {
+  const v = openVips();
+  if (!v) return null;
+  const src = await wrap(v, image);
+  if (src === null) return null;
+  try {
+    // Same doubles as sharp's ResolveShrink + resize(1.0 / hshrink, vscale = 1.0 / vshrink).
+    const h = 1 / (image.width / size.width);
+    const vs = 1 / (image.height / size.height);
+    const op = await build(v, RESIZE, src, `scale=${h},vscale=${vs},kernel=${size.kernel}`);
+    const out = op && takeOut(v, op);
+    if (out === null) return null;
+    try {
+      const w = v.vips_image_get_width(out);
+      const hh = v.vips_image_get_height(out);
+      const c = v.vips_image_get_bands(out);
+      if (v.vips_image_get_format(out) !== UCHAR || c !== image.channels) return null;
+      const data = new Uint8Array(w * hh * c);
+      const dst = v.vips_image_new_from_memory(
+        Deno.UnsafePointer.of(data),
+        BigInt(data.byteLength),
+        w,
+        hh,
+        c,
+        UCHAR,
+      );
+      if (dst === null) return null;
+      try {
+        if (await v.vips_image_write(out, dst) !== 0) {
+          v.vips_error_clear();
+          return null;
+        }
+      } finally {
+        v.g_object_unref(dst);
+      }
+      return { data, width: w, height: hh, channels: c as 1 | 3 | 4 };
+    } finally {
+      v.g_object_unref(out);
+    }
+  } finally {
+    v.g_object_unref(src);
+  }
+}
+
+/**
+ * Write a baseline JPEG file the way sharp's `jpeg({ quality })` encodes it
+ * (4:2:0, optimised Huffman coding, no metadata): the same bytes, without
+ * sharp's per-call overhead or a copy through JS. Returns false when the
+ * fast path is unavailable or fails (the caller then uses sharp).
+ *
+ * @param image Raw 8-bit RGB pixels (other layouts return false).
+ * @param path File to write (created or truncated).
+ * @param quality JPEG quality 1-100.
+ * @returns Whether the file was written.
+ */
+export async function vipsJpegSave(
+  image: RawImage,
+  path: string,
+  quality: number,
+): Promise<boolean> {
+  const v = openVips();
+  if (!v || image.channels !== 3) return false;
+  const src = await wrap(v, image);
+  if (src === null) return false;
+  try {
+    const options = `Q=${quality},optimize_coding=true,subsample_mode=on,keep=none,` +
+      "interlace=false,trellis_quant=false,overshoot_deringing=false,optimize_scans=false," +
+      "quant_table=0";
+    const op = await build(v, JPEGSAVE, src, options, path, true);
+    if (op === null) return false;
+    v.vips_object_unref_outputs(op);
+    v.g_object_unref(op);
+    return true;
+  } finally {
+    v.g_object_unref(src);
+  }
 }

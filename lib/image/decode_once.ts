@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { decodeToRgb, encodeRaw, type RawImage, resizeRaw } from "./_sharp.ts";
+import { decodeToRgb, type RawImage, resizeRaw, writeJpeg } from "./_sharp.ts";
 import { PixelBuffer } from "./_vips.ts";
 import { clipPlan } from "./clip_plan.ts";
 import {
@@ -258,8 +258,7 @@ export async function decodeOnce(
   if (opts.thumbnailDir !== null) {
     // Same name as thumbnail() gives (content hash + shortest side).
     thumbnailPath = join(opts.thumbnailDir, `${sha256}_${opts.workSide}.jpg`);
-    const jpg = await encodeRaw(work, { format: "jpeg", quality: 80 });
-    await writeNew(thumbnailPath, jpg);
+    await writeNew(thumbnailPath, (tmp) => writeJpeg(work, tmp, 80));
   }
   return {
     path,
@@ -276,8 +275,8 @@ export async function decodeOnce(
 }
 
 /** Write via a temp name + rename so readers never see half a file. */
-async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
+async function writeNew(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeFile(tmp, bytes);
+  await write(tmp);
   await Deno.rename(tmp, path);
 }

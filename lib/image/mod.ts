@@ -8,6 +8,7 @@
 export {
   bareDecodeResize,
   decodeCount,
+  decodeRegion,
   decodeToRgb,
   encodeRaw,
   probe,
@@ -17,6 +18,7 @@ export {
   resizeCubicExtract,
   resizeInside,
   resizeRaw,
+  writeJpeg,
 } from "./_sharp.ts";
 export type {
   DecodeToRgbOptions,

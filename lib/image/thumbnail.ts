@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { encodeRaw } from "./_sharp.ts";
+import { writeJpeg } from "./_sharp.ts";
 import { decodeOnce, readImageBytes } from "./decode_once.ts";
 
 /** Options for {@linkcode thumbnail}. */
@@ -72,9 +72,8 @@ export async function thumbnail(
     grid: 1,
     tileSide: 8,
   });
-  const jpg = await encodeRaw(d.work, { format: "jpeg", quality: opts.quality });
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeFile(tmp, jpg);
+  await writeJpeg(d.work, tmp, opts.quality);
   await Deno.rename(tmp, path);
   return { path, sha256, cached: false };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { decodePngInto, PixelBuffer } from "./_vips.ts";
-import { decodeToRgb, synthImage } from "./mod.ts";
+import { decodeToRgb, encodeRaw, resizeRaw, synthImage, writeJpeg } from "./mod.ts";
 
 type Sharp = ReturnType<typeof sharp>;
 
@@ -62,4 +62,30 @@ Deno.test("decodeToRgb() into a PixelBuffer reuses it and still reports sharp's 
   const truncated = bytes.slice(0, bytes.length >> 1);
   await assert.rejects(() => decodeToRgb(truncated, { into }));
   await assert.rejects(() => decodeToRgb(truncated));
+});
+
+Deno.test("resizeRaw() and writeJpeg() give sharp's own pixels and bytes (odd sizes, grey, cubic and lanczos3)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rgb = synthImage(301, 187, { seed: 9 });
+    const grey = { ...rgb, data: rgb.data.filter((_, i) => i % 3 === 0), channels: 1 as const };
+    for (const img of [rgb, grey]) {
+      for (const kernel of ["cubic", "lanczos3"] as const) {
+        const opts = { width: 97, height: 61, kernel };
+        const fast = await resizeRaw(img, opts);
+        const ref = await sharp(img.data, {
+          raw: { width: img.width, height: img.height, channels: img.channels },
+        }).resize(97, 61, { fit: "fill", kernel }).raw().toBuffer({ resolveWithObject: true });
+        assert.deepEqual([fast.width, fast.height, fast.channels], [97, 61, ref.info.channels]);
+        assert.ok(same(fast.data, ref.data));
+      }
+      const path = `${dir}/t.jpg`;
+      await writeJpeg(img, path, 80);
+      assert.ok(
+        same(await Deno.readFile(path), await encodeRaw(img, { format: "jpeg", quality: 80 })),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
