@@ -12,14 +12,16 @@ import {
   bareDecodeResize,
   clipPlan,
   decodeOnce,
+  decodeRegion,
   decodeToRgb,
-  encodeRaw,
   grey32,
   gridTiles,
   phashFromGrey32,
+  probe,
   ReadBuffer,
   referencePhash,
   resizeRaw,
+  writeJpeg,
 } from "../image/mod.ts";
 import type { RawImage } from "../image/mod.ts";
 import { benchImages, interleaved, REALISTIC_SIZES, throughput } from "./_bench_images.ts";
@@ -48,46 +50,81 @@ async function ourPass(path: string, thumbs: string): Promise<void> {
 /**
  * Where our pass spends CPU beyond the bare decode+resize: each product of
  * `decodeOnce` + built-in features timed alone, one file at a time (CPU ms per
- * image, libvips threads included), on one file of each realistic size.
+ * image, libvips threads included), on one file of each realistic size, plus
+ * the floors any implementation of the pass is bound by (median of `rounds`).
  */
-async function breakdown(files: string[], thumbs: string): Promise<Record<string, number>> {
-  const ms: Record<string, number> = {};
-  const time = async <T>(key: string, fn: () => Promise<T> | T): Promise<T> => {
-    const c0 = process.cpuUsage();
-    const r = await fn();
-    const c = process.cpuUsage(c0);
-    ms[key] = (ms[key] ?? 0) + (c.user + c.system) / 1e3;
-    return r;
-  };
+async function breakdown(
+  files: string[],
+  thumbs: string,
+  rounds: number,
+): Promise<Record<string, number>> {
+  const perRound: Record<string, number>[] = [];
   const reader = new ReadBuffer();
-  for (const f of files) {
-    await time("bare_decode_resize", () => bareDecodeResize(f, 224));
-    const bytes = await time("read", () => reader.read(f));
-    await time("sha256", () => createHash("sha256").update(bytes).digest("hex"));
-    const full = await time("decode_full", () => decodeToRgb(bytes));
-    const p = clipPlan(full.width, full.height, 224);
-    const work = await time(
-      "resize_work",
-      () => resizeRaw(full, { width: p.width, height: p.height, kernel: "cubic" }),
-    );
-    const tiles = await time("tiles", () => gridTiles(full, 3, 96));
-    await time("phash", () => phashFromGrey32(grey32(work.data, work)));
-    await time("thumbnail", async () => {
-      await Deno.writeFile(
-        join(thumbs, "breakdown.jpg"),
-        await encodeRaw(work, { format: "jpeg", quality: 80 }),
+  const dims = await Promise.all(files.map((f) => probe(f)));
+  for (let r = 0; r < rounds; r++) {
+    const ms: Record<string, number> = {};
+    const time = async <T>(key: string, fn: () => Promise<T> | T): Promise<T> => {
+      const c0 = process.cpuUsage();
+      const out = await fn();
+      const c = process.cpuUsage(c0);
+      ms[key] = (ms[key] ?? 0) + (c.user + c.system) / 1e3 / files.length;
+      return out;
+    };
+    for (const [i, f] of files.entries()) {
+      const { width, height } = dims[i]!;
+      await time("bare_decode_resize", () => bareDecodeResize(f, 224));
+      const bytes = await time("read", () => reader.read(f));
+      await time("bare_from_bytes", () => bareDecodeResize(bytes, 224));
+      // A full decode that hands back almost nothing: the decoder's own cost.
+      await time(
+        "decode_only",
+        () => decodeRegion(bytes, { left: 0, top: height - 10, width, height: 10 }),
       );
-    });
-    await time(
-      "builtin",
-      () => computeBuiltinFeatures({ width: full.width, height: full.height, work, tiles }),
-    );
+      // The full raw image through sharp's own output (what decode_full avoids).
+      await time("decode_full_sharp", () => decodeToRgb(bytes));
+      await time("sha256", () => createHash("sha256").update(bytes).digest("hex"));
+      const full = await time("decode_full", () => decodeToRgb(bytes, { into: reader.pixels }));
+      const p = clipPlan(full.width, full.height, 224);
+      const work = await time(
+        "resize_work",
+        () => resizeRaw(full, { width: p.width, height: p.height, kernel: "cubic" }),
+      );
+      const tiles = await time("tiles", () => gridTiles(full, 3, 96));
+      await time("phash", () => phashFromGrey32(grey32(work.data, work)));
+      await time("thumbnail", () => writeJpeg(work, join(thumbs, "breakdown.jpg"), 80));
+      await time("builtin", () => computeBuiltinFeatures({ width, height, work, tiles }));
+    }
+    perRound.push(ms);
   }
+  const median = (k: string): number => {
+    const v = perRound.map((m) => m[k]!).sort((a, b) => a - b);
+    return v[v.length >> 1]!;
+  };
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(ms)) {
-    out[`cpu_ms_${k}`] = Math.round(v / files.length * 10) / 10;
-  }
+  const round1 = (v: number): number => Math.round(v * 10) / 10;
+  for (const k of Object.keys(perRound[0]!)) out[`cpu_ms_${k}`] = round1(median(k));
+  const m = (k: string): number => median(k);
+  // Floors: the bare pass vs the least any pass that reads and hashes the bytes, decodes them
+  // once (+ resize) and encodes a thumbnail must spend; then also handing full pixels to JS.
+  const materialise = Math.max(0, m("decode_full") - m("decode_only"));
+  const floor = m("read") + m("bare_from_bytes") + m("sha256") + m("thumbnail");
+  Object.assign(out, {
+    decode_only_cpu_ms: round1(m("decode_only")),
+    materialise_cpu_ms: round1(materialise),
+    materialise_sharp_cpu_ms: round1(Math.max(0, m("decode_full_sharp") - m("decode_only"))),
+    sha256_cpu_ms: round1(m("sha256")),
+    floor_ratio: Math.round(m("bare_decode_resize") / floor * 1000) / 1000,
+    floor_ratio_with_materialise: Math.round(
+      m("bare_decode_resize") / (floor + materialise) * 1000,
+    ) / 1000,
+  });
   return out;
+}
+
+/** Our pass over 4 rounds of every size (JIT, thread pools, every worker's buffers grown). */
+async function warmUp(files: string[], thumbs: string): Promise<void> {
+  const n = Math.min(files.length, REALISTIC_SIZES.length * CONCURRENCY);
+  await throughput(files.slice(0, n), CONCURRENCY, (f) => ourPass(f, thumbs));
 }
 
 async function warm(files: string[]): Promise<void> {
@@ -103,8 +140,9 @@ const decodeBound: Benchmark = {
     await warm(files);
     const thumbs = join(ctx.tmpDir, "thumbs");
     await Deno.mkdir(thumbs);
-    // Warm-up (JIT, thread pools), then both passes interleaved chunk by chunk.
-    await throughput(files.slice(0, 4), CONCURRENCY, (f) => ourPass(f, thumbs));
+    // Warm-up (JIT, thread pools, every worker's buffers grown to the largest size), then both
+    // passes interleaved chunk by chunk.
+    await warmUp(files, thumbs);
     const r = await interleaved(
       files,
       CONCURRENCY,
@@ -118,7 +156,11 @@ const decodeBound: Benchmark = {
         r.bCpu.toFixed(3)
       } cpu s/img)`,
     );
-    const cpuMs = await breakdown(files.slice(0, REALISTIC_SIZES.length), thumbs);
+    const cpuMs = await breakdown(
+      files.slice(0, REALISTIC_SIZES.length),
+      thumbs,
+      ctx.quick ? 1 : 3,
+    );
     ctx.log(`cpu ms/img, one at a time: ${JSON.stringify(cpuMs)}`);
     return {
       ours_per_second: ours,
@@ -127,6 +169,8 @@ const decodeBound: Benchmark = {
       cpu_ratio: r.aCpu / r.bCpu,
       decode_cpu_seconds_per_image: r.aCpu,
       ours_cpu_seconds_per_image: r.bCpu,
+      decode_faults_per_image: Math.round(r.aFaults),
+      ours_faults_per_image: Math.round(r.bFaults),
       ...cpuMs,
     };
   },
@@ -140,7 +184,7 @@ const phash: Benchmark = {
     await warm(files);
     const thumbs = join(ctx.tmpDir, "thumbs");
     await Deno.mkdir(thumbs);
-    await throughput(files.slice(0, 4), CONCURRENCY, (f) => ourPass(f, thumbs));
+    await warmUp(files, thumbs);
     const r = await interleaved(
       files,
       CONCURRENCY,
@@ -159,6 +203,8 @@ const phash: Benchmark = {
       sharp_phash_per_second: ref,
       ratio: ours / ref,
       cpu_ratio: r.aCpu / r.bCpu,
+      sharp_phash_cpu_seconds_per_image: r.aCpu,
+      ours_cpu_seconds_per_image: r.bCpu,
     };
   },
 };

@@ -119,11 +119,16 @@ export async function throughput<T>(
   return items.length / ((performance.now() - t0) / 1000);
 }
 
+/** Minor page faults of this process so far (fresh multi-MB buffers show up here). */
+export function minorFaults(): number {
+  return process.resourceUsage().minorPageFault;
+}
+
 /**
  * Compare two passes over the same files fairly on a shared machine: files are
  * split into chunks and each chunk runs both passes back to back (order
  * alternating), so load changes hit both alike. Returns items per second of
- * each (wall time) and process CPU seconds per item of each.
+ * each (wall time), process CPU seconds and minor page faults per item of each.
  *
  * @param items Inputs.
  * @param concurrency In flight.
@@ -136,37 +141,43 @@ export async function interleaved<T>(
   concurrency: number,
   a: (item: T) => Promise<unknown>,
   b: (item: T) => Promise<unknown>,
-): Promise<{ a: number; b: number; aCpu: number; bCpu: number }> {
+): Promise<{ a: number; b: number; aCpu: number; bCpu: number; aFaults: number; bFaults: number }> {
   const chunk = Math.max(concurrency * 2, 10);
   let ta = 0;
   let tb = 0;
   let ca = 0;
   let cb = 0;
-  const timed = async (part: T[], fn: (item: T) => Promise<unknown>): Promise<[number, number]> => {
+  let fa = 0;
+  let fb = 0;
+  const timed = async (
+    part: T[],
+    fn: (item: T) => Promise<unknown>,
+  ): Promise<[number, number, number]> => {
     const c0 = process.cpuUsage();
+    const f0 = minorFaults();
     const t0 = performance.now();
     await throughput(part, concurrency, fn);
     const c = process.cpuUsage(c0);
-    return [(performance.now() - t0) / 1000, (c.user + c.system) / 1e6];
+    return [(performance.now() - t0) / 1000, (c.user + c.system) / 1e6, minorFaults() - f0];
   };
   for (let i = 0, k = 0; i < items.length; i += chunk, k++) {
     const part = items.slice(i, i + chunk);
+    let ra: [number, number, number];
+    let rb: [number, number, number];
     if (k % 2 === 0) {
-      const [w1, c1] = await timed(part, a);
-      const [w2, c2] = await timed(part, b);
-      ta += w1;
-      ca += c1;
-      tb += w2;
-      cb += c2;
+      ra = await timed(part, a);
+      rb = await timed(part, b);
     } else {
-      const [w2, c2] = await timed(part, b);
-      const [w1, c1] = await timed(part, a);
-      ta += w1;
-      ca += c1;
-      tb += w2;
-      cb += c2;
+      rb = await timed(part, b);
+      ra = await timed(part, a);
     }
+    ta += ra[0];
+    ca += ra[1];
+    fa += ra[2];
+    tb += rb[0];
+    cb += rb[1];
+    fb += rb[2];
   }
   const n = items.length;
-  return { a: n / ta, b: n / tb, aCpu: ca / n, bCpu: cb / n };
+  return { a: n / ta, b: n / tb, aCpu: ca / n, bCpu: cb / n, aFaults: fa / n, bFaults: fb / n };
 }
