@@ -1,5 +1,5 @@
 /**
- * `deno task experiment --sim-seed <n> [--scale <s>] [--projects N] [--groups N] [--heldout N]
+ * `deno task experiment --sim-seed <n> [--scale <s>] [--seed <n>] [--projects N] [--groups N] [--heldout N]
  * [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
  *
  * simulate → ingest → embed → train → evaluate in a fresh temp folder; prints
@@ -17,6 +17,7 @@ await runTask(async () => {
     options: {
       "sim-seed": { type: "string", default: "1" },
       scale: { type: "string", default: "1" },
+      seed: { type: "string", default: "1" },
       projects: { type: "string" },
       groups: { type: "string" },
       heldout: { type: "string" },
@@ -49,6 +50,7 @@ await runTask(async () => {
   const r = await runExperiment({
     simSeed: num("sim-seed", values["sim-seed"])!,
     scale: num("scale", values.scale)!,
+    seed: num("seed", values.seed)!,
     features,
     ...sizes,
     ...(values.model ? { model: { path: values.model } } : {}),
