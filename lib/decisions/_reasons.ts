@@ -70,8 +70,19 @@ export function selectionReasons(c: SelectionContext): string[] {
     const ti = c.ranked.findIndex((k) => c.stages[k] === top);
     const gap = ti >= 0 ? (c.rank.scores[c.chosen] ?? 0) - (c.rank.scores[ti] ?? 0) : 0;
     const how = gap > 2 ? "much lower" : gap > 0.5 ? "lower" : "slightly lower";
-    const step = STEP_OF[String(top)];
-    const extra = ti >= 0 ? extraNotes(c.rank, ti) : null;
+    // The stage right above the pick: a defect made there is carried into every later stage.
+    const above = c.ranked
+      .map((k, i) => ({ i, s: c.stages[k] ?? null }))
+      .filter((x): x is { i: number; s: number } => x.s !== null && x.s > cs)
+      .sort((a, b) => a.s - b.s)[0];
+    const origin = above?.s ?? top;
+    const step = STEP_OF[String(origin)];
+    const extras = [
+      ...new Set([above?.i, ti].filter((i): i is number => i !== undefined && i >= 0)),
+    ]
+      .map((i) => extraNotes(c.rank, i))
+      .filter((x): x is string => x !== null);
+    const extra = extras.length > 0 ? extras.join("; ") : null;
     out.push(
       `kept stage ${st(cs)} over stage ${st(top)}: stage ${st(top)} scored ${how} on learned ` +
         `quality${step ? ` (possible ${step} defect)` : ""}${extra ? `; ${extra}` : ""}`,

@@ -19,7 +19,7 @@ async function sha(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 /**
  * Test double for lib/embed + models: a file's "image" is its text; files
  * whose text starts with "BROKEN" fail to decode. pHash = first 8 chars;
- * the ranker scores by a number after "q=" in the text.
+ * the ranker scores by a number after "q=" in the text and adds the note after "note=".
  */
 function fakeParts(): DecideParts {
   const text = new Map<string, string>();
@@ -60,7 +60,10 @@ function fakeParts(): DecideParts {
         return {
           scores,
           probabilities: ex.map((e) => e / z),
-          notes: scores.map((s) => (s < 1 ? ["much lower learned quality than stage 1.5"] : [])),
+          notes: members.map((m, i) => [
+            ...(scores[i]! < 1 ? ["much lower learned quality than stage 1.5"] : []),
+            ...(/note=([^\n]+)/.exec(text.get(m.path)!)?.slice(1) ?? []),
+          ]),
         };
       },
     },
@@ -140,6 +143,27 @@ Deno.test("decideFolder() keeps a lower stage when the higher one scores lower, 
     );
     assert.deepEqual(d.step2_crop.box, [0.1, 0, 0.9, 0.76]);
     assert.match(d.step2_crop.reasons[0]!, /top-anchored crop .* bottom at 76%/);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("decideFolder() names the step that broke when it keeps a stage two below the top", async () => {
+  const fx = await fixture({
+    [stageName(0, "stage1_generated")]: "AAAAAAAA q=3",
+    [stageName(60, "stage1.5_face_swapped")]:
+      "AAAAAAAB q=0.2 note=stage 1.5 vs stage 1: this step looks broken (90% by the step model)",
+    [stageName(150, "stage2_upscaled")]: "AAAAAAAC q=0.1",
+  });
+  try {
+    await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
+    const [d] = await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"));
+    assert.equal(d!.step1_selection.chosen_index, 0);
+    assert.equal(
+      d!.step1_selection.reasons[0],
+      "kept stage 1 over stage 2: stage 2 scored much lower on learned quality (possible " +
+        "face-swap defect); stage 1.5 vs stage 1: this step looks broken (90% by the step model)",
+    );
   } finally {
     await fx.cleanup();
   }

@@ -298,6 +298,50 @@ export function chainLogProbabilities(
   members: GroupMemberInput[],
   layout: RankFeatureLayout,
 ): number[] | null {
+  const c = chainLogits(model, members, layout);
+  if (!c) return null;
+  const out = new Array<number>(members.length).fill(LOG_FLOOR);
+  let clean = 0; // log Π (1 − b_j) so far
+  c.order.forEach((member, k) => {
+    const above = k < c.logits.length ? logSigmoid(c.logits[k]!) : 0;
+    out[member] = Math.max(LOG_FLOOR, clean + above);
+    if (k < c.logits.length) clean += logSigmoid(-c.logits[k]!);
+  });
+  return out;
+}
+
+/**
+ * Per member: the probability that the step up *into* it (from the member
+ * right below) is broken; null for the lowest stage. Null when the group is
+ * not a chain.
+ *
+ * @param model The chain model.
+ * @param members The group.
+ * @param layout The ranker layout the model was fitted with.
+ * @returns Probabilities in member order, or null.
+ * @example
+ * ```ts
+ * chainStepProbabilities(meta.chain, members, meta.layout); // [null, 0.02, 0.93]
+ * ```
+ */
+export function chainStepProbabilities(
+  model: ChainModel,
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): (number | null)[] | null {
+  const c = chainLogits(model, members, layout);
+  if (!c) return null;
+  const out = new Array<number | null>(members.length).fill(null);
+  c.logits.forEach((u, j) => (out[c.order[j + 1]!] = 1 / (1 + Math.exp(-u))));
+  return out;
+}
+
+/** The chain's member order and the logit of each step (step j enters `order[j + 1]`). */
+function chainLogits(
+  model: ChainModel,
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): { order: number[]; logits: number[] } | null {
   const project = members[0]?.project ?? "";
   const c = chainOf(members, layout);
   if (!c) return null;
@@ -315,14 +359,7 @@ export function chainLogProbabilities(
     }
     return u;
   });
-  const out = new Array<number>(members.length).fill(LOG_FLOOR);
-  let clean = 0; // log Π (1 − b_j) so far
-  c.order.forEach((member, k) => {
-    const above = k < logits.length ? logSigmoid(logits[k]!) : 0;
-    out[member] = Math.max(LOG_FLOOR, clean + above);
-    if (k < logits.length) clean += logSigmoid(-logits[k]!);
-  });
-  return out;
+  return { order: c.order, logits };
 }
 
 /** How the ranker combines its MLP score with the chain model's log-probability. */

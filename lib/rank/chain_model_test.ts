@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import type { GroupMemberInput, Stage } from "../types.ts";
 import { mulberry32 } from "../random/mod.ts";
 import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
-import { chainLogProbabilities, fitChainModel, mixChainScores } from "./chain_model.ts";
+import {
+  chainLogProbabilities,
+  chainStepProbabilities,
+  fitChainModel,
+  mixChainScores,
+} from "./chain_model.ts";
 import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
 
 function member(
@@ -81,6 +86,10 @@ Deno.test("fitChainModel() learns broken steps and keeps the stage below the fir
       assert.equal(pick(g), g.chosen, `broken at ${brokenAt}`);
     }
   }
+  // The step into the broken stage is called broken, the one before it is not.
+  const steps = chainStepProbabilities(model, group(2).members, layout)!;
+  assert.equal(steps[0], null);
+  assert.ok(steps[1]! < 0.5 && steps[2]! > 0.5, JSON.stringify(steps));
   // Probabilities over a chain sum to 1; member order does not matter.
   const g = group(2);
   const lp = chainLogProbabilities(model, g.members, layout)!;

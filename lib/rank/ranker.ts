@@ -10,8 +10,13 @@ import { join } from "node:path";
 import type { GroupMemberInput, RankResult } from "../types.ts";
 import { denseForward, readOnnxMlp } from "../nn/mod.ts";
 import { softmax } from "./calibration.ts";
-import { transitionNotes } from "./rank_features.ts";
-import { chainLogProbabilities, mixChainScores } from "./chain_model.ts";
+import { memberSteps, type RankFeatureLayout, transitionNotes } from "./rank_features.ts";
+import {
+  chainLogProbabilities,
+  type ChainModel,
+  chainStepProbabilities,
+  mixChainScores,
+} from "./chain_model.ts";
 import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
 
 /** File names inside a model folder. */
@@ -71,7 +76,30 @@ export function rankNotes(
 }
 
 function addNotes(a: string[][], b: string[][]): string[][] {
-  return a.map((n, i) => [...n, ...(b[i] ?? [])]);
+  return (a.length >= b.length ? a : b).map((_, i) => [...(a[i] ?? []), ...(b[i] ?? [])]);
+}
+
+/** Probability at or above which the chain model's verdict on a step is a note. */
+const BROKEN_NOTE = 0.5;
+
+/** "stage 2 vs stage 1.5: this step looks broken (93% by the step model)", per member. */
+function chainNotes(
+  chain: ChainModel,
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): string[][] {
+  const p = chainStepProbabilities(chain, members, layout);
+  if (!p) return members.map(() => []);
+  const steps = memberSteps(members, layout);
+  return members.map((m, i) => {
+    const b = p[i], from = steps[i]?.from;
+    if (b === null || b === undefined || b < BROKEN_NOTE || from === undefined) return [];
+    return [
+      `${stageText(m)} vs ${stageText(members[from]!)}: this step looks broken (${
+        Math.round(b * 100)
+      }% by the step model)`,
+    ];
+  });
 }
 
 /**
@@ -106,7 +134,13 @@ export function rankerFrom(model: TrainedRanker): Ranker {
       return {
         scores,
         probabilities: softmax(scores, meta.temperature),
-        notes: addNotes(rankNotes(members, scores, true), transitionNotes(members, meta.layout)),
+        notes: addNotes(
+          rankNotes(members, scores, true),
+          addNotes(
+            chain && chain.mix.chain > 0 ? chainNotes(chain, members, meta.layout) : [],
+            transitionNotes(members, meta.layout),
+          ),
+        ),
       };
     },
     dispose(): void {},
