@@ -5,7 +5,15 @@
  * @module
  */
 import sharp from "sharp";
-import { decodePngInto, type PixelBuffer, vipsJpegSave, vipsResize } from "./_vips.ts";
+import {
+  decodePngInto,
+  type PixelBuffer,
+  useLoadedVips,
+  vipsJpegSave,
+  vipsResize,
+} from "./_vips.ts";
+
+useLoadedVips(sharp.versions.vips);
 
 /** Decoded pixels, interleaved, 8-bit. */
 export interface RawImage {

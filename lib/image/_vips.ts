@@ -1,7 +1,9 @@
 /**
  * Direct libvips calls (Deno FFI into the libvips that sharp has already
- * loaded) for the one step sharp cannot do cheaply under Deno: decoding a
- * PNG at full resolution into a buffer the caller owns and reuses.
+ * loaded) for the one step sharp cannot do cheaply under Deno — decoding a
+ * PNG at full resolution into a buffer the caller owns and reuses — and for
+ * two small steps where sharp's per-call overhead is most of the cost (the
+ * work resize and the thumbnail JPEG: the same libvips calls sharp makes).
  *
  * Why: sharp hands raw pixels to JS as a fresh libvips allocation that Deno's
  * N-API then copies into a fresh V8 allocation — two multi-megabyte
@@ -85,21 +87,29 @@ const JPEGSAVE = cstr("jpegsave");
 const COPY = cstr("copy");
 
 let vips: Vips | null | undefined;
+let soname: string | null = null;
 
-/** The libvips that sharp loaded (found in this process's memory map), or null. */
+/**
+ * Name the libvips that sharp loaded (`libvips-cpp.so.<sharp.versions.vips>`):
+ * dlopen of an already loaded library's soname returns that same copy, so
+ * these calls share sharp's libvips state. `_sharp.ts` calls this on import.
+ *
+ * @param version libvips version as sharp reports it, e.g. "8.18.7".
+ */
+export function useLoadedVips(version: string | undefined): void {
+  soname = version && Deno.build.os === "linux" ? `libvips-cpp.so.${version}` : null;
+  vips = undefined;
+}
+
+/** The libvips that sharp loaded, or null (no --allow-ffi, not Linux, not found). */
 function openVips(): Vips | null {
   if (vips !== undefined) return vips;
   vips = null;
+  if (soname === null) return null;
   try {
-    if (Deno.build.os !== "linux") return null;
-    const maps = Deno.readTextFileSync("/proc/self/maps");
-    const line = maps.split("\n").find((l) => /\/libvips-cpp\.so[.\d]*$/.test(l));
-    const path = line?.slice(line.indexOf("/"));
-    if (!path) return null;
-    // dlopen of an already loaded library returns that same copy (one libvips state).
-    vips = Deno.dlopen(path, SYMBOLS).symbols;
+    vips = Deno.dlopen(soname, SYMBOLS).symbols;
   } catch {
-    vips = null; // no --allow-ffi / --allow-read, or another platform: sharp does it all
+    vips = null; // sharp does it all
   }
   return vips;
 }

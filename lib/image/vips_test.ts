@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { decodePngInto, PixelBuffer } from "./_vips.ts";
+import { decodePngInto, PixelBuffer, useLoadedVips } from "./_vips.ts";
 import { decodeToRgb, encodeRaw, resizeRaw, synthImage, writeJpeg } from "./mod.ts";
 
 type Sharp = ReturnType<typeof sharp>;
@@ -88,4 +88,14 @@ Deno.test("resizeRaw() and writeJpeg() give sharp's own pixels and bytes (odd si
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "decodePngInto() takes the fast path with the tasks' permissions (no --allow-all)",
+  permissions: { read: true, write: true, env: true, ffi: true, sys: true, net: false, run: false },
+  async fn() {
+    useLoadedVips(sharp.versions.vips); // forget the handle opened under the test runner's -A
+    const bytes = await png((s) => s.png(), 12, 9);
+    assert.ok(await decodePngInto(bytes, new PixelBuffer(), 1e8));
+  },
 });
