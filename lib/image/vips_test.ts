@@ -99,3 +99,19 @@ Deno.test({
     assert.ok(await decodePngInto(bytes, new PixelBuffer(), 1e8));
   },
 });
+
+Deno.test("decodePngInto() matches sharp on interlaced and palette PNGs too", async () => {
+  const into = new PixelBuffer();
+  for (
+    const bytes of [
+      await png((s) => s.png({ progressive: true }), 45, 33),
+      await png((s) => s.png({ palette: true, colours: 64 }), 45, 33),
+    ]
+  ) {
+    const ref = await decodeToRgb(bytes);
+    const fast = await decodePngInto(bytes, into, 1e8);
+    const got = fast ?? await decodeToRgb(bytes, { into });
+    assert.deepEqual([got.width, got.height, got.channels], [ref.width, ref.height, 3]);
+    assert.ok(same(got.data, ref.data));
+  }
+});
