@@ -231,10 +231,17 @@ const embedPipeline: Benchmark = {
     const embedder = await OnnxEmbedder.load(model, config);
     try {
       const squares: RawImage[] = [];
+      // One reused read/pixel buffer per worker, as embedFiles runs it.
+      const pool: ReadBuffer[] = [];
       const decodeAlone = await throughput(files, CONCURRENCY, async (f) => {
-        const d = await decodeOnce(f, { clipSize: 224 });
-        computeBuiltinFeatures(d);
-        if (d.clip) squares.push(d.clip);
+        const reader = pool.pop() ?? new ReadBuffer();
+        try {
+          const d = await decodeOnce(f, { clipSize: 224, reader });
+          computeBuiltinFeatures(d);
+          if (d.clip) squares.push(d.clip);
+        } finally {
+          pool.push(reader);
+        }
       });
       ctx.log(`decode alone ${decodeAlone.toFixed(2)}/s`);
       const batch = 16;
