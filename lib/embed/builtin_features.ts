@@ -140,10 +140,13 @@ function blockSums(
   let nb = 0;
   let inner = 0;
   let ni = 0;
+  // Which columns sit on the 8×8 grid's boundary (hoisted: same test, same summation order).
+  const edgeCol = new Uint8Array(w);
+  for (let x = 0; x < w; x++) edgeCol[x] = (ox + x) % 8 === 7 ? 1 : 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w - 1; x++) {
       const d = Math.abs(l[y * w + x + 1]! - l[y * w + x]!);
-      if ((ox + x) % 8 === 7) {
+      if (edgeCol[x] === 1) {
         b += d;
         nb++;
       } else {
@@ -175,14 +178,22 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** `Math.min(n - 1, Math.floor((x * n) / w))` for every column x (hoisted out of pixel loops). */
+function binsOf(w: number, n: number): Int32Array {
+  const bins = new Int32Array(w);
+  for (let x = 0; x < w; x++) bins[x] = Math.min(n - 1, Math.floor((x * n) / w));
+  return bins;
+}
+
 /** Area-average luma to `n`×`n`. */
 function shrinkSquare(l: Float32Array, w: number, h: number, n: number): Float32Array {
   const out = new Float32Array(n * n);
   const cnt = new Float32Array(n * n);
+  const col = binsOf(w, n);
   for (let y = 0; y < h; y++) {
     const oy = Math.min(n - 1, Math.floor((y * n) / h)) * n;
     for (let x = 0; x < w; x++) {
-      const k = oy + Math.min(n - 1, Math.floor((x * n) / w));
+      const k = oy + col[x]!;
       out[k]! += l[y * w + x]!;
       cnt[k]! += 1;
     }
@@ -344,6 +355,7 @@ export function computeBuiltinFeatures(input: BuiltinInput): Float32Array {
   const cy1 = Math.ceil((5 * h) / 8);
   const inC = [0, 0, 0, 0];
   const outC = [0, 0, 0, 0];
+  const regionCol = binsOf(w, 4);
   for (let y = 0; y < h; y++) {
     const ry = Math.min(3, Math.floor((y * 4) / h)) * 4;
     const yIn = y >= cy0 && y < cy1;
@@ -356,7 +368,7 @@ export function computeBuiltinFeatures(input: BuiltinInput): Float32Array {
       const v = l[i]!;
       sl += v;
       sl2 += v * v;
-      const k = ry + Math.min(3, Math.floor((x * 4) / w));
+      const k = ry + regionCol[x]!;
       regionN[k]! += 1;
       if (v >= 250) {
         hi++;
