@@ -74,6 +74,14 @@ await runTask(async () => {
       temperature: result.ranker.temperature,
       auto_approve_threshold: result.ranker.auto_approve_threshold,
       metrics: result.ranker.metrics,
+      chain: result.ranker.chain
+        ? {
+          mix: result.ranker.chain.mix,
+          l2: result.ranker.chain.l2,
+          steps: result.ranker.chain.steps,
+          broken: result.ranker.chain.broken,
+        }
+        : null,
     },
     crop: result.crop && {
       identity: result.crop.identity,
@@ -91,6 +99,13 @@ await runTask(async () => {
       console.log(
         `  ranker ${summary.ranker.identity}: best epoch ${summary.ranker.best_epoch}, ` +
           `temperature ${summary.ranker.temperature.toFixed(3)}`,
+      );
+      const chain = summary.ranker.chain;
+      console.log(
+        chain
+          ? `  chain model: ${chain.broken} broken of ${chain.steps} steps, L2 ${chain.l2}; ` +
+            `score = ${chain.mix.mlp} × MLP + ${chain.mix.chain} × log P(chain) (validation NLL)`
+          : "  chain model: none (needs the signature feature and a broken step in training)",
       );
     } else console.log("  ranker: no sets with features (nothing trained)");
     if (summary.crop) {
