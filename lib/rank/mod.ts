@@ -28,7 +28,9 @@ export {
 export type { RankFeatureLayout, Step, TransitionReference } from "./rank_features.ts";
 export { isAnomaly, rankerInputs, splitScores, trainRanker } from "./train_ranker.ts";
 export type {
+  ChainValidation,
   RankEpoch,
+  RankerChain,
   RankerMeta,
   RankGroup,
   TrainedRanker,

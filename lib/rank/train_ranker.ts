@@ -126,8 +126,14 @@ export interface RankerMeta {
   split_seed?: number;
   metrics?: Record<string, unknown>;
   /** The chain model and how its log-probability joins the MLP score; absent: MLP alone. */
-  chain?: ChainModel & { mix: ChainMix; validation: Record<string, ChainValidation> };
+  chain?: RankerChain;
 }
+
+/** The chain model as a ranker keeps it: with its mix and every candidate mix's validation figures. */
+export type RankerChain = ChainModel & {
+  mix: ChainMix;
+  validation: Record<string, ChainValidation>;
+};
 
 /** Validation NLL (at its own temperature) and accuracy of one chain mix. */
 export interface ChainValidation {
@@ -355,7 +361,7 @@ function chooseChain(
   val: RankGroup[],
   valScores: number[][],
   layout: RankFeatureLayout,
-): (ChainModel & { mix: ChainMix; validation: Record<string, ChainValidation> }) | null {
+): RankerChain | null {
   // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
   let model: ChainModel | null = null, bestFit = Infinity;
   for (const l2 of [...CHAIN_PENALTIES].reverse()) {
