@@ -185,29 +185,44 @@ export async function decodePngInto(
     ) {
       return null;
     }
-    const n = width * height * 3;
-    const data = into.take(n);
-    const dst = v.vips_image_new_from_memory(
-      Deno.UnsafePointer.of(data),
-      BigInt(n),
-      width,
-      height,
-      3,
-      UCHAR,
-    );
-    if (dst === null) return null;
-    try {
-      // Runs on a worker thread; `bytes` and `data` stay referenced by this frame until it settles.
-      if (await v.vips_image_write(img, dst) !== 0) {
-        v.vips_error_clear();
-        return null;
-      }
-    } finally {
-      v.g_object_unref(dst);
-    }
+    const data = into.take(width * height * 3);
+    // Runs on a worker thread; `bytes` and `data` stay referenced by this frame until it settles.
+    if (!await writeInto(v, img, data, width, height, 3)) return null;
     return { data, width, height, channels: 3 };
   } finally {
     v.g_object_unref(img);
+  }
+}
+
+/**
+ * Render `img` (8-bit, `bands` bands) into JS-owned `data` through a libvips
+ * memory image wrapping it; false (error cleared) when libvips fails.
+ */
+async function writeInto(
+  v: Vips,
+  img: Deno.PointerObject,
+  data: Uint8Array<ArrayBuffer>,
+  width: number,
+  height: number,
+  bands: number,
+): Promise<boolean> {
+  const dst = v.vips_image_new_from_memory(
+    Deno.UnsafePointer.of(data),
+    BigInt(data.byteLength),
+    width,
+    height,
+    bands,
+    UCHAR,
+  );
+  if (dst === null) return false;
+  try {
+    if (await v.vips_image_write(img, dst) !== 0) {
+      v.vips_error_clear();
+      return false;
+    }
+    return true;
+  } finally {
+    v.g_object_unref(dst);
   }
 }
 
@@ -304,23 +319,7 @@ export async function vipsResize(
       const c = v.vips_image_get_bands(out);
       if (v.vips_image_get_format(out) !== UCHAR || c !== image.channels) return null;
       const data = new Uint8Array(w * hh * c);
-      const dst = v.vips_image_new_from_memory(
-        Deno.UnsafePointer.of(data),
-        BigInt(data.byteLength),
-        w,
-        hh,
-        c,
-        UCHAR,
-      );
-      if (dst === null) return null;
-      try {
-        if (await v.vips_image_write(out, dst) !== 0) {
-          v.vips_error_clear();
-          return null;
-        }
-      } finally {
-        v.g_object_unref(dst);
-      }
+      if (!await writeInto(v, out, data, w, hh, c)) return null;
       return { data, width: w, height: hh, channels: c as 1 | 3 | 4 };
     } finally {
       v.g_object_unref(out);
