@@ -280,6 +280,50 @@ function logSigmoid(u: number): number {
   return u >= 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u));
 }
 
+/** The chain model's verdict on one group. */
+export interface ChainVerdict {
+  /** Per member (input order): log-probability that it is the one kept. */
+  logProbs: number[];
+  /** Each step up: the member it made (`to`), the member it started from, P(broken). */
+  steps: { to: number; from: number; broken: number }[];
+}
+
+/**
+ * The chain model on one group: which member is kept and which steps look
+ * broken, or null when the group is not a chain (unstaged or repeated
+ * stages, a missing signature).
+ *
+ * @param model The chain model.
+ * @param members The group.
+ * @param layout The ranker layout the model was fitted with.
+ * @returns The verdict, or null.
+ * @example
+ * ```ts
+ * evaluateChain(meta.chain, members, meta.layout)?.steps; // [{ to: 1, from: 0, broken: 0.02 }, …]
+ * ```
+ */
+export function evaluateChain(
+  model: ChainModel,
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): ChainVerdict | null {
+  const c = chainLogits(model, members, layout);
+  if (!c) return null;
+  const logProbs = new Array<number>(members.length).fill(LOG_FLOOR);
+  let clean = 0; // log Π (1 − b_j) so far
+  c.order.forEach((member, k) => {
+    const above = k < c.logits.length ? logSigmoid(c.logits[k]!) : 0;
+    logProbs[member] = Math.max(LOG_FLOOR, clean + above);
+    if (k < c.logits.length) clean += logSigmoid(-c.logits[k]!);
+  });
+  const steps = c.logits.map((u, j) => ({
+    to: c.order[j + 1]!,
+    from: c.order[j]!,
+    broken: 1 / (1 + Math.exp(-u)),
+  }));
+  return { logProbs, steps };
+}
+
 /**
  * Per member: the log-probability that it is the one kept (the first broken
  * step is right above it), or null when the group is not a chain.
@@ -298,42 +342,7 @@ export function chainLogProbabilities(
   members: GroupMemberInput[],
   layout: RankFeatureLayout,
 ): number[] | null {
-  const c = chainLogits(model, members, layout);
-  if (!c) return null;
-  const out = new Array<number>(members.length).fill(LOG_FLOOR);
-  let clean = 0; // log Π (1 − b_j) so far
-  c.order.forEach((member, k) => {
-    const above = k < c.logits.length ? logSigmoid(c.logits[k]!) : 0;
-    out[member] = Math.max(LOG_FLOOR, clean + above);
-    if (k < c.logits.length) clean += logSigmoid(-c.logits[k]!);
-  });
-  return out;
-}
-
-/**
- * Per member: the probability that the step up *into* it (from the member
- * right below) is broken; null for the lowest stage. Null when the group is
- * not a chain.
- *
- * @param model The chain model.
- * @param members The group.
- * @param layout The ranker layout the model was fitted with.
- * @returns Probabilities in member order, or null.
- * @example
- * ```ts
- * chainStepProbabilities(meta.chain, members, meta.layout); // [null, 0.02, 0.93]
- * ```
- */
-export function chainStepProbabilities(
-  model: ChainModel,
-  members: GroupMemberInput[],
-  layout: RankFeatureLayout,
-): (number | null)[] | null {
-  const c = chainLogits(model, members, layout);
-  if (!c) return null;
-  const out = new Array<number | null>(members.length).fill(null);
-  c.logits.forEach((u, j) => (out[c.order[j + 1]!] = 1 / (1 + Math.exp(-u))));
-  return out;
+  return evaluateChain(model, members, layout)?.logProbs ?? null;
 }
 
 /** The chain's member order and the logit of each step (step j enters `order[j + 1]`). */

@@ -4,7 +4,7 @@ import { mulberry32 } from "../random/mod.ts";
 import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
 import {
   chainLogProbabilities,
-  chainStepProbabilities,
+  evaluateChain,
   fitChainModel,
   mixChainScores,
 } from "./chain_model.ts";
@@ -87,9 +87,9 @@ Deno.test("fitChainModel() learns broken steps and keeps the stage below the fir
     }
   }
   // The step into the broken stage is called broken, the one before it is not.
-  const steps = chainStepProbabilities(model, group(2).members, layout)!;
-  assert.equal(steps[0], null);
-  assert.ok(steps[1]! < 0.5 && steps[2]! > 0.5, JSON.stringify(steps));
+  const steps = evaluateChain(model, group(2).members, layout)!.steps;
+  assert.deepEqual(steps.map((s) => [s.from, s.to]), [[0, 1], [1, 2]]);
+  assert.ok(steps[0]!.broken < 0.5 && steps[1]!.broken > 0.5, JSON.stringify(steps));
   // Probabilities over a chain sum to 1; member order does not matter.
   const g = group(2);
   const lp = chainLogProbabilities(model, g.members, layout)!;

@@ -9,10 +9,17 @@ export { fitTemperature, groupNll, softmax } from "./calibration.ts";
 export {
   CHAIN_MIXES,
   chainLogProbabilities,
+  evaluateChain,
   fitChainModel,
   mixChainScores,
 } from "./chain_model.ts";
-export type { ChainGroup, ChainMix, ChainModel, FitChainOptions } from "./chain_model.ts";
+export type {
+  ChainGroup,
+  ChainMix,
+  ChainModel,
+  ChainVerdict,
+  FitChainOptions,
+} from "./chain_model.ts";
 export {
   CONTEXT_COLUMNS,
   contextColumns,

@@ -10,13 +10,8 @@ import { join } from "node:path";
 import type { GroupMemberInput, RankResult } from "../types.ts";
 import { denseForward, readOnnxMlp } from "../nn/mod.ts";
 import { softmax } from "./calibration.ts";
-import { memberSteps, type RankFeatureLayout, transitionNotes } from "./rank_features.ts";
-import {
-  chainLogProbabilities,
-  type ChainModel,
-  chainStepProbabilities,
-  mixChainScores,
-} from "./chain_model.ts";
+import { transitionNotes } from "./rank_features.ts";
+import { type ChainVerdict, evaluateChain, mixChainScores } from "./chain_model.ts";
 import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
 
 /** File names inside a model folder. */
@@ -76,30 +71,24 @@ export function rankNotes(
 }
 
 function addNotes(a: string[][], b: string[][]): string[][] {
-  return (a.length >= b.length ? a : b).map((_, i) => [...(a[i] ?? []), ...(b[i] ?? [])]);
+  return a.map((n, i) => [...n, ...(b[i] ?? [])]);
 }
 
 /** Probability at or above which the chain model's verdict on a step is a note. */
 const BROKEN_NOTE = 0.5;
 
 /** "stage 2 vs stage 1.5: this step looks broken (93% by the step model)", per member. */
-function chainNotes(
-  chain: ChainModel,
-  members: GroupMemberInput[],
-  layout: RankFeatureLayout,
-): string[][] {
-  const p = chainStepProbabilities(chain, members, layout);
-  if (!p) return members.map(() => []);
-  const steps = memberSteps(members, layout);
-  return members.map((m, i) => {
-    const b = p[i], from = steps[i]?.from;
-    if (b === null || b === undefined || b < BROKEN_NOTE || from === undefined) return [];
-    return [
-      `${stageText(m)} vs ${stageText(members[from]!)}: this step looks broken (${
-        Math.round(b * 100)
+function chainNotes(verdict: ChainVerdict | null, members: GroupMemberInput[]): string[][] {
+  const notes = members.map((): string[] => []);
+  for (const s of verdict?.steps ?? []) {
+    if (s.broken < BROKEN_NOTE) continue;
+    notes[s.to]!.push(
+      `${stageText(members[s.to]!)} vs ${stageText(members[s.from]!)}: this step looks broken (${
+        Math.round(s.broken * 100)
       }% by the step model)`,
-    ];
-  });
+    );
+  }
+  return notes;
 }
 
 /**
@@ -127,19 +116,15 @@ export function rankerFrom(model: TrainedRanker): Ranker {
       if (members.length === 0) return { scores: [], probabilities: [], notes: [] };
       const { x } = rankerInputs([members], meta.layout, meta.group_context);
       const mlp = Array.from(denseForward(dense, x, members.length));
-      const chain = meta.chain;
-      const scores = chain && chain.mix.chain > 0
-        ? mixChainScores(mlp, chainLogProbabilities(chain, members, meta.layout), chain.mix)
-        : mlp;
+      const chain = meta.chain && meta.chain.mix.chain > 0 ? meta.chain : null;
+      const verdict = chain ? evaluateChain(chain, members, meta.layout) : null;
+      const scores = chain ? mixChainScores(mlp, verdict?.logProbs ?? null, chain.mix) : mlp;
       return {
         scores,
         probabilities: softmax(scores, meta.temperature),
         notes: addNotes(
-          rankNotes(members, scores, true),
-          addNotes(
-            chain && chain.mix.chain > 0 ? chainNotes(chain, members, meta.layout) : [],
-            transitionNotes(members, meta.layout),
-          ),
+          addNotes(rankNotes(members, scores, true), chainNotes(verdict, members)),
+          transitionNotes(members, meta.layout),
         ),
       };
     },

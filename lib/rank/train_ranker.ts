@@ -322,11 +322,12 @@ export async function trainRanker(
   const valScores = val.length
     ? splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets)
     : [];
-  const chain = o.chain && layout.transitionRef ? chooseChain(train, val, valScores, layout) : null;
-  const mixed = valScores.map((s, g) =>
-    chain ? mixChainScores(s, chainLogProbabilities(chain, val[g]!.members, layout), chain.mix) : s
-  );
-  const temperature = fitTemperature(mixed.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })));
+  const chosen = o.chain && layout.transitionRef
+    ? chooseChain(train, val, valScores, layout)
+    : null;
+  const chain = chosen?.chain ?? null;
+  const temperature = chosen?.temperature ??
+    fitTemperature(valScores.map((s, g) => ({ scores: s, chosen: val[g]!.chosen })));
   const onnx = mlp.toOnnx(norm.mean, norm.invStd);
   await mlp.dispose();
   const { onEpoch: _cb, ...hyper } = o;
@@ -361,48 +362,44 @@ function chooseChain(
   val: RankGroup[],
   valScores: number[][],
   layout: RankFeatureLayout,
-): RankerChain | null {
-  // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
-  let model: ChainModel | null = null, bestFit = Infinity;
-  for (const l2 of [...CHAIN_PENALTIES].reverse()) {
-    const m = fitChainModel(train, layout, { l2 });
-    if (!m) return null;
-    const groups = val.map((g, i) => ({
-      scores: mixChainScores(
-        valScores[i]!,
-        chainLogProbabilities(m, g.members, layout),
-        { mlp: 0, chain: 1 },
-      ),
-      chosen: g.chosen,
-    }));
-    const nll = groupNll(groups, fitTemperature(groups));
-    if (nll < bestFit - 1e-9) (bestFit = nll), (model = m);
-  }
-  if (!model) return null;
-  const chain = model;
-  const logProbs = val.map((g) => chainLogProbabilities(chain, g.members, layout));
-  let mix: ChainMix = CHAIN_MIXES[0]!, best = Infinity;
-  const validation: Record<string, ChainValidation> = {};
-  for (const m of CHAIN_MIXES) {
+): { chain: RankerChain; temperature: number } | null {
+  /** Validation groups scored with one model and mix, the fitted temperature and its NLL. */
+  const score = (logProbs: (number[] | null)[], mix: ChainMix) => {
     const groups = valScores.map((s, g) => ({
-      scores: mixChainScores(s, logProbs[g]!, m),
+      scores: mixChainScores(s, logProbs[g]!, mix),
       chosen: val[g]!.chosen,
     }));
-    const nll = groupNll(groups, fitTemperature(groups));
+    const temperature = fitTemperature(groups);
+    return { groups, temperature, nll: groupNll(groups, temperature) };
+  };
+  // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
+  let best: { model: ChainModel; logProbs: (number[] | null)[]; nll: number } | null = null;
+  for (const l2 of [...CHAIN_PENALTIES].reverse()) {
+    const model = fitChainModel(train, layout, { l2 });
+    if (!model) return null;
+    const logProbs = val.map((g) => chainLogProbabilities(model, g.members, layout));
+    const { nll } = score(logProbs, { mlp: 0, chain: 1 });
+    if (!best || nll < best.nll - 1e-9) best = { model, logProbs, nll };
+  }
+  if (!best) return null;
+  let mix: ChainMix = CHAIN_MIXES[0]!, bestNll = Infinity, temperature = 1;
+  const validation: Record<string, ChainValidation> = {};
+  for (const m of CHAIN_MIXES) {
+    const r = score(best.logProbs, m);
     let ok = 0, an = 0, anOk = 0;
-    groups.forEach((x, g) => {
+    r.groups.forEach((x, g) => {
       const hit = argmax(x.scores) === x.chosen;
       if (hit) ok++;
       if (isAnomaly(val[g]!)) (an++, hit && anOk++);
     });
     validation[`${m.mlp}*mlp+${m.chain}*chain`] = {
-      nll,
-      acc: ok / Math.max(1, groups.length),
+      nll: r.nll,
+      acc: ok / Math.max(1, r.groups.length),
       anomaly_acc: an ? anOk / an : 0,
     };
-    if (nll < best - 1e-9) (best = nll), (mix = m);
+    if (r.nll < bestNll - 1e-9) (bestNll = r.nll), (mix = m), (temperature = r.temperature);
   }
-  return { ...chain, mix, validation };
+  return { chain: { ...best.model, mix, validation }, temperature };
 }
 
 /** L2 penalties tried for the chain model (chosen on validation). */
