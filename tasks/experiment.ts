@@ -37,6 +37,13 @@ await runTask(async () => {
     }
     return n;
   };
+  const integer = (name: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) {
+      throw new TypeError(`Cannot run experiment: --${name} "${v}" is not an integer`);
+    }
+    return n;
+  };
   const features = values.features?.split(",") ??
     (values.model
       ? ["builtin", "embedding", "layout", "signature"]
@@ -50,7 +57,7 @@ await runTask(async () => {
   const r = await runExperiment({
     simSeed: num("sim-seed", values["sim-seed"])!,
     scale: num("scale", values.scale)!,
-    seed: num("seed", values.seed)!,
+    seed: integer("seed", values.seed),
     features,
     ...sizes,
     ...(values.model ? { model: { path: values.model } } : {}),
