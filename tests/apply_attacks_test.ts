@@ -14,12 +14,12 @@ import {
   executePlan,
   type Inventory,
   inventoryTree,
-  makeApplyFixture,
   planApply,
   recover,
   rollback,
 } from "../lib/apply/mod.ts";
 import { createHash } from "node:crypto";
+import { makeApplyFixture } from "./fixtures/make_apply_fixture.ts";
 
 const TASK = fileURLToPath(new URL("../tasks/apply.ts", import.meta.url));
 const KEEPER = [DEFAULT_FOLDERS.plans, DEFAULT_FOLDERS.journal, DEFAULT_FOLDERS.logs];
@@ -208,7 +208,10 @@ Deno.test("executePlan() refuses a member whose bytes changed at the same size a
   Deno.writeFileSync(path, bytes);
   Deno.utimeSync(path, info.atime!, info.mtime!);
   const tampered = inv(root);
-  await assert.rejects(() => executePlan(plan, { batchSteps: 4 }), /content changed since the plan/);
+  await assert.rejects(
+    () => executePlan(plan, { batchSteps: 4 }),
+    /content changed since the plan/,
+  );
   assert.deepEqual(diffInventories(tampered, inv(root)), [], "the tree is as before the run");
   assert.notDeepEqual(diffInventories(before, tampered), []);
   const again = await planApply(root, { runId: "sz2" });

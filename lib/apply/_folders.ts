@@ -11,7 +11,13 @@ import { relPathProblem } from "./_guard.ts";
 import type { ApplyFolders } from "./types.ts";
 
 /** Folders that receive the creator's files. */
-export const OUTPUT_KEYS = ["selected", "cropped", "uncropped", "manualCrop", "notSelected"] as const;
+export const OUTPUT_KEYS = [
+  "selected",
+  "cropped",
+  "uncropped",
+  "manualCrop",
+  "notSelected",
+] as const;
 
 /** keeper's own bookkeeping folders. */
 export const OWN_KEYS = ["plans", "journal", "logs"] as const;

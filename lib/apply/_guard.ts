@@ -65,7 +65,11 @@ export function relPathProblem(rel: unknown): string | null {
  * guardedPath("/real/sandbox", "incoming/a.png"); // "/real/sandbox/incoming/a.png"
  * ```
  */
-export function guardedPath(root: string, rel: string, options: { missingOk?: boolean } = {}): string {
+export function guardedPath(
+  root: string,
+  rel: string,
+  options: { missingOk?: boolean } = {},
+): string {
   const why = relPathProblem(rel);
   if (why !== null) throw new TreeChangedError(`Cannot use path "${rel}": it ${why}`);
   const parts = rel.split("/");

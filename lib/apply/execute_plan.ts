@@ -6,13 +6,7 @@
  */
 import { join } from "node:path";
 import { appendAudit, sessionEntry } from "./_audit.ts";
-import {
-  DEFAULT_BATCH_STEPS,
-  type EngineCtx,
-  runForward,
-  runUndo,
-  summaryOf,
-} from "./_engine.ts";
+import { DEFAULT_BATCH_STEPS, type EngineCtx, runForward, runUndo, summaryOf } from "./_engine.ts";
 import { folderProblems } from "./_folders.ts";
 import { checkRoot, guardedPath, TreeChangedError } from "./_guard.ts";
 import { Journal, readJournal } from "./_journal.ts";
@@ -117,7 +111,11 @@ export async function executePlan(
       // Someone changed the tree during the run: put back what this run did.
       const undone = await runUndo(ctx);
       appendAudit(paths.audit, [
-        sessionEntry(plan.run_id, "session_end", `apply undone (${undone} steps): ${error.message}`),
+        sessionEntry(
+          plan.run_id,
+          "session_end",
+          `apply undone (${undone} steps): ${error.message}`,
+        ),
       ]);
       throw new TreeChangedError(
         `Cannot apply run "${plan.run_id}": ${error.message}; the ${undone} step(s) already ` +
@@ -143,7 +141,9 @@ export async function executePlan(
 function preflight(plan: ApplyPlan): void {
   const root = plan.sandbox_root;
   const fail = (why: string): never => {
-    throw new TreeChangedError(`Cannot apply run "${plan.run_id}": ${why}; nothing moved (plan again)`);
+    throw new TreeChangedError(
+      `Cannot apply run "${plan.run_id}": ${why}; nothing moved (plan again)`,
+    );
   };
   try {
     checkRoot(root);
