@@ -16,8 +16,6 @@ export { rollback } from "./rollback.ts";
 export type { RollbackOptions } from "./rollback.ts";
 export { diffInventories, inventoryTree } from "./inventory_tree.ts";
 export type { Inventory, InventoryOptions } from "./inventory_tree.ts";
-export { makeApplyFixture, seededRandom } from "./make_apply_fixture.ts";
-export type { ApplyFixture, ApplyFixtureOptions } from "./make_apply_fixture.ts";
 export type {
   ApplyFolders,
   ApplyPlan,
@@ -29,5 +27,3 @@ export type {
   ProblemKind,
   StepKind,
 } from "./types.ts";
-export { runFaultTrials } from "./run_fault_trials.ts";
-export type { FaultTrial, FaultTrialOptions, FaultTrialResult } from "./run_fault_trials.ts";

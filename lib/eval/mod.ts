@@ -56,7 +56,5 @@ export type { TrainModelsOptions, TrainModelsResult } from "./train_models.ts";
 export { evaluateAll, ORIGINAL_RECIPE } from "./evaluate_all.ts";
 export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate_all.ts";
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
-export { syntheticCrops, syntheticGroups } from "./synthetic.ts";
-export type { SyntheticOptions } from "./synthetic.ts";
 export { runExperiment } from "./run_experiment.ts";
 export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";
