@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { encodeRaw } from "../../lib/image/mod.ts";
 import { groupIdOf, validateAutomationDecision } from "../../lib/decisions/mod.ts";
 import type { AutomationDecision, Box } from "../../lib/types.ts";
-import type { ReviewFixture } from "../../lib/review/mod.ts";
+import type { ReviewFixture } from "../fixtures/write_review_fixture.ts";
 import { type RunningReviewer, serveReviewer } from "../../reviewer/server.ts";
 import { launchChromium } from "./_chromium.ts";
 import type { Page } from "playwright-core";
