@@ -11,6 +11,7 @@ export type { PlanApplyOptions } from "./plan_apply.ts";
 export { executePlan, runPaths } from "./execute_plan.ts";
 export type { ExecutePlanOptions } from "./execute_plan.ts";
 export { recover } from "./recover.ts";
+export { TreeChangedError } from "./_guard.ts";
 export type { RecoverOptions } from "./recover.ts";
 export { rollback } from "./rollback.ts";
 export type { RollbackOptions } from "./rollback.ts";
