@@ -134,6 +134,11 @@ export function decideGroup(
       parts.crop.identity.startsWith("fallback"),
     );
   }
+  if (
+    parts.crop.identity.startsWith("fallback") && !cropWhy.some((r) => r.includes(NO_CROP_MODEL))
+  ) {
+    cropWhy.push(`${NO_CROP_MODEL}: the median top-anchored box stands in`);
+  }
   const threshold = parts.ranker.autoApproveThreshold === undefined
     ? opts.autoApproveMin
     : parts.ranker.autoApproveThreshold;
@@ -151,26 +156,41 @@ export function decideGroup(
       chosen: images[chosenIndex]!.path,
       confidence: round(confidence),
       margin: round(margin),
-      reasons: inputs.length > 0
-        ? selectionReasons({
-          kind: group.kind,
-          stages,
-          names,
-          ranked,
-          rank,
-          chosen,
-          confidence,
-          margin,
-          unreadable,
-          lowConfidence: low,
-          learned: !parts.ranker.identity.startsWith("fallback"),
-        })
-        : ["no image in this group could be read: nothing to compare"],
+      reasons: withRankerNote(
+        parts.ranker.identity,
+        inputs.length > 0
+          ? selectionReasons({
+            kind: group.kind,
+            stages,
+            names,
+            ranked,
+            rank,
+            chosen,
+            confidence,
+            margin,
+            unreadable,
+            lowConfidence: low,
+            learned: !parts.ranker.identity.startsWith("fallback"),
+          })
+          : ["no image in this group could be read: nothing to compare"],
+      ),
       auto_approvable: autoOk,
     },
     step2_crop: { ...crop, reasons: cropWhy },
     flags,
   };
+}
+
+/** Said in a decision's reasons when no trained ranker decided the pick. */
+export const NO_RANKER = "no trained ranker";
+/** Said in a decision's reasons when no trained crop model proposed the crop. */
+export const NO_CROP_MODEL = "no trained crop model";
+
+function withRankerNote(identity: string, reasons: string[]): string[] {
+  if (!identity.startsWith("fallback") || reasons.some((r) => r.includes(NO_RANKER))) {
+    return reasons;
+  }
+  return [...reasons, `${NO_RANKER} (run train): the highest stage stands in`];
 }
 
 function clamp01(x: number): number {
