@@ -1,6 +1,6 @@
 /**
  * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]
- * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models]
+ * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models] [--model <encoder.onnx>]
  * [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
@@ -13,6 +13,7 @@ import { runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
+import { loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
@@ -34,6 +35,7 @@ await runTask(async () => {
       images: { type: "string", default: "." },
       "ground-truth": { type: "string" },
       models: { type: "string", default: "data/ai_data/models" },
+      model: { type: "string" },
       report: { type: "string", default: "data/reports/latest" },
       "crop-log": { type: "string" },
       "project-map": { type: "string" },
@@ -93,8 +95,15 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const { embedded } = await embedWithBlocks(paths, features, {
+    cacheDb: values.embeddings,
+    // The clip (and embedding) block of images with no imported vector.
+    ...(values.model ? { model: { path: values.model } } : {}),
+  });
+  const ds = buildDataset(store, embedded.byPath, {
+    imagesRoot: values.images,
+    clipByIdentity: loadClipByIdentity(values.embeddings, store),
+  });
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
     ds.heldout = { groups: held.groups, crops: held.crops };
@@ -123,6 +132,21 @@ await runTask(async () => {
           `(median box ${c.baselines.median_box.toFixed(3)}, full ${
             c.baselines.full_image.toFixed(3)
           })`,
+      );
+    }
+    const cov = result.coverage;
+    if (cov.history) {
+      console.log(
+        `sets: ${cov.history.sets} usable (every member embedded ${cov.history.every_member_embedded}, ` +
+          `with pixels ${cov.history.every_member_pixels}, both ${cov.history.both}); unusable: ${
+            Object.entries(cov.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+          }`,
+      );
+    }
+    for (const [view, a] of Object.entries(cov.test_by_view)) {
+      console.log(
+        `  test sets ranked from ${view}: ${a.n}, accuracy ${a.acc.toFixed(3)} ` +
+          `(highest stage ${a.highest_stage.toFixed(3)})`,
       );
     }
     console.log(`report: ${files.join(", ")}`);

@@ -11,6 +11,7 @@ import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
+import { CLIP_BLOCK, loadClipByIdentity } from "../lib/clip/mod.ts";
 
 await runTask(async () => {
   const { values } = parseArgs({
@@ -32,11 +33,16 @@ await runTask(async () => {
   if (!Number.isInteger(seed)) {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
-  const features = values.features?.split(",") ??
-    (values.model
-      ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
-      : ["builtin", LAYOUT_BLOCK, "signature"]);
   const store = await readIngested(values.data);
+  // Imported CLIP history (deno task import-embeddings): sets whose files are gone take part.
+  const clipByIdentity = loadClipByIdentity(values.embeddings, store);
+  const features = values.features?.split(",") ??
+    [
+      ...(values.model
+        ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
+        : ["builtin", LAYOUT_BLOCK, "signature"]),
+      ...(clipByIdentity.size > 0 ? [CLIP_BLOCK] : []),
+    ];
   const paths = datasetPaths(store, { imagesRoot: values.images });
   let bar: Progress | undefined;
   const { embedded } = await embedWithBlocks(paths, features, {
@@ -48,7 +54,7 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images, clipByIdentity });
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
   const cropBar = new Progress(epochs ?? 60, { label: "crop" });
@@ -67,6 +73,8 @@ await runTask(async () => {
   const summary = {
     out: result.out,
     counts: result.counts,
+    features,
+    coverage: ds.coverage ?? null,
     skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
     ranker: result.ranker && {
       identity: result.ranker.identity,
@@ -95,6 +103,18 @@ await runTask(async () => {
       `trained into ${result.out}: ${result.counts.train_sets} train / ` +
         `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
     );
+    const cov = ds.coverage;
+    if (cov) {
+      console.log(
+        `  sets: ${cov.sets} usable; every member embedded ${cov.every_member_embedded}, ` +
+          `with pixels ${cov.every_member_pixels}, both ${cov.both}; ` +
+          `unusable: ${
+            Object.entries(ds.skipped).filter(([k]) => k.startsWith("set_")).map(([k, n]) =>
+              `${k} ${n}`
+            ).join(", ") || "none"
+          }`,
+      );
+    }
     if (summary.ranker) {
       console.log(
         `  ranker ${summary.ranker.identity}: best epoch ${summary.ranker.best_epoch}, ` +

@@ -16,6 +16,8 @@ import type {
 } from "../types.ts";
 import type { RankGroup } from "../rank/mod.ts";
 import type { CropExample } from "../crop/mod.ts";
+import { CLIP_BLOCK } from "../clip/mod.ts";
+import { imageKey } from "../paths/mod.ts";
 
 /** A crop example with the key of the group it belongs to (for splits). */
 export interface KeyedCrop {
@@ -31,6 +33,67 @@ export interface Dataset {
   heldout?: { groups: RankGroup[]; crops: KeyedCrop[] };
   /** Counters: sets/crops skipped by reason. */
   skipped: Record<string, number>;
+  /**
+   * Which features the usable sets have (a set is counted where EVERY member
+   * has the kind): `embedded` = the clip block, `pixels` = decoded features.
+   */
+  coverage?: SetCoverage;
+}
+
+/** Sets by the features every member has (see {@linkcode Dataset.coverage}). */
+export interface SetCoverage {
+  /** Usable sets. */
+  sets: number;
+  every_member_embedded: number;
+  every_member_pixels: number;
+  both: number;
+}
+
+/** The features every member of a set has: both, pixels only, or the clip embedding only. */
+export type SetView = "both" | "pixels" | "embedding";
+
+/**
+ * What a set is ranked from, read off its members.
+ *
+ * @param members The set.
+ * @returns Its view.
+ * @example
+ * ```ts
+ * setView(group.members); // "embedding" for history whose rejected files are gone
+ * ```
+ */
+export function setView(members: readonly GroupMemberInput[]): SetView {
+  const pixels = members.every((m) => m.features.builtin.length > 0);
+  const clip = members.every((m) => m.features.blocks?.[CLIP_BLOCK] !== undefined);
+  return pixels && clip ? "both" : pixels ? "pixels" : "embedding";
+}
+
+/**
+ * Features of an image known only by its imported embedding: no pixel
+ * block (empty built-in, zero size), the clip block by identity.
+ */
+function clipOnly(identity: string, clip: Float32Array): ImageFeatures {
+  return {
+    sha256: `identity:${identity}`,
+    width: 0,
+    height: 0,
+    phash: [0, 0],
+    builtin: new Float32Array(0),
+    embedding: null,
+    blocks: { [CLIP_BLOCK]: clip },
+  };
+}
+
+/** The same features with the clip block added (a copy: features are shared between sets). */
+function withClip(f: ImageFeatures, clip: Float32Array): ImageFeatures {
+  return { ...f, blocks: { ...(f.blocks ?? {}), [CLIP_BLOCK]: clip } };
+}
+
+/** The same features without the clip block. */
+function withoutClip(f: ImageFeatures): ImageFeatures {
+  if (!f.blocks?.[CLIP_BLOCK]) return f;
+  const { [CLIP_BLOCK]: _drop, ...rest } = f.blocks;
+  return { ...f, blocks: rest };
 }
 
 /** Options for {@linkcode buildDataset}. */
@@ -38,9 +101,17 @@ export interface BuildDatasetOptions {
   /** Where a logged image lives on disk (default: `<dir>/<filename>` under `imagesRoot`). */
   resolve?: (ref: ImageRef) => string;
   imagesRoot?: string;
+  /**
+   * Imported clip vectors by identity (`<project>/<file name>`): a member
+   * whose file is gone still takes part through its embedding.
+   */
+  clipByIdentity?: ReadonlyMap<string, Float32Array>;
 }
 
-const defaults = { imagesRoot: "." } satisfies Omit<Required<BuildDatasetOptions>, "resolve">;
+const defaults = {
+  imagesRoot: ".",
+  clipByIdentity: new Map(),
+} satisfies Omit<Required<BuildDatasetOptions>, "resolve">;
 
 function member(
   path: string,
@@ -86,6 +157,12 @@ export function buildDataset(
   const resolve = o.resolve ?? ((r: ImageRef) => join(o.imagesRoot, r.dir, r.filename));
   const skipped: Record<string, number> = {};
   const bump = (k: string) => (skipped[k] = (skipped[k] ?? 0) + 1);
+  const coverage: SetCoverage = {
+    sets: 0,
+    every_member_embedded: 0,
+    every_member_pixels: 0,
+    both: 0,
+  };
   const groups: RankGroup[] = [];
   const seen = new Set<string>();
   const keyOfPath = new Map<string, string>();
@@ -101,11 +178,16 @@ export function buildDataset(
       bump("set_duplicate");
       continue;
     }
-    const fs = paths.map((p) => features.get(p));
-    if (fs.some((f) => !f)) {
+    const fs = members(refs, paths, features, o.clipByIdentity);
+    if (fs === null) {
       bump("set_missing_features");
       continue;
     }
+    const view = setView(fs.map((f) => ({ features: f }) as GroupMemberInput));
+    coverage.sets++;
+    if (view !== "pixels") coverage.every_member_embedded++;
+    if (view !== "embedding") coverage.every_member_pixels++;
+    if (view === "both") coverage.both++;
     seen.add(id);
     const key = `${s.project}:${resolve(s.chosen)}`;
     for (const p of paths) keyOfPath.set(p, key);
@@ -119,7 +201,10 @@ export function buildDataset(
   const crops: KeyedCrop[] = [];
   for (const c of store.crops) {
     const path = resolve(c.image);
-    const f = features.get(path);
+    const found = features.get(path);
+    const id = imageKey(c.image);
+    const clip = id === null ? undefined : o.clipByIdentity.get(id);
+    const f = found && clip && !found.blocks?.[CLIP_BLOCK] ? withClip(found, clip) : found;
     if (!f) {
       bump("crop_missing_features");
       continue;
@@ -133,7 +218,36 @@ export function buildDataset(
       },
     });
   }
-  return { groups, crops, skipped };
+  return { groups, crops, skipped, coverage };
+}
+
+/**
+ * One set's member features in the view every member shares: pixel
+ * features where every file exists (plus the clip block where every member
+ * has one), else the clip block alone — a set never mixes decoded and
+ * embedding-only members, so "has pixels" cannot give the pick away (the
+ * chosen files survive, the rejected ones were deleted). Null when some
+ * member has neither.
+ */
+function members(
+  refs: ImageRef[],
+  paths: string[],
+  features: Map<string, ImageFeatures>,
+  clipByIdentity: ReadonlyMap<string, Float32Array>,
+): ImageFeatures[] | null {
+  const found = paths.map((p) => features.get(p));
+  const clips = refs.map((r, i) => {
+    const own = found[i]?.blocks?.[CLIP_BLOCK];
+    if (own) return own;
+    const id = imageKey(r);
+    return id === null ? undefined : clipByIdentity.get(id);
+  });
+  const allClip = clips.every((c) => c !== undefined);
+  if (found.every((f) => f !== undefined)) {
+    return found.map((f, i) => allClip ? withClip(f!, clips[i]!) : withoutClip(f!));
+  }
+  if (!allClip) return null;
+  return refs.map((r, i) => clipOnly(imageKey(r) ?? paths[i]!, clips[i]!));
 }
 
 /** A ground-truth record of the simulator (the fields read here). */

@@ -23,8 +23,21 @@ export type { CropScores, NeedsCropScores } from "./crop_metrics.ts";
 export { evaluateCropPixelFree, pixelFreeExample } from "./crop_pixel_free.ts";
 export type { PixelFreeOptions, PixelFreeResult } from "./crop_pixel_free.ts";
 export { readCropLog } from "./read_crop_log.ts";
-export { buildDataset, datasetHash, datasetPaths, heldoutFromGroundTruth } from "./dataset.ts";
-export type { BuildDatasetOptions, Dataset, GroundTruthLike, KeyedCrop } from "./dataset.ts";
+export {
+  buildDataset,
+  datasetHash,
+  datasetPaths,
+  heldoutFromGroundTruth,
+  setView,
+} from "./dataset.ts";
+export type {
+  BuildDatasetOptions,
+  Dataset,
+  GroundTruthLike,
+  KeyedCrop,
+  SetCoverage,
+  SetView,
+} from "./dataset.ts";
 export { AUTO_APPROVE_PRECISION, splitOptionsFor, trainModels } from "./train_models.ts";
 export type { TrainModelsOptions, TrainModelsResult } from "./train_models.ts";
 export { evaluateAll, ORIGINAL_RECIPE } from "./evaluate_all.ts";
