@@ -1,7 +1,7 @@
 /**
- * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]
- * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models] [--model <encoder.onnx>]
- * [--report data/reports/latest] [--json]`
+ * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
+ * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
+ * [--models data/ai_data/models] [--model <encoder.onnx>] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
@@ -17,11 +17,16 @@ import { loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
+  coverageErrors,
   datasetPaths,
   evaluateAll,
   evaluateCropPixelFree,
+  formatCoverage,
   type GroundTruthLike,
+  groundTruthPaths,
   heldoutFromGroundTruth,
+  indexForStore,
+  indexResolver,
   readCropLog,
   writeReport,
 } from "../lib/eval/mod.ts";
@@ -32,7 +37,9 @@ await runTask(async () => {
     options: {
       data: { type: "string", default: "data/ingested" },
       embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", default: "." },
+      images: { type: "string", multiple: true },
+      sandbox: { type: "string", default: "sandbox" },
+      "allow-empty": { type: "string", multiple: true },
       "ground-truth": { type: "string" },
       models: { type: "string", default: "data/ai_data/models" },
       model: { type: "string" },
@@ -81,12 +88,12 @@ await runTask(async () => {
       .map((l) => JSON.parse(l))
     : [];
   const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
-  const paths = [
-    ...datasetPaths(store, { imagesRoot: values.images }),
-    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
-      r.members.map((m) => `${gtRoot}/${m.path}`)
-    ),
-  ];
+  const roots = [...(values.images ?? ["."])];
+  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
+  const index = await indexForStore(store, roots);
+  const resolver = indexResolver(index);
+  // Spelled as heldoutFromGroundTruth looks them up (`..` in member paths resolved).
+  const paths = [...datasetPaths(store, { resolver }), ...groundTruthPaths(truth, gtRoot)];
   const rankerFeatures = await readRankerModel(values.models).then(
     (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
     () => ["builtin"],
@@ -101,11 +108,33 @@ await runTask(async () => {
     ...(values.model ? { model: { path: values.model } } : {}),
   });
   const ds = buildDataset(store, embedded.byPath, {
-    imagesRoot: values.images,
+    resolver,
     clipByIdentity: loadClipByIdentity(values.embeddings, store),
   });
+  const coverageLines = formatCoverage(ds.coverage!);
+  const errors = coverageErrors(ds.coverage!, {
+    allowEmpty: values["allow-empty"] ?? [],
+    command: "evaluate",
+  });
+  if (errors.length > 0) {
+    for (const line of coverageLines) console.error(line);
+    throw new Error(errors.join("\n"));
+  }
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    const records = truth.filter((r) => r.split === "heldout").length;
+    if (held.groups.length === 0 && held.crops.length === 0) {
+      const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
+      throw new Error(
+        `Cannot evaluate: 0 of ${records} held-out ground-truth groups have features ` +
+          `(member paths are relative to ${gtRoot}; e.g. ${first})`,
+      );
+    }
+    if (held.skipped > 0) {
+      console.error(
+        `evaluate: ${held.skipped} of ${records} held-out groups skipped (no features)`,
+      );
+    }
     ds.heldout = { groups: held.groups, crops: held.crops };
   }
   const result = await evaluateAll(ds, {
@@ -114,8 +143,9 @@ await runTask(async () => {
     onStep: log,
   });
   const files = await writeReport(values.report, result);
-  if (values.json) console.log(JSON.stringify(result));
+  if (values.json) console.log(JSON.stringify({ ...result, coverage: ds.coverage }));
   else {
+    for (const line of coverageLines) console.log(line);
     const k = result.ranker, c = result.crop;
     if (k) {
       console.log(
@@ -134,16 +164,17 @@ await runTask(async () => {
           })`,
       );
     }
-    const cov = result.coverage;
-    if (cov.history) {
+    const v = result.views;
+    if (v.history) {
       console.log(
-        `sets: ${cov.history.sets} usable (every member embedded ${cov.history.every_member_embedded}, ` +
-          `with pixels ${cov.history.every_member_pixels}, both ${cov.history.both}); unusable: ${
-            Object.entries(cov.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+        `sets by features: every member embedded ${v.history.every_member_embedded}, ` +
+          `with pixels ${v.history.every_member_pixels}, both ${v.history.both} ` +
+          `(of ${v.history.sets} usable); unusable: ${
+            Object.entries(v.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
           }`,
       );
     }
-    for (const [view, a] of Object.entries(cov.test_by_view)) {
+    for (const [view, a] of Object.entries(v.test_by_view)) {
       console.log(
         `  test sets ranked from ${view}: ${a.n}, accuracy ${a.acc.toFixed(3)} ` +
           `(highest stage ${a.highest_stage.toFixed(3)})`,
@@ -152,3 +183,11 @@ await runTask(async () => {
     console.log(`report: ${files.join(", ")}`);
   }
 });
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -75,7 +75,7 @@ Deno.test("buildDataset() ranks history whose rejected files are gone from the i
   const ds = buildDataset(store, files, { imagesRoot: ".", clipByIdentity: clip });
   assert.equal(ds.groups.length, 39);
   assert.equal(ds.skipped["set_missing_features"], 1);
-  assert.deepEqual(ds.coverage, {
+  assert.deepEqual(ds.views, {
     sets: 39,
     every_member_embedded: 39,
     every_member_pixels: 0,
@@ -104,7 +104,7 @@ Deno.test("buildDataset() keeps pixels and adds the clip block where every file 
     for (const r of [s.chosen, ...s.rejected]) all.set(`mojo1/${r.filename}`, pixels(i++));
   }
   const ds = buildDataset(store, all, { imagesRoot: ".", clipByIdentity: clip });
-  assert.equal(ds.coverage?.both, 6);
+  assert.equal(ds.views?.both, 6);
   assert.ok(ds.groups.every((g) => setView(g.members) === "both"));
   // Shared features are copied, not mutated.
   assert.equal([...all.values()][0]!.blocks, undefined);

@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import process from "node:process";
-import type { Benchmark } from "../bench/mod.ts";
-import { encodeRaw, readRaw } from "../image/mod.ts";
-import { analyzeCached, VisionModel } from "./mod.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
+import { encodeRaw, readRaw } from "../../../lib/image/mod.ts";
+import { analyzeCached, VisionModel } from "../../../lib/vision/mod.ts";
 
 const PHOTOS = ["astronaut", "grace_hopper", "chelsea", "coffee"];
 const SIDE = 1024;
@@ -22,7 +22,7 @@ export const benchmarks: Benchmark[] = [{
     const rounds = ctx.quick ? 1 : 3;
     for (let r = 0; r < rounds; r++) {
       for (const name of PHOTOS) {
-        const src = new URL(`./testdata/${name}.jpg`, import.meta.url).pathname;
+        const src = new URL(`../../../lib/vision/testdata/${name}.jpg`, import.meta.url).pathname;
         const raw = await readRaw(src, {
           channels: 3,
           resize: { width: SIDE, height: SIDE, fit: "fill" },

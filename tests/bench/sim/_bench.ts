@@ -6,8 +6,8 @@
  * @module
  */
 import process from "node:process";
-import type { Benchmark } from "../bench/mod.ts";
-import { simulate } from "./simulate.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
+import { simulate } from "../../../lib/sim/simulate.ts";
 
 /** The simulator benchmarks. */
 export const benchmarks: Benchmark[] = [

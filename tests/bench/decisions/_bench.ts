@@ -17,16 +17,16 @@
  */
 import { basename, join } from "node:path";
 import process from "node:process";
-import type { Benchmark } from "../bench/mod.ts";
-import { encodeRaw } from "../image/mod.ts";
-import { embedFiles } from "../embed/mod.ts";
-import type { ImageFeatures } from "../types.ts";
-import { parseStage } from "../paths/mod.ts";
-import { type Dataset, trainModels } from "../eval/mod.ts";
-import { LAYOUT_BLOCK } from "../crop/mod.ts";
-import { pixelBlocksFor } from "../blocks/mod.ts";
-import { decideFolder } from "./decide_folder.ts";
-import { readAutomationDecisions } from "./automation_decisions.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
+import { encodeRaw } from "../../../lib/image/mod.ts";
+import { embedFiles } from "../../../lib/embed/mod.ts";
+import type { ImageFeatures } from "../../../lib/types.ts";
+import { parseStage } from "../../../lib/paths/mod.ts";
+import { type Dataset, trainModels } from "../../../lib/eval/mod.ts";
+import { LAYOUT_BLOCK } from "../../../lib/crop/mod.ts";
+import { pixelBlocksFor } from "../../../lib/blocks/mod.ts";
+import { decideFolder } from "../../../lib/decisions/decide_folder.ts";
+import { readAutomationDecisions } from "../../../lib/decisions/automation_decisions.ts";
 
 const STAGES = ["stage1_generated", "stage1.5_face_swapped", "stage2_upscaled"];
 

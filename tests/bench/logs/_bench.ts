@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Benchmark } from "../bench/mod.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
 
 /** Write a deterministic selection log of `rows` 3-member sets. */
 async function writeSelectionLog(file: string, rows: number): Promise<void> {
@@ -52,7 +52,7 @@ export const benchmarks: Benchmark[] = [{
     await writeSelectionLog(`${logs}/selection_only_log.csv`, rows);
     ctx.log("ingesting");
     const child = new URL("./_bench_child.ts", import.meta.url).pathname;
-    const config = new URL("../../deno.json", import.meta.url).pathname;
+    const config = new URL("../../../deno.json", import.meta.url).pathname;
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",

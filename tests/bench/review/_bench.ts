@@ -16,9 +16,9 @@
  *
  * @module
  */
-import type { Benchmark } from "../bench/types.ts";
-import { writeReviewFixture } from "./write_review_fixture.ts";
-import { ReviewStore } from "./review_store.ts";
+import type { Benchmark } from "../../../lib/bench/types.ts";
+import { writeReviewFixture } from "../../fixtures/write_review_fixture.ts";
+import { ReviewStore } from "../../../lib/review/review_store.ts";
 import { BenchServer, type LoadFigures, loadRun } from "./_bench_load.ts";
 
 function hasChromium(): boolean {

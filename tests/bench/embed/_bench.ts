@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import process from "node:process";
-import type { Benchmark } from "../bench/mod.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
 import { createHash } from "node:crypto";
 import {
   bareDecodeResize,
@@ -22,14 +22,14 @@ import {
   referencePhash,
   resizeRaw,
   writeJpeg,
-} from "../image/mod.ts";
-import type { RawImage } from "../image/mod.ts";
+} from "../../../lib/image/mod.ts";
+import type { RawImage } from "../../../lib/image/mod.ts";
 import { benchImages, interleaved, REALISTIC_SIZES, throughput } from "./_bench_images.ts";
-import { computeBuiltinFeatures } from "./builtin_features.ts";
-import { OnnxEmbedder } from "./embedder.ts";
-import { embedFiles } from "./embed_files.ts";
-import { FeatureCache } from "./feature_cache.ts";
-import { makeTestEncoder } from "./make_test_encoder.ts";
+import { computeBuiltinFeatures } from "../../../lib/embed/builtin_features.ts";
+import { OnnxEmbedder } from "../../../lib/embed/embedder.ts";
+import { embedFiles } from "../../../lib/embed/embed_files.ts";
+import { FeatureCache } from "../../../lib/embed/feature_cache.ts";
+import { makeTestEncoder } from "../../fixtures/make_test_encoder.ts";
 
 const CONCURRENCY = 4;
 const count = (quick: boolean): number => quick ? 10 : 200;

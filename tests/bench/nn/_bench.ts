@@ -9,15 +9,15 @@
  *
  * @module
  */
-import type { BenchFigures, Benchmark } from "../bench/mod.ts";
-import { GraphBuilder } from "./_graph.ts";
-import { OrtSession } from "./_ort.ts";
-import { Mlp } from "./mlp.ts";
-import { fitEpochs, type FitLoss } from "./fit_epochs.ts";
-import { PhaseTimer, processCpuSeconds } from "./phase_timer.ts";
-import { gaussian, mulberry32 } from "./rng.ts";
-import { boxLoss, decodeBox, iou } from "../crop/mod.ts";
-import type { Box } from "../types.ts";
+import type { BenchFigures, Benchmark } from "../../../lib/bench/mod.ts";
+import { GraphBuilder } from "../../../lib/nn/_graph.ts";
+import { OrtSession } from "../../../lib/nn/_ort.ts";
+import { Mlp } from "../../../lib/nn/mlp.ts";
+import { fitEpochs, type FitLoss } from "../../../lib/nn/fit_epochs.ts";
+import { PhaseTimer, processCpuSeconds } from "../../../lib/nn/phase_timer.ts";
+import { gaussian, mulberry32 } from "../../../lib/nn/rng.ts";
+import { boxLoss, decodeBox, iou } from "../../../lib/crop/mod.ts";
+import type { Box } from "../../../lib/types.ts";
 
 /** FLOPs of one training step on `n` rows (forward + backward, no dX for layer 0). */
 export function trainFlops(layers: readonly number[], n: number): number {

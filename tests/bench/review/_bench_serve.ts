@@ -13,7 +13,7 @@
  * @module
  */
 import process from "node:process";
-import { serveReviewer } from "../../reviewer/server.ts";
+import { serveReviewer } from "../../../reviewer/server.ts";
 
 const [mode, a, b] = Deno.args;
 let url: string;

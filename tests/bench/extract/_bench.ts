@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { Benchmark } from "../bench/mod.ts";
-import { simulate } from "../sim/mod.ts";
-import { extractHistory } from "./extract_history.ts";
-import { scoreExtraction, type TruthRecord } from "./score_extraction.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
+import { simulate } from "../../../lib/sim/mod.ts";
+import { extractHistory } from "../../../lib/extract/extract_history.ts";
+import { scoreExtraction, type TruthRecord } from "../../../lib/extract/score_extraction.ts";
 
 /** The extraction benchmarks. */
 export const benchmarks: Benchmark[] = [

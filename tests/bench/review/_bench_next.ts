@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { writeReviewFixture } from "./write_review_fixture.ts";
-import { serveReviewer } from "../../reviewer/server.ts";
-import { launchChromium } from "../../tests/browser/_chromium.ts";
+import { writeReviewFixture } from "../../fixtures/write_review_fixture.ts";
+import { serveReviewer } from "../../../reviewer/server.ts";
+import { launchChromium } from "../../browser/_chromium.ts";
 
 const [tmpDir, pressArg] = Deno.args;
 // The page loads 50 groups per batch: at most 47 measured + 2 warm-up presses.

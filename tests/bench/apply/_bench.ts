@@ -7,11 +7,11 @@
  */
 import { join } from "node:path";
 import process from "node:process";
-import type { Benchmark } from "../bench/mod.ts";
-import { executePlan } from "./execute_plan.ts";
-import { makeApplyFixture } from "./make_apply_fixture.ts";
-import { planApply } from "./plan_apply.ts";
-import { runFaultTrials } from "./run_fault_trials.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
+import { executePlan } from "../../../lib/apply/execute_plan.ts";
+import { makeApplyFixture } from "../../fixtures/make_apply_fixture.ts";
+import { planApply } from "../../../lib/apply/plan_apply.ts";
+import { runFaultTrials } from "../../fixtures/run_fault_trials.ts";
 
 /** The apply benchmarks. */
 export const benchmarks: Benchmark[] = [

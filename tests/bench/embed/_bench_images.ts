@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import process from "node:process";
-import { encodeRaw, synthImage } from "../image/mod.ts";
+import { encodeRaw } from "../../../lib/image/mod.ts";
+import { synthImage } from "../../fixtures/synth_image.ts";
 
 /** The creator's image sizes. */
 export const REALISTIC_SIZES: [number, number][] = [
