@@ -79,7 +79,7 @@ export async function crossFitRanker(
   const out = new Array<OutOfFold | undefined>(groups.length);
   for (let k = 0; k < o.folds; k++) {
     o.onFold(k, o.folds);
-    const held = groups.flatMap((g, i) => (fold[i] === k ? [i] : []));
+    const held = groups.flatMap((_, i) => (fold[i] === k ? [i] : []));
     const rest = groups.filter((_, i) => fold[i] !== k);
     if (held.length === 0 || rest.length === 0) continue;
     const val = rest.filter((g) => unit(g.id, o.seed + 7919 * (k + 1)) < o.val);
