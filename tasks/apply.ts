@@ -22,7 +22,7 @@ import {
 } from "../lib/apply/mod.ts";
 
 const HELP = `deno task apply [--sandbox sandbox] [--commit [--yes]] [--recover [--undo]]
-  [--rollback <run-id>] [--approved <file>] [--decisions <file>] [--run-id <id>]
+  [--rollback <run-id>] [--relocated] [--approved <file>] [--decisions <file>] [--run-id <id>]
   [--missing-companions refuse|warn] [--duplicates refuse|last] [--folder key=name ...]
   [--rows 40] [--json]
 folders (key=name): ${Object.entries(DEFAULT_FOLDERS).map(([k, v]) => `${k}=${v}`).join(" ")}`;
@@ -39,6 +39,7 @@ await runTask(async () => {
       recover: { type: "boolean", default: false },
       undo: { type: "boolean", default: false },
       rollback: { type: "string" },
+      relocated: { type: "boolean", default: false },
       "run-id": { type: "string" },
       "missing-companions": { type: "string", default: "refuse" },
       duplicates: { type: "string", default: "refuse" },
@@ -56,13 +57,17 @@ await runTask(async () => {
   const folders = parseFolders(values.folder ?? []);
   const root = values.sandbox;
   if (values.recover) {
-    const done = await recover(root, { mode: values.undo ? "undo" : "complete", folders });
+    const done = await recover(root, {
+      mode: values.undo ? "undo" : "complete",
+      folders,
+      relocated: values.relocated,
+    });
     if (done.length === 0) console.log("recover: no interrupted run");
     for (const s of done) printSummary(s, values.json);
     return 0;
   }
   if (values.rollback !== undefined) {
-    const s = await rollback(root, values.rollback, { folders });
+    const s = await rollback(root, values.rollback, { folders, relocated: values.relocated });
     if (s.state === "nothing") console.log(`rollback: run ${s.run_id} was already rolled back`);
     printSummary(s, values.json);
     return 0;

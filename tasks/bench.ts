@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runTask } from "../lib/cli/mod.ts";
 import { type BenchFigures, discoverBenchmarks } from "../lib/bench/mod.ts";
@@ -18,7 +19,7 @@ await runTask(async () => {
       verbose: { type: "boolean", default: false },
     },
   });
-  const all = await discoverBenchmarks();
+  const all = await discoverBenchmarks(fileURLToPath(new URL("../tests/bench", import.meta.url)));
   const wanted = values.only?.flatMap((o) => o.split(","));
   const chosen = wanted ? all.filter((b) => wanted.includes(b.name)) : all;
   if (wanted && chosen.length !== wanted.length) {

@@ -1,7 +1,7 @@
 /**
- * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]
- * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models]
- * [--report data/reports/latest] [--json]`
+ * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
+ * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
+ * [--models data/ai_data/models] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
@@ -16,11 +16,16 @@ import { loadCropProposer } from "../lib/crop/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
+  coverageErrors,
   datasetPaths,
   evaluateAll,
   evaluateCropPixelFree,
+  formatCoverage,
   type GroundTruthLike,
+  groundTruthPaths,
   heldoutFromGroundTruth,
+  indexForStore,
+  indexResolver,
   readCropLog,
   writeReport,
 } from "../lib/eval/mod.ts";
@@ -31,7 +36,9 @@ await runTask(async () => {
     options: {
       data: { type: "string", default: "data/ingested" },
       embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", default: "." },
+      images: { type: "string", multiple: true },
+      sandbox: { type: "string", default: "sandbox" },
+      "allow-empty": { type: "string", multiple: true },
       "ground-truth": { type: "string" },
       models: { type: "string", default: "data/ai_data/models" },
       report: { type: "string", default: "data/reports/latest" },
@@ -79,12 +86,12 @@ await runTask(async () => {
       .map((l) => JSON.parse(l))
     : [];
   const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
-  const paths = [
-    ...datasetPaths(store, { imagesRoot: values.images }),
-    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
-      r.members.map((m) => `${gtRoot}/${m.path}`)
-    ),
-  ];
+  const roots = [...(values.images ?? ["."])];
+  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
+  const index = await indexForStore(store, roots);
+  const resolver = indexResolver(index);
+  // Spelled as heldoutFromGroundTruth looks them up (`..` in member paths resolved).
+  const paths = [...datasetPaths(store, { resolver }), ...groundTruthPaths(truth, gtRoot)];
   const rankerFeatures = await readRankerModel(values.models).then(
     (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
     () => ["builtin"],
@@ -94,9 +101,31 @@ await runTask(async () => {
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
   const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const coverageLines = formatCoverage(ds.coverage!);
+  const errors = coverageErrors(ds.coverage!, {
+    allowEmpty: values["allow-empty"] ?? [],
+    command: "evaluate",
+  });
+  if (errors.length > 0) {
+    for (const line of coverageLines) console.error(line);
+    throw new Error(errors.join("\n"));
+  }
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    const records = truth.filter((r) => r.split === "heldout").length;
+    if (held.groups.length === 0 && held.crops.length === 0) {
+      const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
+      throw new Error(
+        `Cannot evaluate: 0 of ${records} held-out ground-truth groups have features ` +
+          `(member paths are relative to ${gtRoot}; e.g. ${first})`,
+      );
+    }
+    if (held.skipped > 0) {
+      console.error(
+        `evaluate: ${held.skipped} of ${records} held-out groups skipped (no features)`,
+      );
+    }
     ds.heldout = { groups: held.groups, crops: held.crops };
   }
   const result = await evaluateAll(ds, {
@@ -105,8 +134,9 @@ await runTask(async () => {
     onStep: log,
   });
   const files = await writeReport(values.report, result);
-  if (values.json) console.log(JSON.stringify(result));
+  if (values.json) console.log(JSON.stringify({ ...result, coverage: ds.coverage }));
   else {
+    for (const line of coverageLines) console.log(line);
     const k = result.ranker, c = result.crop;
     if (k) {
       console.log(
@@ -128,3 +158,11 @@ await runTask(async () => {
     console.log(`report: ${files.join(", ")}`);
   }
 });
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}

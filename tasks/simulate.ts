@@ -1,6 +1,6 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--contact-sheet <png>] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
  *
  * @module
  */
@@ -21,12 +21,19 @@ await runTask(async () => {
       scale: { type: "string", default: "1" },
       threads: { type: "string", default: "2" },
       "raw-final": { type: "boolean", default: false },
+      layout: { type: "string", default: "keeper" },
       "contact-sheet": { type: "string" },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
     },
   });
   if (!values.out) throw new TypeError("Cannot simulate: --out <dir> is required");
+  if (values.layout !== "keeper" && values.layout !== "original") {
+    throw new TypeError(
+      `Cannot simulate: --layout "${values.layout}" is not one of keeper, original`,
+    );
+  }
+  const layout: "keeper" | "original" = values.layout;
   const num = (name: string, v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n)) {
@@ -45,6 +52,7 @@ await runTask(async () => {
     heldout: num("heldout", values.heldout),
     scale: num("scale", values.scale),
     rawFinal: values["raw-final"],
+    layout,
     threads: num("threads", values.threads),
     ...(rates ? { anomalyRate: rates } : {}),
     onProgress: (done, total) => {

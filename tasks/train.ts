@@ -1,7 +1,10 @@
 /**
- * `deno task train --data <ingested dir> [--embeddings <cache db>] [--images <root>]
- * [--model <encoder.onnx>] [--features builtin,embedding,layout] [--out data/ai_data/models]
- * [--seed 1] [--epochs N] [--json]`
+ * `deno task train --data <ingested dir> [--embeddings <cache db>] [--images <root>]...
+ * [--sandbox sandbox] [--allow-empty <kind>]... [--model <encoder.onnx>]
+ * [--features builtin,embedding,layout] [--out data/ai_data/models] [--seed 1] [--epochs N] [--json]`
+ *
+ * Images are found by (project, file name) under every `--images` root and the
+ * sandbox (where `apply` moves reviewed files), whatever folder a log names.
  *
  * @module
  */
@@ -10,7 +13,16 @@ import { Progress, runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
-import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
+import {
+  buildDataset,
+  coverageErrors,
+  datasetPaths,
+  formatCoverage,
+  indexForStore,
+  indexResolver,
+  REVIEW_WEIGHT,
+  trainModels,
+} from "../lib/eval/mod.ts";
 
 await runTask(async () => {
   const { values } = parseArgs({
@@ -18,7 +30,9 @@ await runTask(async () => {
     options: {
       data: { type: "string", default: "data/ingested" },
       embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", default: "." },
+      images: { type: "string", multiple: true },
+      sandbox: { type: "string", default: "sandbox" },
+      "allow-empty": { type: "string", multiple: true },
       model: { type: "string" },
       features: { type: "string" },
       out: { type: "string", default: "data/ai_data/models" },
@@ -37,7 +51,12 @@ await runTask(async () => {
       ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
       : ["builtin", LAYOUT_BLOCK, "signature"]);
   const store = await readIngested(values.data);
-  const paths = datasetPaths(store, { imagesRoot: values.images });
+  const roots = [...(values.images ?? ["."])];
+  // apply's destination folders live in the sandbox: reviewed files are found there after a move.
+  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
+  const index = await indexForStore(store, roots);
+  const resolver = indexResolver(index);
+  const paths = datasetPaths(store, { resolver });
   let bar: Progress | undefined;
   const { embedded } = await embedWithBlocks(paths, features, {
     cacheDb: values.embeddings,
@@ -48,7 +67,24 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const coverage = ds.coverage!;
+  const coverageLines = formatCoverage(coverage);
+  for (const c of index.conflicts.slice(0, 5)) {
+    coverageLines.push(`  conflict: ${c.identity} is two different files: ${c.paths.join(", ")}`);
+  }
+  const errors = coverageErrors(coverage, { allowEmpty: values["allow-empty"] ?? [] });
+  if (errors.length > 0) {
+    for (const line of coverageLines) console.error(line);
+    throw new Error(errors.join("\n"));
+  }
+  // Partial coverage is not an error, but never silent: stderr, also in --json mode.
+  const short = Object.entries(coverage.kinds).filter(([, c]) => c.usable < c.labels);
+  if (values.json && short.length > 0) {
+    for (const [k, c] of short) {
+      console.error(`train: ${k}: ${c.usable} of ${c.labels} labels used (${c.missing} missing)`);
+    }
+  }
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
   const cropBar = new Progress(epochs ?? 60, { label: "crop" });
@@ -68,6 +104,19 @@ await runTask(async () => {
     out: result.out,
     counts: result.counts,
     skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
+    coverage,
+    images: {
+      roots: index.roots,
+      files: index.files,
+      unresolved: index.unresolved,
+      conflicts: index.conflicts,
+      duplicates: index.duplicates,
+    },
+    reviews: {
+      sets: ds.groups.filter((g) => g.weight !== undefined).length,
+      crops: ds.crops.filter((c) => c.example.weight !== undefined).length,
+      weight: REVIEW_WEIGHT,
+    },
     ranker: result.ranker && {
       identity: result.ranker.identity,
       best_epoch: result.ranker.best_epoch,
@@ -96,6 +145,11 @@ await runTask(async () => {
     console.log(
       `trained into ${result.out}: ${result.counts.train_sets} train / ` +
         `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
+    );
+    for (const line of coverageLines) console.log(`  ${line}`);
+    console.log(
+      `  reviews: ${summary.reviews.sets} sets and ${summary.reviews.crops} crops from reviews, ` +
+        `weighted ×${summary.reviews.weight} (newest taste)`,
     );
     if (summary.ranker) {
       console.log(
@@ -141,3 +195,11 @@ await runTask(async () => {
     } else console.log("  crop: no crops with features (nothing trained)");
   }
 });
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}

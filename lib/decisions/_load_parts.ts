@@ -9,7 +9,7 @@ import { loadRanker } from "../rank/mod.ts";
 import { loadCropProposer } from "../crop/mod.ts";
 import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 import type { ImageFeatures } from "../types.ts";
-import type { DecideParts } from "./decide_folder.ts";
+import type { DecideParts } from "./decide_parts.ts";
 
 /** Where the optional image encoder lives. */
 export interface EncoderRef {
