@@ -23,7 +23,7 @@ import {
 
 const HELP = `deno task apply [--sandbox sandbox] [--commit [--yes]] [--recover [--undo]]
   [--rollback <run-id>] [--relocated] [--approved <file>] [--decisions <file>] [--run-id <id>]
-  [--missing-companions refuse|warn] [--duplicates refuse|last] [--folder key=name ...]
+  [--missing-companions refuse|warn] [--duplicates refuse|last] [--unreadable refuse|warn] [--folder key=name ...]
   [--rows 40] [--json]
 folders (key=name): ${Object.entries(DEFAULT_FOLDERS).map(([k, v]) => `${k}=${v}`).join(" ")}`;
 
@@ -43,6 +43,7 @@ await runTask(async () => {
       "run-id": { type: "string" },
       "missing-companions": { type: "string", default: "refuse" },
       duplicates: { type: "string", default: "refuse" },
+      unreadable: { type: "string", default: "refuse" },
       folder: { type: "string", multiple: true },
       rows: { type: "string", default: "40" },
       json: { type: "boolean", default: false },
@@ -80,6 +81,10 @@ await runTask(async () => {
   if (dups !== "refuse" && dups !== "last") {
     throw new RangeError(`Cannot plan: --duplicates "${dups}" (use refuse or last)`);
   }
+  const unreadable = values.unreadable;
+  if (unreadable !== "refuse" && unreadable !== "warn") {
+    throw new RangeError(`Cannot plan: --unreadable "${unreadable}" (use refuse or warn)`);
+  }
   const plan = await planApply(root, {
     ...(values.approved !== undefined ? { approvedFile: values.approved } : {}),
     ...(values.decisions !== undefined ? { decisionsFile: values.decisions } : {}),
@@ -87,6 +92,7 @@ await runTask(async () => {
     folders,
     missingCompanions: missing,
     duplicates: dups,
+    unreadable,
   });
   printPlan(plan, Number(values.rows));
   if (plan.totals.errors > 0) {

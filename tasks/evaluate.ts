@@ -1,7 +1,7 @@
 /**
  * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
  * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
- * [--models data/ai_data/models] [--report data/reports/latest] [--json]`
+ * [--models data/ai_data/models] [--model <encoder.onnx>] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
@@ -13,6 +13,7 @@ import { runTask } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
+import { loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
@@ -41,6 +42,7 @@ await runTask(async () => {
       "allow-empty": { type: "string", multiple: true },
       "ground-truth": { type: "string" },
       models: { type: "string", default: "data/ai_data/models" },
+      model: { type: "string" },
       report: { type: "string", default: "data/reports/latest" },
       "crop-log": { type: "string" },
       "project-map": { type: "string" },
@@ -100,8 +102,15 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
-  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const { embedded } = await embedWithBlocks(paths, features, {
+    cacheDb: values.embeddings,
+    // The clip (and embedding) block of images with no imported vector.
+    ...(values.model ? { model: { path: values.model } } : {}),
+  });
+  const ds = buildDataset(store, embedded.byPath, {
+    resolver,
+    clipByIdentity: loadClipByIdentity(values.embeddings, store),
+  });
   const coverageLines = formatCoverage(ds.coverage!);
   const errors = coverageErrors(ds.coverage!, {
     allowEmpty: values["allow-empty"] ?? [],
@@ -153,6 +162,22 @@ await runTask(async () => {
           `(median box ${c.baselines.median_box.toFixed(3)}, full ${
             c.baselines.full_image.toFixed(3)
           })`,
+      );
+    }
+    const v = result.views;
+    if (v.history) {
+      console.log(
+        `sets by features: every member embedded ${v.history.every_member_embedded}, ` +
+          `with pixels ${v.history.every_member_pixels}, both ${v.history.both} ` +
+          `(of ${v.history.sets} usable); unusable: ${
+            Object.entries(v.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+          }`,
+      );
+    }
+    for (const [view, a] of Object.entries(v.test_by_view)) {
+      console.log(
+        `  test sets ranked from ${view}: ${a.n}, accuracy ${a.acc.toFixed(3)} ` +
+          `(highest stage ${a.highest_stage.toFixed(3)})`,
       );
     }
     console.log(`report: ${files.join(", ")}`);
