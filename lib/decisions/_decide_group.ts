@@ -142,8 +142,13 @@ export function decideGroup(
   const threshold = parts.ranker.autoApproveThreshold === undefined
     ? opts.autoApproveMin
     : parts.ranker.autoApproveThreshold;
-  const autoOk = inputs.length > 0 && threshold !== null && confidence >= threshold &&
-    flags.length === 0;
+  // A ranker with its own band (per-project threshold, no step suspected broken) decides alone.
+  // (Identical bytes are sure whatever the ranker says.)
+  const byThreshold = threshold !== null && confidence >= threshold;
+  const inBand = group.kind === "exact_duplicate"
+    ? byThreshold
+    : (rank.auto_approvable ?? byThreshold);
+  const autoOk = inputs.length > 0 && inBand && flags.length === 0;
   return {
     group_id: groupId,
     project: ctx.project,
