@@ -1,5 +1,6 @@
 /**
- * `deno task extract --raw <dir> --final <dir> --project <id> [--out <logs dir>] [--json]`:
+ * `deno task extract --raw <dir> --final <dir> --project <id> [--out <logs dir>]
+ * [--allow-empty <kind>]... [--json]`:
  * rebuild a finished project's selection and crop logs from its raw and final
  * folders (resumable; never writes into either folder).
  *
@@ -7,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { Progress, runTask } from "../lib/cli/mod.ts";
-import { extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+import { extractCoverage, extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+import { coverageErrors, formatCoverage } from "../lib/eval/mod.ts";
 
 /** The human summary. */
 function describe(r: ExtractReport): string[] {
@@ -34,6 +36,7 @@ await runTask(async () => {
       final: { type: "string" },
       project: { type: "string" },
       out: { type: "string" },
+      "allow-empty": { type: "string", multiple: true },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
     },
@@ -56,7 +59,13 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  if (values.json) console.log(JSON.stringify(report));
-  else for (const line of describe(report)) console.log(line);
+  const coverage = extractCoverage(report);
+  const errors = coverageErrors(coverage, {
+    allowEmpty: values["allow-empty"] ?? [],
+    command: "extract",
+  });
+  if (values.json) console.log(JSON.stringify({ ...report, coverage }));
+  else for (const line of [...describe(report), ...formatCoverage(coverage)]) console.log(line);
+  if (errors.length > 0) throw new Error(errors.join("\n"));
   return report.groups > 0 && report.chosen_by_name + report.chosen_by_content === 0 ? 1 : 0;
 });
