@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { dirname } from "node:path";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
@@ -25,25 +24,56 @@ import {
   writeReport,
 } from "../lib/eval/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      data: { type: "string", default: "data/ingested" },
-      embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", default: "." },
-      "ground-truth": { type: "string" },
-      models: { type: "string", default: "data/ai_data/models" },
-      report: { type: "string", default: "data/reports/latest" },
-      "crop-log": { type: "string" },
-      "project-map": { type: "string" },
-      "pixel-free": { type: "boolean", default: false },
-      seeds: { type: "string", default: "10" },
-      "no-lopo": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "evaluate",
+  summary: "Evaluate models against baselines; writes report.json, report.md and SVG charts",
+  flags: {
+    data: SHARED_FLAGS.data,
+    cache: SHARED_FLAGS.cache,
+    images: { ...SHARED_FLAGS.images, default: (w) => w.images.length > 0 ? w.images : ["."] },
+    "ground-truth": {
+      type: "string",
+      arg: "<jsonl>",
+      description: "simulator ground truth to score against",
     },
-  });
+    models: SHARED_FLAGS.models,
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "report folder",
+      default: "data/reports/latest",
+      aliases: ["report"],
+    },
+    "crop-log": {
+      type: "string",
+      arg: "<csv>",
+      description: "crop log for the pixel-free crop evaluation",
+    },
+    "project-map": {
+      type: "string",
+      arg: "<file>",
+      description: "project map JSON (with --crop-log)",
+      default: (w) => w.project_map ?? "",
+    },
+    "pixel-free": { type: "boolean", description: "evaluate crops from the log alone (no pixels)" },
+    seeds: {
+      type: "string",
+      arg: "<n>",
+      description: "split seeds for --pixel-free",
+      default: "10",
+    },
+    "no-lopo": { type: "boolean", description: "skip leave-one-project-out" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: [
+    "deno task evaluate --json",
+    "deno task evaluate --crop-log data/original/training/select_crop_log.csv " +
+    "--project-map data/original/project_map.json --pixel-free",
+  ],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const log = (s: string) => values.json || console.error(s);
   if (values["pixel-free"] || values["crop-log"]) {
     if (!values["crop-log"] || !values["project-map"] || !values["pixel-free"]) {
@@ -73,6 +103,12 @@ await runTask(async () => {
     }
     return;
   }
+  if (values.images.length > 1) {
+    throw new RangeError(
+      `Cannot evaluate: ${values.images.length} image roots given; this build resolves labels under one --images root`,
+    );
+  }
+  const imagesRoot = values.images[0] ?? ".";
   const store = await readIngested(values.data);
   const truth: GroundTruthLike[] = values["ground-truth"]
     ? (await Deno.readTextFile(values["ground-truth"])).split("\n").filter((l) => l.trim())
@@ -80,7 +116,7 @@ await runTask(async () => {
     : [];
   const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
   const paths = [
-    ...datasetPaths(store, { imagesRoot: values.images }),
+    ...datasetPaths(store, { imagesRoot }),
     ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
       r.members.map((m) => `${gtRoot}/${m.path}`)
     ),
@@ -93,8 +129,8 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.cache });
+  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
     ds.heldout = { groups: held.groups, crops: held.crops };
@@ -104,7 +140,7 @@ await runTask(async () => {
     leaveOneProjectOut: !values["no-lopo"],
     onStep: log,
   });
-  const files = await writeReport(values.report, result);
+  const files = await writeReport(values.out, result);
   if (values.json) console.log(JSON.stringify(result));
   else {
     const k = result.ranker, c = result.crop;

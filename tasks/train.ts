@@ -5,55 +5,77 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      data: { type: "string", default: "data/ingested" },
-      embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", default: "." },
-      model: { type: "string" },
-      features: { type: "string" },
-      out: { type: "string", default: "data/ai_data/models" },
-      seed: { type: "string", default: "1" },
-      epochs: { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "train",
+  summary: "Train the ranker and crop proposer from ingested logs and cached features",
+  flags: {
+    data: SHARED_FLAGS.data,
+    cache: SHARED_FLAGS.cache,
+    images: { ...SHARED_FLAGS.images, default: (w) => w.images.length > 0 ? w.images : ["."] },
+    encoder: SHARED_FLAGS.encoder,
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks",
+      defaultText: "builtin,layout,signature (+embedding with --encoder)",
     },
-  });
+    models: {
+      ...SHARED_FLAGS.models,
+      description: "where the models are written",
+      aliases: ["out"],
+    },
+    seed: { type: "string", arg: "<n>", description: "split and init seed", default: "1" },
+    epochs: {
+      type: "string",
+      arg: "<n>",
+      description: "epochs for both models",
+      defaultText: "40 ranker, 60 crop",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task train --images ~/art/projects --json"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
   const features = values.features?.split(",") ??
-    (values.model
+    (values.encoder
       ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
       : ["builtin", LAYOUT_BLOCK, "signature"]);
+  if (values.images.length > 1) {
+    throw new RangeError(
+      `Cannot train: ${values.images.length} image roots given; this build resolves labels under one --images root`,
+    );
+  }
+  const imagesRoot = values.images[0] ?? ".";
   const store = await readIngested(values.data);
-  const paths = datasetPaths(store, { imagesRoot: values.images });
+  const paths = datasetPaths(store, { imagesRoot });
   let bar: Progress | undefined;
   const { embedded } = await embedWithBlocks(paths, features, {
-    cacheDb: values.embeddings,
-    ...(values.model ? { model: { path: values.model } } : {}),
+    cacheDb: values.cache,
+    ...(values.encoder ? { model: { path: values.encoder } } : {}),
     onProgress: ({ done, total }) => {
       bar ??= new Progress(total, { label: "features" });
       bar.tick(1);
       if (done === total) bar.done();
     },
   });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
   const cropBar = new Progress(epochs ?? 60, { label: "crop" });
   const result = await trainModels(ds, {
-    out: values.out,
+    out: values.models,
     seed,
     features,
     ...(epochs ? { ranker: { epochs }, crop: { epochs } } : {}),
