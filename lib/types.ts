@@ -31,6 +31,11 @@ export interface ImageRef {
   /** Directory after root stripping, e.g. `mojo1` or `mojo1_final/_young brunette curly`. */
   dir: string;
   stage: Stage;
+  /**
+   * sha256 of the file's bytes when the log recorded it (review decisions do):
+   * finds the file again after it moved to a folder that names no project.
+   */
+  sha256?: string;
 }
 
 /** Where a selection label came from. */

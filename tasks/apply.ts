@@ -42,6 +42,10 @@ const SPEC = defineTask({
     recover: { type: "boolean", description: "finish an interrupted run" },
     undo: { type: "boolean", description: "with --recover: undo the interrupted run instead" },
     rollback: { type: "string", arg: "<run-id>", description: "restore the tree a run changed" },
+    relocated: {
+      type: "boolean",
+      description: "with --recover/--rollback: accept a sandbox that was moved or copied",
+    },
     "run-id": {
       type: "string",
       arg: "<id>",
@@ -80,13 +84,17 @@ await runTask(async () => {
   const folders = parseFolders(values.folder);
   const root = values.sandbox;
   if (values.recover) {
-    const done = await recover(root, { mode: values.undo ? "undo" : "complete", folders });
+    const done = await recover(root, {
+      mode: values.undo ? "undo" : "complete",
+      folders,
+      relocated: values.relocated,
+    });
     if (done.length === 0) console.log("recover: no interrupted run");
     for (const s of done) printSummary(s, values.json);
     return 0;
   }
   if (values.rollback !== undefined) {
-    const s = await rollback(root, values.rollback, { folders });
+    const s = await rollback(root, values.rollback, { folders, relocated: values.relocated });
     if (s.state === "nothing") console.log(`rollback: run ${s.run_id} was already rolled back`);
     printSummary(s, values.json);
     return 0;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { type BenchFigures, discoverBenchmarks } from "../lib/bench/mod.ts";
 
@@ -26,7 +27,7 @@ const SPEC = defineTask({
 
 await runTask(async () => {
   const { values } = parseFlags(SPEC);
-  const all = await discoverBenchmarks();
+  const all = await discoverBenchmarks(fileURLToPath(new URL("../tests/bench", import.meta.url)));
   const wanted = (values.only.length > 0 ? values.only : undefined)?.flatMap((o) => o.split(","));
   const chosen = wanted ? all.filter((b) => wanted.includes(b.name)) : all;
   if (wanted && chosen.length !== wanted.length) {

@@ -1,7 +1,7 @@
 /**
- * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]
- * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models]
- * [--report data/reports/latest] [--json]`
+ * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
+ * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
+ * [--models data/ai_data/models] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
@@ -15,11 +15,16 @@ import { loadCropProposer } from "../lib/crop/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
+  coverageErrors,
   datasetPaths,
   evaluateAll,
   evaluateCropPixelFree,
+  formatCoverage,
   type GroundTruthLike,
+  groundTruthPaths,
   heldoutFromGroundTruth,
+  indexForStore,
+  indexResolver,
   readCropLog,
   writeReport,
 } from "../lib/eval/mod.ts";
@@ -30,7 +35,20 @@ const SPEC = defineTask({
   flags: {
     data: SHARED_FLAGS.data,
     cache: SHARED_FLAGS.cache,
-    images: { ...SHARED_FLAGS.images, default: (w) => w.images.length > 0 ? w.images : ["."] },
+    images: {
+      ...SHARED_FLAGS.images,
+      description:
+        "a root holding the creator's images (repeat for several; the sandbox is searched too)",
+      default: (w) => w.images.length > 0 ? w.images : ["."],
+    },
+    sandbox: SHARED_FLAGS.sandbox,
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind to end with 0 usable examples",
+      defaultText: "none",
+    },
     "ground-truth": {
       type: "string",
       arg: "<jsonl>",
@@ -103,24 +121,18 @@ await runTask(async () => {
     }
     return;
   }
-  if (values.images.length > 1) {
-    throw new RangeError(
-      `Cannot evaluate: ${values.images.length} image roots given; this build resolves labels under one --images root`,
-    );
-  }
-  const imagesRoot = values.images[0] ?? ".";
   const store = await readIngested(values.data);
   const truth: GroundTruthLike[] = values["ground-truth"]
     ? (await Deno.readTextFile(values["ground-truth"])).split("\n").filter((l) => l.trim())
       .map((l) => JSON.parse(l))
     : [];
   const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
-  const paths = [
-    ...datasetPaths(store, { imagesRoot }),
-    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
-      r.members.map((m) => `${gtRoot}/${m.path}`)
-    ),
-  ];
+  const roots = [...values.images];
+  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
+  const index = await indexForStore(store, roots);
+  const resolver = indexResolver(index);
+  // Spelled as heldoutFromGroundTruth looks them up (`..` in member paths resolved).
+  const paths = [...datasetPaths(store, { resolver }), ...groundTruthPaths(truth, gtRoot)];
   const rankerFeatures = await readRankerModel(values.models).then(
     (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
     () => ["builtin"],
@@ -130,9 +142,31 @@ await runTask(async () => {
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
   const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.cache });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
+  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const coverageLines = formatCoverage(ds.coverage!);
+  const errors = coverageErrors(ds.coverage!, {
+    allowEmpty: values["allow-empty"],
+    command: "evaluate",
+  });
+  if (errors.length > 0) {
+    for (const line of coverageLines) console.error(line);
+    throw new Error(errors.join("\n"));
+  }
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    const records = truth.filter((r) => r.split === "heldout").length;
+    if (held.groups.length === 0 && held.crops.length === 0) {
+      const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
+      throw new Error(
+        `Cannot evaluate: 0 of ${records} held-out ground-truth groups have features ` +
+          `(member paths are relative to ${gtRoot}; e.g. ${first})`,
+      );
+    }
+    if (held.skipped > 0) {
+      console.error(
+        `evaluate: ${held.skipped} of ${records} held-out groups skipped (no features)`,
+      );
+    }
     ds.heldout = { groups: held.groups, crops: held.crops };
   }
   const result = await evaluateAll(ds, {
@@ -141,8 +175,9 @@ await runTask(async () => {
     onStep: log,
   });
   const files = await writeReport(values.out, result);
-  if (values.json) console.log(JSON.stringify(result));
+  if (values.json) console.log(JSON.stringify({ ...result, coverage: ds.coverage }));
   else {
+    for (const line of coverageLines) console.log(line);
     const k = result.ranker, c = result.crop;
     if (k) {
       console.log(
@@ -164,3 +199,11 @@ await runTask(async () => {
     console.log(`report: ${files.join(", ")}`);
   }
 });
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,10 @@
 /**
- * `deno task train --data <ingested dir> [--embeddings <cache db>] [--images <root>]
- * [--model <encoder.onnx>] [--features builtin,embedding,layout] [--out data/ai_data/models]
- * [--seed 1] [--epochs N] [--json]`
+ * `deno task train --data <ingested dir> [--embeddings <cache db>] [--images <root>]...
+ * [--sandbox sandbox] [--allow-empty <kind>]... [--model <encoder.onnx>]
+ * [--features builtin,embedding,layout] [--out data/ai_data/models] [--seed 1] [--epochs N] [--json]`
+ *
+ * Images are found by (project, file name) under every `--images` root and the
+ * sandbox (where `apply` moves reviewed files), whatever folder a log names.
  *
  * @module
  */
@@ -9,7 +12,16 @@ import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/
 import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
-import { buildDataset, datasetPaths, trainModels } from "../lib/eval/mod.ts";
+import {
+  buildDataset,
+  coverageErrors,
+  datasetPaths,
+  formatCoverage,
+  indexForStore,
+  indexResolver,
+  REVIEW_WEIGHT,
+  trainModels,
+} from "../lib/eval/mod.ts";
 
 const SPEC = defineTask({
   task: "train",
@@ -17,7 +29,20 @@ const SPEC = defineTask({
   flags: {
     data: SHARED_FLAGS.data,
     cache: SHARED_FLAGS.cache,
-    images: { ...SHARED_FLAGS.images, default: (w) => w.images.length > 0 ? w.images : ["."] },
+    images: {
+      ...SHARED_FLAGS.images,
+      description:
+        "a root holding the creator's images (repeat for several; the sandbox is searched too)",
+      default: (w) => w.images.length > 0 ? w.images : ["."],
+    },
+    sandbox: SHARED_FLAGS.sandbox,
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind to end with 0 usable examples",
+      defaultText: "none",
+    },
     encoder: SHARED_FLAGS.encoder,
     features: {
       type: "string",
@@ -52,14 +77,13 @@ await runTask(async () => {
     (values.encoder
       ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
       : ["builtin", LAYOUT_BLOCK, "signature"]);
-  if (values.images.length > 1) {
-    throw new RangeError(
-      `Cannot train: ${values.images.length} image roots given; this build resolves labels under one --images root`,
-    );
-  }
-  const imagesRoot = values.images[0] ?? ".";
   const store = await readIngested(values.data);
-  const paths = datasetPaths(store, { imagesRoot });
+  const roots = [...values.images];
+  // apply's destination folders live in the sandbox: reviewed files are found there after a move.
+  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
+  const index = await indexForStore(store, roots);
+  const resolver = indexResolver(index);
+  const paths = datasetPaths(store, { resolver });
   let bar: Progress | undefined;
   const { embedded } = await embedWithBlocks(paths, features, {
     cacheDb: values.cache,
@@ -70,7 +94,24 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
+  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const coverage = ds.coverage!;
+  const coverageLines = formatCoverage(coverage);
+  for (const c of index.conflicts.slice(0, 5)) {
+    coverageLines.push(`  conflict: ${c.identity} is two different files: ${c.paths.join(", ")}`);
+  }
+  const errors = coverageErrors(coverage, { allowEmpty: values["allow-empty"] });
+  if (errors.length > 0) {
+    for (const line of coverageLines) console.error(line);
+    throw new Error(errors.join("\n"));
+  }
+  // Partial coverage is not an error, but never silent: stderr, also in --json mode.
+  const short = Object.entries(coverage.kinds).filter(([, c]) => c.usable < c.labels);
+  if (values.json && short.length > 0) {
+    for (const [k, c] of short) {
+      console.error(`train: ${k}: ${c.usable} of ${c.labels} labels used (${c.missing} missing)`);
+    }
+  }
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
   const cropBar = new Progress(epochs ?? 60, { label: "crop" });
@@ -90,6 +131,19 @@ await runTask(async () => {
     out: result.out,
     counts: result.counts,
     skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
+    coverage,
+    images: {
+      roots: index.roots,
+      files: index.files,
+      unresolved: index.unresolved,
+      conflicts: index.conflicts,
+      duplicates: index.duplicates,
+    },
+    reviews: {
+      sets: ds.groups.filter((g) => g.weight !== undefined).length,
+      crops: ds.crops.filter((c) => c.example.weight !== undefined).length,
+      weight: REVIEW_WEIGHT,
+    },
     ranker: result.ranker && {
       identity: result.ranker.identity,
       best_epoch: result.ranker.best_epoch,
@@ -117,6 +171,11 @@ await runTask(async () => {
       `trained into ${result.out}: ${result.counts.train_sets} train / ` +
         `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
     );
+    for (const line of coverageLines) console.log(`  ${line}`);
+    console.log(
+      `  reviews: ${summary.reviews.sets} sets and ${summary.reviews.crops} crops from reviews, ` +
+        `weighted ×${summary.reviews.weight} (newest taste)`,
+    );
     if (summary.ranker) {
       console.log(
         `  ranker ${summary.ranker.identity}: best epoch ${summary.ranker.best_epoch}, ` +
@@ -137,3 +196,11 @@ await runTask(async () => {
     } else console.log("  crop: no crops with features (nothing trained)");
   }
 });
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}

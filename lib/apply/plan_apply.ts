@@ -17,6 +17,8 @@ import {
 import { companionsOf, groupStemOf, stemOf } from "../paths/mod.ts";
 import { SchemaError } from "../schema/mod.ts";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
+import { folderProblems } from "./_folders.ts";
+import { checkRunId, RUN_ID_PATTERN } from "./_guard.ts";
 import { readLedger } from "./_ledger.ts";
 import { cachedExists, lexists, sha256File } from "./_ops.ts";
 import { writePlanFile } from "./_plan_file.ts";
@@ -82,8 +84,7 @@ const defaults: Required<PlanApplyOptions> = {
   writePlan: true,
 } satisfies Required<PlanApplyOptions>;
 
-/** Allowed run ids (they become file names). */
-export const RUN_ID_PATTERN: RegExp = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$/;
+export { RUN_ID_PATTERN };
 
 /**
  * A fresh run id: UTC `YYYYMMDD_HHMMSS` (the original FileTracker session id) plus 4 hex.
@@ -109,6 +110,8 @@ interface Source {
   rel: string;
   sha256: string;
   size: number;
+  ino: number | null;
+  mtime: Date | null;
 }
 
 interface Ctx {
@@ -144,9 +147,7 @@ export async function planApply(
   const opts = { ...defaults, ...options };
   const now = options.now ?? new Date();
   const runId = opts.runId !== "" ? opts.runId : newRunId(now);
-  if (!RUN_ID_PATTERN.test(runId)) {
-    throw new RangeError(`Cannot plan: run id "${runId}" must match ${RUN_ID_PATTERN}`);
-  }
+  checkRunId(runId, "plan");
   let root: string;
   try {
     root = Deno.realPathSync(sandboxRoot);
@@ -188,6 +189,16 @@ export async function planApply(
   const loaded = await loadRecords(ctx, approvedFile, decisionsFile);
   if (loaded !== null && !ctx.problems.some((p) => p.kind === "bad_folder")) {
     const ledger = readLedger(join(root, folders.journal));
+    for (const name of ledger.invalid) {
+      problem(
+        ctx,
+        "bad_run_id",
+        `${folders.journal}/${name}`,
+        null,
+        `Ignoring journal "${folders.journal}/${name}": its name is not a run id (never opened)`,
+        "warning",
+      );
+    }
     for (const run of ledger.interrupted) {
       problem(
         ctx,
@@ -268,32 +279,9 @@ function problem(
 }
 
 function checkFolders(ctx: Ctx): void {
-  for (const [key, value] of Object.entries(ctx.folders)) {
-    if (value.split(/[\\/]/).includes("..") || !isInsideSandbox(value)) {
-      problem(
-        ctx,
-        "bad_folder",
-        `folder ${key}`,
-        null,
-        `Cannot use folder ${key}="${value}": ` +
-          `it must be a relative path inside the sandbox root without ".."`,
-      );
-      continue;
-    }
-    const abs = join(ctx.root, value);
-    if (!lexists(abs)) continue;
-    const real = Deno.realPathSync(abs);
-    const rel = relative(ctx.root, real);
-    if (rel === "" || rel.startsWith("..") || !Deno.statSync(real).isDirectory) {
-      problem(
-        ctx,
-        "bad_folder",
-        `folder ${key}`,
-        null,
-        `Cannot use folder ${key}="${value}": ` +
-          `it is not a folder inside the sandbox root (a link leading out?)`,
-      );
-    }
+  // Same rules as recover and rollback apply to a plan read back from disk.
+  for (const p of folderProblems(ctx.root, ctx.folders)) {
+    problem(ctx, "bad_folder", `folder ${p.key}`, null, p.message);
   }
 }
 
@@ -602,6 +590,8 @@ function step(
     reason,
     sha256: src.sha256,
     size: src.size,
+    ...(src.ino !== null ? { ino: src.ino } : {}),
+    ...(src.mtime !== null ? { mtime_ms: src.mtime.getTime() } : {}),
   };
 }
 
@@ -656,7 +646,14 @@ function resolveSource(
   if (ctx.opts.verifyHashes && expectedSha !== "" && sha !== expectedSha) {
     return fail("hash_mismatch", "changed since the decision (sha256 differs)");
   }
-  return { abs: real, rel: rel.split("\\").join("/"), sha256: sha, size: info.size };
+  return {
+    abs: real,
+    rel: rel.split("\\").join("/"),
+    sha256: sha,
+    size: info.size,
+    ino: info.ino,
+    mtime: info.mtime,
+  };
 }
 
 function isManaged(ctx: Ctx, rel: string): boolean {
@@ -702,7 +699,14 @@ function companionsFor(ctx: Ctx, image: Source, gid: string, record: string): So
       ok = false;
       continue;
     }
-    const src: Source = { abs, rel, sha256: sha256File(abs), size: info.size };
+    const src: Source = {
+      abs,
+      rel,
+      sha256: sha256File(abs),
+      size: info.size,
+      ino: info.ino,
+      mtime: info.mtime,
+    };
     if (ctx.claimed.has(abs)) {
       if (ctx.claimed.get(abs) !== gid) claim(ctx, src, gid, record);
       continue; // the group decision already travels with the pick

@@ -16,6 +16,15 @@ import type {
 } from "../types.ts";
 import type { RankGroup } from "../rank/mod.ts";
 import type { CropExample } from "../crop/mod.ts";
+import { imageIdentity } from "../paths/mod.ts";
+import {
+  type Coverage,
+  CoverageTally,
+  cropKind,
+  type ImageResolver,
+  type LabelKind,
+  rootResolver,
+} from "./label_coverage.ts";
 
 /** A crop example with the key of the group it belongs to (for splits). */
 export interface KeyedCrop {
@@ -31,16 +40,40 @@ export interface Dataset {
   heldout?: { groups: RankGroup[]; crops: KeyedCrop[] };
   /** Counters: sets/crops skipped by reason. */
   skipped: Record<string, number>;
+  /** Labels per kind and project: found, missing (with examples), used. */
+  coverage?: Coverage;
 }
 
 /** Options for {@linkcode buildDataset}. */
 export interface BuildDatasetOptions {
-  /** Where a logged image lives on disk (default: `<dir>/<filename>` under `imagesRoot`). */
+  /** Finds each logged image: by identity in an index ({@linkcode indexResolver}) or under one root. */
+  resolver?: ImageResolver;
+  /** Where a logged image lives on disk (overrides `resolver`; legacy). */
   resolve?: (ref: ImageRef) => string;
+  /** With neither: `<imagesRoot>/<dir>/<filename>`. */
   imagesRoot?: string;
+  /**
+   * Loss weight of review labels (approved and overridden decisions): the
+   * creator's newest taste counts more than old history.
+   */
+  reviewWeight?: number;
 }
 
-const defaults = { imagesRoot: "." } satisfies Omit<Required<BuildDatasetOptions>, "resolve">;
+/** Default loss weight of a review label. */
+export const REVIEW_WEIGHT = 2;
+
+const defaults = { imagesRoot: ".", reviewWeight: REVIEW_WEIGHT } satisfies Omit<
+  Required<BuildDatasetOptions>,
+  "resolve" | "resolver"
+>;
+
+function resolverOf(o: BuildDatasetOptions): ImageResolver {
+  if (o.resolve !== undefined) {
+    const f = o.resolve;
+    return { lookedIn: ["(custom resolver)"], resolve: (r) => ({ kind: "found", path: f(r) }) };
+  }
+  return o.resolver ?? rootResolver(o.imagesRoot ?? defaults.imagesRoot);
+}
 
 function member(
   path: string,
@@ -51,30 +84,41 @@ function member(
   return { path, project, stage, width: f.width, height: f.height, features: f };
 }
 
-/** The disk paths a store's labels refer to (to embed them first). */
+/**
+ * The disk paths a store's labels refer to (to embed them first); images
+ * not found are left out (buildDataset counts them).
+ */
 export function datasetPaths(
   store: { selections: SelectionSet[]; crops: CropLabel[] },
   options: BuildDatasetOptions = {},
 ): string[] {
-  const o = { ...defaults, ...options };
-  const resolve = o.resolve ?? ((r: ImageRef) => join(o.imagesRoot, r.dir, r.filename));
+  const resolver = resolverOf(options);
   const out = new Set<string>();
-  for (const s of store.selections) for (const r of [s.chosen, ...s.rejected]) out.add(resolve(r));
-  for (const c of store.crops) out.add(resolve(c.image));
+  const add = (r: ImageRef, project: string) => {
+    const hit = resolver.resolve(r, project);
+    if (hit.kind === "found") out.add(hit.path);
+  };
+  for (const s of store.selections) for (const r of [s.chosen, ...s.rejected]) add(r, s.project);
+  for (const c of store.crops) add(c.image, c.project);
   return [...out].sort();
 }
 
 /**
- * Join labels with features. Members are ordered by filename so the pick's
- * position carries no signal; duplicate sets (same members) are kept once.
+ * Join labels with features. Images are found by identity (project, file
+ * name) when `resolver` is an index; groups and crops are keyed by the
+ * identity of the pick, so splits do not move when an image root does.
+ * Members are ordered by filename so the pick's position carries no
+ * signal; duplicate sets (same members) are kept once. Review labels carry
+ * `reviewWeight`.
  *
  * @param store Ingested selections and crops.
  * @param features Features by disk path.
- * @param options Path resolution.
- * @returns The dataset (without held-out data).
+ * @param options Image resolution, review weight.
+ * @returns The dataset (without held-out data) with its coverage.
  * @example
  * ```ts
- * const ds = buildDataset(await readIngested("data/ingested"), byPath, { imagesRoot: "sim/images" });
+ * const ds = buildDataset(await readIngested("data/ingested"), byPath, { resolver: indexResolver(index) });
+ * ds.coverage.kinds.crop?.usable;
  * ```
  */
 export function buildDataset(
@@ -83,57 +127,89 @@ export function buildDataset(
   options: BuildDatasetOptions = {},
 ): Dataset {
   const o = { ...defaults, ...options };
-  const resolve = o.resolve ?? ((r: ImageRef) => join(o.imagesRoot, r.dir, r.filename));
+  const resolver = resolverOf(options);
+  const tally = new CoverageTally(resolver.lookedIn);
   const skipped: Record<string, number> = {};
   const bump = (k: string) => (skipped[k] = (skipped[k] ?? 0) + 1);
   const groups: RankGroup[] = [];
   const seen = new Set<string>();
-  const keyOfPath = new Map<string, string>();
+  const keyOfIdentity = new Map<string, string>();
+  // One image → the outcome, and an example when it was not usable.
+  const find = (r: ImageRef, project: string, source: string) => {
+    const hit = resolver.resolve(r, project);
+    const identity = imageIdentity(project, r.filename);
+    if (hit.kind === "found") {
+      const f = features.get(hit.path);
+      if (f) return { ok: true as const, path: hit.path, f };
+      return {
+        ok: false as const,
+        why: "no_features" as const,
+        example: { path: r.path, identity, source, looked: hit.path },
+      };
+    }
+    const looked = hit.kind === "missing" ? hit.looked : `two files: ${hit.paths.join(", ")}`;
+    return {
+      ok: false as const,
+      why: hit.kind === "missing" ? "missing" as const : "conflict" as const,
+      example: { path: r.path, identity, source, looked },
+    };
+  };
   for (const s of store.selections) {
+    const kind = s.kind as LabelKind;
+    const source = `${s.source.file}:${s.source.line}`;
     const refs = [s.chosen, ...s.rejected].sort((a, b) => a.filename.localeCompare(b.filename));
+    const found = refs.map((r) => find(r, s.project, source));
+    const bad = found.find((x) => !x.ok);
+    if (bad !== undefined && !bad.ok) {
+      bump(bad.why === "no_features" ? "set_missing_features" : `set_image_${bad.why}`);
+      tally.add(kind, s.project, bad.why === "conflict" ? "conflict" : bad.why, bad.example);
+      continue;
+    }
     if (refs.length < 2) {
       bump("set_single_member");
+      tally.add(kind, s.project, "found");
       continue;
     }
-    const paths = refs.map(resolve);
-    const id = `${s.project}:${[...paths].sort().join("|")}`;
+    const ok = found as { ok: true; path: string; f: ImageFeatures }[];
+    const id = `${s.project}:${ok.map((x) => x.path).sort().join("|")}`;
     if (seen.has(id)) {
       bump("set_duplicate");
-      continue;
-    }
-    const fs = paths.map((p) => features.get(p));
-    if (fs.some((f) => !f)) {
-      bump("set_missing_features");
+      tally.add(kind, s.project, "found");
       continue;
     }
     seen.add(id);
-    const key = `${s.project}:${resolve(s.chosen)}`;
-    for (const p of paths) keyOfPath.set(p, key);
-    groups.push({
+    tally.add(kind, s.project, "usable");
+    const key = imageIdentity(s.project, s.chosen.filename);
+    for (const r of refs) keyOfIdentity.set(imageIdentity(s.project, r.filename), key);
+    const group: RankGroup = {
       id: key,
       project: s.project,
-      members: refs.map((r, i) => member(paths[i]!, s.project, r.stage, fs[i]!)),
+      members: refs.map((r, i) => member(ok[i]!.path, s.project, r.stage, ok[i]!.f)),
       chosen: refs.indexOf(s.chosen),
-    });
+    };
+    if (s.kind === "review") group.weight = o.reviewWeight;
+    groups.push(group);
   }
   const crops: KeyedCrop[] = [];
   for (const c of store.crops) {
-    const path = resolve(c.image);
-    const f = features.get(path);
-    if (!f) {
-      bump("crop_missing_features");
+    const kind = cropKind(c);
+    const hit = find(c.image, c.project, `${c.source.file}:${c.source.line}`);
+    if (!hit.ok) {
+      bump(hit.why === "no_features" ? "crop_missing_features" : `crop_image_${hit.why}`);
+      tally.add(kind, c.project, hit.why, hit.example);
       continue;
     }
-    crops.push({
-      key: keyOfPath.get(path) ?? `${c.project}:${path}`,
-      example: {
-        member: member(path, c.project, c.image.stage, f),
-        box: c.box,
-        no_crop: c.no_crop,
-      },
-    });
+    tally.add(kind, c.project, "usable");
+    const identity = imageIdentity(c.project, c.image.filename);
+    const example: CropExample = {
+      member: member(hit.path, c.project, c.image.stage, hit.f),
+      box: c.box,
+      no_crop: c.no_crop,
+    };
+    if (kind === "review_crop") example.weight = o.reviewWeight;
+    crops.push({ key: keyOfIdentity.get(identity) ?? identity, example });
   }
-  return { groups, crops, skipped };
+  return { groups, crops, skipped, coverage: tally.result() };
 }
 
 /** A ground-truth record of the simulator (the fields read here). */
@@ -193,6 +269,24 @@ export function heldoutFromGroundTruth(
     }
   }
   return { groups, crops, skipped };
+}
+
+/**
+ * The disk paths of held-out ground-truth members, spelled exactly as
+ * {@linkcode heldoutFromGroundTruth} looks them up (`..` resolved).
+ *
+ * @param records Ground-truth records.
+ * @param root Folder the record paths are relative to.
+ * @returns Paths of every held-out member.
+ * @example
+ * ```ts
+ * const paths = groundTruthPaths(records, "sim");
+ * ```
+ */
+export function groundTruthPaths(records: GroundTruthLike[], root: string): string[] {
+  return records.filter((r) => r.split === "heldout").flatMap((r) =>
+    r.members.map((m) => join(root, m.path))
+  );
 }
 
 /** Content hash of a dataset's labels (paths, picks, boxes). */

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  type Dataset,
-  evaluateAll,
-  type EvaluateResult,
-  syntheticCrops,
-  syntheticGroups,
-  trainModels,
-  writeReport,
-} from "./mod.ts";
+import { type Dataset, evaluateAll, type EvaluateResult, trainModels, writeReport } from "./mod.ts";
+import { syntheticCrops, syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 
 function tinyDataset(): Dataset {
   const groups = syntheticGroups(240, { seed: 4, defectRate: 0.25 });

@@ -41,6 +41,8 @@ export interface RankGroup {
   project: string;
   members: GroupMemberInput[];
   chosen: number;
+  /** Loss weight (default 1): reviews, the creator's newest taste, count more. */
+  weight?: number;
 }
 
 /** True when the pick has a lower stage than some other member. */
@@ -274,7 +276,7 @@ export async function trainRanker(
   applyStandardiser(va.x, d, norm);
   const layers = [d, ...o.hidden, 1];
   const mlp = await Mlp.create(layers, { seed: o.seed, threads: o.threads });
-  const weights = train.map((g) => (isAnomaly(g) ? o.anomalyWeight : 1));
+  const weights = train.map((g) => (isAnomaly(g) ? o.anomalyWeight : 1) * (g.weight ?? 1));
   const valAnomaly = val.map(isAnomaly);
 
   const validate = async (): Promise<{ score: number; metrics: RankValMetrics }> => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { syntheticGroups } from "../eval/synthetic.ts";
+import { syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 import {
   fallbackRanker,
   fitTemperature,
