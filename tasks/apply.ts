@@ -64,6 +64,12 @@ const SPEC = defineTask({
       description: "what two decisions for one group do",
       default: "refuse",
     },
+    unreadable: {
+      type: "string",
+      arg: "<refuse|warn>",
+      description: "what an unreadable image does",
+      default: "refuse",
+    },
     folder: {
       type: "string",
       multiple: true,
@@ -107,6 +113,10 @@ await runTask(async () => {
   if (dups !== "refuse" && dups !== "last") {
     throw new RangeError(`Cannot plan: --duplicates "${dups}" (use refuse or last)`);
   }
+  const unreadable = values.unreadable;
+  if (unreadable !== "refuse" && unreadable !== "warn") {
+    throw new RangeError(`Cannot plan: --unreadable "${unreadable}" (use refuse or warn)`);
+  }
   const plan = await planApply(root, {
     ...(values.approved !== undefined ? { approvedFile: values.approved } : {}),
     ...(values.decisions !== undefined ? { decisionsFile: values.decisions } : {}),
@@ -114,6 +124,7 @@ await runTask(async () => {
     folders,
     missingCompanions: missing,
     duplicates: dups,
+    unreadable,
   });
   printPlan(plan, Number(values.rows));
   if (plan.totals.errors > 0) {

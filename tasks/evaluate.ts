@@ -1,7 +1,7 @@
 /**
  * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
  * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
- * [--models data/ai_data/models] [--report data/reports/latest] [--json]`
+ * [--models data/ai_data/models] [--model <encoder.onnx>] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
@@ -12,6 +12,7 @@ import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
+import { loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
@@ -55,6 +56,10 @@ const SPEC = defineTask({
       description: "simulator ground truth to score against",
     },
     models: SHARED_FLAGS.models,
+    encoder: {
+      ...SHARED_FLAGS.encoder,
+      description: "ONNX encoder for the clip/embedding block of images with no imported vector",
+    },
     out: {
       type: "string",
       arg: "<dir>",
@@ -141,8 +146,15 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.cache });
-  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const { embedded } = await embedWithBlocks(paths, features, {
+    cacheDb: values.cache,
+    // The clip (and embedding) block of images with no imported vector.
+    ...(values.encoder ? { model: { path: values.encoder } } : {}),
+  });
+  const ds = buildDataset(store, embedded.byPath, {
+    resolver,
+    clipByIdentity: loadClipByIdentity(values.cache, store),
+  });
   const coverageLines = formatCoverage(ds.coverage!);
   const errors = coverageErrors(ds.coverage!, {
     allowEmpty: values["allow-empty"],
@@ -194,6 +206,22 @@ await runTask(async () => {
           `(median box ${c.baselines.median_box.toFixed(3)}, full ${
             c.baselines.full_image.toFixed(3)
           })`,
+      );
+    }
+    const v = result.views;
+    if (v.history) {
+      console.log(
+        `sets by features: every member embedded ${v.history.every_member_embedded}, ` +
+          `with pixels ${v.history.every_member_pixels}, both ${v.history.both} ` +
+          `(of ${v.history.sets} usable); unusable: ${
+            Object.entries(v.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+          }`,
+      );
+    }
+    for (const [view, a] of Object.entries(v.test_by_view)) {
+      console.log(
+        `  test sets ranked from ${view}: ${a.n}, accuracy ${a.acc.toFixed(3)} ` +
+          `(highest stage ${a.highest_stage.toFixed(3)})`,
       );
     }
     console.log(`report: ${files.join(", ")}`);

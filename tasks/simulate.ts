@@ -1,6 +1,6 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--contact-sheet <png>] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
  *
  * @module
  */
@@ -30,6 +30,12 @@ const SPEC = defineTask({
     scale: { type: "string", arg: "<s>", description: "image size (0 < s <= 1)", default: "1" },
     threads: { type: "string", arg: "<n>", description: "worker threads", default: "2" },
     "raw-final": { type: "boolean", description: "also lay out <project>_raw / _final folders" },
+    layout: {
+      type: "string",
+      arg: "<keeper|original>",
+      description: "folder layout: keeper's or the original tool's",
+      default: "keeper",
+    },
     "contact-sheet": { type: "string", arg: "<png>", description: "also write a contact sheet" },
     json: SHARED_FLAGS.json,
   },
@@ -39,6 +45,12 @@ const SPEC = defineTask({
 await runTask(async () => {
   const { values } = parseFlags(SPEC);
   if (!values.out) throw new TypeError("Cannot simulate: --out <dir> is required");
+  if (values.layout !== "keeper" && values.layout !== "original") {
+    throw new TypeError(
+      `Cannot simulate: --layout "${values.layout}" is not one of keeper, original`,
+    );
+  }
+  const layout: "keeper" | "original" = values.layout;
   const num = (name: string, v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n)) {
@@ -57,6 +69,7 @@ await runTask(async () => {
     heldout: num("heldout", values.heldout),
     scale: num("scale", values.scale),
     rawFinal: values["raw-final"],
+    layout,
     threads: num("threads", values.threads),
     ...(rates ? { anomalyRate: rates } : {}),
     onProgress: (done, total) => {

@@ -11,6 +11,7 @@
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
+import { CLIP_BLOCK, loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
@@ -73,11 +74,16 @@ await runTask(async () => {
   if (!Number.isInteger(seed)) {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
-  const features = values.features?.split(",") ??
-    (values.encoder
-      ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
-      : ["builtin", LAYOUT_BLOCK, "signature"]);
   const store = await readIngested(values.data);
+  // Imported CLIP history (deno task import-embeddings): sets whose files are gone take part.
+  const clipByIdentity = loadClipByIdentity(values.cache, store);
+  const features = values.features?.split(",") ??
+    [
+      ...(values.encoder
+        ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
+        : ["builtin", LAYOUT_BLOCK, "signature"]),
+      ...(clipByIdentity.size > 0 ? [CLIP_BLOCK] : []),
+    ];
   const roots = [...values.images];
   // apply's destination folders live in the sandbox: reviewed files are found there after a move.
   if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
@@ -94,7 +100,7 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const ds = buildDataset(store, embedded.byPath, { resolver, clipByIdentity });
   const coverage = ds.coverage!;
   const coverageLines = formatCoverage(coverage);
   for (const c of index.conflicts.slice(0, 5)) {
@@ -130,6 +136,8 @@ await runTask(async () => {
   const summary = {
     out: result.out,
     counts: result.counts,
+    features,
+    views: ds.views ?? null,
     skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
     coverage,
     images: {
@@ -172,6 +180,13 @@ await runTask(async () => {
         `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
     );
     for (const line of coverageLines) console.log(`  ${line}`);
+    const v = ds.views;
+    if (v) {
+      console.log(
+        `  sets by features: every member embedded ${v.every_member_embedded}, ` +
+          `with pixels ${v.every_member_pixels}, both ${v.both} (of ${v.sets} usable)`,
+      );
+    }
     console.log(
       `  reviews: ${summary.reviews.sets} sets and ${summary.reviews.crops} crops from reviews, ` +
         `weighted ×${summary.reviews.weight} (newest taste)`,

@@ -16,7 +16,7 @@ import { parseStage } from "../paths/mod.ts";
 import { dirOf, type GroupImagesOptions, type ImageGroup } from "../group/mod.ts";
 import { toDecisionPath } from "./decision_paths.ts";
 import { cropReasons, selectionReasons } from "./_reasons.ts";
-import type { DecideParts } from "./decide_folder.ts";
+import type { DecideParts } from "./decide_parts.ts";
 
 /** What {@linkcode decideGroup} needs besides the group. */
 export interface GroupContext {

@@ -7,13 +7,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import type {
-  AutomationDecision,
-  CropProposal,
-  GroupMemberInput,
-  ImageFeatures,
-  RankResult,
-} from "../types.ts";
+import type { AutomationDecision } from "../types.ts";
 import { isImageName, parseFilenameTimestamp } from "../paths/mod.ts";
 import { groupImages, type GroupImagesOptions } from "../group/mod.ts";
 import {
@@ -23,28 +17,7 @@ import {
 } from "./automation_decisions.ts";
 import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
-
-/** Features for a list of files (lib/embed's `embedFiles` behind an adapter). */
-export type FeatureSource = (
-  paths: string[],
-  onProgress?: (done: number, total: number) => void,
-) => Promise<{ byPath: Map<string, ImageFeatures>; failed: Map<string, string> }>;
-
-/** The models decide uses, already loaded (inject test doubles here). */
-export interface DecideParts {
-  features: FeatureSource;
-  ranker: {
-    identity: string;
-    /** The ranker's own auto-approve confidence (null: never); absent: use the option. */
-    autoApproveThreshold?: number | null;
-    rank(members: GroupMemberInput[]): RankResult;
-  };
-  crop: { identity: string; propose(member: GroupMemberInput): CropProposal };
-  /** Embedder identity recorded in `models.embedder`. */
-  embedder: string;
-  /** Release native resources. */
-  dispose?: () => void | Promise<void>;
-}
+import type { DecideParts } from "./decide_parts.ts";
 
 /** Options for {@linkcode decideFolder}. */
 export interface DecideFolderOptions {

@@ -18,7 +18,7 @@ import {
 } from "../rank/mod.ts";
 import { CROP_FILES, type CropModelMeta, cropProposerFrom } from "../crop/mod.ts";
 import type { Box } from "../types.ts";
-import type { Dataset, KeyedCrop } from "./dataset.ts";
+import { type Dataset, type KeyedCrop, setView, type SetViews } from "./dataset.ts";
 import { splitBy } from "./splits.ts";
 import { splitOptionsFor } from "./train_models.ts";
 import {
@@ -78,6 +78,17 @@ export interface EvaluateResult {
    * stage names and with them stripped (content only); set by experiments.
    */
   grouping?: GroupingEvaluation;
+  /**
+   * What the sets could be ranked from: the history's usable sets by the
+   * features every member has (clip embedding, pixels, both), the sets that
+   * could not be used by reason, and test accuracy per view ("both",
+   * "pixels", "embedding" = clip only), beside highest stage on the same sets.
+   */
+  views: {
+    history: SetViews | null;
+    unusable: Record<string, number>;
+    test_by_view: Record<string, SliceAccuracy>;
+  };
   data: {
     test_source: "heldout" | "split";
     split_seed: number;
@@ -179,6 +190,13 @@ export async function evaluateAll(
       test_crops: testCrops.length,
       training_data_hash: rankerModel?.meta.training_data_hash ?? null,
     },
+    views: {
+      history: ds.views ?? null,
+      unusable: Object.fromEntries(
+        Object.entries(ds.skipped).filter(([k, n]) => k.startsWith("set_") && n > 0),
+      ),
+      test_by_view: {},
+    },
     ranker: null,
     crop: null,
   };
@@ -190,6 +208,7 @@ export async function evaluateAll(
     const scorer = (m: Parameters<typeof ranker.rank>[0]) => ranker.rank(m).scores;
     const scored = scoreGroups(testGroups, scorer, meta.temperature);
     const acc = accuracy(scored);
+    result.views.test_by_view = sliceAccuracy(scored, (x) => setView(x.members));
     const cal = calibrationOf(scored);
     const band = bandScores(
       scored.map((s) => s.confidence),

@@ -30,6 +30,7 @@ export {
   groundTruthPaths,
   heldoutFromGroundTruth,
   REVIEW_WEIGHT,
+  setView,
 } from "./dataset.ts";
 export { indexForStore } from "./index_for_store.ts";
 export {
@@ -50,7 +51,14 @@ export type {
   MissingExample,
   ResolvedImage,
 } from "./label_coverage.ts";
-export type { BuildDatasetOptions, Dataset, GroundTruthLike, KeyedCrop } from "./dataset.ts";
+export type {
+  BuildDatasetOptions,
+  Dataset,
+  GroundTruthLike,
+  KeyedCrop,
+  SetView,
+  SetViews,
+} from "./dataset.ts";
 export { AUTO_APPROVE_PRECISION, splitOptionsFor, trainModels } from "./train_models.ts";
 export type { TrainModelsOptions, TrainModelsResult } from "./train_models.ts";
 export { evaluateAll, ORIGINAL_RECIPE } from "./evaluate_all.ts";

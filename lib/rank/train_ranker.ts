@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { CLIP_BLOCK } from "../clip/mod.ts";
 import type { GroupMemberInput } from "../types.ts";
 import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import {
@@ -266,6 +267,8 @@ export async function trainRanker(
     ...(transitions
       ? { transitions: true, transitionRef: transitionReference(train.map((g) => g.members)) }
       : {}),
+    // The embedding's step from the stage below, usable where the pixels are gone.
+    ...(o.groupContext && o.features.includes(CLIP_BLOCK) ? { clip: true } : {}),
   };
   const tr = rankerInputs(train.map((g) => g.members), layout, o.groupContext);
   const d = tr.d;

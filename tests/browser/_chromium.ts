@@ -19,19 +19,29 @@ export function hasChromium(): boolean {
   }
 }
 
+/** Options for {@linkcode launchChromium}. */
+export interface LaunchOptions {
+  /** Window size (default 1280 × 760). */
+  viewport?: { width: number; height: number };
+  /** Device pixel ratio (default 1). */
+  deviceScaleFactor?: number;
+}
+
 /**
  * Launch a persistent headless context in a fresh temp profile.
  *
+ * @param options Window size and pixel ratio.
  * @returns The context and a close function that also removes the profile.
  */
-export async function launchChromium(): Promise<
+export async function launchChromium(options: LaunchOptions = {}): Promise<
   { context: BrowserContext; close: () => Promise<void> }
 > {
   const profile = await Deno.makeTempDir({ prefix: "keeper-chromium-" });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1280, height: 760 },
+    viewport: options.viewport ?? { width: 1280, height: 760 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
     args: [
       "--headless",
       "--no-sandbox",
