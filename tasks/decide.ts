@@ -8,7 +8,7 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { decideFolder } from "../lib/decisions/mod.ts";
+import { decideFolder, type DecideSummary } from "../lib/decisions/mod.ts";
 
 const SPEC = defineTask({
   task: "decide",
@@ -104,10 +104,14 @@ await runTask(async () => {
     },
   });
   if (values.json) {
-    const { groups, decided, skipped, auto_approvable, flagged, seconds } = summary;
-    console.log(JSON.stringify({ groups, decided, skipped, auto_approvable, flagged, seconds }));
+    const { groups, decided, skipped, auto_approvable, flagged, seconds, models } = summary;
+    for (const line of untrained(summary)) console.error(line);
+    console.log(
+      JSON.stringify({ groups, decided, skipped, auto_approvable, flagged, seconds, models }),
+    );
     return;
   }
+  for (const line of untrained(summary)) console.log(line);
   const flags = Object.entries(summary.flags).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
   console.log(
     `decide: ${summary.images} images → ${summary.groups} groups ` +
@@ -118,3 +122,17 @@ await runTask(async () => {
       ` in ${summary.seconds.toFixed(2)} s (no file was moved)`,
   );
 });
+
+/** One line per model that was not trained (the fallback decided). */
+function untrained(s: DecideSummary): string[] {
+  const out: string[] = [];
+  if (!s.models.ranker.trained) {
+    out.push(
+      `decide: no trained ranker (${s.models.ranker.identity}): picks are the highest stage`,
+    );
+  }
+  if (!s.models.crop.trained) {
+    out.push(`decide: no trained crop model (${s.models.crop.identity}): crops are the median box`);
+  }
+  return out;
+}

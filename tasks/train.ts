@@ -158,6 +158,8 @@ await runTask(async () => {
       temperature: result.ranker.temperature,
       auto_approve_threshold: result.ranker.auto_approve_threshold,
       metrics: result.ranker.metrics,
+      calibration: result.ranker.calibration ?? null,
+      auto_approve: result.ranker.auto_approve ?? null,
       chain: result.ranker.chain
         ? {
           mix: result.ranker.chain.mix,
@@ -196,6 +198,30 @@ await runTask(async () => {
         `  ranker ${summary.ranker.identity}: best epoch ${summary.ranker.best_epoch}, ` +
           `temperature ${summary.ranker.temperature.toFixed(3)}`,
       );
+      const cal = summary.ranker.calibration, band = summary.ranker.auto_approve;
+      if (cal) {
+        console.log(
+          `  calibration: ${cal.folds}-fold cross-fit over ${cal.sets} logged sets ` +
+            `(out-of-fold accuracy ${cal.oof_acc.toFixed(3)}, ECE ${cal.oof_ece.toFixed(3)}; ` +
+            `validation temperature ${cal.validation_temperature.toFixed(3)} × ${
+              cal.correction.toFixed(3)
+            })`,
+        );
+      } else console.error("  calibration: validation split only (too few sets to cross-fit)");
+      if (band) {
+        console.log(
+          band.threshold === null
+            ? `  auto-approve: none (needs ≥ ${band.min_sets} sets and a 95% lower bound of ` +
+              `precision ≥ ${band.precision} on out-of-fold picks)`
+            : `  auto-approve: confidence ≥ ${
+              band.threshold.toFixed(3)
+            } and no step above ${band.max_suspicion} broken: ${band.fit.covered} of ${band.fit.sets} out-of-fold picks, ${band.fit.right} right ` +
+              `(95% lower bound ${band.fit.lower_bound?.toFixed(3)}); per project ${
+                Object.entries(band.by_project).map(([p, t]) => `${p} ${t?.toFixed(3) ?? "none"}`)
+                  .join(", ")
+              }`,
+        );
+      }
       const chain = summary.ranker.chain;
       console.log(
         chain
