@@ -9,29 +9,65 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { aggregateRuns, type EvaluateResult, runExperiment, writeReport } from "../lib/eval/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      "sim-seed": { type: "string", default: "1" },
-      scale: { type: "string", default: "1" },
-      seed: { type: "string", default: "1" },
-      repeat: { type: "string", default: "1" },
-      projects: { type: "string" },
-      groups: { type: "string" },
-      heldout: { type: "string" },
-      features: { type: "string" },
-      model: { type: "string" },
-      keep: { type: "boolean", default: false },
-      "work-dir": { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "experiment",
+  summary: "simulate -> ingest -> embed -> train -> evaluate in a fresh temp folder",
+  flags: {
+    "sim-seed": { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    scale: {
+      type: "string",
+      arg: "<s>",
+      description: "simulated image size (0 < s <= 1)",
+      default: "1",
     },
-  });
+    seed: { type: "string", arg: "<n>", description: "training seed", default: "1" },
+    repeat: {
+      type: "string",
+      arg: "<n>",
+      description: "train and evaluate with split seeds seed … seed+n−1; report mean, min, max",
+      default: "1",
+    },
+    projects: {
+      type: "string",
+      arg: "<n>",
+      description: "simulated projects",
+      defaultText: "simulate's",
+    },
+    groups: {
+      type: "string",
+      arg: "<n>",
+      description: "groups per project",
+      defaultText: "simulate's",
+    },
+    heldout: {
+      type: "string",
+      arg: "<n>",
+      description: "held-out groups",
+      defaultText: "simulate's",
+    },
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks",
+      defaultText: "builtin,layout,signature (+embedding with --encoder)",
+    },
+    encoder: SHARED_FLAGS.encoder,
+    keep: { type: "boolean", description: "keep the temp folder" },
+    "work-dir": {
+      type: "string",
+      arg: "<dir>",
+      description: "work here instead of a temp folder (kept)",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task experiment --sim-seed 2 --scale 0.25 --json"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const num = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -48,7 +84,7 @@ await runTask(async () => {
     return n;
   };
   const features = values.features?.split(",") ??
-    (values.model
+    (values.encoder
       ? ["builtin", "embedding", "layout", "signature"]
       : ["builtin", "layout", "signature"]);
   const sizes = {
@@ -74,7 +110,7 @@ await runTask(async () => {
         seed,
         features,
         ...sizes,
-        ...(values.model ? { model: { path: values.model } } : {}),
+        ...(values.encoder ? { model: { path: values.encoder } } : {}),
         ...(dir ? { workDir: dir } : {}),
         onStep: (s) =>
           console.error(

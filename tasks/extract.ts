@@ -1,15 +1,42 @@
 /**
- * `deno task extract --raw <dir> --final <dir> --project <id> [--out <logs dir>]
- * [--allow-empty <kind>]... [--json]`:
+ * `deno task extract --raw <dir> --final <dir> --project <id> [--out <logs dir>] [--json]`:
  * rebuild a finished project's selection and crop logs from its raw and final
  * folders (resumable; never writes into either folder).
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { extractCoverage, extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
 import { coverageErrors, formatCoverage } from "../lib/eval/mod.ts";
+
+const SPEC = defineTask({
+  task: "extract",
+  summary: "Rebuild selection and crop logs from a project's raw and final folders",
+  flags: {
+    raw: { type: "string", arg: "<dir>", description: "the project's raw folder (all variants)" },
+    final: {
+      type: "string",
+      arg: "<dir>",
+      description: "the project's final folder (kept, cropped)",
+    },
+    project: { type: "string", arg: "<id>", description: "the project id" },
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "logs folder written",
+      defaultText: "data/extracted/<project>",
+    },
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind (extraction, crop) to end with 0 usable examples",
+      defaultText: "none",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task extract --raw ~/art/mojo1_raw --final ~/art/mojo1_final --project mojo1"],
+});
 
 /** The human summary. */
 function describe(r: ExtractReport): string[] {
@@ -29,18 +56,7 @@ function describe(r: ExtractReport): string[] {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      raw: { type: "string" },
-      final: { type: "string" },
-      project: { type: "string" },
-      out: { type: "string" },
-      "allow-empty": { type: "string", multiple: true },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   if (values.raw === undefined || values.final === undefined || values.project === undefined) {
     throw new TypeError(
       "Cannot extract: --raw <dir>, --final <dir> and --project <id> are required",
