@@ -5,9 +5,30 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+
+const SPEC = defineTask({
+  task: "extract",
+  summary: "Rebuild selection and crop logs from a project's raw and final folders",
+  flags: {
+    raw: { type: "string", arg: "<dir>", description: "the project's raw folder (all variants)" },
+    final: {
+      type: "string",
+      arg: "<dir>",
+      description: "the project's final folder (kept, cropped)",
+    },
+    project: { type: "string", arg: "<id>", description: "the project id" },
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "logs folder written",
+      defaultText: "data/extracted/<project>",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task extract --raw ~/art/mojo1_raw --final ~/art/mojo1_final --project mojo1"],
+});
 
 /** The human summary. */
 function describe(r: ExtractReport): string[] {
@@ -27,17 +48,7 @@ function describe(r: ExtractReport): string[] {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      raw: { type: "string" },
-      final: { type: "string" },
-      project: { type: "string" },
-      out: { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   if (values.raw === undefined || values.final === undefined || values.project === undefined) {
     throw new TypeError(
       "Cannot extract: --raw <dir>, --final <dir> and --project <id> are required",

@@ -340,6 +340,10 @@ export interface GroundTruthLike {
   chosen_index: number;
   needs_crop: boolean;
   crop_box: Box | null;
+  /** Simulator extras (optional in other ground truth). */
+  chosen_path?: string;
+  outcome?: string;
+  defect_kinds?: string[];
 }
 
 /**

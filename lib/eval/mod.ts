@@ -6,7 +6,13 @@
  *
  * @module
  */
-export { autoApproveThreshold, bandScores, ece, reliability } from "./calibration.ts";
+export {
+  approvedScores,
+  autoApproveThreshold,
+  bandScores,
+  ece,
+  reliability,
+} from "./calibration.ts";
 export type { ReliabilityBin } from "./calibration.ts";
 export { splitBy, splitOf } from "./splits.ts";
 export type { SplitOptions, SplitPart } from "./splits.ts";
@@ -66,3 +72,5 @@ export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
 export { runExperiment } from "./run_experiment.ts";
 export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";
+export { aggregateRuns } from "./aggregate_runs.ts";
+export type { AggregateOptions } from "./aggregate_runs.ts";
