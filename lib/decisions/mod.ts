@@ -15,12 +15,8 @@ export {
 export { decideFolder } from "./decide_folder.ts";
 export { scoreDecisions } from "./score_decisions.ts";
 export type { DecisionScore, ScoreDecisionsOptions, TruthGroup } from "./score_decisions.ts";
-export type {
-  DecideFolderOptions,
-  DecideParts,
-  DecideSummary,
-  FeatureSource,
-} from "./decide_folder.ts";
+export type { DecideFolderOptions, DecideSummary } from "./decide_folder.ts";
+export type { DecideParts, FeatureSource } from "./decide_parts.ts";
 export {
   appendApprovedDecisions,
   APPROVED_DECISION_SCHEMA,
