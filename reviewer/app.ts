@@ -23,6 +23,7 @@ import { parseBandBody, parseDecisionBody, parsePlainBody } from "./_bodies.ts";
 import { groupView, inBand, parseBatchQuery, progressOf, selectGroups } from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
+import { assertStatePath, StatePathError } from "./_state_paths.ts";
 
 /** What {@linkcode createApp} needs. */
 export interface ReviewerDeps {
@@ -246,6 +247,7 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (records.length === 0) {
       throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
     }
+    await assertStatePath(opts.sandboxRoot, opts.approvedPath, { what: "approved decisions file" });
     opts.store.claimRequest(request_id, "submit_batch");
     await writeApprovedDecisions(opts.approvedPath, records);
     const counts = Object.fromEntries(
@@ -301,6 +303,8 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
     if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
     if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
+    // A planted link or a state path outside the sandbox: refused, with the reason.
+    if (error instanceof StatePathError) return c.json({ error: error.message }, 409);
     // Anything else is our fault: say so without leaking internals.
     return c.json({ error: `Cannot complete request: internal error (${error.name})` }, 500);
   });
