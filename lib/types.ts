@@ -31,6 +31,11 @@ export interface ImageRef {
   /** Directory after root stripping, e.g. `mojo1` or `mojo1_final/_young brunette curly`. */
   dir: string;
   stage: Stage;
+  /**
+   * sha256 of the file's bytes when the log recorded it (review decisions do):
+   * finds the file again after it moved to a folder that names no project.
+   */
+  sha256?: string;
 }
 
 /** Where a selection label came from. */
@@ -193,6 +198,13 @@ export interface RankResult {
   probabilities: number[];
   /** Per-member short explanations of what drove the score (for reasons). */
   notes: string[][];
+  /** Highest P(step broken) the chain model gives any step of the group (absent: no chain model). */
+  suspicion?: number;
+  /**
+   * Whether the pick is inside the ranker's auto-approve band (its project's threshold
+   * reached, no step suspected broken); absent when the ranker has no band of its own.
+   */
+  auto_approvable?: boolean;
 }
 
 /** The crop proposer's answer for one image. */

@@ -29,8 +29,11 @@ const TYPES: Record<string, string> = {
 
 const side0 = (im: DecisionImage): number => Math.max(im.width, im.height);
 
-/** Thumbnail widths the page may ask for. */
-export const THUMB_WIDTHS = [256, 512, 1024] as const;
+/**
+ * Thumbnail widths (longest side) the page may ask for: it asks for the step
+ * at or above the painted size × devicePixelRatio (reviewer/client/layout.ts).
+ */
+export const THUMB_WIDTHS = [256, 384, 512, 768, 1024, 1536, 2048] as const;
 
 /** Bytes to answer with. */
 export interface ImageBytes {

@@ -5,7 +5,8 @@
  */
 import { join } from "node:path";
 import type { AutomationDecision } from "../lib/types.ts";
-import { ReviewStore, writeReviewFixture } from "../lib/review/mod.ts";
+import { ReviewStore } from "../lib/review/mod.ts";
+import { writeReviewFixture } from "../tests/fixtures/write_review_fixture.ts";
 import { createApp } from "./app.ts";
 import type { Hono } from "hono";
 

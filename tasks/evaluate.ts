@@ -1,49 +1,102 @@
 /**
- * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]
- * [--ground-truth <ground_truth.jsonl>] [--models data/ai_data/models]
- * [--report data/reports/latest] [--json]`
+ * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
+ * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
+ * [--models data/ai_data/models] [--model <encoder.onnx>] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { dirname } from "node:path";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
+import { loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
+  coverageErrors,
   datasetPaths,
   evaluateAll,
   evaluateCropPixelFree,
+  formatCoverage,
   type GroundTruthLike,
+  groundTruthPaths,
   heldoutFromGroundTruth,
+  indexForStore,
+  indexResolver,
   readCropLog,
   writeReport,
 } from "../lib/eval/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      data: { type: "string", default: "data/ingested" },
-      embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", default: "." },
-      "ground-truth": { type: "string" },
-      models: { type: "string", default: "data/ai_data/models" },
-      report: { type: "string", default: "data/reports/latest" },
-      "crop-log": { type: "string" },
-      "project-map": { type: "string" },
-      "pixel-free": { type: "boolean", default: false },
-      seeds: { type: "string", default: "10" },
-      "no-lopo": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "evaluate",
+  summary: "Evaluate models against baselines; writes report.json, report.md and SVG charts",
+  flags: {
+    data: SHARED_FLAGS.data,
+    cache: SHARED_FLAGS.cache,
+    images: {
+      ...SHARED_FLAGS.images,
+      description:
+        "a root holding the creator's images (repeat for several; the sandbox is searched too)",
+      default: (w) => w.images.length > 0 ? w.images : ["."],
     },
-  });
+    sandbox: SHARED_FLAGS.sandbox,
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind to end with 0 usable examples",
+      defaultText: "none",
+    },
+    "ground-truth": {
+      type: "string",
+      arg: "<jsonl>",
+      description: "simulator ground truth to score against",
+    },
+    models: SHARED_FLAGS.models,
+    encoder: {
+      ...SHARED_FLAGS.encoder,
+      description: "ONNX encoder for the clip/embedding block of images with no imported vector",
+    },
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "report folder",
+      default: "data/reports/latest",
+      aliases: ["report"],
+    },
+    "crop-log": {
+      type: "string",
+      arg: "<csv>",
+      description: "crop log for the pixel-free crop evaluation",
+    },
+    "project-map": {
+      type: "string",
+      arg: "<file>",
+      description: "project map JSON (with --crop-log)",
+      default: (w) => w.project_map ?? "",
+    },
+    "pixel-free": { type: "boolean", description: "evaluate crops from the log alone (no pixels)" },
+    seeds: {
+      type: "string",
+      arg: "<n>",
+      description: "split seeds for --pixel-free",
+      default: "10",
+    },
+    "no-lopo": { type: "boolean", description: "skip leave-one-project-out" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: [
+    "deno task evaluate --json",
+    "deno task evaluate --crop-log data/original/training/select_crop_log.csv " +
+    "--project-map data/original/project_map.json --pixel-free",
+  ],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const log = (s: string) => values.json || console.error(s);
   if (values["pixel-free"] || values["crop-log"]) {
     if (!values["crop-log"] || !values["project-map"] || !values["pixel-free"]) {
@@ -79,12 +132,12 @@ await runTask(async () => {
       .map((l) => JSON.parse(l))
     : [];
   const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
-  const paths = [
-    ...datasetPaths(store, { imagesRoot: values.images }),
-    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
-      r.members.map((m) => `${gtRoot}/${m.path}`)
-    ),
-  ];
+  const roots = [...values.images];
+  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
+  const index = await indexForStore(store, roots);
+  const resolver = indexResolver(index);
+  // Spelled as heldoutFromGroundTruth looks them up (`..` in member paths resolved).
+  const paths = [...datasetPaths(store, { resolver }), ...groundTruthPaths(truth, gtRoot)];
   const rankerFeatures = await readRankerModel(values.models).then(
     (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
     () => ["builtin"],
@@ -93,10 +146,39 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot: values.images });
+  const { embedded } = await embedWithBlocks(paths, features, {
+    cacheDb: values.cache,
+    // The clip (and embedding) block of images with no imported vector.
+    ...(values.encoder ? { model: { path: values.encoder } } : {}),
+  });
+  const ds = buildDataset(store, embedded.byPath, {
+    resolver,
+    clipByIdentity: loadClipByIdentity(values.cache, store),
+  });
+  const coverageLines = formatCoverage(ds.coverage!);
+  const errors = coverageErrors(ds.coverage!, {
+    allowEmpty: values["allow-empty"],
+    command: "evaluate",
+  });
+  if (errors.length > 0) {
+    for (const line of coverageLines) console.error(line);
+    throw new Error(errors.join("\n"));
+  }
   if (truth.length) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    const records = truth.filter((r) => r.split === "heldout").length;
+    if (held.groups.length === 0 && held.crops.length === 0) {
+      const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
+      throw new Error(
+        `Cannot evaluate: 0 of ${records} held-out ground-truth groups have features ` +
+          `(member paths are relative to ${gtRoot}; e.g. ${first})`,
+      );
+    }
+    if (held.skipped > 0) {
+      console.error(
+        `evaluate: ${held.skipped} of ${records} held-out groups skipped (no features)`,
+      );
+    }
     ds.heldout = { groups: held.groups, crops: held.crops };
   }
   const result = await evaluateAll(ds, {
@@ -104,9 +186,10 @@ await runTask(async () => {
     leaveOneProjectOut: !values["no-lopo"],
     onStep: log,
   });
-  const files = await writeReport(values.report, result);
-  if (values.json) console.log(JSON.stringify(result));
+  const files = await writeReport(values.out, result);
+  if (values.json) console.log(JSON.stringify({ ...result, coverage: ds.coverage }));
   else {
+    for (const line of coverageLines) console.log(line);
     const k = result.ranker, c = result.crop;
     if (k) {
       console.log(
@@ -125,6 +208,30 @@ await runTask(async () => {
           })`,
       );
     }
+    const v = result.views;
+    if (v.history) {
+      console.log(
+        `sets by features: every member embedded ${v.history.every_member_embedded}, ` +
+          `with pixels ${v.history.every_member_pixels}, both ${v.history.both} ` +
+          `(of ${v.history.sets} usable); unusable: ${
+            Object.entries(v.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+          }`,
+      );
+    }
+    for (const [view, a] of Object.entries(v.test_by_view)) {
+      console.log(
+        `  test sets ranked from ${view}: ${a.n}, accuracy ${a.acc.toFixed(3)} ` +
+          `(highest stage ${a.highest_stage.toFixed(3)})`,
+      );
+    }
     console.log(`report: ${files.join(", ")}`);
   }
 });
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -1,34 +1,73 @@
 /**
- * `deno task experiment --sim-seed <n> [--scale <s>] [--seed <n>] [--projects N] [--groups N] [--heldout N]
- * [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
+ * `deno task experiment --sim-seed <n> [--scale <s>] [--seed <n>] [--repeat N] [--projects N] [--groups N]
+ * [--heldout N] [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
  *
  * simulate → ingest → embed → train → evaluate in a fresh temp folder; prints
- * evaluate's JSON with `--json`.
+ * evaluate's JSON with `--json`. `--repeat N` trains and evaluates with split seeds
+ * seed … seed+N−1 on the same simulation and prints every metric's mean with
+ * `_min` / `_max` siblings (e.g. `ranker.anomaly_acc_min`).
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
-import { runExperiment, writeReport } from "../lib/eval/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import { aggregateRuns, type EvaluateResult, runExperiment, writeReport } from "../lib/eval/mod.ts";
+
+const SPEC = defineTask({
+  task: "experiment",
+  summary: "simulate -> ingest -> embed -> train -> evaluate in a fresh temp folder",
+  flags: {
+    "sim-seed": { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    scale: {
+      type: "string",
+      arg: "<s>",
+      description: "simulated image size (0 < s <= 1)",
+      default: "1",
+    },
+    seed: { type: "string", arg: "<n>", description: "training seed", default: "1" },
+    repeat: {
+      type: "string",
+      arg: "<n>",
+      description: "train and evaluate with split seeds seed … seed+n−1; report mean, min, max",
+      default: "1",
+    },
+    projects: {
+      type: "string",
+      arg: "<n>",
+      description: "simulated projects",
+      defaultText: "simulate's",
+    },
+    groups: {
+      type: "string",
+      arg: "<n>",
+      description: "groups per project",
+      defaultText: "simulate's",
+    },
+    heldout: {
+      type: "string",
+      arg: "<n>",
+      description: "held-out groups",
+      defaultText: "simulate's",
+    },
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks",
+      defaultText: "builtin,layout,signature (+embedding with --encoder)",
+    },
+    encoder: SHARED_FLAGS.encoder,
+    keep: { type: "boolean", description: "keep the temp folder" },
+    "work-dir": {
+      type: "string",
+      arg: "<dir>",
+      description: "work here instead of a temp folder (kept)",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task experiment --sim-seed 2 --scale 0.25 --json"],
+});
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      "sim-seed": { type: "string", default: "1" },
-      scale: { type: "string", default: "1" },
-      seed: { type: "string", default: "1" },
-      projects: { type: "string" },
-      groups: { type: "string" },
-      heldout: { type: "string" },
-      features: { type: "string" },
-      model: { type: "string" },
-      keep: { type: "boolean", default: false },
-      "work-dir": { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   const num = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -45,7 +84,7 @@ await runTask(async () => {
     return n;
   };
   const features = values.features?.split(",") ??
-    (values.model
+    (values.encoder
       ? ["builtin", "embedding", "layout", "signature"]
       : ["builtin", "layout", "signature"]);
   const sizes = {
@@ -53,49 +92,103 @@ await runTask(async () => {
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),
     ...(values.heldout ? { heldout: num("heldout", values.heldout)! } : {}),
   };
+  const repeat = integer("repeat", values.repeat);
+  if (repeat < 1) {
+    throw new RangeError(`Cannot run experiment: --repeat "${repeat}" must be 1 or more`);
+  }
+  const seed0 = integer("seed", values.seed);
   const t0 = performance.now();
-  const r = await runExperiment({
-    simSeed: num("sim-seed", values["sim-seed"])!,
-    scale: num("scale", values.scale)!,
-    seed: integer("seed", values.seed),
-    features,
-    ...sizes,
-    ...(values.model ? { model: { path: values.model } } : {}),
-    ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
-    onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
-  });
+  // Repeats share one folder: the simulation and feature cache are made once.
+  let dir: string | undefined = values["work-dir"];
+  const runs: { seed: number; evaluation: EvaluateResult; seconds: Record<string, number> }[] = [];
   try {
-    await writeReport(`${r.dir}/report`, r.evaluation);
-    if (values.json) console.log(JSON.stringify(r.evaluation));
-    else {
-      const k = r.evaluation.ranker, c = r.evaluation.crop;
-      console.log(
-        `experiment in ${r.dir} (${
-          Object.entries(r.seconds).map(([k, v]) => `${k} ${v.toFixed(0)}s`).join(", ")
-        })`,
-      );
-      if (k) {
-        console.log(
-          `  ranker: normal ${k.normal_acc.toFixed(3)}, anomaly ${k.anomaly_acc.toFixed(3)}, ` +
-            `overall ${k.overall_acc.toFixed(3)} vs highest stage ${
-              k.baselines.highest_stage.toFixed(3)
-            }; ` +
-            `ECE ${k.ece.toFixed(3)}; auto-approve precision ${
-              k.auto_approve.precision?.toFixed(3) ?? "—"
-            } ` +
-            `at coverage ${k.auto_approve.coverage.toFixed(3)}`,
-        );
-      }
-      if (c) {
-        console.log(
-          `  crop: mean IoU ${c.mean_iou.toFixed(3)} (median box ${
-            c.baselines.median_box.toFixed(3)
-          })`,
-        );
+    for (let i = 0; i < repeat; i++) {
+      const seed = seed0 + i;
+      const r = await runExperiment({
+        simSeed: num("sim-seed", values["sim-seed"])!,
+        scale: num("scale", values.scale)!,
+        seed,
+        features,
+        ...sizes,
+        ...(values.encoder ? { model: { path: values.encoder } } : {}),
+        ...(dir ? { workDir: dir } : {}),
+        onStep: (s) =>
+          console.error(
+            `[${((performance.now() - t0) / 1000).toFixed(0)}s]${
+              repeat > 1 ? ` seed ${seed}:` : ""
+            } ${s}`,
+          ),
+      });
+      dir = r.dir;
+      runs.push({ seed, evaluation: r.evaluation, seconds: r.seconds });
+      await writeReport(`${r.dir}/report${repeat > 1 ? `_seed${seed}` : ""}`, r.evaluation);
+    }
+    if (repeat === 1) {
+      const r = runs[0]!;
+      if (values.json) console.log(JSON.stringify(r.evaluation));
+      else printSummary(`experiment in ${dir}`, r.evaluation, r.seconds);
+    } else {
+      const merged = {
+        ...aggregateRuns(runs.map((r) => r.evaluation)),
+        repeat: { n: repeat, seeds: runs.map((r) => r.seed) },
+      };
+      if (values.json) console.log(JSON.stringify(merged));
+      else {
+        for (const r of runs) printSummary(`seed ${r.seed}`, r.evaluation, r.seconds);
+        printRange(merged as Record<string, unknown>);
       }
     }
   } finally {
     // A folder the user named is theirs to keep.
-    if (!values.keep && !values["work-dir"]) await Deno.remove(r.dir, { recursive: true });
+    if (dir && !values.keep && !values["work-dir"]) await Deno.remove(dir, { recursive: true });
   }
 });
+
+function printSummary(title: string, e: EvaluateResult, seconds: Record<string, number>): void {
+  const k = e.ranker, c = e.crop;
+  console.log(
+    `${title} (${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(0)}s`).join(", ")})`,
+  );
+  if (k) {
+    console.log(
+      `  ranker: normal ${k.normal_acc.toFixed(3)}, anomaly ${k.anomaly_acc.toFixed(3)}, ` +
+        `overall ${k.overall_acc.toFixed(3)} vs highest stage ${
+          k.baselines.highest_stage.toFixed(3)
+        }; ` +
+        `ECE ${k.ece.toFixed(3)}; auto-approve precision ${
+          k.auto_approve.precision?.toFixed(3) ?? "—"
+        } ` +
+        `at coverage ${k.auto_approve.coverage.toFixed(3)}`,
+    );
+  }
+  if (c) {
+    console.log(
+      `  crop: mean IoU ${c.mean_iou.toFixed(3)} (median box ${c.baselines.median_box.toFixed(3)})`,
+    );
+  }
+}
+
+/** "name mean [min, max]" for the headline metrics of a repeated experiment. */
+function printRange(m: Record<string, unknown>): void {
+  const get = (path: string): number | null => {
+    let v: unknown = m;
+    for (const p of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[p];
+    return typeof v === "number" ? v : null;
+  };
+  const line = (label: string, path: string) => {
+    const [head, key] = [
+      path.slice(0, path.lastIndexOf(".")),
+      path.slice(path.lastIndexOf(".") + 1),
+    ];
+    const mean = get(path), lo = get(`${head}.${key}_min`), hi = get(`${head}.${key}_max`);
+    if (mean === null) return;
+    console.log(`  ${label} ${mean.toFixed(3)} [${lo?.toFixed(3)}, ${hi?.toFixed(3)}]`);
+  };
+  console.log("mean [min, max] over seeds:");
+  line("normal", "ranker.normal_acc");
+  line("anomaly", "ranker.anomaly_acc");
+  line("ECE", "ranker.ece");
+  line("auto-approve precision", "ranker.auto_approve.precision");
+  line("auto-approve coverage", "ranker.auto_approve.coverage");
+  line("crop mean IoU", "crop.mean_iou");
+}

@@ -1,32 +1,56 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--contact-sheet <png>] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { renderContactSheet, simulate } from "../lib/sim/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      out: { type: "string" },
-      seed: { type: "string", default: "1" },
-      projects: { type: "string", default: "3" },
-      groups: { type: "string", default: "600" },
-      heldout: { type: "string", default: "200" },
-      "anomaly-rate": { type: "string" },
-      scale: { type: "string", default: "1" },
-      threads: { type: "string", default: "2" },
-      "raw-final": { type: "boolean", default: false },
-      "contact-sheet": { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "simulate",
+  summary: "Build simulated creator projects (images, companions, logs, ground truth)",
+  flags: {
+    out: { type: "string", arg: "<dir>", description: "output folder" },
+    seed: { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    projects: { type: "string", arg: "<n>", description: "projects", default: "3" },
+    groups: {
+      type: "string",
+      arg: "<n>",
+      description: "logged groups per project",
+      default: "600",
     },
-  });
+    heldout: { type: "string", arg: "<n>", description: "held-out groups", default: "200" },
+    "anomaly-rate": {
+      type: "string",
+      arg: "<a,b,c>",
+      description: "anomaly rate per project",
+      defaultText: "0.005,0.04,0.17",
+    },
+    scale: { type: "string", arg: "<s>", description: "image size (0 < s <= 1)", default: "1" },
+    threads: { type: "string", arg: "<n>", description: "worker threads", default: "2" },
+    "raw-final": { type: "boolean", description: "also lay out <project>_raw / _final folders" },
+    layout: {
+      type: "string",
+      arg: "<keeper|original>",
+      description: "folder layout: keeper's or the original tool's",
+      default: "keeper",
+    },
+    "contact-sheet": { type: "string", arg: "<png>", description: "also write a contact sheet" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task simulate --out /tmp/sim --scale 0.25 --groups 100 --heldout 40"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   if (!values.out) throw new TypeError("Cannot simulate: --out <dir> is required");
+  if (values.layout !== "keeper" && values.layout !== "original") {
+    throw new TypeError(
+      `Cannot simulate: --layout "${values.layout}" is not one of keeper, original`,
+    );
+  }
+  const layout: "keeper" | "original" = values.layout;
   const num = (name: string, v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n)) {
@@ -45,6 +69,7 @@ await runTask(async () => {
     heldout: num("heldout", values.heldout),
     scale: num("scale", values.scale),
     rawFinal: values["raw-final"],
+    layout,
     threads: num("threads", values.threads),
     ...(rates ? { anomalyRate: rates } : {}),
     onProgress: (done, total) => {

@@ -5,7 +5,7 @@
  * The 100-trial run is the `apply_faults` benchmark.
  */
 import assert from "node:assert/strict";
-import { runFaultTrials } from "../lib/apply/mod.ts";
+import { runFaultTrials } from "./fixtures/run_fault_trials.ts";
 
 Deno.test("apply killed with SIGKILL at random points loses nothing after recover and rollback (10 trials, 50 groups)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "keeper-apply-faults-" });

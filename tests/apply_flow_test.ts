@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { diffInventories, inventoryTree, makeApplyFixture } from "../lib/apply/mod.ts";
+import { diffInventories, inventoryTree } from "../lib/apply/mod.ts";
+import { makeApplyFixture } from "./fixtures/make_apply_fixture.ts";
 
 const TASK = fileURLToPath(new URL("../tasks/apply.ts", import.meta.url));
 const KEEPER = ["plans", "journal", "file_operations_logs"];

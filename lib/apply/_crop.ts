@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { cropToNewFile } from "../image/mod.ts";
-import type { Box } from "../types.ts";
+import { cropEncoded, cropToNewFile, MAX_PIXELS } from "../image/mod.ts";
+import { TreeChangedError } from "./_guard.ts";
 import { removeIfPresent, sha256File, sha256Hex } from "./_ops.ts";
 import type { PlanStep } from "./types.ts";
 
@@ -29,9 +29,11 @@ export async function copyToTemp(
   step: PlanStep,
   stale: boolean,
 ): Promise<string> {
+  const info = await Deno.lstat(src);
+  if (!info.isFile) throw new TreeChangedError(`Cannot copy "${step.source}": not a regular file`);
   const data = await Deno.readFile(src);
   if (sha256Hex(data) !== step.sha256) {
-    throw new Error(`Cannot copy "${step.source}": its content changed since the plan`);
+    throw new TreeChangedError(`Cannot copy "${step.source}": its content changed since the plan`);
   }
   if (stale) removeIfPresent(tmp);
   const f = await Deno.open(tmp, { write: true, createNew: true });
@@ -46,17 +48,45 @@ export async function copyToTemp(
 }
 
 /**
- * Write the crop of `src` to `tmp` (`stale`: after a crash, replacing a left-over temp file), fsync it,
- * and return its sha256.
+ * Write the crop of `src` to `tmp` (`stale`: after a crash, replacing a
+ * left-over temp file), fsync it, and return its sha256. The source bytes are
+ * read once and checked against the plan's sha256 before they are cropped.
  */
 export async function cropToTemp(
   src: string,
   tmp: string,
-  box: Box,
+  step: PlanStep,
   stale: boolean,
 ): Promise<string> {
+  const bytes = await readVerified(src, step);
   if (stale) removeIfPresent(tmp);
-  await cropToNewFile(src, tmp, box);
+  await cropToNewFile(src, tmp, step.box!, { bytes, minSide: 1, maxPixels: MAX_PIXELS });
   await syncFile(tmp);
   return sha256File(tmp);
+}
+
+/**
+ * Whether `dest` holds exactly the crop keeper makes of `src` for this step
+ * (the source must still hold the plan's bytes): a rollback removes a crop
+ * only when it can be made again from the source, so no bytes are lost.
+ */
+export async function isCropOf(src: string, dest: string, step: PlanStep): Promise<boolean> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readVerified(src, step);
+  } catch {
+    return false;
+  }
+  const { out } = await cropEncoded(bytes, step.box!, { name: step.source, maxPixels: MAX_PIXELS });
+  return sha256Hex(out.bytes) === sha256File(dest);
+}
+
+async function readVerified(src: string, step: PlanStep): Promise<Uint8Array> {
+  const info = await Deno.lstat(src);
+  if (!info.isFile) throw new TreeChangedError(`Cannot crop "${step.source}": not a regular file`);
+  const bytes = await Deno.readFile(src);
+  if (sha256Hex(bytes) !== step.sha256) {
+    throw new TreeChangedError(`Cannot crop "${step.source}": its content changed since the plan`);
+  }
+  return bytes;
 }

@@ -5,16 +5,18 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { appendAudit, auditEntries } from "./_audit.ts";
-import { copyToTemp, cropToTemp } from "./_crop.ts";
+import { copyToTemp, cropToTemp, isCropOf } from "./_crop.ts";
+import { checkRoot, guardedPath, TreeChangedError } from "./_guard.ts";
 import type { Journal, JournalState } from "./_journal.ts";
 import {
   type FaultHook,
   lexists,
   linkTempIntoPlace,
-  moveNoClobber,
+  moveVerified,
   removeIfPresent,
+  sameInode,
   sha256File,
   syncDir,
   tmpPathFor,
@@ -56,15 +58,15 @@ export function batchesOf(plan: ApplyPlan, batchSteps = DEFAULT_BATCH_STEPS): Pl
   return out;
 }
 
-function abs(plan: ApplyPlan, rel: string): string {
-  return join(plan.sandbox_root, ...rel.split("/"));
+/**
+ * The absolute path of a plan path, re-resolved now under the run's real
+ * sandbox root: every folder on the way must be a real folder (no link).
+ */
+function abs(plan: ApplyPlan, rel: string, missingOk = false): string {
+  return guardedPath(plan.sandbox_root, rel, { missingOk });
 }
 
-function sameFile(a: string, b: string): boolean {
-  const x = Deno.statSync(a);
-  const y = Deno.statSync(b);
-  return x.ino !== null && x.ino === y.ino && x.dev === y.dev;
-}
+const sameFile = sameInode;
 
 /** Perform every step the journal does not record as done; returns how many. */
 export async function runForward(ctx: EngineCtx): Promise<number> {
@@ -73,12 +75,14 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
   for (const batch of batchesOf(plan, ctx.batchSteps)) {
     const todo = batch.filter((s) => !state.done.has(s.index));
     if (todo.length === 0) continue;
+    checkRoot(plan.sandbox_root);
     // New files (copies, crops) are written to temp names and fsync'd concurrently
     // first, so each batch's data is durable and a crop's sha256 can be journaled.
     // Steps intended before this pass were interrupted: reconcile them with the disk.
     const stale = new Set(todo.filter((s) => state.intents.has(s.index)).map((s) => s.index));
     const tempSha = new Map<number, string>();
-    await Promise.all(todo.map(async (s) => {
+    // allSettled: a failure must not leave another temp file still being written after it.
+    const prepared = await Promise.allSettled(todo.map(async (s) => {
       if (s.kind !== "crop" && s.kind !== "copy") return;
       const dst = abs(plan, s.dest);
       const again = stale.has(s.index);
@@ -88,11 +92,13 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
       tempSha.set(
         s.index,
         s.kind === "crop"
-          ? await cropToTemp(src, tmp, s.box!, again)
+          ? await cropToTemp(src, tmp, s, again)
           : await copyToTemp(src, tmp, s, again),
       );
       hook?.("prepare:temp");
     }));
+    const failed = prepared.find((r) => r.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     for (const s of todo) {
       if (state.intents.has(s.index)) continue;
       const sha = tempSha.get(s.index);
@@ -139,7 +145,7 @@ function freshStep(
     return { created: true };
   }
   if (s.kind === "move") {
-    moveNoClobber(abs(plan, s.source), dst, `f${s.index}`, hook);
+    moveVerified(abs(plan, s.source), dst, s.sha256, `f${s.index}`, hook);
     return {};
   }
   if (tempSha === undefined) throw new Error(`Cannot write "${s.dest}": no temp file prepared`);
@@ -177,7 +183,11 @@ function forwardStep(
   const dstThere = lexists(dst);
   if (s.kind === "move") {
     if (dstThere && srcThere) {
-      if (sameFile(src, dst) || (sha256File(dst) === s.sha256 && sha256File(src) === s.sha256)) {
+      if (
+        sameFile(src, dst) ||
+        (isPlainFile(src) && isPlainFile(dst) && sha256File(dst) === s.sha256 &&
+          sha256File(src) === s.sha256)
+      ) {
         Deno.removeSync(src); // the crash fell between link and unlink
         return {};
       }
@@ -186,18 +196,20 @@ function forwardStep(
       );
     }
     if (dstThere) {
-      if (sha256File(dst) !== s.sha256) {
-        throw new Error(`Cannot move "${s.source}": "${s.dest}" exists with other content`);
+      if (!isPlainFile(dst) || sha256File(dst) !== s.sha256) {
+        throw new TreeChangedError(
+          `Cannot move "${s.source}": "${s.dest}" exists with other content`,
+        );
       }
       return {};
     }
-    if (!srcThere) throw new Error(`Cannot move "${s.source}": it is missing`);
-    moveNoClobber(src, dst, tag, hook);
+    if (!srcThere) throw new TreeChangedError(`Cannot move "${s.source}": it is missing`);
+    moveVerified(src, dst, s.sha256, tag, hook);
     return {};
   }
   const expected = s.kind === "copy" ? s.sha256 : state.intents.get(s.index)?.out_sha256;
   if (dstThere) {
-    const have = sha256File(dst);
+    const have = isPlainFile(dst) ? sha256File(dst) : "";
     if (expected !== undefined && have === expected) {
       return s.kind === "crop" ? { out_sha256: have } : {};
     }
@@ -214,13 +226,18 @@ function forwardStep(
 export function sweepTemps(plan: ApplyPlan): void {
   for (const s of plan.steps) {
     if (s.kind === "mkdir") continue;
-    removeIfPresent(tmpPathFor(abs(plan, s.dest), `f${s.index}`));
-    if (s.kind === "move") removeIfPresent(tmpPathFor(abs(plan, s.source), `u${s.index}`));
+    removeIfPresent(tmpPathFor(abs(plan, s.dest, true), `f${s.index}`));
+    if (s.kind === "move") removeIfPresent(tmpPathFor(abs(plan, s.source, true), `u${s.index}`));
   }
 }
 
+/** A regular file (not a link, folder or device). */
+function isPlainFile(path: string): boolean {
+  return Deno.lstatSync(path).isFile;
+}
+
 /** Undo every step the journal says was intended or done (reverse order). */
-export function runUndo(ctx: EngineCtx): number {
+export async function runUndo(ctx: EngineCtx): Promise<number> {
   const { plan, journal, state, hook } = ctx;
   if (!state.rollbackBegun) {
     journal.add({ t: "rollback_begin", time: new Date().toISOString(), reason: "undo" });
@@ -230,6 +247,7 @@ export function runUndo(ctx: EngineCtx): number {
   sweepTemps(plan);
   let undone = 0;
   for (const batch of batchesOf(plan, ctx.batchSteps).reverse()) {
+    checkRoot(plan.sandbox_root);
     const todo = batch.filter((s) =>
       (state.intents.has(s.index) || state.done.has(s.index)) && !state.undone.has(s.index)
     ).reverse();
@@ -242,11 +260,11 @@ export function runUndo(ctx: EngineCtx): number {
     journal.flush();
     hook?.("undo:intents");
     for (const s of todo) {
-      undoStep(plan, s, state, hook);
+      await undoStep(plan, s, state, hook);
       hook?.(`undo:${s.kind}`);
     }
     for (const s of todo) {
-      if (s.kind !== "mkdir") syncDir(dirname(abs(plan, s.source)));
+      if (s.kind !== "mkdir") syncDir(dirname(abs(plan, s.source, true)));
     }
     appendAudit(ctx.auditPath, auditEntries(plan.run_id, todo, "keeper apply rollback", true));
     for (const s of todo) {
@@ -263,12 +281,18 @@ export function runUndo(ctx: EngineCtx): number {
   return undone;
 }
 
-function undoStep(plan: ApplyPlan, s: PlanStep, state: JournalState, hook?: FaultHook): void {
-  const dst = abs(plan, s.dest);
+async function undoStep(
+  plan: ApplyPlan,
+  s: PlanStep,
+  state: JournalState,
+  hook?: FaultHook,
+): Promise<void> {
+  const dst = abs(plan, s.dest, s.kind === "mkdir");
   removeIfPresent(tmpPathFor(dst, `f${s.index}`));
   if (s.kind === "mkdir") {
     if (state.done.get(s.index)?.created === false) return;
     try {
+      if (!Deno.lstatSync(dst).isDirectory) return; // something else took the name: not ours
       Deno.removeSync(dst); // only when empty: never removes anything else
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
@@ -283,10 +307,18 @@ function undoStep(plan: ApplyPlan, s: PlanStep, state: JournalState, hook?: Faul
   if (s.kind === "move") {
     removeIfPresent(tmpPathFor(src, `u${s.index}`));
     if (dstThere && !srcThere) {
-      moveNoClobber(dst, src, `u${s.index}`, hook);
+      moveVerified(dst, src, s.sha256, `u${s.index}`, hook);
     } else if (dstThere && srcThere) {
-      if (sameFile(src, dst) || sha256File(src) === s.sha256) Deno.removeSync(dst);
-      else throw new Error(`Cannot roll back "${s.dest}": "${s.source}" exists with other content`);
+      // Both names: drop the destination only when it is the same file or the same bytes.
+      const same = sameFile(src, dst) ||
+        (isPlainFile(src) && isPlainFile(dst) && sha256File(src) === s.sha256 &&
+          sha256File(dst) === s.sha256);
+      if (same) Deno.removeSync(dst);
+      else {
+        throw new TreeChangedError(
+          `Cannot roll back "${s.dest}": "${s.source}" exists with other content`,
+        );
+      }
     } else if (!srcThere) {
       throw new Error(`Cannot roll back "${s.dest}": neither it nor "${s.source}" exists`);
     }
@@ -296,8 +328,17 @@ function undoStep(plan: ApplyPlan, s: PlanStep, state: JournalState, hook?: Faul
   const expected = s.kind === "copy"
     ? s.sha256
     : state.done.get(s.index)?.out_sha256 ?? state.intents.get(s.index)?.out_sha256;
-  if (sha256File(dst) !== expected) {
-    throw new Error(`Cannot roll back "${s.dest}": it changed after the run (kept)`);
+  if (!isPlainFile(dst) || sha256File(dst) !== expected) {
+    throw new TreeChangedError(`Cannot roll back "${s.dest}": it changed after the run (kept)`);
+  }
+  // Only a file that can be made again from a source still in place is removed:
+  // a copy beside its identical source, a crop that the source still yields.
+  const source = srcThere && isPlainFile(src) && sha256File(src) === s.sha256;
+  if (!source || (s.kind === "crop" && !(await isCropOf(src, dst, s)))) {
+    throw new TreeChangedError(
+      `Cannot roll back "${s.dest}": its source "${s.source}" is not back in place with the ` +
+        `planned content, so removing it could lose bytes (kept)`,
+    );
   }
   Deno.removeSync(dst);
 }

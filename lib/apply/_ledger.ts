@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { RUN_ID_PATTERN } from "./_guard.ts";
 import { readJournal } from "./_journal.ts";
 
 /** Runs found in a journal folder. */
@@ -15,11 +16,13 @@ export interface Ledger {
   interrupted: string[];
   /** Every run id with a journal. */
   runs: string[];
+  /** Journal files whose name is not a valid run id (never opened). */
+  invalid: string[];
 }
 
 /** Scan `journalDir` (missing folder = no runs). */
 export function readLedger(journalDir: string): Ledger {
-  const ledger: Ledger = { applied: new Map(), interrupted: [], runs: [] };
+  const ledger: Ledger = { applied: new Map(), interrupted: [], runs: [], invalid: [] };
   let names: string[];
   try {
     names = [...Deno.readDirSync(journalDir)].filter((e) => e.isFile && e.name.endsWith(".jsonl"))
@@ -30,6 +33,10 @@ export function readLedger(journalDir: string): Ledger {
   }
   for (const name of names) {
     const runId = name.slice(0, -".jsonl".length);
+    if (!RUN_ID_PATTERN.test(runId) || runId.includes("..")) {
+      ledger.invalid.push(name);
+      continue;
+    }
     const state = readJournal(join(journalDir, name));
     if (state === null || state.begin === null) continue;
     ledger.runs.push(runId);

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
+import { TreeChangedError } from "./_guard.ts";
 
 /** Temp-file prefix; anything named like this is a partial file of keeper. */
 export const TMP_PREFIX = ".keeper-tmp-";
@@ -77,19 +78,59 @@ export function removeIfPresent(path: string): boolean {
 export type FaultHook = (point: string) => void;
 
 /**
- * Move `src` to `dest` without ever overwriting: throws `AlreadyExists` when
- * `dest` exists. Falls back to copy + link + unlink across file systems.
+ * Move `src` to `dest` without ever overwriting (throws `AlreadyExists` when
+ * `dest` exists), verifying what moves: after the link, the new name must
+ * hold bytes with `sha256` and `src` must still name the same file;
+ * otherwise nothing moves and a {@linkcode TreeChangedError} is thrown.
+ * Falls back to copy + link + unlink across file systems.
  */
-export function moveNoClobber(src: string, dest: string, tag: string, hook?: FaultHook): void {
+export function moveVerified(
+  src: string,
+  dest: string,
+  sha256: string,
+  tag: string,
+  hook?: FaultHook,
+): void {
+  const info = Deno.lstatSync(src);
+  if (!info.isFile) {
+    throw new TreeChangedError(`Cannot move "${src}": it is no longer a regular file`);
+  }
   try {
     Deno.linkSync(src, dest);
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists) throw error;
     if (!isCrossDevice(error)) throw error;
-    writeNewFile(dest, Deno.readFileSync(src), tag, hook);
+    const bytes = Deno.readFileSync(src);
+    if (sha256Hex(bytes) !== sha256) {
+      throw new TreeChangedError(`Cannot move "${src}": its content changed since the plan`);
+    }
+    writeNewFile(dest, bytes, tag, hook);
+    hook?.("move:linked");
+    Deno.removeSync(src);
+    return;
+  }
+  const same = sameInode(src, dest);
+  if (!same || sha256File(dest) !== sha256) {
+    // Our new name is only a second link to src's file: dropping it loses nothing.
+    if (same) Deno.removeSync(dest);
+    throw new TreeChangedError(
+      `Cannot move "${src}": ${same ? "its content changed since the plan" : "it was replaced"}`,
+    );
   }
   hook?.("move:linked");
   Deno.removeSync(src);
+}
+
+/** Whether two paths name the same file (same device and inode, links not followed). */
+export function sameInode(a: string, b: string): boolean {
+  try {
+    const x = Deno.lstatSync(a);
+    const y = Deno.lstatSync(b);
+    return x.ino !== null && x.ino === y.ino && x.dev === y.dev;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 function isCrossDevice(error: unknown): boolean {

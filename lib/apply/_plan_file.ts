@@ -26,16 +26,25 @@ export async function writePlanFile(path: string, plan: ApplyPlan): Promise<stri
   return sha256Hex(bytes);
 }
 
-/** Read a plan file and its sha256. */
+/**
+ * Read a plan file and its sha256 (unchecked: recover and rollback pass it
+ * through `checkLoadedPlan` before acting on it).
+ */
 export function readPlanFile(path: string): { plan: ApplyPlan; sha256: string } {
   let bytes: Uint8Array;
   try {
+    const info = Deno.lstatSync(path);
+    if (!info.isFile) throw new TypeError(`"${path}" is not a regular file`);
+    if (info.size > 512 * 1024 * 1024) throw new RangeError(`"${path}" is over 512 MB`);
     bytes = Deno.readFileSync(path);
   } catch (error) {
-    throw new Error(`Cannot read plan: "${path}" is missing`, { cause: error });
+    throw new Error(`Cannot read plan "${path}": ${String(error)}`, { cause: error });
   }
-  return {
-    plan: JSON.parse(new TextDecoder().decode(bytes)) as ApplyPlan,
-    sha256: sha256Hex(bytes),
-  };
+  let plan: ApplyPlan;
+  try {
+    plan = JSON.parse(new TextDecoder().decode(bytes)) as ApplyPlan;
+  } catch (error) {
+    throw new SyntaxError(`Cannot read plan "${path}": it is not JSON`, { cause: error });
+  }
+  return { plan, sha256: sha256Hex(bytes) };
 }

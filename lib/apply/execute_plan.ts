@@ -6,7 +6,9 @@
  */
 import { join } from "node:path";
 import { appendAudit, sessionEntry } from "./_audit.ts";
-import { DEFAULT_BATCH_STEPS, type EngineCtx, runForward, summaryOf } from "./_engine.ts";
+import { DEFAULT_BATCH_STEPS, type EngineCtx, runForward, runUndo, summaryOf } from "./_engine.ts";
+import { folderProblems } from "./_folders.ts";
+import { checkRoot, guardedPath, TreeChangedError } from "./_guard.ts";
 import { Journal, readJournal } from "./_journal.ts";
 import { readLedger } from "./_ledger.ts";
 import { cachedExists, type FaultHook, sha256Hex } from "./_ops.ts";
@@ -100,8 +102,28 @@ export async function executePlan(
       state,
       auditPath: paths.audit,
       hook: opts.hook ?? undefined,
+      batchSteps: opts.batchSteps,
     };
-    const n = await runForward(ctx);
+    let n: number;
+    try {
+      n = await runForward(ctx);
+    } catch (error) {
+      if (!(error instanceof TreeChangedError)) throw error;
+      // Someone changed the tree during the run: put back what this run did.
+      const undone = await runUndo(ctx);
+      appendAudit(paths.audit, [
+        sessionEntry(
+          plan.run_id,
+          "session_end",
+          `apply undone (${undone} steps): ${error.message}`,
+        ),
+      ]);
+      throw new TreeChangedError(
+        `Cannot apply run "${plan.run_id}": ${error.message}; the ${undone} step(s) already ` +
+          `done were undone, the tree is as before the run (plan again)`,
+        { cause: error },
+      );
+    }
     journal.add({ t: "commit", time: new Date().toISOString() });
     journal.flush();
     state.committed = true;
@@ -112,30 +134,48 @@ export async function executePlan(
   }
 }
 
+/**
+ * Everything re-checked before the first move: the root, every folder on the
+ * way (no link), no destination appeared, every source the same file (inode,
+ * size, mtime as planned). Each move then verifies the bytes it moves.
+ */
 function preflight(plan: ApplyPlan): void {
   const root = plan.sandbox_root;
-  if (Deno.realPathSync(root) !== root) {
-    throw new Error(`Cannot apply run "${plan.run_id}": sandbox root "${root}" moved`);
+  const fail = (why: string): never => {
+    throw new TreeChangedError(
+      `Cannot apply run "${plan.run_id}": ${why}; nothing moved (plan again)`,
+    );
+  };
+  try {
+    checkRoot(root);
+  } catch (error) {
+    fail(String((error as Error).message));
   }
+  const bad = folderProblems(root, plan.folders);
+  if (bad.length > 0) fail(bad[0]!.message);
   const names = new Map<string, Set<string>>();
   for (const s of plan.steps) {
-    const dst = join(root, ...s.dest.split("/"));
+    let dst: string;
+    try {
+      dst = guardedPath(root, s.dest, { missingOk: true });
+    } catch (error) {
+      return fail((error as Error).message);
+    }
     if (cachedExists(names, dst)) {
-      throw new Error(
-        `Cannot apply run "${plan.run_id}": destination "${s.dest}" appeared ` +
-          `after planning (never overwritten; plan again)`,
-      );
+      fail(`destination "${s.dest}" appeared after planning (never overwritten)`);
     }
     if (s.kind === "mkdir") continue;
-    const src = join(root, ...s.source.split("/"));
     let info: Deno.FileInfo;
     try {
-      info = Deno.lstatSync(src);
-    } catch {
-      throw new Error(`Cannot apply run "${plan.run_id}": "${s.source}" is gone since planning`);
+      info = Deno.lstatSync(guardedPath(root, s.source));
+    } catch (error) {
+      if (error instanceof TreeChangedError) fail(error.message);
+      return fail(`"${s.source}" is gone since planning`);
     }
-    if (!info.isFile || info.size !== s.size) {
-      throw new Error(`Cannot apply run "${plan.run_id}": "${s.source}" changed since planning`);
+    const moved = s.ino !== undefined && info.ino !== null && info.ino !== s.ino;
+    const touched = s.mtime_ms !== undefined && info.mtime?.getTime() !== s.mtime_ms;
+    if (!info.isFile || info.size !== s.size || moved || touched) {
+      fail(`"${s.source}" changed since planning`);
     }
   }
 }

@@ -7,11 +7,11 @@ import {
   diffInventories,
   executePlan,
   inventoryTree,
-  makeApplyFixture,
   planApply,
   recover,
   rollback,
 } from "./mod.ts";
+import { makeApplyFixture } from "../../tests/fixtures/make_apply_fixture.ts";
 
 const KEEPER = ["plans", "journal", "file_operations_logs"];
 

@@ -11,13 +11,12 @@ export type { PlanApplyOptions } from "./plan_apply.ts";
 export { executePlan, runPaths } from "./execute_plan.ts";
 export type { ExecutePlanOptions } from "./execute_plan.ts";
 export { recover } from "./recover.ts";
+export { TreeChangedError } from "./_guard.ts";
 export type { RecoverOptions } from "./recover.ts";
 export { rollback } from "./rollback.ts";
 export type { RollbackOptions } from "./rollback.ts";
 export { diffInventories, inventoryTree } from "./inventory_tree.ts";
 export type { Inventory, InventoryOptions } from "./inventory_tree.ts";
-export { makeApplyFixture, seededRandom } from "./make_apply_fixture.ts";
-export type { ApplyFixture, ApplyFixtureOptions } from "./make_apply_fixture.ts";
 export type {
   ApplyFolders,
   ApplyPlan,
@@ -29,5 +28,3 @@ export type {
   ProblemKind,
   StepKind,
 } from "./types.ts";
-export { runFaultTrials } from "./run_fault_trials.ts";
-export type { FaultTrial, FaultTrialOptions, FaultTrialResult } from "./run_fault_trials.ts";

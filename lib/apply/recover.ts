@@ -6,6 +6,9 @@
  * @module
  */
 import { join } from "node:path";
+import { checkLoadedPlan } from "./_check_plan.ts";
+import { folderProblems } from "./_folders.ts";
+import { checkRunId, guardedPath } from "./_guard.ts";
 import { appendAudit, sessionEntry } from "./_audit.ts";
 import { type EngineCtx, runForward, runUndo, summaryOf, sweepTemps } from "./_engine.ts";
 import { Journal, type JournalState, readJournal } from "./_journal.ts";
@@ -21,6 +24,8 @@ export interface RecoverOptions {
   mode?: "complete" | "undo";
   /** Folder names, when not the defaults (only `journal` and `plans` are read). */
   folders?: Partial<ApplyFolders>;
+  /** Act on runs planned in another folder (this sandbox was copied or moved), by relative paths. */
+  relocated?: boolean;
   /** Crash-point callback (tests). */
   hook?: FaultHook | null;
 }
@@ -28,6 +33,7 @@ export interface RecoverOptions {
 const defaults = {
   mode: "complete",
   folders: {},
+  relocated: false,
   hook: null,
 } satisfies Required<RecoverOptions>;
 
@@ -36,35 +42,86 @@ export interface OpenRun {
   ctx: EngineCtx;
   journalPath: string;
   planPath: string;
+  /** The sandbox root the plan was made in (differs from the root acted on only with `relocated`). */
+  madeIn: string;
 }
 
-/** Open a run's journal and verified plan. */
+/**
+ * The real path of `sandboxRoot` and its folders, checked with planning's rules.
+ *
+ * @param sandboxRoot The `--sandbox` given.
+ * @param folders Folder overrides.
+ * @param action For messages.
+ * @returns Real root and folders.
+ */
+export function openSandbox(
+  sandboxRoot: string,
+  folders: Partial<ApplyFolders>,
+  action: string,
+): { root: string; folders: ApplyFolders } {
+  let root: string;
+  try {
+    root = Deno.realPathSync(sandboxRoot);
+  } catch (error) {
+    throw new Error(`Cannot ${action}: sandbox root "${sandboxRoot}" does not exist`, {
+      cause: error,
+    });
+  }
+  const all: ApplyFolders = { ...DEFAULT_FOLDERS, ...folders };
+  const bad = folderProblems(root, all);
+  if (bad.length > 0) throw new RangeError(`Cannot ${action}: ${bad[0]!.message}`);
+  return { root, folders: all };
+}
+
+/** Open a run's journal and verified plan (`root`: real path of the `--sandbox` given). */
 export function openRun(
   root: string,
   folders: ApplyFolders,
   runId: string,
   hook: FaultHook | null,
+  relocated = false,
 ): { state: JournalState; open: () => OpenRun } {
-  const journalPath = join(root, folders.journal, `${runId}.jsonl`);
-  const state = readJournal(journalPath);
+  checkRunId(runId, "open run");
+  const journalPath = guardedPath(root, `${folders.journal}/${runId}.jsonl`);
+  let info: Deno.FileInfo | null = null;
+  try {
+    info = Deno.lstatSync(journalPath);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (info !== null && !info.isFile) {
+    throw new Error(`Cannot open run "${runId}": "${journalPath}" is not a regular file`);
+  }
+  const state = info === null ? null : readJournal(journalPath);
   if (state === null || state.begin === null) {
     throw new Error(`Cannot open run "${runId}": no journal at "${journalPath}"`);
   }
   const begin = state.begin;
-  const planPath = join(root, ...begin.plan.split("/"));
+  const expectedPlan = `${folders.plans}/${runId}.json`;
+  if (begin.run_id !== runId || begin.plan !== expectedPlan) {
+    throw new Error(
+      `Cannot open run "${runId}": its journal names run "${String(begin.run_id)}" and plan ` +
+        `"${String(begin.plan)}" (expected "${expectedPlan}")`,
+    );
+  }
+  const planPath = guardedPath(root, expectedPlan);
   return {
     state,
     open: () => {
-      const { plan, sha256 } = readPlanFile(planPath);
+      const { plan: raw, sha256 } = readPlanFile(planPath);
       if (sha256 !== begin.plan_sha256) {
         throw new Error(`Cannot open run "${runId}": plan "${planPath}" changed since the run`);
       }
+      const { plan, madeIn } = checkLoadedPlan(raw, { root, runId, planPath, relocated });
+      const audit = guardedPath(root, `${plan.folders.logs}/file_operations.log`, {
+        missingOk: true,
+      });
       const journal = Journal.open(journalPath);
-      const audit = join(plan.sandbox_root, plan.folders.logs, "file_operations.log");
       return {
         ctx: { plan, journal, state, auditPath: audit, hook: hook ?? undefined },
         journalPath,
         planPath,
+        madeIn,
       };
     },
   };
@@ -88,19 +145,18 @@ export async function recover(
   options: RecoverOptions = {},
 ): Promise<ApplySummary[]> {
   const opts = { ...defaults, ...options };
-  const root = Deno.realPathSync(sandboxRoot);
-  const folders: ApplyFolders = { ...DEFAULT_FOLDERS, ...opts.folders };
+  const { root, folders } = openSandbox(sandboxRoot, opts.folders, "recover");
   const ledger = readLedger(join(root, folders.journal));
   const out: ApplySummary[] = [];
   for (const runId of ledger.interrupted) {
-    const { open } = openRun(root, folders, runId, opts.hook);
+    const { open } = openRun(root, folders, runId, opts.hook, opts.relocated);
     const run = open();
     const { ctx } = run;
     try {
       appendAudit(ctx.auditPath, [sessionEntry(runId, "session_start", "recover")]);
       let n = 0;
       if (ctx.state.rollbackBegun || opts.mode === "undo") {
-        n = runUndo(ctx);
+        n = await runUndo(ctx);
       } else {
         try {
           sweepTemps(ctx.plan);
@@ -110,7 +166,7 @@ export async function recover(
           ctx.state.committed = true;
         } catch (error) {
           // Completing is impossible (something changed): put everything back instead.
-          n = runUndo(ctx);
+          n = await runUndo(ctx);
           appendAudit(ctx.auditPath, [
             sessionEntry(runId, "session_end", `recover undid the run: ${String(error)}`),
           ]);

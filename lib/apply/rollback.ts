@@ -7,8 +7,8 @@
  */
 import { appendAudit, sessionEntry } from "./_audit.ts";
 import { runUndo, summaryOf } from "./_engine.ts";
-import { openRun } from "./recover.ts";
-import { DEFAULT_FOLDERS } from "./plan_apply.ts";
+import { checkRunId } from "./_guard.ts";
+import { openRun, openSandbox } from "./recover.ts";
 import type { FaultHook } from "./_ops.ts";
 import type { ApplyFolders, ApplySummary } from "./types.ts";
 
@@ -16,11 +16,17 @@ import type { ApplyFolders, ApplySummary } from "./types.ts";
 export interface RollbackOptions {
   /** Folder names, when not the defaults. */
   folders?: Partial<ApplyFolders>;
+  /** Roll back a run planned in another folder (this sandbox was copied or moved), by relative paths. */
+  relocated?: boolean;
   /** Crash-point callback (tests). */
   hook?: FaultHook | null;
 }
 
-const defaults = { folders: {}, hook: null } satisfies Required<RollbackOptions>;
+const defaults = {
+  folders: {},
+  relocated: false,
+  hook: null,
+} satisfies Required<RollbackOptions>;
 
 /**
  * Roll back run `runId` (journaled, so a crash mid-rollback is finished by
@@ -41,9 +47,9 @@ export async function rollback(
   options: RollbackOptions = {},
 ): Promise<ApplySummary> {
   const opts = { ...defaults, ...options };
-  const root = await Deno.realPath(sandboxRoot);
-  const folders: ApplyFolders = { ...DEFAULT_FOLDERS, ...opts.folders };
-  const { state, open } = openRun(root, folders, runId, opts.hook);
+  checkRunId(runId, "roll back");
+  const { root, folders } = openSandbox(sandboxRoot, opts.folders, "roll back");
+  const { state, open } = openRun(root, folders, runId, opts.hook, opts.relocated);
   const run = open();
   const paths = { journal: run.journalPath, plan: run.planPath };
   try {
@@ -51,7 +57,7 @@ export async function rollback(
       return summaryOf(run.ctx.plan, state, 0, paths, true);
     }
     appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_start", "rollback")]);
-    const n = runUndo(run.ctx);
+    const n = await runUndo(run.ctx);
     appendAudit(run.ctx.auditPath, [sessionEntry(runId, "session_end", `rollback: ${n} steps`)]);
     return summaryOf(run.ctx.plan, state, n, paths);
   } finally {

@@ -25,6 +25,9 @@ export interface PlanStep {
   sha256: string;
   /** Source size in bytes (0 for mkdir). */
   size: number;
+  /** Source inode and modification time when planned (a cheap re-check before anything moves). */
+  ino?: number;
+  mtime_ms?: number;
   /** Crop box, normalised (crop steps only). */
   box?: Box;
 }
@@ -46,7 +49,12 @@ export type ProblemKind =
   | "shared_file"
   | "destination_exists"
   | "duplicate_destination"
-  | "bad_folder";
+  | "bad_folder"
+  | "bad_run_id"
+  | "unverified_image"
+  | "unreadable_image"
+  | "crop_too_small"
+  | "image_too_large";
 
 /** One reported problem; any `error` blocks the whole run (nothing moves). */
 export interface PlanProblem {

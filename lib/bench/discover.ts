@@ -1,34 +1,33 @@
 /**
- * Find benchmark modules: every `lib/<folder>/_bench.ts` that exports
- * `benchmarks: Benchmark[]`. New benchmarks need no edit here.
+ * Find benchmark modules: every `<dir>/<area>/_bench.ts` that exports
+ * `benchmarks: Benchmark[]` (the project's live in `tests/bench/<area>/`, outside the product
+ * code). New benchmarks need no edit here.
  *
  * @module
  */
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { Benchmark } from "./types.ts";
 
 /**
- * Load all benchmarks under `lib/`, sorted by name.
+ * Load all benchmarks under `benchDir`, sorted by name.
  *
- * @param libDir The `lib/` folder (defaults to this repo's).
+ * @param benchDir The folder holding one sub-folder per area (`tests/bench` in this repo).
  * @returns The benchmarks.
  * @example
  * ```ts
- * const all = await discoverBenchmarks();
+ * const all = await discoverBenchmarks("tests/bench");
  * ```
  */
-export async function discoverBenchmarks(
-  libDir: string = fileURLToPath(new URL("..", import.meta.url)),
-): Promise<Benchmark[]> {
+export async function discoverBenchmarks(benchDir: string): Promise<Benchmark[]> {
+  const dir = resolve(benchDir);
   const found: Benchmark[] = [];
   const names: string[] = [];
-  for await (const entry of Deno.readDir(libDir)) {
+  for await (const entry of Deno.readDir(dir)) {
     if (entry.isDirectory) names.push(entry.name);
   }
   names.sort();
   for (const name of names) {
-    const file = join(libDir, name, "_bench.ts");
+    const file = join(dir, name, "_bench.ts");
     try {
       await Deno.stat(file);
     } catch {

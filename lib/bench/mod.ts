@@ -1,5 +1,5 @@
 /**
- * Benchmark registry: types and discovery of `lib/<folder>/_bench.ts` files.
+ * Benchmark registry: types and discovery of `tests/bench/<area>/_bench.ts` files.
  *
  * @module
  */

@@ -25,6 +25,8 @@ export interface CropExample {
   /** Target box (`[0,0,1,1]` when not cropped). */
   box: Box;
   no_crop: boolean;
+  /** Loss weight (default 1): reviews, the creator's newest taste, count more. */
+  weight?: number;
 }
 
 /** Options for {@linkcode trainCropProposer}. */
@@ -194,7 +196,9 @@ export async function trainCropProposer(
     const n = batch.rows;
     let l = 0;
     for (let i = 0; i < n; i++) {
-      l += cropRowLoss(y, dY, i, { example: train[batch.items[i]!]!, n, l1: o.l1 });
+      const example = train[batch.items[i]!]!, w = example.weight ?? 1;
+      // Scaling n by 1/w scales this row's gradient by w.
+      l += w * cropRowLoss(y, dY, i, { example, n: n / w, l1: o.l1 });
     }
     return { loss: l / n, weight: n };
   };

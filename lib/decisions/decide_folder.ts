@@ -7,13 +7,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import type {
-  AutomationDecision,
-  CropProposal,
-  GroupMemberInput,
-  ImageFeatures,
-  RankResult,
-} from "../types.ts";
+import type { AutomationDecision } from "../types.ts";
 import { isImageName, parseFilenameTimestamp } from "../paths/mod.ts";
 import { groupImages, type GroupImagesOptions } from "../group/mod.ts";
 import {
@@ -23,28 +17,7 @@ import {
 } from "./automation_decisions.ts";
 import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
-
-/** Features for a list of files (lib/embed's `embedFiles` behind an adapter). */
-export type FeatureSource = (
-  paths: string[],
-  onProgress?: (done: number, total: number) => void,
-) => Promise<{ byPath: Map<string, ImageFeatures>; failed: Map<string, string> }>;
-
-/** The models decide uses, already loaded (inject test doubles here). */
-export interface DecideParts {
-  features: FeatureSource;
-  ranker: {
-    identity: string;
-    /** The ranker's own auto-approve confidence (null: never); absent: use the option. */
-    autoApproveThreshold?: number | null;
-    rank(members: GroupMemberInput[]): RankResult;
-  };
-  crop: { identity: string; propose(member: GroupMemberInput): CropProposal };
-  /** Embedder identity recorded in `models.embedder`. */
-  embedder: string;
-  /** Release native resources. */
-  dispose?: () => void | Promise<void>;
-}
+import type { DecideParts } from "./decide_parts.ts";
 
 /** Options for {@linkcode decideFolder}. */
 export interface DecideFolderOptions {
@@ -119,6 +92,14 @@ export interface DecideSummary {
   /** Decided groups by flag. */
   flags: Record<string, number>;
   out: string;
+  /**
+   * The models used; `trained: false` when a folder held no trained model and
+   * the fallback decided (highest stage; the median crop).
+   */
+  models: {
+    ranker: { identity: string; trained: boolean };
+    crop: { identity: string; trained: boolean };
+  };
 }
 
 /** Real path of the nearest existing ancestor, re-joined with the missing tail. */
@@ -294,6 +275,10 @@ export async function decideFolder(
       unreadable: failed.size,
       flags,
       out,
+      models: {
+        ranker: { identity: parts.ranker.identity, trained: !isFallback(parts.ranker.identity) },
+        crop: { identity: parts.crop.identity, trained: !isFallback(parts.crop.identity) },
+      },
     };
   } finally {
     if (opts.parts === undefined) await parts.dispose?.();
@@ -313,4 +298,9 @@ async function loadParts(
 ): Promise<DecideParts> {
   const { loadDecideParts } = await import("./_load_parts.ts");
   return await loadDecideParts(models, cacheDb, encoder);
+}
+
+/** True for a fallback model identity (no trained model was found). */
+export function isFallback(identity: string): boolean {
+  return identity.startsWith("fallback");
 }

@@ -17,12 +17,8 @@ export { scoreDecisions } from "./score_decisions.ts";
 export { sweepTempFiles } from "./sweep_temp_files.ts";
 export type { SweepTempFilesOptions } from "./sweep_temp_files.ts";
 export type { DecisionScore, ScoreDecisionsOptions, TruthGroup } from "./score_decisions.ts";
-export type {
-  DecideFolderOptions,
-  DecideParts,
-  DecideSummary,
-  FeatureSource,
-} from "./decide_folder.ts";
+export type { DecideFolderOptions, DecideSummary } from "./decide_folder.ts";
+export type { DecideParts, FeatureSource } from "./decide_parts.ts";
 export {
   appendApprovedDecisions,
   APPROVED_DECISION_SCHEMA,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeCount, encodeRaw, synthImage } from "../image/mod.ts";
-import { embedFiles, makeTestEncoder, openFeatureCache } from "./mod.ts";
+import { decodeCount, encodeRaw } from "../image/mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
+import { embedFiles, openFeatureCache } from "./mod.ts";
+import { makeTestEncoder } from "../../tests/fixtures/make_test_encoder.ts";
 
 async function writeImages(dir: string, n: number, seed0 = 1): Promise<string[]> {
   const out: string[] = [];

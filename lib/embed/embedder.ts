@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { RawImage } from "../image/mod.ts";
-import { OnnxSession } from "./_onnx.ts";
+import { OrtSession } from "../nn/mod.ts";
 import { type EncoderConfig, loadEncoderConfig, PREPROCESS_VERSION } from "./encoder_config.ts";
 import { writeEncoderInput } from "./preprocess.ts";
 import { l2normalize } from "./vector_math.ts";
@@ -61,9 +61,9 @@ export class OnnxEmbedder implements Embedder {
   readonly id: string;
   readonly dim: number;
   readonly config: EncoderConfig;
-  #session: OnnxSession;
+  #session: OrtSession;
 
-  private constructor(session: OnnxSession, config: EncoderConfig, id: string) {
+  private constructor(session: OrtSession, config: EncoderConfig, id: string) {
     this.#session = session;
     this.config = config;
     this.dim = config.dim;
@@ -91,7 +91,12 @@ export class OnnxEmbedder implements Embedder {
     const cfg = typeof config === "string" ? await loadEncoderConfig(config) : config;
     const bytes = await Deno.readFile(modelPath);
     const sha = createHash("sha256").update(bytes).digest("hex");
-    const session = await OnnxSession.load(bytes, { threads: opts.threads });
+    // Spinning and one inter-op thread when threads are set: how the encoder session always ran.
+    const session = await OrtSession.create(bytes, {
+      threads: opts.threads,
+      spinning: true,
+      interOpThreads: opts.threads > 0 ? 1 : 0,
+    });
     if (!session.inputNames.includes(cfg.input_name)) {
       throw new TypeError(
         `Cannot use encoder "${modelPath}": input "${cfg.input_name}" not in model ` +
@@ -109,14 +114,32 @@ export class OnnxEmbedder implements Embedder {
 
   /** {@inheritDoc Embedder.embed} */
   async embed(squares: RawImage[]): Promise<Float32Array[]> {
+    return (await this.embedRaw(squares)).map((v) => l2normalize(v));
+  }
+
+  /**
+   * The model's raw outputs, before {@linkcode l2normalize}: what the
+   * original tool saved to its `.npy` cache (`encode_image` unnormalised).
+   * Used to write original-style caches (simulator, tests); keeper itself
+   * always uses {@linkcode OnnxEmbedder.embed}.
+   *
+   * @param squares RGB squares of side `config.input_size`.
+   * @returns One raw vector per square.
+   * @example
+   * ```ts
+   * const [raw] = await embedder.embedRaw([square]);
+   * ```
+   */
+  async embedRaw(squares: RawImage[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     const s = this.config.input_size;
     for (let start = 0; start < squares.length; start += this.config.max_batch) {
       const chunk = squares.slice(start, start + this.config.max_batch);
       const input = new Float32Array(chunk.length * 3 * s * s);
       chunk.forEach((sq, i) => writeEncoderInput(sq, input, i, this.config));
-      const res = await this.#session.run(
-        { name: this.config.input_name, data: input, dims: [chunk.length, 3, s, s] },
+      const res = await this.#session.runOne(
+        this.config.input_name,
+        { data: input, dims: [chunk.length, 3, s, s] },
         this.config.output_name,
       );
       const dim = res.dims[res.dims.length - 1] ?? 0;
@@ -128,7 +151,7 @@ export class OnnxEmbedder implements Embedder {
         );
       }
       for (let i = 0; i < chunk.length; i++) {
-        out.push(l2normalize(res.data.subarray(i * dim, (i + 1) * dim)));
+        out.push(res.data.slice(i * dim, (i + 1) * dim));
       }
     }
     return out;

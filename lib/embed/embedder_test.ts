@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { synthImage } from "../image/mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 import { OnnxEmbedder } from "./embedder.ts";
 import { CLIP_DEFAULTS, parseEncoderConfig } from "./encoder_config.ts";
-import { makeTestEncoder } from "./make_test_encoder.ts";
+import { makeTestEncoder } from "../../tests/fixtures/make_test_encoder.ts";
 
 Deno.test("OnnxEmbedder.embed() returns unit vectors independent of batching", async () => {
   const dir = await Deno.makeTempDir();

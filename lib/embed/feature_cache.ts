@@ -6,7 +6,10 @@
  * - `blocks(sha256, block_id)` → one extra pixel block (`block_id` =
  *   `name@version`, see `PixelBlock`), read in bulk for many images at once;
  * - `paths(path)` → size, mtime, sha256: lets an unchanged file skip even the
- *   read + hash, while a moved or renamed file is re-hashed and still hits.
+ *   read + hash, while a moved or renamed file is re-hashed and still hits;
+ * - `identity_blocks(block_id, identity)` → a block known by image identity
+ *   (`<project>/<file name>`) rather than content: vectors imported for
+ *   images whose files are gone (the original tool's CLIP cache).
  *
  * Every write is its own small transaction, so a killed run keeps all that
  * was stored and the next run resumes.
@@ -48,6 +51,9 @@ CREATE TABLE IF NOT EXISTS embedding_chunks (
 CREATE TABLE IF NOT EXISTS blocks (
   sha256 TEXT NOT NULL, block_id TEXT NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (block_id, sha256)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS identity_blocks (
+  identity TEXT NOT NULL, block_id TEXT NOT NULL, data BLOB NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY (block_id, identity)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS embedding_chunks_encoder ON embedding_chunks (encoder_id);
 CREATE TABLE IF NOT EXISTS embedding_index (
   encoder_id TEXT NOT NULL, sha256 TEXT NOT NULL, chunk_id INTEGER NOT NULL, slot INTEGER NOT NULL,
@@ -90,6 +96,8 @@ export class FeatureCache {
   #putChunk: StatementSync;
   #putBlock: StatementSync;
   #getBlocks: StatementSync;
+  #putIdentity: StatementSync | null = null;
+  #getIdentity: StatementSync | null = null;
   #txDepth = 0;
 
   private constructor(path: string, db: DatabaseSync) {
@@ -308,6 +316,89 @@ export class FeatureCache {
       }
     }
     return out;
+  }
+
+  /**
+   * Store one block under a content hash (e.g. an imported vector for an
+   * image that still exists, so a later run finds it by content).
+   *
+   * @param sha256 Content hash.
+   * @param blockId Cache key `name@version`.
+   * @param data The block.
+   * @example
+   * ```ts
+   * cache.putBlock(sha, "clip@v1", vector);
+   * ```
+   */
+  putBlock(sha256: string, blockId: string, data: Float32Array): void {
+    this.#putBlock.run(sha256, blockId, toBlob(data));
+  }
+
+  /**
+   * Store blocks keyed by image identity (`<project>/<file name>`), in one
+   * transaction; an identity stored before is replaced.
+   *
+   * @param rows Identity, block data, and where it came from (e.g. `index.jsonl:12`).
+   * @param blockId Cache key `name@version`.
+   * @example
+   * ```ts
+   * cache.putIdentityBlocks([{ identity: "mojo1/a.png", data: v, source: "x.jsonl:1" }], "clip@v1");
+   * ```
+   */
+  putIdentityBlocks(
+    rows: readonly { identity: string; data: Float32Array; source: string }[],
+    blockId: string,
+  ): void {
+    this.#putIdentity ??= this.#db.prepare(
+      "INSERT OR REPLACE INTO identity_blocks (identity, block_id, data, source) VALUES (?, ?, ?, ?)",
+    );
+    const stmt = this.#putIdentity;
+    this.transaction(() => {
+      for (const r of rows) stmt.run(r.identity, blockId, toBlob(r.data), r.source);
+    });
+  }
+
+  /**
+   * Blocks stored by identity, for many identities at once (one query).
+   *
+   * @param identities Identity keys (`<project>/<file name>`).
+   * @param blockId Cache key `name@version`.
+   * @returns identity → block, for those found.
+   * @example
+   * ```ts
+   * cache.getIdentityBlocks(["mojo1/a.png"], "clip@v1").get("mojo1/a.png");
+   * ```
+   */
+  getIdentityBlocks(identities: readonly string[], blockId: string): Map<string, Float32Array> {
+    this.#getIdentity ??= this.#db.prepare(
+      "SELECT b.identity, b.data FROM json_each(?2) j CROSS JOIN identity_blocks b " +
+        "ON b.block_id = ?1 AND b.identity = j.value",
+    );
+    const out = new Map<string, Float32Array>();
+    if (identities.length === 0) return out;
+    const rows = this.#getIdentity.all(blockId, JSON.stringify(identities)) as {
+      identity: string;
+      data: Uint8Array;
+    }[];
+    for (const r of rows) out.set(r.identity, toF32(r.data));
+    return out;
+  }
+
+  /**
+   * How many identities hold a block (0 in a cache that never imported any).
+   *
+   * @param blockId Cache key `name@version`.
+   * @returns The count.
+   */
+  countIdentityBlocks(blockId: string): number {
+    try {
+      const row = this.#db.prepare("SELECT count(*) AS n FROM identity_blocks WHERE block_id = ?")
+        .get(blockId) as { n: number };
+      return row.n;
+    } catch {
+      // A read-only cache made before this table existed.
+      return 0;
+    }
   }
 
   /**

@@ -69,8 +69,6 @@ export type { BuiltinFeatureName, BuiltinInput } from "./builtin_features.ts";
 export { cosine, l2normalize } from "./vector_math.ts";
 export { concatFeatures } from "./concat_features.ts";
 export type { ConcatFeaturesOptions } from "./concat_features.ts";
-export { makeTestEncoder } from "./make_test_encoder.ts";
-export type { MakeTestEncoderOptions } from "./make_test_encoder.ts";
 export { hammingDistance64, phashBits } from "../image/mod.ts";
 export { IMAGE_EXTENSIONS, listImages } from "./list_images.ts";
 export type { ListImagesOptions } from "./list_images.ts";

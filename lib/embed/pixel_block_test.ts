@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeCount, type DecodedImage, encodeRaw, synthImage } from "../image/mod.ts";
+import { decodeCount, type DecodedImage, encodeRaw } from "../image/mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 import {
   embedFiles,
-  makeTestEncoder,
   openFeatureCache,
   PIXEL_BLOCKS,
   type PixelBlock,
@@ -11,6 +11,7 @@ import {
   registerPixelBlock,
   resolvePixelBlocks,
 } from "./mod.ts";
+import { makeTestEncoder } from "../../tests/fixtures/make_test_encoder.ts";
 
 async function writeImages(dir: string, n: number): Promise<string[]> {
   const out: string[] = [];

@@ -6,7 +6,13 @@
  *
  * @module
  */
-export { autoApproveThreshold, bandScores, ece, reliability } from "./calibration.ts";
+export {
+  approvedScores,
+  autoApproveThreshold,
+  bandScores,
+  ece,
+  reliability,
+} from "./calibration.ts";
 export type { ReliabilityBin } from "./calibration.ts";
 export { splitBy, splitOf } from "./splits.ts";
 export type { SplitOptions, SplitPart } from "./splits.ts";
@@ -23,14 +29,48 @@ export type { CropScores, NeedsCropScores } from "./crop_metrics.ts";
 export { evaluateCropPixelFree, pixelFreeExample } from "./crop_pixel_free.ts";
 export type { PixelFreeOptions, PixelFreeResult } from "./crop_pixel_free.ts";
 export { readCropLog } from "./read_crop_log.ts";
-export { buildDataset, datasetHash, datasetPaths, heldoutFromGroundTruth } from "./dataset.ts";
-export type { BuildDatasetOptions, Dataset, GroundTruthLike, KeyedCrop } from "./dataset.ts";
+export {
+  buildDataset,
+  datasetHash,
+  datasetPaths,
+  groundTruthPaths,
+  heldoutFromGroundTruth,
+  REVIEW_WEIGHT,
+  setView,
+} from "./dataset.ts";
+export { indexForStore } from "./index_for_store.ts";
+export {
+  coverageErrors,
+  cropKind,
+  formatCoverage,
+  indexResolver,
+  LABEL_KINDS,
+  rootResolver,
+} from "./label_coverage.ts";
+export type {
+  Coverage,
+  CoverageCounts,
+  CoverageErrorsOptions,
+  ImageResolver,
+  KindCoverage,
+  LabelKind,
+  MissingExample,
+  ResolvedImage,
+} from "./label_coverage.ts";
+export type {
+  BuildDatasetOptions,
+  Dataset,
+  GroundTruthLike,
+  KeyedCrop,
+  SetView,
+  SetViews,
+} from "./dataset.ts";
 export { AUTO_APPROVE_PRECISION, splitOptionsFor, trainModels } from "./train_models.ts";
 export type { TrainModelsOptions, TrainModelsResult } from "./train_models.ts";
 export { evaluateAll, ORIGINAL_RECIPE } from "./evaluate_all.ts";
 export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate_all.ts";
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
-export { syntheticCrops, syntheticGroups } from "./synthetic.ts";
-export type { SyntheticOptions } from "./synthetic.ts";
 export { runExperiment } from "./run_experiment.ts";
 export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";
+export { aggregateRuns } from "./aggregate_runs.ts";
+export type { AggregateOptions } from "./aggregate_runs.ts";

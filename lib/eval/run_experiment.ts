@@ -45,6 +45,8 @@ export interface ExperimentOptions {
   ranker?: TrainRankerOptions;
   crop?: TrainCropOptions;
   leaveOneProjectOut?: boolean;
+  /** Retrain without each defect kind and score the test anomalies carrying it. */
+  leaveOneKindOut?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -58,6 +60,7 @@ const defaults = {
   ranker: {},
   crop: {},
   leaveOneProjectOut: true,
+  leaveOneKindOut: true,
   onStep: () => {},
 } satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout">;
 
@@ -147,12 +150,27 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ranker: o.ranker,
       crop: o.crop,
     }));
+  // Ground truth per set (logged sets by their pick's path, held-out by group id): the
+  // outcome slices the test sets (taste-rule groups) and the defect kinds drive
+  // leave-one-defect-kind-out.
+  const truthOf = new Map<string, GroundTruthLike>();
+  for (const r of truth) {
+    truthOf.set(
+      r.split === "heldout"
+        ? `${r.project}:${r.group_id}`
+        : `${r.project}:${join(simDir, r.chosen_path ?? "")}`,
+      r,
+    );
+  }
   const evaluation = await timed("evaluate", () =>
     evaluateAll(ds, {
       modelDir: models,
       leaveOneProjectOut: o.leaveOneProjectOut,
       onStep: o.onStep,
+      slices: { outcome: (g) => truthOf.get(g.id)?.outcome ?? null },
+      defectKinds: o.leaveOneKindOut ? (g) => truthOf.get(g.id)?.defect_kinds ?? [] : null,
     }));
+  evaluation.data.truth_matched = ds.groups.filter((g) => truthOf.has(g.id)).length;
   // Grouping, scored on the held-out folders (several groups per folder).
   const heldTruth = truth.filter((r) => r.split === "heldout");
   const files = heldTruth.flatMap((r) =>

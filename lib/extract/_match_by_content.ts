@@ -6,7 +6,7 @@
  */
 import { loadGrey, loadThumb } from "./_files.ts";
 import { type CropMatch, findCropBox, type GreyImage } from "./find_crop_box.ts";
-import type { ExtractOptions } from "./extract_history.ts";
+import type { ExtractOptions } from "./types.ts";
 
 /** Longest side of the prefilter thumbnails. */
 export const THUMB_SIDE = 64;

@@ -6,7 +6,7 @@
  */
 import { basename, parseFilenameTimestamp, stemOf } from "../paths/mod.ts";
 import type { CropMatch } from "./find_crop_box.ts";
-import type { ExtractedGroup, ExtractReport } from "./extract_history.ts";
+import type { ExtractedGroup, ExtractReport } from "./types.ts";
 
 /** Header of `selection_only_log.csv` (original format). */
 export const SELECTION_HEADER = "session_id,set_id,chosen_path,neg_paths,timestamp";

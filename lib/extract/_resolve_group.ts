@@ -7,7 +7,7 @@
 import { stemOf } from "../paths/mod.ts";
 import { dims, loadGrey } from "./_files.ts";
 import { type CropMatch, findCropBox } from "./find_crop_box.ts";
-import type { ExtractedGroup, ExtractOptions, FinalMatch } from "./extract_history.ts";
+import type { ExtractedGroup, ExtractOptions, FinalMatch } from "./types.ts";
 
 /** Resolve one group from its name and content matches. */
 export async function resolveGroup(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { encodeRaw, type RawImage, resizeRaw, synthImage } from "../image/mod.ts";
+import { encodeRaw, type RawImage, resizeRaw } from "../image/mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 import { ingestLogs } from "../logs/mod.ts";
 import { extractHistory } from "./mod.ts";
 

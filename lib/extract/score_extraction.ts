@@ -4,7 +4,7 @@
  * @module
  */
 import { basename } from "../paths/mod.ts";
-import type { ExtractedGroup } from "./extract_history.ts";
+import type { ExtractedGroup } from "./types.ts";
 import { boxIou } from "./find_crop_box.ts";
 
 /** The part of a `raw_final/ground_truth.jsonl` record that scoring reads. */

@@ -12,17 +12,11 @@ import {
   vipsJpegSave,
   vipsResize,
 } from "./_vips.ts";
+import type { RawImage } from "./raw_image.ts";
+
+export type { RawImage };
 
 useLoadedVips(sharp.versions.vips);
-
-/** Decoded pixels, interleaved, 8-bit. */
-export interface RawImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  /** 1 (grey), 3 (RGB) or 4 (RGBA). */
-  channels: 1 | 3 | 4;
-}
 
 /** Wrap sharp's raw output buffer and info as our `RawImage` (no copy). */
 function toRaw(

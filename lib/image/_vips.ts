@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { RawImage } from "./_sharp.ts";
+import type { RawImage } from "./raw_image.ts";
 
 const UCHAR = 0;
 const SRGB = 22;

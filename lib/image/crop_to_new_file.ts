@@ -24,9 +24,20 @@ export interface CropResult {
 export interface CropToNewFileOptions {
   /** Refuse crops smaller than this many pixels on a side. */
   minSide?: number;
+  /** The source's bytes, already read (and verified) by the caller; `src` is then not read. */
+  bytes?: Uint8Array | null;
+  /** Refuse sources with more pixels than this (keeper's decode limit), naming the file. */
+  maxPixels?: number;
 }
 
-const defaults = { minSide: 1 } satisfies Required<CropToNewFileOptions>;
+/** keeper's pixel limit for images it decodes (the default of lib/image's readers). */
+export const MAX_PIXELS = 100_000_000;
+
+const defaults = {
+  minSide: 1,
+  bytes: null,
+  maxPixels: MAX_PIXELS,
+} satisfies Required<CropToNewFileOptions>;
 
 /**
  * Pixel region of a normalised box (edges rounded to the nearest pixel).
@@ -55,6 +66,49 @@ export function boxToPixels(
 }
 
 /**
+ * Crop encoded image bytes to a normalised box, in memory (the same bytes
+ * {@linkcode cropToNewFile} writes).
+ *
+ * @param bytes Encoded source image.
+ * @param box Normalised `[x1, y1, x2, y2]`.
+ * @param options Minimum side, pixel limit, and a name for messages.
+ * @returns Source size, pixel region and the encoded crop.
+ * @example
+ * ```ts
+ * const { out } = await cropEncoded(bytes, [0, 0, 0.5, 0.5]);
+ * ```
+ */
+export async function cropEncoded(
+  bytes: Uint8Array,
+  box: Box,
+  options: { minSide?: number; maxPixels?: number; name?: string } = {},
+): Promise<{
+  head: { width: number; height: number };
+  region: CropResult["region"];
+  out: { bytes: Uint8Array; format: string };
+}> {
+  const minSide = options.minSide ?? defaults.minSide;
+  const maxPixels = options.maxPixels ?? defaults.maxPixels;
+  const name = options.name ?? "<bytes>";
+  const head = await probeOriented(bytes);
+  if (head.width * head.height > maxPixels) {
+    throw new RangeError(
+      `Cannot crop "${name}": ${head.width}x${head.height} exceeds keeper's pixel limit ` +
+        `(${maxPixels} pixels)`,
+    );
+  }
+  const region = boxToPixels(box, head);
+  region.width = Math.min(region.width, head.width - region.left);
+  region.height = Math.min(region.height, head.height - region.top);
+  if (region.width < minSide || region.height < minSide) {
+    throw new RangeError(
+      `Cannot crop "${name}": region ${region.width}x${region.height} is below ${minSide} px`,
+    );
+  }
+  return { head, region, out: await extractEncoded(bytes, region) };
+}
+
+/**
  * Crop `src` to a normalised box and write the result to `dest`, a path that
  * must not exist yet (checked atomically with create-new). The source is
  * only read.
@@ -79,17 +133,8 @@ export async function cropToNewFile(
   if (resolve(src) === resolve(dest)) {
     throw new Deno.errors.AlreadyExists(`Cannot crop: destination "${dest}" is the source`);
   }
-  const bytes = await readImageBytes(src);
-  const head = await probeOriented(bytes);
-  const region = boxToPixels(box, head);
-  region.width = Math.min(region.width, head.width - region.left);
-  region.height = Math.min(region.height, head.height - region.top);
-  if (region.width < opts.minSide || region.height < opts.minSide) {
-    throw new RangeError(
-      `Cannot crop: region ${region.width}x${region.height} is below ${opts.minSide} px`,
-    );
-  }
-  const out = await extractEncoded(bytes, region);
+  const bytes = opts.bytes ?? await readImageBytes(src);
+  const { head, region, out } = await cropEncoded(bytes, box, { ...opts, name: src });
   // createNew fails if anything (file, link, directory) already has this name.
   const file = await Deno.open(dest, { write: true, createNew: true });
   try {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { boxToPixels, cropToNewFile, encodeRaw, readRaw, synthImage } from "./mod.ts";
+import { boxToPixels, cropToNewFile, encodeRaw, readRaw } from "./mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 
 Deno.test("boxToPixels() rounds a normalised box and rejects invalid ones", () => {
   assert.deepEqual(boxToPixels([0.1, 0.25, 0.6, 1], { width: 200, height: 100 }), {

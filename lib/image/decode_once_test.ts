@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import sharp from "sharp";
 
 type Sharp = ReturnType<typeof sharp>;
-import { decodeOnce, gridTiles, ImageReadError, ReadBuffer, synthImage } from "./mod.ts";
+import { decodeOnce, gridTiles, ImageReadError, ReadBuffer } from "./mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 
 // Test inputs in formats our encoder does not write (16-bit, grey+alpha, EXIF rotation).
 async function encodeWith(fn: (s: Sharp) => Sharp): Promise<Uint8Array> {

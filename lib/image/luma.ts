@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RawImage } from "./_sharp.ts";
+import type { RawImage } from "./raw_image.ts";
 
 /**
  * Luma (Rec. 601 weights) of every pixel.

@@ -47,9 +47,7 @@ export {
   phashFromBitString,
   phashFromGrey32,
 } from "./phash.ts";
-export { boxToPixels, cropToNewFile } from "./crop_to_new_file.ts";
+export { boxToPixels, cropEncoded, cropToNewFile, MAX_PIXELS } from "./crop_to_new_file.ts";
 export type { CropResult, CropToNewFileOptions } from "./crop_to_new_file.ts";
 export { thumbnail, thumbnailPath } from "./thumbnail.ts";
 export type { ThumbnailOptions } from "./thumbnail.ts";
-export { synthImage } from "./synth_image.ts";
-export type { SynthImageOptions } from "./synth_image.ts";

@@ -10,8 +10,8 @@ import {
   type RawImage,
   referencePhash,
   resizeRaw,
-  synthImage,
 } from "./mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 
 /** sharp-phash's algorithm transcribed literally (x = column, dct[u][v]). */
 function literalPhash(data: ArrayLike<number>): string {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { decodePngInto, PixelBuffer, useLoadedVips } from "./_vips.ts";
-import { decodeToRgb, encodeRaw, resizeRaw, synthImage, writeJpeg } from "./mod.ts";
+import { decodeToRgb, encodeRaw, resizeRaw, writeJpeg } from "./mod.ts";
+import { synthImage } from "../../tests/fixtures/synth_image.ts";
 
 type Sharp = ReturnType<typeof sharp>;
 

@@ -13,6 +13,7 @@ import {
   ProjectResolver,
 } from "../paths/mod.ts";
 import type { LogEvent, ParseLogOptions } from "./_common.ts";
+import type { IngestedProjects } from "./read_ingested.ts";
 import { readCsvHeader } from "./_csv.ts";
 import { JsonlWriter } from "./_jsonl.ts";
 import { type Counts, emptySummary, type IngestSummary, Tally } from "./_tally.ts";
@@ -181,6 +182,9 @@ export async function ingestLogs(
   if (out !== null) {
     for (const n of names) await Deno.rename(`${out}/${n}.jsonl.tmp`, `${out}/${n}.jsonl`);
     await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
+    // The projects the logs were resolved with: train's image index reads them (aliases, roots).
+    const known: IngestedProjects = { manifests, aliases: map?.aliases ?? {} };
+    await Deno.writeTextFile(`${out}/projects.json`, JSON.stringify(known, null, 2) + "\n");
   }
   return summary;
 }

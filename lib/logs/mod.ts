@@ -9,7 +9,7 @@ export type { IngestOptions } from "./ingest_logs.ts";
 export { selectionKey } from "./_tally.ts";
 export type { IngestSummary } from "./_tally.ts";
 export { readIngested } from "./read_ingested.ts";
-export type { IngestedStore, ReadIngestedOptions } from "./read_ingested.ts";
+export type { IngestedProjects, IngestedStore, ReadIngestedOptions } from "./read_ingested.ts";
 export { detectLogFormat } from "./detect_log_format.ts";
 export type { LogFormat } from "./detect_log_format.ts";
 export {

@@ -124,7 +124,16 @@ export async function* iterateReviewDecisions(
         chosenField: "final_choice",
         rejectedField: "images",
       }, opts);
-      if (e.type === "selection") e.set.action = record.action;
+      if (e.type === "selection") {
+        e.set.action = record.action;
+        // The decision recorded each image's bytes: keep them, so train finds a file apply moved.
+        e.set.chosen.sha256 = chosen.sha256;
+        const rest = decision.images.filter((_, i) => i !== idx);
+        e.set.rejected.forEach((r, i) => {
+          const sha = rest[i]?.sha256;
+          if (sha !== undefined) r.sha256 = sha;
+        });
+      }
       yield e;
       if (e.type === "rejection") continue;
     }
@@ -147,7 +156,7 @@ export async function* iterateReviewDecisions(
       session_id: sessionId,
       set_id: record.group_id,
       project: res.ref.project,
-      image: res.ref,
+      image: { ...res.ref, sha256: chosen.sha256 },
       width: chosen.width,
       height: chosen.height,
       box,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { CropLabel, KeptLabel, SelectionSet } from "../types.ts";
+import type { ProjectManifest } from "../paths/mod.ts";
 import { readJsonl } from "./_jsonl.ts";
 
 /** Options for {@linkcode readIngested}. */
@@ -14,11 +15,20 @@ export interface ReadIngestedOptions {
 
 const defaults = { recrops: false } satisfies Required<ReadIngestedOptions>;
 
+/** The projects an ingest resolved with (`projects.json`). */
+export interface IngestedProjects {
+  manifests: ProjectManifest[];
+  /** Project-map aliases: name → project id. */
+  aliases: Record<string, string>;
+}
+
 /** The records of an ingested store. */
 export interface IngestedStore {
   selections: SelectionSet[];
   crops: CropLabel[];
   kept: KeptLabel[];
+  /** The manifests and aliases of the ingest (absent in stores written before it was kept). */
+  projects?: IngestedProjects;
 }
 
 /**
@@ -57,5 +67,23 @@ export async function readIngested(
     if (recrops || c.recrop !== true) store.crops.push(c);
   }
   for await (const k of readJsonl<KeptLabel>(`${dir}/kept.jsonl`)) store.kept.push(k);
+  let projectsText: string | null = null;
+  try {
+    projectsText = await Deno.readTextFile(`${dir}/projects.json`);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (projectsText !== null) {
+    try {
+      const p = JSON.parse(projectsText) as IngestedProjects;
+      if (!Array.isArray(p.manifests) || typeof p.aliases !== "object") throw new Error("shape");
+      store.projects = p;
+    } catch (cause) {
+      throw new SyntaxError(
+        `Cannot read ingested store: "${dir}/projects.json" is not {manifests, aliases} JSON`,
+        { cause },
+      );
+    }
+  }
   return store;
 }

@@ -1,6 +1,7 @@
 /**
- * The only file of keeper's training code that imports onnxruntime-node.
- * Exposes plain `Float32Array` + dims tensors, never `ort.Tensor`.
+ * The onnxruntime-node adapter: the only file of keeper that imports onnxruntime-node (the
+ * trained heads here, the image encoder in lib/embed and the detectors in lib/vision all run
+ * through it). Exposes plain `Float32Array` + dims tensors, never `ort.Tensor`.
  *
  * @module
  */
@@ -22,9 +23,13 @@ export interface OrtSessionOptions {
    * other threads need (see ARCHITECTURE.md, lib/nn).
    */
   spinning?: boolean;
+  /** Inter-op threads (0 = ORT's default). Sessions run sequentially, so this rarely matters. */
+  interOpThreads?: number;
 }
 
-const defaults = { threads: 0, spinning: false } satisfies Required<OrtSessionOptions>;
+const defaults = { threads: 0, spinning: false, interOpThreads: 0 } satisfies Required<
+  OrtSessionOptions
+>;
 
 /** An ONNX Runtime session over model bytes. */
 export class OrtSession {
@@ -51,6 +56,7 @@ export class OrtSession {
       graphOptimizationLevel: "all",
       executionMode: "sequential",
       ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
+      ...(opts.interOpThreads > 0 ? { interOpNumThreads: opts.interOpThreads } : {}),
       extra: { session: { intra_op: { allow_spinning: opts.spinning ? "1" : "0" } } },
     });
     return new OrtSession(session);
@@ -59,6 +65,11 @@ export class OrtSession {
   /** Names of the graph inputs. */
   get inputNames(): readonly string[] {
     return this.#session.inputNames;
+  }
+
+  /** Names of the graph outputs. */
+  get outputNames(): readonly string[] {
+    return this.#session.outputNames;
   }
 
   /**
@@ -84,6 +95,32 @@ export class OrtSession {
       out[k] = { data: t.data as Float32Array, dims: [...t.dims] };
     }
     return out;
+  }
+
+  /**
+   * Run with one float input and fetch one float output.
+   *
+   * @param inputName Graph input to feed.
+   * @param input Its data and dims.
+   * @param outputName Graph output to fetch.
+   * @returns The output's data and dims.
+   * @example
+   * ```ts
+   * const session = await OrtSession.create(await Deno.readFile("clip.onnx"));
+   * const x = { data: new Float32Array(3 * 224 * 224), dims: [1, 3, 224, 224] };
+   * const { data } = await session.runOne("image", x, "embedding");
+   * ```
+   */
+  async runOne(inputName: string, input: FloatTensor, outputName: string): Promise<FloatTensor> {
+    const feeds = { [inputName]: new ort.Tensor("float32", input.data, input.dims) };
+    const out = await this.#session.run(feeds, [outputName]);
+    const t = out[outputName];
+    if (!t || !(t.data instanceof Float32Array)) {
+      throw new TypeError(
+        `Cannot run ONNX model: output "${outputName}" is missing or not float32`,
+      );
+    }
+    return { data: t.data, dims: [...t.dims] };
   }
 
   /** Release the native session. */

@@ -45,3 +45,13 @@ export type {
   ResolveVia,
 } from "./project_resolver.ts";
 export { imageKey, projectsOfFilename } from "./image_key.ts";
+export { buildImageIndex, imageIdentity, ImageIndex, projectOfImagePath } from "./image_index.ts";
+export type {
+  BuildImageIndexOptions,
+  DeliveredCopy,
+  IdentityConflict,
+  IdentityLookup,
+  ImageIdentity,
+  IndexedImage,
+  LookupOptions,
+} from "./image_index.ts";

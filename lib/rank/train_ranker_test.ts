@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { syntheticGroups } from "../eval/synthetic.ts";
+import { syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 import {
   fallbackRanker,
   fitTemperature,
@@ -73,6 +73,17 @@ Deno.test("fitTemperature() softens over-confident scores and sharpens timid one
   assert.ok(fitTemperature(over) > 2);
   const timid = Array.from({ length: 10 }, () => ({ scores: [0.1, 0], chosen: 0 }));
   assert.ok(fitTemperature(timid) < 0.5);
+});
+
+Deno.test("fitTemperature() with its prior keeps a perfect validation set from driving T to 0", () => {
+  const perfect = Array.from(
+    { length: 50 },
+    (_, i) => ({ scores: [2 + (i % 5), 0, -1], chosen: 0 }),
+  );
+  const plain = fitTemperature(perfect, { priorSd: Infinity });
+  const held = fitTemperature(perfect);
+  assert.ok(plain <= 0.06, `without prior ${plain}`);
+  assert.ok(held > 0.2 && held < 1, `with prior ${held}`);
 });
 
 Deno.test("fallbackRanker() picks the highest stage with probability 0.9", () => {

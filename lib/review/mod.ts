@@ -10,5 +10,3 @@ export { toApprovedDecision } from "./to_approved_decision.ts";
 export type { ToApprovedOptions } from "./to_approved_decision.ts";
 export { reviewStats } from "./review_stats.ts";
 export type { ReviewStats, ReviewStatsOptions } from "./review_stats.ts";
-export { writeReviewFixture } from "./write_review_fixture.ts";
-export type { ReviewFixture, ReviewFixtureOptions } from "./write_review_fixture.ts";

@@ -55,11 +55,29 @@ export function pixelBox(g: GroupPlan): [number, number, number, number] {
   ];
 }
 
+/** How the logs name images (keeper's layout by default). */
+export interface LogPaths {
+  /** Path of a member in the selection log. */
+  selection: (g: GroupPlan, m: MemberPlan) => string;
+  /** Path of the cropped image in the crop log. */
+  crop: (g: GroupPlan, m: MemberPlan) => string;
+  /** The crop log's `directory` column. */
+  cropDir: (g: GroupPlan) => string;
+}
+
+/** keeper's layout: `PROJECT_ROOT/<project>/<character>/<file>` everywhere. */
+export const KEEPER_LOG_PATHS: LogPaths = {
+  selection: logPath,
+  crop: logPath,
+  cropDir: (g) => `${g.project}/${g.character}`,
+};
+
 /** Rows of both logs for one project's logged groups (time-ordered). */
 export function logRows(
   project: ProjectPlan,
   groups: readonly GroupPlan[],
   seed: number,
+  paths: LogPaths = KEEPER_LOG_PATHS,
 ): { selection: { t: number; line: string }[]; crop: { t: number; line: string }[] } {
   const rng = makeRng(seedOf(seed, project.id, "logs"));
   const logged = groups.filter((g) => g.split === "logged");
@@ -74,11 +92,13 @@ export function logRows(
     batch.forEach((g, i) => {
       t += rng.int(3, 20) * 1000;
       const chosen = g.members[g.chosen_index]!;
-      const neg = g.members.filter((_, k) => k !== g.chosen_index).map((m) => logPath(g, m));
+      const neg = g.members.filter((_, k) => k !== g.chosen_index).map((m) =>
+        paths.selection(g, m)
+      );
       const line = [
         session,
         `group_${i}`,
-        logPath(g, chosen),
+        paths.selection(g, chosen),
         JSON.stringify(neg),
         isoMicro(t, rng.int(0, 999_999)),
       ].map(csvField).join(",");
@@ -94,11 +114,11 @@ export function logRows(
       t += rng.chance(1 / 3) ? rng.int(8, 40) * 1000 : rng.int(40, 600);
       const m = g.members[g.chosen_index]!;
       const [x1, y1, x2, y2] = pixelBox(g);
-      const path = logPath(g, m);
+      const path = paths.crop(g, m);
       const line = [
         session,
         `${g.character}_${m.filename.replace(/\.png$/, "")}`,
-        `${g.project}/${g.character}`,
+        paths.cropDir(g),
         "1",
         "0",
         path,

@@ -6,6 +6,13 @@
  */
 export { simulate } from "./simulate.ts";
 export type { RawFinalRecord, SimulateOptions } from "./simulate.ts";
+export {
+  CREATOR_DIR,
+  ORIGINAL_HOME,
+  ORIGINAL_LOG_PATHS,
+  originalDir,
+  toOriginalLayout,
+} from "./original_layout.ts";
 export { renderContactSheet } from "./contact_sheet.ts";
 export type { ContactSheetOptions } from "./contact_sheet.ts";
 export { COMPOSITIONS, DEFAULT_RATES } from "./_plan.ts";

@@ -21,6 +21,7 @@ import {
   SELECTION_HEADER,
 } from "./_write.ts";
 import type { GroundTruthRecord, GroupPlan, ProjectPlan, SimSummary } from "./types.ts";
+import { toOriginalLayout } from "./original_layout.ts";
 
 /** Options for {@linkcode simulate}. */
 export interface SimulateOptions {
@@ -38,6 +39,11 @@ export interface SimulateOptions {
   scale?: number;
   /** Also write `raw_final/<id>_raw/` and `raw_final/<id>_final/<character>/` per project. */
   rawFinal?: boolean;
+  /**
+   * `keeper` (default): `images/<project>/<character>/`, logs naming `PROJECT_ROOT/…`.
+   * `original`: as the original tool leaves things (see {@linkcode toOriginalLayout}).
+   */
+  layout?: "keeper" | "original";
   /** Folder of the demo photos and `photos.json` one level up. */
   photosDir?: string;
   /** PNG zlib level (low is much faster at full scale). */
@@ -60,6 +66,7 @@ const defaults = {
   anomalyRate: DEFAULT_RATES,
   scale: 1,
   rawFinal: false,
+  layout: "keeper",
   photosDir: fileURLToPath(new URL("../../data/demo/photos", import.meta.url)),
   compressionLevel: 1,
   concurrency: 2,
@@ -210,7 +217,9 @@ function realisedRate(groups: readonly GroupPlan[]): number {
  * Layout: `images/<project>/<character>/` (logged history, = `PROJECT_ROOT`),
  * `heldout/<project>/<character>/` (unlogged), `logs/selection_only_log.csv`,
  * `logs/select_crop_log.csv`, `projects/<id>.project.json`, `project_map.json`,
- * `ground_truth.jsonl`, `summary.json` and, with `rawFinal`, `raw_final/`.
+ * `ground_truth.jsonl`, `summary.json` and, with `rawFinal`, `raw_final/`. With
+ * `layout: "original"` the logged history is laid out as the original tool left
+ * it instead (`creator/<project>/`, `creator/<project>_final/<character>/`).
  *
  * @param out Output folder (created; must be empty unless it holds a run with the same options).
  * @param options Seed, sizes, rates, scale and progress callback.
@@ -243,6 +252,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     rates,
     scale: opts.scale,
     rawFinal: opts.rawFinal,
+    ...(opts.layout === "original" ? { layout: "original" } : {}),
     version: 2,
   });
   const partialPath = `${out}/partial.json`;
@@ -254,7 +264,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
       if (prev.key === key) return prev.summary as SimSummary;
     }
     // An interrupted run with the same options resumes: groups whose PNGs all exist are kept.
-    if (opts.reuse && !opts.rawFinal && await exists(partialPath)) {
+    if (opts.reuse && !opts.rawFinal && opts.layout === "keeper" && await exists(partialPath)) {
       resume = JSON.parse(await Deno.readTextFile(partialPath)).key === key;
     }
     if (!resume) {
@@ -390,6 +400,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     const lines = finals.filter((f) => f !== undefined).map((f) => JSON.stringify(f));
     await Deno.writeTextFile(`${out}/raw_final/ground_truth.jsonl`, lines.join("\n") + "\n");
   }
+  if (opts.layout === "original") await toOriginalLayout(out, projects, plans, opts.seed);
   const summary: SimSummary = {
     projects: projects.map((p) => p.id),
     groups_logged: all.filter((g) => g.split === "logged").length,

@@ -1,6 +1,7 @@
 /**
- * The crop rectangle over the picked image: dotted green, draggable, with
- * corner handles; aspect-locked unless `locked` is false.
+ * The crop rectangle over the chosen image: dotted green, draggable, with
+ * corner handles and a tag saying whether the aspect ratio is locked. It is
+ * placed in percentages of its frame, which is exactly the painted image.
  *
  * @module
  */
@@ -14,6 +15,8 @@ export interface CropBoxProps {
   box: Box;
   locked: boolean;
   onChange: (box: Box) => void;
+  /** Called once a drag ends (the box it ended at). */
+  onDone?: (box: Box) => void;
 }
 
 const MIN = 0.05;
@@ -53,26 +56,37 @@ export function dragBox(start: Box, mode: Mode, dx: number, dy: number, locked: 
 }
 
 /** The crop overlay. */
-export function CropBox({ box, locked, onChange }: CropBoxProps) {
-  const drag = useRef<{ mode: Mode; x: number; y: number; start: Box; w: number; h: number }>(
-    null,
-  );
+export function CropBox({ box, locked, onChange, onDone }: CropBoxProps) {
+  const drag = useRef<
+    { mode: Mode; x: number; y: number; start: Box; w: number; h: number; last: Box } | null
+  >(null);
   const down = (mode: Mode) => (e: PointerEvent) => {
     e.preventDefault();
     e.stopPropagation();
-    const parent = (e.currentTarget as HTMLElement).closest(".pick-frame") as HTMLElement;
-    const r = parent.getBoundingClientRect();
-    drag.current = { mode, x: e.clientX, y: e.clientY, start: box, w: r.width, h: r.height };
+    const frame = (e.currentTarget as HTMLElement).closest(".frame") as HTMLElement;
+    const r = frame.getBoundingClientRect();
+    drag.current = {
+      mode,
+      x: e.clientX,
+      y: e.clientY,
+      start: box,
+      w: r.width,
+      h: r.height,
+      last: box,
+    };
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
   };
   const move = (e: PointerEvent) => {
     const d = drag.current;
     if (d === null) return;
     const next = dragBox(d.start, d.mode, (e.clientX - d.x) / d.w, (e.clientY - d.y) / d.h, locked);
-    onChange(next.map((v) => Math.round(v * 10000) / 10000) as Box);
+    d.last = next.map((v) => Math.round(v * 10000) / 10000) as Box;
+    onChange(d.last);
   };
   const up = () => {
+    const d = drag.current;
     drag.current = null;
+    if (d !== null && d.last !== d.start) onDone?.(d.last);
   };
   const [x1, y1, x2, y2] = box;
   const handle = (mode: Mode) => (
@@ -100,15 +114,18 @@ export function CropBox({ box, locked, onChange }: CropBoxProps) {
         data-testid="crop-box"
         data-box={JSON.stringify(box)}
         style={{
-          left: `${x1 * 100}%`,
-          top: `${y1 * 100}%`,
-          width: `${(x2 - x1) * 100}%`,
-          height: `${(y2 - y1) * 100}%`,
+          left: pc(x1),
+          top: pc(y1),
+          width: pc(x2 - x1),
+          height: pc(y2 - y1),
         }}
         onPointerDown={down("move")}
         onPointerMove={move}
         onPointerUp={up}
       >
+        <span class={`crop-tag${locked ? " locked" : ""}`} data-testid="crop-lock">
+          {locked ? "aspect locked" : "aspect free"} <kbd>L</kbd>
+        </span>
         {handle("nw")}
         {handle("ne")}
         {handle("sw")}

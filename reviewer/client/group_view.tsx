@@ -1,119 +1,202 @@
 /**
- * One group, big: every image side by side with stage, size and score, the
- * AI pick marked, the crop overlay over it, and the decision panel.
+ * One group, big: every image sized to the space the window leaves (one row
+ * or two), with stage, size and score, the AI pick and your pick marked, the
+ * crop overlay on the chosen image, what is wrong with any image that cannot
+ * be shown, and the decision panel.
  *
  * @module
  */
-import { Component, type ComponentChild } from "preact";
+import { Component, type ComponentChild, createRef } from "preact";
+import { useRef } from "preact/hooks";
 import type { Box, GroupView } from "./api.ts";
 import { CropBox } from "./crop_box.tsx";
+import type { GroupLayout, Size } from "./layout.ts";
+import { DecisionPanel } from "./decision_panel.tsx";
+
+/** The crop as the page holds it for one group. */
+export interface CropState {
+  shown: boolean;
+  box: Box;
+  /** Index of the image the crop is on (the AI pick, your pick, or the one you chose). */
+  on: number;
+}
+
+/** Where the group's images go and which thumbnails to load. */
+export interface Placement {
+  layout: GroupLayout;
+  thumbs: string[];
+}
 
 /** Props of {@linkcode GroupPanel}. */
 export interface GroupPanelProps {
   group: GroupView;
-  crop: { shown: boolean; box: Box };
+  crop: CropState;
   locked: boolean;
+  placement: Placement | null;
+  /** Why an image cannot be shown, by index. */
+  problems: Record<number, string> | undefined;
   onCrop: (box: Box) => void;
+  onCropDone: (box: Box) => void;
   onZoom: (index: number) => void;
+  onChoose: (index: number) => void;
+  onImageError: (groupId: string, index: number, url: string) => void;
+  onImageLoad: (groupId: string, index: number, img: HTMLImageElement) => void;
+  onArea: (area: Size) => void;
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
-const VERDICT: Record<string, string> = {
-  approve: "Approved",
-  reject: "Rejected (keep all)",
-  override: "Overridden",
-  skip: "Skipped",
-};
-
 /**
- * The group view, memoised: it re-renders only when one of its props (group,
- * crop, lock, handlers) changes identity, not on every page-level update.
- * (A class with `shouldComponentUpdate` rather than preact/compat's `memo`,
- * which would add 7 KB to the bundle.)
+ * The group view, memoised: it re-renders only when one of its props changes
+ * identity, not on every page-level update. (A class with
+ * `shouldComponentUpdate` rather than preact/compat's `memo`, which would add
+ * 7 KB to the bundle.) It also reports the size of its image area.
  */
 export class GroupPanel extends Component<GroupPanelProps> {
+  #area = createRef<HTMLDivElement>();
+  #observer: ResizeObserver | null = null;
+
   override shouldComponentUpdate(next: GroupPanelProps): boolean {
     const p = this.props;
-    return p.group !== next.group || p.crop !== next.crop || p.locked !== next.locked ||
-      p.onCrop !== next.onCrop || p.onZoom !== next.onZoom;
+    return (Object.keys(next) as (keyof GroupPanelProps)[]).some((k) => p[k] !== next[k]);
+  }
+
+  override componentDidMount(): void {
+    const el = this.#area.current;
+    if (el === null) return;
+    this.#observer = new ResizeObserver(() => {
+      this.props.onArea({ width: el.clientWidth, height: el.clientHeight });
+    });
+    this.#observer.observe(el);
+  }
+
+  override componentWillUnmount(): void {
+    this.#observer?.disconnect();
   }
 
   override render(): ComponentChild {
-    return renderGroup(this.props);
+    const p = this.props;
+    return (
+      <div class="group">
+        <div
+          class="images"
+          ref={this.#area}
+          style={{ gridTemplateColumns: `repeat(${p.placement?.layout.columns ?? 1}, auto)` }}
+        >
+          {p.group.images.map((_, i) => <Card key={`${p.group.group_id}:${i}`} {...p} index={i} />)}
+        </div>
+        <DecisionPanel group={p.group} crop={p.crop} problems={p.problems} />
+      </div>
+    );
   }
 }
 
-function renderGroup({ group, crop, locked, onCrop, onZoom }: GroupPanelProps): ComponentChild {
+function Card(p: GroupPanelProps & { index: number }): ComponentChild {
+  const { group, crop, index } = p;
+  const im = group.images[index]!;
   const r = group.review;
+  const isPick = index === group.ai.choice;
+  const isFinal = r !== null && r.final_choice === index;
+  const chosen = crop.on === index;
+  const size = p.placement?.layout.images[index];
+  const url = p.placement?.thumbs[index];
+  const problem = p.problems?.[index];
   return (
-    <div class="group">
-      <div class="images">
-        {group.images.map((im) => {
-          const isPick = im.index === group.ai.choice;
-          const isFinal = r !== null && r.final_choice === im.index;
-          return (
-            <figure
-              key={`${group.group_id}:${im.index}`}
-              class={`card${isPick ? " ai-pick" : ""}${isFinal ? " final" : ""}`}
-              data-index={im.index}
-            >
-              <div class="card-head">
-                <span class="key-hint">{im.index + 1}</span>
-                {isFinal && !isPick && <span class="badge chosen">Your pick</span>}
-                {isPick && <span class="badge">AI pick · {pct(group.ai.confidence)}</span>}
-              </div>
-              <div class={isPick ? "pick-frame" : "frame"}>
-                <img
-                  src={im.thumb}
-                  alt={im.name}
-                  draggable={false}
-                  onDblClick={() => onZoom(im.index)}
-                />
-                {isPick && crop.shown && (
-                  <CropBox box={crop.box} locked={locked} onChange={onCrop} />
-                )}
-              </div>
-              <figcaption>
-                <span class="stage">stage {im.stage ?? "?"}</span>
-                <span>{im.width}×{im.height}</span>
-                <span>score {im.score.toFixed(2)}</span>
-                {im.probability !== null && <span>p {pct(im.probability)}</span>}
-                <div class="name" title={im.name}>{im.name}</div>
-              </figcaption>
-            </figure>
-          );
-        })}
+    <figure
+      class={`card${isPick ? " ai-pick" : ""}${isFinal ? " final" : ""}${chosen ? " chosen" : ""}`}
+      data-index={index}
+      onClick={() => p.onChoose(index)}
+    >
+      <div class="card-head">
+        <span class="key-hint">{index + 1}</span>
+        {chosen && !isPick && !isFinal && <span class="badge choosing">Chosen</span>}
+        {isFinal && !isPick && <span class="badge chosen">Your pick</span>}
+        {isPick && <span class="badge">AI pick · {pct(group.ai.confidence)}</span>}
       </div>
-      <aside class="panel" data-testid="panel">
-        <h2>
-          Group {group.position + 1} <small>{group.group_id}</small>
-        </h2>
-        <div class={`verdict ${r?.action ?? "pending"}`} data-testid="verdict">
-          {r === null
-            ? "Not reviewed"
-            : `${VERDICT[r.action]}${
-              r.final_choice !== null ? ` · image ${r.final_choice + 1}` : ""
-            }${r.manual_crop ? " · manual crop" : ""}`}
-        </div>
-        <h3>Pick: image {group.ai.choice + 1}</h3>
-        <p>
-          confidence <b>{pct(group.ai.confidence)}</b> · margin {pct(group.ai.margin)}
-          {group.ai.auto_approvable && <span class="chip band">auto-approve band</span>}
-        </p>
-        <ul>{group.ai.reasons.map((t) => <li key={t}>{t}</li>)}</ul>
-        <h3>Crop {group.crop.needs_crop ? "proposed" : "not proposed"}</h3>
-        <p>
-          confidence {pct(group.crop.confidence)}
-          {crop.shown && (
-            <span class="mono">{` [${crop.box.map((v) => v.toFixed(2)).join(", ")}]`}</span>
+      <Frame
+        size={size}
+        box={chosen && crop.shown && problem === undefined ? crop.box : null}
+        image={im}
+      >
+        {problem !== undefined
+          ? (
+            <div class="image-problem" data-testid="image-problem" role="alert">
+              <b>Image {index + 1} cannot be shown</b>
+              <span>{im.name}</span>
+              <span>{problem}</span>
+            </div>
+          )
+          : url !== undefined && (
+            <img
+              src={url}
+              alt={im.name}
+              draggable={false}
+              onDblClick={() => p.onZoom(index)}
+              onError={() => p.onImageError(group.group_id, index, url)}
+              onLoad={(e) => p.onImageLoad(group.group_id, index, e.currentTarget)}
+            />
           )}
-        </p>
-        <ul>{group.crop.reasons.map((t) => <li key={t}>{t}</li>)}</ul>
-        {group.flags.length > 0 && (
-          <p>{group.flags.map((f) => <span key={f} class="chip flag">{f}</span>)}</p>
+        {chosen && crop.shown && problem === undefined && (
+          <CropBox box={crop.box} locked={p.locked} onChange={p.onCrop} onDone={p.onCropDone} />
         )}
-      </aside>
+      </Frame>
+      <figcaption>
+        <span class="stage">stage {im.stage ?? "?"}</span>
+        <span>{im.width}×{im.height}</span>
+        <span>score {im.score.toFixed(2)}</span>
+        {im.probability !== null && <span>p {pct(im.probability)}</span>}
+        <span class="name" title={im.name}>{im.name}</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/**
+ * The image's frame, sized to the painted image, with a read-out of the
+ * pointer's position (and the crop's corners) in the file's own pixels.
+ */
+function Frame(
+  { size, box, image, children }: {
+    size: Size | undefined;
+    box: Box | null;
+    image: GroupView["images"][number];
+    children: ComponentChild;
+  },
+): ComponentChild {
+  const readout = useRef<HTMLSpanElement>(null);
+  const show = (e: PointerEvent) => {
+    const el = readout.current;
+    if (el === null) return;
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    const x = Math.min(1, Math.max(0, (e.clientX - r.left) / r.width));
+    const y = Math.min(1, Math.max(0, (e.clientY - r.top) / r.height));
+    const px = (v: number, n: number) => Math.round(v * n);
+    let text = `x ${x.toFixed(3)} y ${y.toFixed(3)} · ${px(x, image.width)}, ${
+      px(y, image.height)
+    } px`;
+    if (box !== null) {
+      text += ` · crop ${px(box[0], image.width)},${px(box[1], image.height)} → ${
+        px(box[2], image.width)
+      },${px(box[3], image.height)} px`;
+    }
+    el.textContent = text;
+    el.dataset.x = x.toFixed(4);
+    el.dataset.y = y.toFixed(4);
+  };
+  const hide = () => {
+    if (readout.current !== null) readout.current.textContent = "";
+  };
+  return (
+    <div
+      class="frame"
+      style={size === undefined
+        ? undefined
+        : { width: `${size.width}px`, height: `${size.height}px` }}
+      onPointerMove={show}
+      onPointerLeave={hide}
+    >
+      {children}
+      <span class="readout" data-testid="readout" ref={readout} />
     </div>
   );
 }

@@ -21,7 +21,9 @@ import {
   type Verdict,
   watchPending,
 } from "./api.ts";
-import { GroupPanel } from "./group_view.tsx";
+import { type CropState, GroupPanel, type Placement } from "./group_view.tsx";
+import { describeQuery, Header } from "./header.tsx";
+import { layoutGroup, type Size, thumbUrl, thumbWidth } from "./layout.ts";
 import { BandConfirm, Help, Stats, Zoom } from "./overlays.tsx";
 
 type Overlay =
@@ -31,11 +33,6 @@ type Overlay =
   | { kind: "band"; count: number }
   | null;
 
-interface CropState {
-  shown: boolean;
-  box: Box;
-}
-
 interface State {
   batch: Batch | null;
   cursor: number;
@@ -44,9 +41,16 @@ interface State {
   overlay: Overlay;
   stats: ReviewStats | null;
   toast: string;
-  filter: string;
+  filters: string[];
+  project: string;
   order: string;
   statsStamp: number;
+  /** Size of the image area (null until measured). */
+  area: Size | null;
+  /** Why an image cannot be shown, by group id and image index. */
+  problems: Record<string, Record<number, string>>;
+  /** Aspect ratios measured from loaded thumbnails where they differ from the decision's. */
+  aspects: Record<string, number>;
 }
 
 const DEFAULT_BOX: Box = [0.1, 0.1, 0.9, 0.9];
@@ -58,9 +62,29 @@ function initialCrop(g: GroupView): CropState {
   const ai = g.crop.needs_crop && g.crop.box !== null ? g.crop.box : null;
   if (g.review !== null) {
     const c = g.review.crop_coords;
-    return { shown: c !== null, box: c ?? ai ?? DEFAULT_BOX };
+    return {
+      shown: c !== null,
+      box: c ?? ai ?? DEFAULT_BOX,
+      on: g.review.final_choice ?? g.ai.choice,
+    };
   }
-  return { shown: ai !== null, box: ai ?? DEFAULT_BOX };
+  return { shown: ai !== null, box: ai ?? DEFAULT_BOX, on: g.ai.choice };
+}
+
+/** "does not exist" from `Cannot serve image: "x.png" does not exist`. */
+async function whyUnshown(url: string): Promise<string> {
+  try {
+    const res = await fetch(url);
+    if (res.ok) return "the file was served but the browser could not decode it";
+    const body = await res.json().catch(() => ({})) as { error?: string };
+    const said = (body.error ?? "").replace(/^Cannot [^:]*: /, "");
+    if (res.status >= 500) {
+      return `the server could not read it (HTTP ${res.status}${said ? `: ${said}` : ""})`;
+    }
+    return said || `HTTP ${res.status}`;
+  } catch (e) {
+    return `the request failed (${(e as Error).message})`;
+  }
 }
 
 /**
@@ -87,9 +111,13 @@ export function ReviewApp() {
     overlay: null,
     stats: null,
     toast: "",
-    filter: "all",
+    filters: [],
+    project: "",
     order: "file",
     statsStamp: 0,
+    area: null,
+    problems: {},
+    aspects: {},
   });
   const [, rerender] = useState(0);
   const set = (p: Partial<State>) => {
@@ -99,24 +127,91 @@ export function ReviewApp() {
   const shownAt = useRef(performance.now());
   const prefetched = useRef(new Map<string, HTMLImageElement>());
   const shownId = useRef("");
-  const say = (toast: string) => set({ toast });
+  // A toast says what just happened; it clears itself (errors stay longer) and
+  // on the next move, so it never describes an earlier group.
+  const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const say = (toast: string) => {
+    clearTimeout(toastTimer.current);
+    set({ toast });
+    if (toast !== "") {
+      const slow = /fail|not saved|cannot/i.test(toast);
+      toastTimer.current = globalThis.setTimeout(() => {
+        if (st.current.toast === toast) set({ toast: "" });
+      }, slow ? 12000 : 5000);
+    }
+  };
   const current = (): GroupView | undefined => st.current.batch?.groups[st.current.cursor];
   const cropOf = (g: GroupView): CropState => st.current.crops[g.group_id] ?? initialCrop(g);
+  const placements = useRef(new Map<string, Placement>());
+  const placementKey = useRef("");
+  /** Where a group's images go at the current area and pixel ratio (cached: stable identity). */
+  const placementOf = (g: GroupView): Placement | null => {
+    const area = st.current.area;
+    if (area === null) return null;
+    const dpr = globalThis.devicePixelRatio || 1;
+    const key = `${area.width}x${area.height}@${dpr}`;
+    if (placementKey.current !== key) {
+      placements.current.clear();
+      placementKey.current = key;
+    }
+    const hit = placements.current.get(g.group_id);
+    if (hit !== undefined) return hit;
+    const aspects = g.images.map((im) =>
+      st.current.aspects[`${g.group_id}:${im.index}`] ?? im.width / im.height
+    );
+    const layout = layoutGroup(aspects, area);
+    const thumbs = g.images.map((im, i) =>
+      thumbUrl(im.thumb, thumbWidth(layout.images[i]!, dpr, im))
+    );
+    const p = { layout, thumbs };
+    placements.current.set(g.group_id, p);
+    return p;
+  };
+  const unshown = useRef(new Set<string>());
+  const noteProblem = (groupId: string, index: number, url: string) => {
+    const key = `${groupId}:${index}`;
+    if (unshown.current.has(key)) return;
+    unshown.current.add(key);
+    whyUnshown(url).then((why) => {
+      const all = st.current.problems;
+      set({ problems: { ...all, [groupId]: { ...all[groupId], [index]: why } } });
+    });
+  };
 
-  const load = async (offset?: number) => {
+  /** Load a batch; the cursor goes to its first pending group, its first or its last group. */
+  const load = async (offset?: number, at: "pending" | "first" | "last" = "pending") => {
     const q = new URLSearchParams({
       size: "50",
-      filter: st.current.filter,
+      filter: st.current.filters.length > 0 ? st.current.filters.join(",") : "all",
       order: st.current.order,
     });
+    if (st.current.project !== "") q.set("project", st.current.project);
     if (offset !== undefined) q.set("offset", String(offset));
     const b = await getJson<Batch>(`/api/automation/load_batch?${q}`);
-    const first = b.groups.findIndex((g) => g.review === null);
+    const pending = b.groups.findIndex((g) => g.review === null);
+    const cursor = at === "last"
+      ? Math.max(0, b.groups.length - 1)
+      : at === "first" || pending < 0
+      ? 0
+      : pending;
     set({
       batch: b,
       crops: Object.fromEntries(b.groups.map((g) => [g.group_id, initialCrop(g)])),
-      cursor: first < 0 ? 0 : first,
+      cursor,
     });
+  };
+
+  /** Next (+1) or previous (-1) batch of the current filter and order. */
+  const batchStep = (delta: number, at: "first" | "last" = "first") => {
+    const b = st.current.batch;
+    if (b === null) return;
+    const offset = b.offset + delta * b.size;
+    if (offset < 0 || offset >= b.matching) {
+      say(delta > 0 ? "This is the last batch" : "This is the first batch");
+      return;
+    }
+    say("");
+    load(offset, at).catch((e) => say(String(e.message ?? e)));
   };
 
   const patch = (id: string, review: ReviewEntry | null, progress?: ProgressView) => {
@@ -131,9 +226,16 @@ export function ReviewApp() {
     });
   };
 
-  const move = (delta: number) => {
+  /** Move the cursor; past either end of the batch, into the next or previous batch. */
+  const move = (delta: number, cross = false) => {
     const n = st.current.batch?.groups.length ?? 0;
-    set({ cursor: Math.max(0, Math.min(n - 1, st.current.cursor + delta)) });
+    const to = st.current.cursor + delta;
+    if (cross && (to < 0 || to >= n)) {
+      batchStep(to < 0 ? -1 : 1, to < 0 ? "last" : "first");
+      return;
+    }
+    if (st.current.toast !== "") say("");
+    set({ cursor: Math.max(0, Math.min(n - 1, to)) });
   };
 
   const decide = (action: Verdict["action"], index: number | null, manual = false) => {
@@ -146,18 +248,42 @@ export function ReviewApp() {
     const crop = cropOf(group);
     const act = action === "override" && index === group.ai.choice ? "approve" : action;
     const keepsPick = act === "approve" || act === "override";
+    const broken = Object.keys(st.current.problems[group.group_id] ?? {}).map(Number);
+    if (keepsPick && broken.length > 0) {
+      // Nothing is approved blind: a group with an image the page cannot show
+      // can only be rejected or skipped.
+      say(
+        `Cannot approve: image ${broken.map((i) => i + 1).join(", ")} cannot be shown ` +
+          "(R rejects, S skips)",
+      );
+      return;
+    }
+    const final = keepsPick ? index ?? group.ai.choice : null;
     const verdict: Verdict = {
       group_id: group.group_id,
       action: act,
-      final_choice: keepsPick ? index ?? group.ai.choice : null,
+      final_choice: final,
       crop_coords: keepsPick && crop.shown && !manual ? crop.box : null,
       seconds_spent: Math.round(performance.now() - shownAt.current) / 1000,
     };
     if (manual) verdict.manual_crop = true;
+    // The crop follows the verdict: onto your pick, hidden when none will be applied.
+    if (final !== null) {
+      set({
+        crops: {
+          ...st.current.crops,
+          [group.group_id]: { shown: verdict.crop_coords !== null, box: crop.box, on: final },
+        },
+      });
+    }
     // Optimistic: show the verdict and move on now; the server confirms in order.
     patch(group.group_id, { ...verdict, manual_crop: manual, timestamp: new Date().toISOString() });
     move(1);
     say("");
+    send(verdict);
+  };
+
+  const send = (verdict: Verdict) => {
     postJson<{ review: ReviewEntry; progress: ProgressView }>("/api/automation/submit_decision", {
       ...verdict,
     }).then((r) => patch(r.review.group_id, r.review, r.progress))
@@ -239,8 +365,48 @@ export function ReviewApp() {
     if (g !== undefined) setCrop(g, (c) => ({ ...c, box }));
   }).current;
   const onZoom = useRef((index: number) => set({ overlay: { kind: "zoom", index } })).current;
+  // A crop adjusted on a group that already kept a pick is saved with that verdict.
+  const onCropDone = useRef((box: Box) => {
+    const g = current();
+    const r = g?.review;
+    if (g === undefined || r === null || r === undefined || r.final_choice === null) return;
+    if (r.manual_crop || cropOf(g).on !== r.final_choice) return;
+    const verdict: Verdict = {
+      group_id: g.group_id,
+      action: r.action,
+      final_choice: r.final_choice,
+      crop_coords: box,
+      seconds_spent: r.seconds_spent,
+    };
+    patch(g.group_id, { ...r, crop_coords: box });
+    say(`Crop saved with your pick (image ${r.final_choice + 1})`);
+    send(verdict);
+  }).current;
+  const choose = (index: number) => {
+    const g = current();
+    if (g === undefined || index >= g.images.length) return;
+    setCrop(g, (c) => ({ ...c, on: index }));
+  };
+  const onChoose = useRef(choose).current;
+  const onImageError = useRef(noteProblem).current;
+  const onImageLoad = useRef((groupId: string, index: number, img: HTMLImageElement) => {
+    const g = st.current.batch?.groups.find((x) => x.group_id === groupId);
+    const im = g?.images[index];
+    if (im === undefined || img.naturalWidth === 0 || img.naturalHeight === 0) return;
+    const natural = img.naturalWidth / img.naturalHeight;
+    // The decision's size is a claim: when the file's shape differs, lay it out as it is.
+    if (Math.abs(natural / (im.width / im.height) - 1) > 0.01) {
+      placements.current.delete(groupId);
+      set({ aspects: { ...st.current.aspects, [`${groupId}:${index}`]: natural } });
+    }
+  }).current;
+  const onArea = useRef((area: Size) => {
+    const a = st.current.area;
+    if (a !== null && a.width === area.width && a.height === area.height) return;
+    set({ area });
+  }).current;
 
-  const setQuery = (p: { filter?: string; order?: string }) => {
+  const setQuery = (p: { filters?: string[]; project?: string; order?: string }) => {
     set(p);
     load().catch((e) => say(String(e.message ?? e)));
   };
@@ -249,7 +415,10 @@ export function ReviewApp() {
     load().catch((e) => say(String(e.message ?? e)));
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      if (target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) return;
+      if (
+        target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) &&
+        (target as HTMLInputElement).type !== "checkbox"
+      ) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
       const overlay = st.current.overlay;
@@ -263,6 +432,11 @@ export function ReviewApp() {
         e.preventDefault();
         return;
       }
+      if (k === "PageDown" || k === "]" || k === "PageUp" || k === "[") {
+        batchStep(k === "PageDown" || k === "]" ? 1 : -1);
+        e.preventDefault();
+        return;
+      }
       const group = current();
       if (group === undefined) return;
       let handled = true;
@@ -270,10 +444,11 @@ export function ReviewApp() {
       else if (k === "a") decide("approve", group.ai.choice);
       else if (k === "r") decide("reject", null);
       else if (k === "s") decide("skip", null);
+      else if (e.shiftKey && /^Digit[1-4]$/.test(e.code)) choose(Number(e.code.slice(5)) - 1);
       else if (/^[1-4]$/.test(k)) decide("override", Number(k) - 1);
       else if (k in MANUAL_KEYS) decide("override", MANUAL_KEYS[k]!, true);
-      else if (k === "Enter" || k === "ArrowDown") move(1);
-      else if (k === "ArrowUp") move(-1);
+      else if (k === "Enter" || k === "ArrowDown") move(1, true);
+      else if (k === "ArrowUp") move(-1, true);
       else if (k === "z") undo();
       else if (k === "c") setCrop(group, (c) => ({ ...c, shown: !c.shown }));
       else if (k === "l") set({ locked: !st.current.locked });
@@ -305,93 +480,71 @@ export function ReviewApp() {
     if (batch === null) return;
     const keep = new Set<string>();
     for (const g of batch.groups.slice(s.cursor, s.cursor + 1 + PREFETCH_GROUPS)) {
-      for (const im of g.images) {
-        keep.add(im.thumb);
-        if (prefetched.current.has(im.thumb)) continue;
+      const place = placementOf(g);
+      if (place === null) continue;
+      for (const [i, url] of place.thumbs.entries()) {
+        keep.add(url);
+        if (prefetched.current.has(url)) continue;
         const img = new Image();
         img.decoding = "async";
-        img.src = im.thumb;
-        img.decode().catch(() => undefined);
-        prefetched.current.set(im.thumb, img);
+        img.src = url;
+        img.decode().catch(() => {
+          if (!img.complete || img.naturalWidth === 0) noteProblem(g.group_id, i, url);
+        });
+        prefetched.current.set(url, img);
       }
     }
     for (const url of prefetched.current.keys()) {
       if (!keep.has(url)) prefetched.current.delete(url);
     }
-  }, [batch, s.cursor]);
+  }, [batch, s.cursor, s.area]);
 
   if (batch === null) return <div class="loading">Loading… {s.toast}</div>;
-  const p = batch.progress;
-  const inBatch = batch.groups.filter((g) => g.review !== null).length;
   const overlay = s.overlay;
   const zoomed = overlay?.kind === "zoom" ? group?.images[overlay.index] : undefined;
   return (
     <div class="page">
-      <header>
-        <div class="progress" data-testid="progress">
-          <div>
-            Reviewed {p.reviewed}/{p.total} groups ({p.percent}%)
-          </div>
-          <div class="bar" title="overall">
-            <div style={{ width: `${p.percent}%` }} />
-          </div>
-          <div class="bar batch" title="this batch">
-            <div
-              style={{
-                width: `${batch.groups.length ? (100 * inBatch) / batch.groups.length : 0}%`,
-              }}
-            />
-          </div>
-          <small>
-            batch {inBatch}/{batch.groups.length} · groups {batch.offset + 1}-{batch.offset +
-              batch.groups.length} of {batch.matching}
-          </small>
-        </div>
-        <label>
-          show{" "}
-          <select
-            value={s.filter}
-            onChange={(e) => setQuery({ filter: e.currentTarget.value })}
-          >
-            <option value="all">all groups</option>
-            <option value="pending">pending only</option>
-            <option value="anomalies">anomalies only</option>
-            <option value="crops">crops only</option>
-            <option value="auto_band">auto-approve band</option>
-          </select>
-        </label>
-        <label>
-          order{" "}
-          <select value={s.order} onChange={(e) => setQuery({ order: e.currentTarget.value })}>
-            <option value="file">file order</option>
-            <option value="low_confidence">low confidence first</option>
-          </select>
-        </label>
-        <button type="button" onClick={openBand}>
-          Approve auto-band… ({p.band_pending})
-        </button>
-        <button type="button" onClick={openStats}>Stats</button>
-        <button type="button" onClick={() => set({ overlay: { kind: "help" } })}>? keys</button>
-        <button type="button" onClick={submit}>Submit batch</button>
-        {batch.offset + batch.groups.length < batch.matching && (
-          <button
-            type="button"
-            onClick={() => load(batch.offset + batch.size)}
-          >
-            Next batch
-          </button>
-        )}
-      </header>
+      <Header
+        batch={batch}
+        filters={s.filters}
+        project={s.project}
+        order={s.order}
+        onQuery={setQuery}
+        onBatch={(d) => batchStep(d)}
+        onBand={openBand}
+        onStats={openStats}
+        onHelp={() => set({ overlay: { kind: "help" } })}
+        onSubmit={submit}
+      />
       <main data-group-id={group?.group_id ?? ""} data-cursor={s.cursor}>
-        {group === undefined ? <p class="empty">No groups match this filter.</p> : (
-          <GroupPanel
-            group={group}
-            crop={cropOf(group)}
-            locked={s.locked}
-            onCrop={onCrop}
-            onZoom={onZoom}
-          />
-        )}
+        {group === undefined
+          ? (
+            <div class="empty" data-testid="empty">
+              <p>
+                No groups match <b>{describeQuery(s.filters, s.project)}</b>: 0 of{" "}
+                {batch.counts.total} groups{s.project === "" ? "" : ` in project ${s.project}`}.
+              </p>
+              <button type="button" onClick={() => setQuery({ filters: [], project: "" })}>
+                Show all groups
+              </button>
+            </div>
+          )
+          : (
+            <GroupPanel
+              group={group}
+              crop={cropOf(group)}
+              locked={s.locked}
+              placement={placementOf(group)}
+              problems={s.problems[group.group_id]}
+              onCrop={onCrop}
+              onCropDone={onCropDone}
+              onZoom={onZoom}
+              onChoose={onChoose}
+              onImageError={onImageError}
+              onImageLoad={onImageLoad}
+              onArea={onArea}
+            />
+          )}
       </main>
       <footer>
         <span data-testid="toast">{s.toast}</span>

@@ -15,7 +15,7 @@ import {
   validateAutomationDecision,
 } from "../../lib/decisions/mod.ts";
 import type { AutomationDecision } from "../../lib/types.ts";
-import type { ReviewFixture } from "../../lib/review/mod.ts";
+import type { ReviewFixture } from "../fixtures/write_review_fixture.ts";
 
 /** Options for {@linkcode writeSimulatedBatch}. */
 export interface SimulatedBatchOptions {

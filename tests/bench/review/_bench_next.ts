@@ -1,0 +1,141 @@
+/**
+ * Child process of the `review_next` benchmark: serve a fixture batch, press
+ * `A` in headless Chromium and print the key → next-group-visible latencies
+ * (ms), and the same for an unbound key (frame floor), as one JSON object
+ * `{lat, floor, committed, loaded, cpu}` on the last stdout line (`committed`:
+ * key → the new group in the DOM; `loaded`: → its images complete; `cpu`: the
+ * renderer's main-thread CPU and script/style/layout time per press, ms).
+ *
+ * Usage: `deno run -A lib/review/_bench_next.ts <tmpDir> <presses>`
+ *
+ * @module
+ */
+import { writeReviewFixture } from "../../fixtures/write_review_fixture.ts";
+import { serveReviewer } from "../../../reviewer/server.ts";
+import { launchChromium } from "../../browser/_chromium.ts";
+
+const [tmpDir, pressArg] = Deno.args;
+// The page loads 50 groups per batch: at most 47 measured + 2 warm-up presses.
+const presses = Math.min(47, Number(pressArg ?? "47"));
+const fx = await writeReviewFixture(tmpDir!, { groups: presses + 3, width: 192, height: 256 });
+const running = await serveReviewer(fx.decisionsPath, { port: 0 });
+const { context, close } = await launchChromium();
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.goto(running.url);
+  await page.waitForSelector(`main[data-group-id="${fx.decisions[0]!.group_id}"]`);
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __lat: number[]; __parts: number[][] };
+    w.__lat = [];
+    // Per press: [DOM committed (new group id in <main>), images complete, painted] ms after keydown.
+    w.__parts = [];
+    addEventListener("keydown", () => {
+      const t0 = performance.now();
+      const main = document.querySelector("main")!;
+      const prev = main.dataset.groupId;
+      let committed = -1, loaded = -1;
+      const mo = new MutationObserver(() => {
+        if (committed < 0 && document.querySelector("main")!.dataset.groupId !== prev) {
+          committed = performance.now() - t0;
+          mo.disconnect();
+        }
+      });
+      mo.observe(document.body, {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ["data-group-id"],
+      });
+      const tick = () => {
+        const m = document.querySelector("main")!;
+        const imgs = [...m.querySelectorAll("img")];
+        if (
+          m.dataset.groupId !== prev && imgs.length > 0 &&
+          imgs.every((i) => i.complete && i.naturalWidth > 0)
+        ) {
+          loaded = performance.now() - t0;
+          // One more frame: the new group has been painted.
+          requestAnimationFrame(() => {
+            const painted = performance.now() - t0;
+            mo.disconnect();
+            w.__parts.push([committed, loaded, painted]);
+            w.__lat.push(painted);
+          });
+        } else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }, true);
+  });
+  // Two warm-up presses (first-use compilation), not counted.
+  const warm = 2;
+  // The renderer's own CPU over the measured presses (Chrome DevTools Protocol
+  // metrics): main-thread CPU time and script / style / layout durations.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const metrics = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]),
+    );
+  let m0: Record<string, number> = {};
+  for (let i = 0; i < presses + warm; i++) {
+    if (i === warm) m0 = await metrics();
+    await page.keyboard.press("a");
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { __lat: number[] }).__lat.length >= n,
+      i + 1,
+    );
+  }
+  const m1 = await metrics();
+  const perPress = (name: string) => ((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000 / presses;
+  const cpu = {
+    thread_ms: perPress("ThreadTime"),
+    script_ms: perPress("ScriptDuration"),
+    style_ms: perPress("RecalcStyleDuration"),
+    layout_ms: perPress("LayoutDuration"),
+  };
+  const lat = (await page.evaluate(() => (globalThis as unknown as { __lat: number[] }).__lat))
+    .slice(warm);
+  const parts = (await page.evaluate(() =>
+    (globalThis as unknown as { __parts: number[][] }).__parts
+  )).slice(warm);
+  // The machine's floor: an unbound key (no state change) → two frames later.
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __floor: number[] };
+    w.__floor = [];
+    addEventListener("keydown", (e) => {
+      if (e.key !== "x") {
+        return;
+      }
+      const t0 = performance.now();
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() =>
+          w.__floor.push(performance.now() - t0)
+        )
+      );
+    }, true);
+  });
+  const f0 = await metrics();
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press("x");
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { __floor: number[] }).__floor.length >= n,
+      i + 1,
+    );
+  }
+  const floor = await page.evaluate(() => (globalThis as unknown as { __floor: number[] }).__floor);
+  const f1 = await metrics();
+  // The same measurement machinery around a key that changes nothing.
+  const floorThreadMs = ((f1.ThreadTime ?? 0) - (f0.ThreadTime ?? 0)) * 1000 / presses;
+  const r = (v: number) => Math.round(v * 100) / 100;
+  console.log(JSON.stringify({
+    lat: lat.map(r),
+    floor: floor.map(r),
+    committed: parts.map((p) => r(p[0]!)),
+    loaded: parts.map((p) => r(p[1]!)),
+    cpu: Object.fromEntries(
+      Object.entries({ ...cpu, floor_thread_ms: floorThreadMs }).map(([k, v]) => [k, r(v)]),
+    ),
+  }));
+} finally {
+  await close();
+  await running.shutdown();
+}

@@ -1,0 +1,83 @@
+/**
+ * A group whose image is missing or unreadable (issue #21 item 3): the page
+ * says which image and what is wrong, draws no crop over it, and refuses to
+ * approve or override the group; reject and skip still work.
+ */
+import assert from "node:assert/strict";
+import { openPage, serverGroup } from "./_page_fixture.ts";
+
+Deno.test({
+  name:
+    "review page: a missing or unreadable image is named with what is wrong, approve is refused, reject and skip still work",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const box = [0.1, 0.1, 0.8, 0.8] as [number, number, number, number];
+    const o = await openPage([
+      { images: [{ w: 400, h: 600, missing: true }, { w: 400, h: 600 }], pick: 0, box },
+      { images: [{ w: 400, h: 600 }, { w: 400, h: 600, corrupt: true }, { w: 400, h: 600 }] },
+      { images: [{ w: 400, h: 600 }, { w: 400, h: 600 }], pick: 1, box },
+    ], { width: 1366, height: 768 });
+    const { page } = o;
+    const [g0, g1, g2] = o.fixture.decisions.map((d) => d.group_id);
+    const name = (g: number, i: number) =>
+      o.fixture.decisions[g]!.images[i]!.path.split("/").pop()!;
+    try {
+      // Missing pick: the card says so, names the file; no crop is drawn over it.
+      const problem = page.locator('figure.card[data-index="0"] [data-testid=image-problem]');
+      await problem.waitFor();
+      const text = (await problem.textContent()) ?? "";
+      assert.ok(text.includes(name(0, 0)), `names the file: ${text}`);
+      assert.match(text, /does not exist/);
+      assert.equal(
+        await page.locator('figure.card[data-index="0"] img').count(),
+        0,
+        "no broken icon",
+      );
+      assert.equal(await page.locator("[data-testid=crop-box]").count(), 0, "no crop over it");
+      assert.match(
+        (await page.textContent("[data-testid=panel]")) ?? "",
+        /cannot be shown.*approve is off/is,
+      );
+      // A and an override are refused; the group stays and nothing is saved.
+      await page.keyboard.press("a");
+      await page.keyboard.press("2");
+      await page.waitForFunction(() =>
+        /Cannot approve/.test(document.querySelector("[data-testid=toast]")?.textContent ?? "")
+      );
+      assert.equal(await page.getAttribute("main", "data-group-id"), g0);
+      await page.waitForSelector('[data-testid=saved][data-pending="0"]');
+      assert.equal((await serverGroup(o.server, g0!)).review, null);
+      // Skip is allowed.
+      await page.keyboard.press("s");
+      await page.waitForSelector(`main[data-group-id="${g1}"]`);
+
+      // Unreadable (not a picture): said, and approve refused; reject allowed.
+      const bad = page.locator('figure.card[data-index="1"] [data-testid=image-problem]');
+      await bad.waitFor();
+      const badText = (await bad.textContent()) ?? "";
+      assert.ok(badText.includes(name(1, 1)), `names the file: ${badText}`);
+      assert.match(badText, /cannot be shown/);
+      assert.equal(await page.locator("figure.card img").count(), 2, "the readable two still show");
+      await page.keyboard.press("a");
+      await page.waitForFunction(() =>
+        /Cannot approve/.test(document.querySelector("[data-testid=toast]")?.textContent ?? "")
+      );
+      assert.equal(await page.getAttribute("main", "data-group-id"), g1);
+      await page.keyboard.press("r");
+      await page.waitForSelector(`main[data-group-id="${g2}"]`);
+      // A readable group approves as before.
+      await page.keyboard.press("a");
+      await page.waitForSelector('[data-testid=saved][data-pending="0"]');
+      await page.waitForFunction(
+        () => document.querySelector("[data-testid=verdict]")?.textContent !== "Not reviewed",
+      );
+      assert.equal((await serverGroup(o.server, g0!)).review?.action, "skip");
+      assert.equal((await serverGroup(o.server, g1!)).review?.action, "reject");
+      assert.equal((await serverGroup(o.server, g2!)).review?.action, "approve");
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  },
+});
