@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
 import { join } from "node:path";
-import { writeReviewFixture } from "../lib/review/mod.ts";
+import { writeReviewFixture } from "../tests/fixtures/write_review_fixture.ts";
 import { sweepTempFiles } from "../lib/decisions/mod.ts";
 import { serveReviewer } from "./server.ts";
 import { goodHeaders, post, rid, testApp } from "./_test_helpers.ts";
