@@ -20,7 +20,14 @@ import { SchemaError } from "../lib/schema/mod.ts";
 import { Plot, renderSvg } from "../lib/plot/mod.ts";
 import { assertLocalHost, assertSameOriginPost, HttpError, readJsonBody } from "./_http.ts";
 import { parseBandBody, parseDecisionBody, parsePlainBody } from "./_bodies.ts";
-import { groupView, inBand, parseBatchQuery, progressOf, selectGroups } from "./_views.ts";
+import {
+  filterCounts,
+  groupView,
+  inBand,
+  parseBatchQuery,
+  progressOf,
+  selectGroups,
+} from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
 
@@ -71,6 +78,9 @@ const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "referrer-policy
 export function createApp(deps: ReviewerDeps): Hono {
   const opts = { ...defaults, ...deps };
   const byId = new Map(opts.decisions.map((d) => [d.group_id, d]));
+  // "Group N" is the group's place in the decisions file, under every order and filter.
+  const positionOf = new Map(opts.decisions.map((d, i) => [d.group_id, i]));
+  const projects = [...new Set(opts.decisions.map((d) => d.project))].sort();
   const images = new ImageServer(opts.sandboxRoot, { thumbDir: opts.thumbDir });
   const app = new Hono();
 
@@ -139,11 +149,17 @@ export function createApp(deps: ReviewerDeps): Hono {
       batchCache.clear();
       cachedVersion = opts.store.version;
     }
-    const key = `${q.size}|${q.offset}|${q.filter}|${q.order}`;
+    const key = `${q.size}|${q.offset}|${q.filter.join(",")}|${q.order}|${q.project}`;
     const hit = batchCache.get(key);
     if (hit !== undefined) return hit;
+    if (q.project !== null && !projects.includes(q.project)) {
+      throw new HttpError(
+        400,
+        `Cannot load batch: project "${q.project}" is not one of ${projects.join(", ")}`,
+      );
+    }
     const reviews = opts.store.all();
-    const all = selectGroups(opts.decisions, reviews, q.filter, q.order);
+    const all = selectGroups(opts.decisions, reviews, q.filter, q.order, q.project);
     let offset = q.offset;
     if (offset === null) {
       // Continue where the person left off: the batch holding the first pending group.
@@ -151,13 +167,16 @@ export function createApp(deps: ReviewerDeps): Hono {
       offset = first < 0 ? 0 : Math.floor(first / q.size) * q.size;
     }
     const groups = all.slice(offset, offset + q.size)
-      .map((d, i) => groupView(d, offset + i, reviews.get(d.group_id)));
+      .map((d) => groupView(d, positionOf.get(d.group_id)!, reviews.get(d.group_id)));
     const body = JSON.stringify({
-      filter: q.filter,
+      filter: q.filter.join(","),
       order: q.order,
+      project: q.project,
+      projects,
       size: q.size,
       offset,
       matching: all.length,
+      counts: filterCounts(opts.decisions, reviews, q.filter, q.project),
       groups,
       progress: progressOf(opts.decisions, reviews),
       undo_depth: opts.store.historyDepth(),

@@ -59,6 +59,17 @@ const SPEC = defineTask({
       description: "held-out groups",
       defaultText: "simulate's",
     },
+    "anomaly-rate": {
+      type: "string",
+      arg: "<a,b,c>",
+      description: "simulated anomaly rate per project",
+      defaultText: "simulate's",
+    },
+    "taste-free": {
+      type: "string",
+      arg: "<n,…>",
+      description: "simulated projects (1-based) without the taste rule",
+    },
     features: {
       type: "string",
       arg: "<a,b>",
@@ -110,6 +121,12 @@ await runTask(async () => {
     ...(values.projects ? { projects: num("projects", values.projects)! } : {}),
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),
     ...(values.heldout ? { heldout: num("heldout", values.heldout)! } : {}),
+    ...(values["anomaly-rate"]
+      ? { anomalyRate: values["anomaly-rate"].split(",").map((v) => num("anomaly-rate", v)!) }
+      : {}),
+    ...(values["taste-free"]
+      ? { tasteFree: values["taste-free"].split(",").map((v) => integer("taste-free", v)) }
+      : {}),
   };
   const t0 = performance.now();
   if (values.scenario !== undefined) {

@@ -6,7 +6,8 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+import { extractCoverage, extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+import { coverageErrors, formatCoverage } from "../lib/eval/mod.ts";
 
 const SPEC = defineTask({
   task: "extract",
@@ -24,6 +25,13 @@ const SPEC = defineTask({
       arg: "<dir>",
       description: "logs folder written",
       defaultText: "data/extracted/<project>",
+    },
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind (extraction, crop) to end with 0 usable examples",
+      defaultText: "none",
     },
     json: SHARED_FLAGS.json,
   },
@@ -67,7 +75,13 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  if (values.json) console.log(JSON.stringify(report));
-  else for (const line of describe(report)) console.log(line);
+  const coverage = extractCoverage(report);
+  const errors = coverageErrors(coverage, {
+    allowEmpty: values["allow-empty"] ?? [],
+    command: "extract",
+  });
+  if (values.json) console.log(JSON.stringify({ ...report, coverage }));
+  else for (const line of [...describe(report), ...formatCoverage(coverage)]) console.log(line);
+  if (errors.length > 0) throw new Error(errors.join("\n"));
   return report.groups > 0 && report.chosen_by_name + report.chosen_by_content === 0 ? 1 : 0;
 });

@@ -1,6 +1,6 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--taste-free 3] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
  * [--embedding-cache <clip.onnx> [--keep-rejected]]
  *
  * `--embedding-cache` also writes the original's CLIP cache for the logged history
@@ -38,6 +38,11 @@ const SPEC = defineTask({
       defaultText: "0.005,0.04,0.17",
     },
     scale: { type: "string", arg: "<s>", description: "image size (0 < s <= 1)", default: "1" },
+    "taste-free": {
+      type: "string",
+      arg: "<n,…>",
+      description: "projects (1-based) without the taste rule (they keep over-processed tops)",
+    },
     threads: { type: "string", arg: "<n>", description: "worker threads", default: "2" },
     "raw-final": { type: "boolean", description: "also lay out <project>_raw / _final folders" },
     layout: {
@@ -93,6 +98,9 @@ await runTask(async () => {
     layout,
     threads: num("threads", values.threads),
     ...(rates ? { anomalyRate: rates } : {}),
+    ...(values["taste-free"]
+      ? { tasteFree: values["taste-free"].split(",").map((v) => num("taste-free", v)) }
+      : {}),
     onProgress: (done, total) => {
       bar ??= new Progress(total, { label: "simulate" });
       bar.tick(1);

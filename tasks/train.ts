@@ -103,6 +103,13 @@ await runTask(async () => {
   const ds = buildDataset(store, embedded.byPath, { resolver, clipByIdentity });
   const coverage = ds.coverage!;
   const coverageLines = formatCoverage(coverage);
+  if (index.delivered.length > 0) {
+    const d = index.delivered[0]!;
+    coverageLines.push(
+      `  ${index.delivered.length} delivered copies in <project>_final/ differ from their originals: ` +
+        `originals used (e.g. ${d.original} over ${d.copies[0]})`,
+    );
+  }
   for (const c of index.conflicts.slice(0, 5)) {
     coverageLines.push(`  conflict: ${c.identity} is two different files: ${c.paths.join(", ")}`);
   }
@@ -146,6 +153,7 @@ await runTask(async () => {
       unresolved: index.unresolved,
       conflicts: index.conflicts,
       duplicates: index.duplicates,
+      delivered_copies: index.delivered.length,
     },
     reviews: {
       sets: ds.groups.filter((g) => g.weight !== undefined).length,
