@@ -14,8 +14,11 @@ import {
   defineTask,
   describeError,
   HelpShown,
+  missingLine,
+  missingRequirements,
   parseDenoTestSummary,
   parseFlags,
+  TEST_REQUIREMENTS,
   type TestCounts,
 } from "../lib/cli/mod.ts";
 
@@ -26,6 +29,10 @@ const SPEC = defineTask({
   flags: {
     "gate-only": { type: "boolean", description: "only the gate (what `deno task ok` runs)" },
     filter: { type: "string", arg: "<text>", description: "only tests whose name contains this" },
+    "check-tools": {
+      type: "boolean",
+      description: "only check that chromium and Jupyter are there (exit 1 naming what is missing)",
+    },
   },
   examples: ["deno task test", "deno task ok --filter trainRanker"],
 });
@@ -37,6 +44,20 @@ try {
   if (error instanceof HelpShown) Deno.exit(0);
   console.error(`error: ${describeError(error, false)[0]}`);
   Deno.exit(2);
+}
+
+// A fresh machine without the browser or Jupyter stops here, at once, with one line
+// naming the packages: never minutes later with a stack trace, never a silent skip.
+if (!values["gate-only"] || values["check-tools"]) {
+  const missing = missingRequirements(TEST_REQUIREMENTS);
+  if (missing.length > 0) {
+    console.error(`error: ${missingLine(missing)}`);
+    Deno.exit(1);
+  }
+  if (values["check-tools"]) {
+    console.log("chromium and Jupyter found");
+    Deno.exit(0);
+  }
 }
 
 const env: Record<string, string> = { NO_COLOR: "1" };

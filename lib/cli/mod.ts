@@ -31,3 +31,12 @@ export type {
   TaskSpec,
 } from "./flags.ts";
 export { SHARED_FLAGS } from "./shared_flags.ts";
+export {
+  CHROMIUM_ENV,
+  findChromium,
+  findExecutable,
+  missingLine,
+  missingRequirements,
+  TEST_REQUIREMENTS,
+} from "./preflight.ts";
+export type { FindOptions, Requirement } from "./preflight.ts";

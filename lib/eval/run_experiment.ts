@@ -30,6 +30,10 @@ export interface ExperimentOptions {
   projects?: number;
   groups?: number;
   heldout?: number;
+  /** Simulator anomaly rate per project (undefined = simulator defaults). */
+  anomalyRate?: number[];
+  /** Simulated projects (1-based) without the taste rule. */
+  tasteFree?: number[];
   /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
@@ -62,7 +66,10 @@ const defaults = {
   leaveOneProjectOut: true,
   leaveOneKindOut: true,
   onStep: () => {},
-} satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout">;
+} satisfies Omit<
+  Required<ExperimentOptions>,
+  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree"
+>;
 
 /** What {@linkcode runExperiment} returns. */
 export interface ExperimentResult {
@@ -102,6 +109,8 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ...(o.projects !== undefined ? { projects: o.projects } : {}),
       ...(o.groups !== undefined ? { groups: o.groups } : {}),
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
+      ...(o.anomalyRate !== undefined ? { anomalyRate: o.anomalyRate } : {}),
+      ...(o.tasteFree !== undefined ? { tasteFree: o.tasteFree } : {}),
     }));
   const ingested = join(dir, "ingested");
   await Deno.remove(ingested, { recursive: true }).catch(() => {});
