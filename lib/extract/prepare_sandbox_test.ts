@@ -28,8 +28,10 @@ Deno.test("prepareSandbox() copies whole groups with companions and refuses inco
   try {
     await project(dir);
     const before = await listing(`${dir}/proj/alice`);
+    await Deno.mkdir(`${dir}/sandbox`);
     const r = await prepareSandbox(`${dir}/proj`, `${dir}/sandbox/t`, {
       groups: 4,
+      missingCompanions: "refuse",
       sandboxRoot: `${dir}/sandbox`,
     });
     assert.equal(r.groups_available, 4);
@@ -58,9 +60,60 @@ Deno.test("prepareSandbox() copies whole groups with companions and refuses inco
   }
 });
 
-Deno.test("prepareSandbox() refuses a destination outside the sandbox", async () => {
-  await assert.rejects(
-    () => prepareSandbox("proj", "/tmp/elsewhere", { sandboxRoot: "sandbox" }),
-    /Cannot prepare sandbox: destination "\/tmp\/elsewhere" is not under "sandbox\/"/,
-  );
+Deno.test("prepareSandbox() refuses a destination outside the sandbox or through a link", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sandbox_" });
+  try {
+    await project(dir);
+    await Deno.mkdir(`${dir}/sandbox`);
+    await Deno.mkdir(`${dir}/outside`);
+    await assert.rejects(
+      () => prepareSandbox(`${dir}/proj`, "/tmp/elsewhere", { sandboxRoot: `${dir}/sandbox` }),
+      /Cannot prepare sandbox: destination "\/tmp\/elsewhere" is not under/,
+    );
+    await Deno.symlink(`${dir}/outside`, `${dir}/sandbox/link`);
+    await assert.rejects(
+      () =>
+        prepareSandbox(`${dir}/proj`, `${dir}/sandbox/link/b`, { sandboxRoot: `${dir}/sandbox` }),
+      /is a link/,
+    );
+    assert.deepEqual([...Deno.readDirSync(`${dir}/outside`)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("prepareSandbox() copies the whole folder in order into any folder inside the sandbox; incomplete groups are copied and listed by default", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sandbox_" });
+  try {
+    await project(dir);
+    await Deno.mkdir(`${dir}/sandbox`);
+    const r = await prepareSandbox(`${dir}/proj`, `${dir}/sandbox/deep/batch1`, {
+      groups: "all",
+      order: "in-order",
+      sandboxRoot: `${dir}/sandbox`,
+    });
+    assert.equal(r.groups_available, 4);
+    assert.equal(r.groups_copied, 4);
+    assert.equal(r.refused.length, 0);
+    assert.equal(r.incomplete.length, 1);
+    assert.match(r.incomplete[0]!.reason, /130100_stage2_upscaled.png lacks .caption/);
+    // In order: by time (the file names' timestamps).
+    assert.deepEqual(r.copied.map((g) => g[0]!.split("/").pop()!.slice(0, 11)), [
+      "20250101_10",
+      "20250101_11",
+      "20250101_12",
+      "20250101_13",
+    ]);
+    assert.equal((await listing(`${dir}/sandbox/deep/batch1/alice`)).length, 23);
+    // More groups than the folder has: all of them, in order, none failing.
+    const more = await prepareSandbox(`${dir}/proj`, `${dir}/sandbox/b2`, {
+      groups: 99,
+      order: "in-order",
+      sandboxRoot: `${dir}/sandbox`,
+    });
+    assert.equal(more.groups_copied, 4);
+    assert.equal(more.groups_requested, 99);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
