@@ -93,9 +93,10 @@ function extOf(name: string): string {
 function checkDestination(sandboxRoot: string, to: string): { root: string; dest: string } {
   let root: string;
   try {
+    Deno.mkdirSync(sandboxRoot, { recursive: true }); // the sandbox root itself may be new
     root = Deno.realPathSync(sandboxRoot);
   } catch (error) {
-    throw new Error(`Cannot prepare sandbox: sandbox root "${sandboxRoot}" does not exist`, {
+    throw new Error(`Cannot prepare sandbox: sandbox root "${sandboxRoot}" is not a folder`, {
       cause: error,
     });
   }

@@ -387,10 +387,13 @@ export async function buildImageIndex(
   });
 }
 
-/** True when a folder between the root and the file is a `<project>_final` delivery folder. */
+/**
+ * True when a folder between the root and the file is a `<project>_final` delivery folder, or
+ * apply's crop folder `__cropped/` (a new cropped file beside its original in `__uncropped/`).
+ */
 function isDelivered(img: IndexedImage): boolean {
   return img.path.slice(img.root.length + 1).split("/").slice(0, -1).some((s) =>
-    /_final$/i.test(s)
+    /_final$/i.test(s) || s === "__cropped"
   );
 }
 

@@ -100,6 +100,23 @@ Deno.test("buildImageIndex() takes the original over its delivered (cropped) cop
   }
 });
 
+Deno.test("buildImageIndex() takes apply's uncropped original over its crop in __cropped/<project>/<character>/", async () => {
+  const dir = await tree({
+    "sandbox/__uncropped/mojo1/hannah/a.png": "original",
+    "sandbox/__cropped/mojo1/hannah/a.png": "cropped",
+  });
+  try {
+    const index = await buildImageIndex([`${dir}/sandbox`], { projects: ["mojo1"] });
+    assert.deepEqual(index.lookup("mojo1", "a.png"), {
+      kind: "found",
+      path: `${dir}/sandbox/__uncropped/mojo1/hannah/a.png`,
+      via: "identity",
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("ImageIndex.lookup() accepts a project-less file only when its bytes match the known sha256", async () => {
   const dir = await tree({
     "sandbox/__cropped/x.png": "pixels",
