@@ -9,7 +9,7 @@ import type { RawImage } from "../image/mod.ts";
 import { OrtSession } from "../nn/mod.ts";
 import { type EncoderConfig, loadEncoderConfig, PREPROCESS_VERSION } from "./encoder_config.ts";
 import { writeEncoderInput } from "./preprocess.ts";
-import { l2normalize } from "./vector_math.ts";
+import { l2normalize } from "../math/mod.ts";
 
 /** Anything that turns preprocessed squares into unit vectors. */
 export interface Embedder {

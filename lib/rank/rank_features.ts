@@ -15,6 +15,7 @@ import {
   TRANSITION_FEATURES,
   TRANSITION_SIZE,
 } from "../signature/mod.ts";
+import { cosineDistance } from "../math/mod.ts";
 
 /** Number of fixed group-context columns after the image blocks and deltas. */
 export const CONTEXT_COLUMNS = 5 + 10;
@@ -68,15 +69,9 @@ export function rankInputSize(layout: RankFeatureLayout): number {
   return s * (layout.deltas ? 2 : 1) + contextColumns(layout);
 }
 
-function cosineDistance(a: Float32Array | null, b: Float32Array | null): number {
-  if (!a || !b || a.length !== b.length) return 0;
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 0;
+/** Cosine distance of two embeddings; 0 (no evidence) when one is missing or lengths differ. */
+function embeddingDistance(a: Float32Array | null, b: Float32Array | null): number {
+  return !a || !b || a.length !== b.length ? 0 : cosineDistance(a, b);
 }
 
 function l2(a: Float32Array, b: Float32Array): number {
@@ -137,7 +132,7 @@ export function writeGroupInputs(
     let embDist = 0, bDist = 0;
     members.forEach((other, k) => {
       if (k === i) return;
-      embDist += cosineDistance(m.features.embedding, other.features.embedding) / (n - 1);
+      embDist += embeddingDistance(m.features.embedding, other.features.embedding) / (n - 1);
       bDist += l2(m.features.builtin, other.features.builtin) / (n - 1);
     });
     out[o++] = st === maxStage ? 1 : 0;
