@@ -198,6 +198,13 @@ export interface RankResult {
   probabilities: number[];
   /** Per-member short explanations of what drove the score (for reasons). */
   notes: string[][];
+  /** Highest P(step broken) the chain model gives any step of the group (absent: no chain model). */
+  suspicion?: number;
+  /**
+   * Whether the pick is inside the ranker's auto-approve band (its project's threshold
+   * reached, no step suspected broken); absent when the ranker has no band of its own.
+   */
+  auto_approvable?: boolean;
 }
 
 /** The crop proposer's answer for one image. */

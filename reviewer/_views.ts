@@ -8,8 +8,22 @@ import type { AutomationDecision, Box, ReviewAction } from "../lib/types.ts";
 import type { ReviewEntry } from "../lib/review/mod.ts";
 import { HttpError } from "./_http.ts";
 
-/** Batch filters of `load_batch?filter=`. */
-export const FILTERS = ["all", "pending", "anomalies", "crops", "auto_band"] as const;
+/**
+ * Batch filters of `load_batch?filter=`: one, or several joined by commas
+ * (a group must match all of them). `pending`: not yet reviewed; `anomalies`:
+ * flagged by decide (any flag but low confidence); `low_confidence`: decide's
+ * low-confidence flag.
+ */
+export const FILTERS = [
+  "all",
+  "pending",
+  "anomalies",
+  "low_confidence",
+  "crops",
+  "auto_band",
+] as const;
+/** One batch filter. */
+export type BatchFilter = typeof FILTERS[number];
 /** Batch orders of `load_batch?order=`. */
 export const ORDERS = ["file", "low_confidence"] as const;
 
@@ -53,6 +67,33 @@ export interface ProgressView {
 /** Whether a group is an anomaly (flagged by decide). */
 export function isAnomaly(d: AutomationDecision): boolean {
   return d.flags.some((f) => f !== "low_confidence");
+}
+
+/** Whether decide flagged a group as low confidence. */
+export function isLowConfidence(d: AutomationDecision): boolean {
+  return d.flags.includes("low_confidence");
+}
+
+/** Whether a group passes one filter. */
+export function passes(
+  d: AutomationDecision,
+  reviews: ReadonlyMap<string, ReviewEntry>,
+  filter: BatchFilter,
+): boolean {
+  switch (filter) {
+    case "all":
+      return true;
+    case "pending":
+      return !reviews.has(d.group_id);
+    case "anomalies":
+      return isAnomaly(d);
+    case "low_confidence":
+      return isLowConfidence(d);
+    case "crops":
+      return d.step2_crop.needs_crop;
+    case "auto_band":
+      return inBand(d, reviews);
+  }
 }
 
 /** Whether a pending group sits in the auto-approve band. */
@@ -99,11 +140,12 @@ export function groupView(
 export function parseBatchQuery(q: Record<string, string>): {
   size: number;
   offset: number | null;
-  filter: typeof FILTERS[number];
+  filter: BatchFilter[];
   order: typeof ORDERS[number];
+  project: string | null;
 } {
   for (const key of Object.keys(q)) {
-    if (!["size", "offset", "filter", "order"].includes(key)) {
+    if (!["size", "offset", "filter", "order", "project"].includes(key)) {
       throw new HttpError(400, `Cannot load batch: unknown parameter "${key}"`);
     }
   }
@@ -119,12 +161,20 @@ export function parseBatchQuery(q: Record<string, string>): {
   };
   const size = int("size", q.size, 1, 500, 50);
   const offset = q.offset === undefined ? null : int("offset", q.offset, 0, 999999, 0);
-  const filter = (q.filter ?? "all") as typeof FILTERS[number];
-  if (!FILTERS.includes(filter)) {
-    throw new HttpError(
-      400,
-      `Cannot load batch: filter "${q.filter}" is not one of ${FILTERS.join(", ")}`,
-    );
+  const filter = (q.filter ?? "all").split(",") as BatchFilter[];
+  for (const f of filter) {
+    if (!FILTERS.includes(f)) {
+      throw new HttpError(
+        400,
+        `Cannot load batch: filter "${f}" is not one of ${
+          FILTERS.join(", ")
+        } (join several with ",")`,
+      );
+    }
+  }
+  const project = q.project ?? null;
+  if (project !== null && (project.length === 0 || project.length > 200)) {
+    throw new HttpError(400, "Cannot load batch: project must be 1-200 characters");
   }
   const order = (q.order ?? "file") as typeof ORDERS[number];
   if (!ORDERS.includes(order)) {
@@ -133,22 +183,20 @@ export function parseBatchQuery(q: Record<string, string>): {
       `Cannot load batch: order "${q.order}" is not one of ${ORDERS.join(", ")}`,
     );
   }
-  return { size, offset, filter, order };
+  return { size, offset, filter: [...new Set(filter)].sort(), order, project };
 }
 
 /** Select and order decisions for a batch query. */
 export function selectGroups(
   decisions: AutomationDecision[],
   reviews: ReadonlyMap<string, ReviewEntry>,
-  filter: typeof FILTERS[number],
+  filter: BatchFilter | BatchFilter[],
   order: typeof ORDERS[number],
+  project: string | null = null,
 ): AutomationDecision[] {
+  const fs = Array.isArray(filter) ? filter : [filter];
   const keep = decisions.filter((d) =>
-    filter === "all" ||
-    (filter === "pending" && !reviews.has(d.group_id)) ||
-    (filter === "anomalies" && isAnomaly(d)) ||
-    (filter === "crops" && d.step2_crop.needs_crop) ||
-    (filter === "auto_band" && inBand(d, reviews))
+    (project === null || d.project === project) && fs.every((f) => passes(d, reviews, f))
   );
   if (order === "low_confidence") {
     // Stable: ties keep file order.
@@ -179,4 +227,36 @@ export function progressOf(
   const total = decisions.length;
   const percent = total === 0 ? 0 : Math.round((reviewed / total) * 1000) / 10;
   return { reviewed, total, percent, by_action, band_pending: band };
+}
+
+/** Counts beside each filter choice, given the others. */
+export interface FilterCounts {
+  /** Groups matching each filter added to the current ones (same project). */
+  filters: Record<BatchFilter, number>;
+  /** Groups matching the current filters, per project. */
+  projects: Record<string, number>;
+  /** Groups in the current project (all projects: every group). */
+  total: number;
+}
+
+/** How many groups each filter (combined with the current ones) and each project would show. */
+export function filterCounts(
+  decisions: AutomationDecision[],
+  reviews: ReadonlyMap<string, ReviewEntry>,
+  filter: BatchFilter[],
+  project: string | null,
+): FilterCounts {
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, 0])) as Record<BatchFilter, number>;
+  const projects: Record<string, number> = {};
+  let total = 0;
+  for (const d of decisions) {
+    const current = filter.every((f) => passes(d, reviews, f));
+    if (current) projects[d.project] = (projects[d.project] ?? 0) + 1;
+    else projects[d.project] ??= 0;
+    if (project !== null && d.project !== project) continue;
+    total++;
+    if (!current) continue;
+    for (const f of FILTERS) if (passes(d, reviews, f)) filters[f]++;
+  }
+  return { filters, projects, total };
 }

@@ -20,9 +20,17 @@ import { SchemaError } from "../lib/schema/mod.ts";
 import { Plot, renderSvg } from "../lib/plot/mod.ts";
 import { assertLocalHost, assertSameOriginPost, HttpError, readJsonBody } from "./_http.ts";
 import { parseBandBody, parseDecisionBody, parsePlainBody } from "./_bodies.ts";
-import { groupView, inBand, parseBatchQuery, progressOf, selectGroups } from "./_views.ts";
+import {
+  filterCounts,
+  groupView,
+  inBand,
+  parseBatchQuery,
+  progressOf,
+  selectGroups,
+} from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
+import { assertStatePath, StatePathError } from "./_state_paths.ts";
 
 /** What {@linkcode createApp} needs. */
 export interface ReviewerDeps {
@@ -71,6 +79,9 @@ const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "referrer-policy
 export function createApp(deps: ReviewerDeps): Hono {
   const opts = { ...defaults, ...deps };
   const byId = new Map(opts.decisions.map((d) => [d.group_id, d]));
+  // "Group N" is the group's place in the decisions file, under every order and filter.
+  const positionOf = new Map(opts.decisions.map((d, i) => [d.group_id, i]));
+  const projects = [...new Set(opts.decisions.map((d) => d.project))].sort();
   const images = new ImageServer(opts.sandboxRoot, { thumbDir: opts.thumbDir });
   const app = new Hono();
 
@@ -139,11 +150,17 @@ export function createApp(deps: ReviewerDeps): Hono {
       batchCache.clear();
       cachedVersion = opts.store.version;
     }
-    const key = `${q.size}|${q.offset}|${q.filter}|${q.order}`;
+    const key = `${q.size}|${q.offset}|${q.filter.join(",")}|${q.order}|${q.project}`;
     const hit = batchCache.get(key);
     if (hit !== undefined) return hit;
+    if (q.project !== null && !projects.includes(q.project)) {
+      throw new HttpError(
+        400,
+        `Cannot load batch: project "${q.project}" is not one of ${projects.join(", ")}`,
+      );
+    }
     const reviews = opts.store.all();
-    const all = selectGroups(opts.decisions, reviews, q.filter, q.order);
+    const all = selectGroups(opts.decisions, reviews, q.filter, q.order, q.project);
     let offset = q.offset;
     if (offset === null) {
       // Continue where the person left off: the batch holding the first pending group.
@@ -151,13 +168,16 @@ export function createApp(deps: ReviewerDeps): Hono {
       offset = first < 0 ? 0 : Math.floor(first / q.size) * q.size;
     }
     const groups = all.slice(offset, offset + q.size)
-      .map((d, i) => groupView(d, offset + i, reviews.get(d.group_id)));
+      .map((d) => groupView(d, positionOf.get(d.group_id)!, reviews.get(d.group_id)));
     const body = JSON.stringify({
-      filter: q.filter,
+      filter: q.filter.join(","),
       order: q.order,
+      project: q.project,
+      projects,
       size: q.size,
       offset,
       matching: all.length,
+      counts: filterCounts(opts.decisions, reviews, q.filter, q.project),
       groups,
       progress: progressOf(opts.decisions, reviews),
       undo_depth: opts.store.historyDepth(),
@@ -246,6 +266,7 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (records.length === 0) {
       throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
     }
+    await assertStatePath(opts.sandboxRoot, opts.approvedPath, { what: "approved decisions file" });
     opts.store.claimRequest(request_id, "submit_batch");
     await writeApprovedDecisions(opts.approvedPath, records);
     const counts = Object.fromEntries(
@@ -260,16 +281,27 @@ export function createApp(deps: ReviewerDeps): Hono {
     const reviews = opts.store.all();
     const p = progressOf(opts.decisions, reviews);
     const rows = ACTIONS.map((a) => ({ action: a, groups: p.by_action[a] }));
+    // Counts are whole groups: integer ticks only (every integer up to 10, then Plot's
+    // nice steps, which are integers over an integer domain this wide). Colours match
+    // the page's dark panels.
+    const most = Math.max(1, ...rows.map((r) => r.groups));
     const svg = renderSvg({
       width: 360,
       height: 160,
       marginLeft: 70,
-      x: { label: "groups", grid: true },
+      style: { background: "#1f2228", color: "#e6e6e6", fontSize: "12px" },
+      x: {
+        label: "groups",
+        grid: true,
+        domain: [0, most],
+        ticks: most <= 10 ? Array.from({ length: most + 1 }, (_, i) => i) : 10,
+        tickFormat: "d",
+      },
       y: { label: null, domain: ACTIONS },
       marks: [
-        Plot.barX(rows, { x: "groups", y: "action", fill: "#3a7" }),
-        Plot.text(rows, { x: "groups", y: "action", text: "groups", dx: 10 }),
-        Plot.ruleX([0]),
+        Plot.barX(rows, { x: "groups", y: "action", fill: "#3fbf6f" }),
+        Plot.text(rows, { x: "groups", y: "action", text: "groups", dx: 10, fill: "#e6e6e6" }),
+        Plot.ruleX([0], { stroke: "#7f8590" }),
       ],
     });
     c.header("content-type", "image/svg+xml");
@@ -301,6 +333,8 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
     if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
     if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
+    // A planted link or a state path outside the sandbox: refused, with the reason.
+    if (error instanceof StatePathError) return c.json({ error: error.message }, 409);
     // Anything else is our fault: say so without leaking internals.
     return c.json({ error: `Cannot complete request: internal error (${error.name})` }, 500);
   });

@@ -137,6 +137,42 @@ Deno.test("load_batch orders low confidence first, filters crops and anomalies, 
   assert.ok(!JSON.stringify(resumed).includes(t.root), "no file system paths reach the page");
 });
 
+Deno.test("load_batch combines filters and a project, counts each choice, and numbers groups by file position", async () => {
+  await using t = await testApp(30, (ds) => {
+    ds.forEach((d, i) => {
+      d.project = i % 3 === 0 ? "beta" : "alpha";
+    });
+  });
+  const get = async (q: string) =>
+    await (await t.app.request(`/api/automation/load_batch?${q}`)).json() as {
+      groups: GroupView[];
+      matching: number;
+      projects: string[];
+      counts: { filters: Record<string, number>; projects: Record<string, number>; total: number };
+    };
+  const ds = t.decisions;
+  const low = (i: number) => ds[i]!.flags.includes("low_confidence");
+  const crop = (i: number) => ds[i]!.step2_crop.needs_crop;
+  const alpha = (i: number) => ds[i]!.project === "alpha";
+  const idx = ds.map((_, i) => i);
+  const b = await get("size=30&filter=low_confidence,crops&project=alpha");
+  const want = idx.filter((i) => low(i) && crop(i) && alpha(i));
+  assert.ok(want.length > 0, "fixture has such groups");
+  assert.equal(b.matching, want.length);
+  assert.deepEqual(b.groups.map((g) => g.position), want, "position is the file position");
+  assert.deepEqual(b.projects, ["alpha", "beta"]);
+  assert.equal(b.counts.total, idx.filter(alpha).length);
+  assert.equal(b.counts.projects.beta, idx.filter((i) => low(i) && crop(i) && !alpha(i)).length);
+  assert.equal(b.counts.filters.pending, want.length);
+  const ordered = await get("size=30&order=low_confidence&filter=crops");
+  for (const g of ordered.groups) {
+    assert.equal(ds[g.position]!.group_id, g.group_id, "same number under another order");
+  }
+  for (const bad of ["filter=crops,", "filter=crops,evil", "project=gamma"]) {
+    assert.equal((await t.app.request(`/api/automation/load_batch?${bad}`)).status, 400, bad);
+  }
+});
+
 Deno.test("image routes serve referenced sandbox files and refuse escapes and links out", async () => {
   const outside = await Deno.makeTempDir({ prefix: "keeper-outside-" });
   await Deno.writeTextFile(`${outside}/secret.png`, "not for you");

@@ -4,11 +4,26 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { analyzeAnomalies, type AnomalyReport } from "../lib/anomaly/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import type { SelectionKind } from "../lib/types.ts";
+
+const SPEC = defineTask({
+  task: "analyze",
+  summary: "Per-project anomaly statistics from the ingested logs",
+  flags: {
+    data: { ...SHARED_FLAGS.data, aliases: ["in"] },
+    kinds: {
+      type: "string",
+      arg: "<a,b>",
+      description: "selection kinds to count (e.g. selection_log,extraction)",
+      defaultText: "all",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task analyze --kinds selection_log,extraction --json"],
+});
 
 function pct(r: number | null): string {
   return r === null ? "n/a" : `${(100 * r).toFixed(1)}%`;
@@ -44,16 +59,8 @@ function describe(report: AnomalyReport): string[] {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      in: { type: "string", default: "data/ingested" },
-      kinds: { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
-  const { selections } = await readIngested(values.in);
+  const { values } = parseFlags(SPEC);
+  const { selections } = await readIngested(values.data);
   const kinds = values.kinds === undefined
     ? null
     : values.kinds.split(",").map((k) => k.trim() as SelectionKind);

@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import {
   type ApplyFolders,
   type ApplyPlan,
@@ -21,40 +20,74 @@ import {
   rollback,
 } from "../lib/apply/mod.ts";
 
-const HELP = `deno task apply [--sandbox sandbox] [--commit [--yes]] [--recover [--undo]]
-  [--rollback <run-id>] [--relocated] [--approved <file>] [--decisions <file>] [--run-id <id>]
-  [--missing-companions refuse|warn] [--duplicates refuse|last] [--folder key=name ...]
-  [--rows 40] [--json]
-folders (key=name): ${Object.entries(DEFAULT_FOLDERS).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+const SPEC = defineTask({
+  task: "apply",
+  summary: "Carry out approved decisions in the sandbox (dry run unless --commit)",
+  flags: {
+    sandbox: SHARED_FLAGS.sandbox,
+    approved: {
+      type: "string",
+      arg: "<jsonl>",
+      description: "approved decisions",
+      defaultText: "<sandbox>/approved_decisions.jsonl",
+    },
+    decisions: {
+      type: "string",
+      arg: "<jsonl>",
+      description: "the decisions file",
+      defaultText: "<sandbox>/automation_decisions.jsonl",
+    },
+    commit: { type: "boolean", description: "execute the plan (after a confirmation)" },
+    yes: { type: "boolean", description: "confirm --commit without asking" },
+    recover: { type: "boolean", description: "finish an interrupted run" },
+    undo: { type: "boolean", description: "with --recover: undo the interrupted run instead" },
+    rollback: { type: "string", arg: "<run-id>", description: "restore the tree a run changed" },
+    relocated: {
+      type: "boolean",
+      description: "with --recover/--rollback: accept a sandbox that was moved or copied",
+    },
+    "run-id": {
+      type: "string",
+      arg: "<id>",
+      description: "id of the new run",
+      defaultText: "a timestamp",
+    },
+    "missing-companions": {
+      type: "string",
+      arg: "<refuse|warn>",
+      description: "what a missing companion file does",
+      default: "refuse",
+    },
+    duplicates: {
+      type: "string",
+      arg: "<refuse|last>",
+      description: "what two decisions for one group do",
+      default: "refuse",
+    },
+    unreadable: {
+      type: "string",
+      arg: "<refuse|warn>",
+      description: "what an unreadable image does",
+      default: "refuse",
+    },
+    folder: {
+      type: "string",
+      multiple: true,
+      arg: "<key=name>",
+      description: `rename a destination folder; keys: ${
+        Object.entries(DEFAULT_FOLDERS).map(([k, v]) => `${k}=${v}`).join(" ")
+      }`,
+      defaultText: "as listed",
+    },
+    rows: { type: "string", arg: "<n>", description: "plan rows printed", default: "40" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task apply", "deno task apply --commit --yes"],
+});
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      sandbox: { type: "string", default: "sandbox" },
-      approved: { type: "string" },
-      decisions: { type: "string" },
-      commit: { type: "boolean", default: false },
-      yes: { type: "boolean", default: false },
-      recover: { type: "boolean", default: false },
-      undo: { type: "boolean", default: false },
-      rollback: { type: "string" },
-      relocated: { type: "boolean", default: false },
-      "run-id": { type: "string" },
-      "missing-companions": { type: "string", default: "refuse" },
-      duplicates: { type: "string", default: "refuse" },
-      folder: { type: "string", multiple: true },
-      rows: { type: "string", default: "40" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const folders = parseFolders(values.folder ?? []);
+  const { values } = parseFlags(SPEC);
+  const folders = parseFolders(values.folder);
   const root = values.sandbox;
   if (values.recover) {
     const done = await recover(root, {
@@ -80,6 +113,10 @@ await runTask(async () => {
   if (dups !== "refuse" && dups !== "last") {
     throw new RangeError(`Cannot plan: --duplicates "${dups}" (use refuse or last)`);
   }
+  const unreadable = values.unreadable;
+  if (unreadable !== "refuse" && unreadable !== "warn") {
+    throw new RangeError(`Cannot plan: --unreadable "${unreadable}" (use refuse or warn)`);
+  }
   const plan = await planApply(root, {
     ...(values.approved !== undefined ? { approvedFile: values.approved } : {}),
     ...(values.decisions !== undefined ? { decisionsFile: values.decisions } : {}),
@@ -87,6 +124,7 @@ await runTask(async () => {
     folders,
     missingCompanions: missing,
     duplicates: dups,
+    unreadable,
   });
   printPlan(plan, Number(values.rows));
   if (plan.totals.errors > 0) {

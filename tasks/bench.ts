@@ -5,22 +5,30 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { type BenchFigures, discoverBenchmarks } from "../lib/bench/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      only: { type: "string", multiple: true },
-      quick: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "bench",
+  summary: "Every benchmark of the project, side by side",
+  flags: {
+    only: {
+      type: "string",
+      multiple: true,
+      arg: "<name>",
+      description: "run only these (repeat or a,b)",
+      defaultText: "all",
     },
-  });
+    quick: { type: "boolean", description: "smaller sizes" },
+    json: { ...SHARED_FLAGS.json, description: "last stdout line: one object keyed by benchmark" },
+  },
+  examples: ["deno task bench --only phash --json"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const all = await discoverBenchmarks(fileURLToPath(new URL("../tests/bench", import.meta.url)));
-  const wanted = values.only?.flatMap((o) => o.split(","));
+  const wanted = (values.only.length > 0 ? values.only : undefined)?.flatMap((o) => o.split(","));
   const chosen = wanted ? all.filter((b) => wanted.includes(b.name)) : all;
   if (wanted && chosen.length !== wanted.length) {
     const known = all.map((b) => b.name).join(", ");

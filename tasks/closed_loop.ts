@@ -6,9 +6,35 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { runClosedLoop } from "../lib/loop/mod.ts";
+
+const SPEC = defineTask({
+  task: "closed-loop",
+  summary:
+    "Reviews as training labels: train, decide, review (scripted), ingest reviews, retrain, compare",
+  flags: {
+    "sim-seed": { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    scale: { type: "string", arg: "<s>", description: "simulated image size", default: "0.125" },
+    projects: { type: "string", arg: "<n>", description: "simulated projects", default: "3" },
+    groups: {
+      type: "string",
+      arg: "<n>",
+      description: "logged groups per project",
+      default: "200",
+    },
+    heldout: { type: "string", arg: "<n>", description: "held-out groups", default: "160" },
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks",
+      default: "builtin,layout,signature",
+    },
+    "work-dir": { type: "string", arg: "<dir>", description: "work here instead of a temp folder" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task closed-loop --scale 0.125 --json"],
+});
 
 function positive(name: string, text: string): number {
   const n = Number(text);
@@ -19,20 +45,7 @@ function positive(name: string, text: string): number {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      "sim-seed": { type: "string", default: "1" },
-      scale: { type: "string", default: "0.125" },
-      projects: { type: "string", default: "3" },
-      groups: { type: "string", default: "200" },
-      heldout: { type: "string", default: "160" },
-      features: { type: "string", default: "builtin,layout,signature" },
-      "work-dir": { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   const r = await runClosedLoop({
     simSeed: positive("sim-seed", values["sim-seed"]),
     scale: positive("scale", values.scale),

@@ -7,31 +7,59 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
-import { decideFolder } from "../lib/decisions/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import { decideFolder, type DecideSummary } from "../lib/decisions/mod.ts";
+
+const SPEC = defineTask({
+  task: "decide",
+  summary: "Group new images and propose a pick and crop per group; moves nothing",
+  flags: {
+    in: { type: "string", arg: "<dir>", description: "the folder of new images (read only)" },
+    project: {
+      type: "string",
+      arg: "<id>",
+      description: "project id for the decisions",
+      defaultText: "from the folder",
+    },
+    models: SHARED_FLAGS.models,
+    cache: SHARED_FLAGS.cache,
+    encoder: SHARED_FLAGS.encoder,
+    "encoder-config": SHARED_FLAGS["encoder-config"],
+    sandbox: SHARED_FLAGS.sandbox,
+    out: {
+      type: "string",
+      arg: "<jsonl>",
+      description: "decisions file (appended)",
+      default: "",
+      defaultText: "<sandbox>/automation_decisions.jsonl",
+    },
+    order: {
+      type: "string",
+      arg: "<uncertain|time>",
+      description: "order of the decisions",
+      default: "time",
+    },
+    "content-only": { type: "boolean", description: "group by content only, ignoring stage runs" },
+    "max-gap": {
+      type: "string",
+      arg: "<s>",
+      description: "largest time gap inside a group",
+      default: "900",
+    },
+    lookahead: {
+      type: "string",
+      arg: "<n>",
+      description: "files looked ahead when grouping",
+      default: "50",
+    },
+    force: { type: "boolean", description: "decide again groups already decided" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task decide --in ~/art/new_batch"],
+});
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      in: { type: "string" },
-      project: { type: "string", default: "" },
-      models: { type: "string", default: "data/ai_data/models" },
-      cache: { type: "string", default: "data/cache/features.sqlite" },
-      model: { type: "string" },
-      "model-config": { type: "string" },
-      sandbox: { type: "string", default: "sandbox" },
-      out: { type: "string", default: "" },
-      order: { type: "string", default: "time" },
-      "content-only": { type: "boolean", default: false },
-      "max-gap": { type: "string", default: "900" },
-      lookahead: { type: "string", default: "50" },
-      force: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   if (values.in === undefined) throw new RangeError("Cannot decide: --in <dir> is required");
   const order = values.order;
   if (order !== "time" && order !== "uncertain") {
@@ -47,13 +75,13 @@ await runTask(async () => {
   }
   let bar: Progress | null = null;
   let phase = "";
-  const encoder = values.model === undefined
+  const encoder = values.encoder === undefined
     ? null
-    : values["model-config"] === undefined
-    ? { path: values.model }
-    : { path: values.model, config: values["model-config"] };
+    : values["encoder-config"] === undefined
+    ? { path: values.encoder }
+    : { path: values.encoder, config: values["encoder-config"] };
   const summary = await decideFolder(values.in, {
-    project: values.project,
+    project: values.project ?? "",
     sandboxRoot: values.sandbox,
     out: values.out,
     models: values.models,
@@ -76,10 +104,14 @@ await runTask(async () => {
     },
   });
   if (values.json) {
-    const { groups, decided, skipped, auto_approvable, flagged, seconds } = summary;
-    console.log(JSON.stringify({ groups, decided, skipped, auto_approvable, flagged, seconds }));
+    const { groups, decided, skipped, auto_approvable, flagged, seconds, models } = summary;
+    for (const line of untrained(summary)) console.error(line);
+    console.log(
+      JSON.stringify({ groups, decided, skipped, auto_approvable, flagged, seconds, models }),
+    );
     return;
   }
+  for (const line of untrained(summary)) console.log(line);
   const flags = Object.entries(summary.flags).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
   console.log(
     `decide: ${summary.images} images → ${summary.groups} groups ` +
@@ -90,3 +122,17 @@ await runTask(async () => {
       ` in ${summary.seconds.toFixed(2)} s (no file was moved)`,
   );
 });
+
+/** One line per model that was not trained (the fallback decided). */
+function untrained(s: DecideSummary): string[] {
+  const out: string[] = [];
+  if (!s.models.ranker.trained) {
+    out.push(
+      `decide: no trained ranker (${s.models.ranker.identity}): picks are the highest stage`,
+    );
+  }
+  if (!s.models.crop.trained) {
+    out.push(`decide: no trained crop model (${s.models.crop.identity}): crops are the median box`);
+  }
+  return out;
+}

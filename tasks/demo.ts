@@ -8,26 +8,37 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { relative } from "node:path";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { dryRunBand, runDemo } from "../lib/demo/mod.ts";
 import { serveReviewer } from "../reviewer/server.ts";
+
+const SPEC = defineTask({
+  task: "demo",
+  summary: "Run the pipeline end to end on shipped demo data",
+  flags: {
+    "no-serve": { type: "boolean", description: "skip the review server; dry-run apply instead" },
+    port: { type: "string", arg: "<n>", description: "review page port", default: "8080" },
+    scale: {
+      type: "string",
+      arg: "<s>",
+      description: "simulated image size (0 < s <= 1)",
+      default: "0.25",
+    },
+    sandbox: {
+      ...SHARED_FLAGS.sandbox,
+      default: "sandbox/demo",
+      description: "the demo's own sandbox",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task demo --no-serve"],
+});
 
 const pct = (x: number | null | undefined) => (x == null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      "no-serve": { type: "boolean", default: false },
-      port: { type: "string", default: "8080" },
-      scale: { type: "string", default: "0.25" },
-      sandbox: { type: "string", default: "sandbox/demo" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   const scale = Number(values.scale);
   const port = Number(values.port);
   if (!(scale > 0 && scale <= 1)) {

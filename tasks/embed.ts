@@ -7,34 +7,50 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { embedFiles, listImages, resolvePixelBlocks } from "../lib/embed/mod.ts";
 // lib/blocks registers the pixel blocks it owns (layout, signature…) in PIXEL_BLOCKS on load.
 import "../lib/blocks/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      in: { type: "string", multiple: true },
-      model: { type: "string" },
-      "model-config": { type: "string" },
-      features: { type: "string", default: "builtin" },
-      cache: { type: "string", default: "data/cache/features.sqlite" },
-      thumbs: { type: "string" },
-      concurrency: { type: "string", default: "4" },
-      "batch-size": { type: "string", default: "16" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "embed",
+  summary: "Decode images once; cache hashes, features and embeddings by content",
+  flags: {
+    images: {
+      ...SHARED_FLAGS.images,
+      arg: "<dir|list>",
+      description: "an image folder or a file listing images (repeat for several)",
+      aliases: ["in"],
     },
-  });
-  if (!values.in?.length) throw new TypeError("Cannot embed: --in <dir|list> is required");
-  if (values["model-config"] && !values.model) {
-    throw new TypeError("Cannot embed: --model-config needs --model");
+    encoder: SHARED_FLAGS.encoder,
+    "encoder-config": SHARED_FLAGS["encoder-config"],
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks: builtin[,<pixel block>…]",
+      default: "builtin",
+    },
+    cache: SHARED_FLAGS.cache,
+    thumbs: { type: "string", arg: "<dir>", description: "also write thumbnails here" },
+    concurrency: { type: "string", arg: "<n>", description: "decodes in flight", default: "4" },
+    "batch-size": { type: "string", arg: "<n>", description: "encoder batch size", default: "16" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task embed --images sandbox/demo/sim --features builtin,layout,signature"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
+  if (values.images.length === 0) {
+    throw new TypeError(
+      "Cannot embed: --images <dir|list> is required (or record roots once: deno task setup --images <root>)",
+    );
+  }
+  if (values["encoder-config"] && !values.encoder) {
+    throw new TypeError("Cannot embed: --encoder-config needs --encoder");
   }
   const paths: string[] = [];
-  for (const input of values.in) paths.push(...await listImages(input));
+  for (const input of values.images) paths.push(...await listImages(input));
   const cacheDir = values.cache.includes("/")
     ? values.cache.slice(0, values.cache.lastIndexOf("/"))
     : ".";
@@ -43,13 +59,13 @@ await runTask(async () => {
   const bar = new Progress(paths.length, { label: "embed" });
   const names = values.features.split(",").map((f) => f.trim()).filter(Boolean);
   const { blocks, rest: features } = resolvePixelBlocks(names);
-  if (values.model && !features.includes("embedding")) features.push("embedding");
+  if (values.encoder && !features.includes("embedding")) features.push("embedding");
   const result = await embedFiles(paths, {
     cacheDb: values.cache,
-    model: values.model
+    model: values.encoder
       ? {
-        path: values.model,
-        ...(values["model-config"] ? { config: values["model-config"] } : {}),
+        path: values.encoder,
+        ...(values["encoder-config"] ? { config: values["encoder-config"] } : {}),
       }
       : null,
     features,

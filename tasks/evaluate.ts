@@ -1,18 +1,18 @@
 /**
  * `deno task evaluate [--data data/ingested] [--embeddings <cache db>] [--images <root>]...
  * [--sandbox sandbox] [--allow-empty <kind>]... [--ground-truth <ground_truth.jsonl>]
- * [--models data/ai_data/models] [--report data/reports/latest] [--json]`
+ * [--models data/ai_data/models] [--model <encoder.onnx>] [--report data/reports/latest] [--json]`
  *
  * `deno task evaluate --crop-log <csv> --project-map <file> --pixel-free [--seeds 10] [--json]`
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { dirname } from "node:path";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { readRankerModel } from "../lib/rank/mod.ts";
 import { loadCropProposer } from "../lib/crop/mod.ts";
+import { loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
@@ -30,27 +30,73 @@ import {
   writeReport,
 } from "../lib/eval/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      data: { type: "string", default: "data/ingested" },
-      embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", multiple: true },
-      sandbox: { type: "string", default: "sandbox" },
-      "allow-empty": { type: "string", multiple: true },
-      "ground-truth": { type: "string" },
-      models: { type: "string", default: "data/ai_data/models" },
-      report: { type: "string", default: "data/reports/latest" },
-      "crop-log": { type: "string" },
-      "project-map": { type: "string" },
-      "pixel-free": { type: "boolean", default: false },
-      seeds: { type: "string", default: "10" },
-      "no-lopo": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "evaluate",
+  summary: "Evaluate models against baselines; writes report.json, report.md and SVG charts",
+  flags: {
+    data: SHARED_FLAGS.data,
+    cache: SHARED_FLAGS.cache,
+    images: {
+      ...SHARED_FLAGS.images,
+      description:
+        "a root holding the creator's images (repeat for several; the sandbox is searched too)",
+      default: (w) => w.images.length > 0 ? w.images : ["."],
     },
-  });
+    sandbox: SHARED_FLAGS.sandbox,
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind to end with 0 usable examples",
+      defaultText: "none",
+    },
+    "ground-truth": {
+      type: "string",
+      arg: "<jsonl>",
+      description: "simulator ground truth to score against",
+    },
+    models: SHARED_FLAGS.models,
+    encoder: {
+      ...SHARED_FLAGS.encoder,
+      description: "ONNX encoder for the clip/embedding block of images with no imported vector",
+    },
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "report folder",
+      default: "data/reports/latest",
+      aliases: ["report"],
+    },
+    "crop-log": {
+      type: "string",
+      arg: "<csv>",
+      description: "crop log for the pixel-free crop evaluation",
+    },
+    "project-map": {
+      type: "string",
+      arg: "<file>",
+      description: "project map JSON (with --crop-log)",
+      default: (w) => w.project_map ?? "",
+    },
+    "pixel-free": { type: "boolean", description: "evaluate crops from the log alone (no pixels)" },
+    seeds: {
+      type: "string",
+      arg: "<n>",
+      description: "split seeds for --pixel-free",
+      default: "10",
+    },
+    "no-lopo": { type: "boolean", description: "skip leave-one-project-out" },
+    json: SHARED_FLAGS.json,
+  },
+  examples: [
+    "deno task evaluate --json",
+    "deno task evaluate --crop-log data/original/training/select_crop_log.csv " +
+    "--project-map data/original/project_map.json --pixel-free",
+  ],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const log = (s: string) => values.json || console.error(s);
   if (values["pixel-free"] || values["crop-log"]) {
     if (!values["crop-log"] || !values["project-map"] || !values["pixel-free"]) {
@@ -86,7 +132,7 @@ await runTask(async () => {
       .map((l) => JSON.parse(l))
     : [];
   const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
-  const roots = [...(values.images ?? ["."])];
+  const roots = [...values.images];
   if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
   const index = await indexForStore(store, roots);
   const resolver = indexResolver(index);
@@ -100,11 +146,18 @@ await runTask(async () => {
   const crop = await loadCropProposer(values.models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, { cacheDb: values.embeddings });
-  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const { embedded } = await embedWithBlocks(paths, features, {
+    cacheDb: values.cache,
+    // The clip (and embedding) block of images with no imported vector.
+    ...(values.encoder ? { model: { path: values.encoder } } : {}),
+  });
+  const ds = buildDataset(store, embedded.byPath, {
+    resolver,
+    clipByIdentity: loadClipByIdentity(values.cache, store),
+  });
   const coverageLines = formatCoverage(ds.coverage!);
   const errors = coverageErrors(ds.coverage!, {
-    allowEmpty: values["allow-empty"] ?? [],
+    allowEmpty: values["allow-empty"],
     command: "evaluate",
   });
   if (errors.length > 0) {
@@ -133,7 +186,7 @@ await runTask(async () => {
     leaveOneProjectOut: !values["no-lopo"],
     onStep: log,
   });
-  const files = await writeReport(values.report, result);
+  const files = await writeReport(values.out, result);
   if (values.json) console.log(JSON.stringify({ ...result, coverage: ds.coverage }));
   else {
     for (const line of coverageLines) console.log(line);
@@ -153,6 +206,22 @@ await runTask(async () => {
           `(median box ${c.baselines.median_box.toFixed(3)}, full ${
             c.baselines.full_image.toFixed(3)
           })`,
+      );
+    }
+    const v = result.views;
+    if (v.history) {
+      console.log(
+        `sets by features: every member embedded ${v.history.every_member_embedded}, ` +
+          `with pixels ${v.history.every_member_pixels}, both ${v.history.both} ` +
+          `(of ${v.history.sets} usable); unusable: ${
+            Object.entries(v.unusable).map(([k, n]) => `${k} ${n}`).join(", ") || "none"
+          }`,
+      );
+    }
+    for (const [view, a] of Object.entries(v.test_by_view)) {
+      console.log(
+        `  test sets ranked from ${view}: ${a.n}, accuracy ${a.acc.toFixed(3)} ` +
+          `(highest stage ${a.highest_stage.toFixed(3)})`,
       );
     }
     console.log(`report: ${files.join(", ")}`);

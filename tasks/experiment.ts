@@ -1,34 +1,103 @@
 /**
- * `deno task experiment --sim-seed <n> [--scale <s>] [--seed <n>] [--projects N] [--groups N] [--heldout N]
- * [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
+ * `deno task experiment --sim-seed <n> [--scale <s>] [--seed <n>] [--repeat N] [--projects N] [--groups N]
+ * [--heldout N] [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
+ *
+ * `deno task experiment --scenario embeddings-only --encoder <clip.onnx> [sizes] [--json]`: the
+ * simulated history written as the original's CLIP cache, rejected files deleted; the ranker
+ * trained on that embeddings-only history against the same ranker with pixels, same test sets.
  *
  * simulate → ingest → embed → train → evaluate in a fresh temp folder; prints
- * evaluate's JSON with `--json`.
+ * evaluate's JSON with `--json`. `--repeat N` trains and evaluates with split seeds
+ * seed … seed+N−1 on the same simulation and prints every metric's mean with
+ * `_min` / `_max` siblings (e.g. `ranker.anomaly_acc_min`).
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
-import { runExperiment, writeReport } from "../lib/eval/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import {
+  aggregateRuns,
+  type EmbeddingScenarioResult,
+  type EvaluateResult,
+  runEmbeddingScenario,
+  runExperiment,
+  writeReport,
+} from "../lib/eval/mod.ts";
+
+const SPEC = defineTask({
+  task: "experiment",
+  summary: "simulate -> ingest -> embed -> train -> evaluate in a fresh temp folder",
+  flags: {
+    "sim-seed": { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    scale: {
+      type: "string",
+      arg: "<s>",
+      description: "simulated image size (0 < s <= 1)",
+      default: "1",
+    },
+    seed: { type: "string", arg: "<n>", description: "training seed", default: "1" },
+    repeat: {
+      type: "string",
+      arg: "<n>",
+      description: "train and evaluate with split seeds seed … seed+n−1; report mean, min, max",
+      default: "1",
+    },
+    projects: {
+      type: "string",
+      arg: "<n>",
+      description: "simulated projects",
+      defaultText: "simulate's",
+    },
+    groups: {
+      type: "string",
+      arg: "<n>",
+      description: "groups per project",
+      defaultText: "simulate's",
+    },
+    heldout: {
+      type: "string",
+      arg: "<n>",
+      description: "held-out groups",
+      defaultText: "simulate's",
+    },
+    "anomaly-rate": {
+      type: "string",
+      arg: "<a,b,c>",
+      description: "simulated anomaly rate per project",
+      defaultText: "simulate's",
+    },
+    "taste-free": {
+      type: "string",
+      arg: "<n,…>",
+      description: "simulated projects (1-based) without the taste rule",
+    },
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks",
+      defaultText: "builtin,layout,signature (+embedding with --encoder)",
+    },
+    encoder: SHARED_FLAGS.encoder,
+    scenario: {
+      type: "string",
+      arg: "<name>",
+      description:
+        "embeddings-only: history as the original's CLIP cache with rejected files deleted, " +
+        "vs the same ranker with pixels (needs --encoder)",
+    },
+    epochs: { type: "string", arg: "<n>", description: "training epochs (scenario)" },
+    keep: { type: "boolean", description: "keep the temp folder" },
+    "work-dir": {
+      type: "string",
+      arg: "<dir>",
+      description: "work here instead of a temp folder (kept)",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task experiment --sim-seed 2 --scale 0.25 --json"],
+});
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      "sim-seed": { type: "string", default: "1" },
-      scale: { type: "string", default: "1" },
-      seed: { type: "string", default: "1" },
-      projects: { type: "string" },
-      groups: { type: "string" },
-      heldout: { type: "string" },
-      features: { type: "string" },
-      model: { type: "string" },
-      keep: { type: "boolean", default: false },
-      "work-dir": { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   const num = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -45,57 +114,169 @@ await runTask(async () => {
     return n;
   };
   const features = values.features?.split(",") ??
-    (values.model
+    (values.encoder
       ? ["builtin", "embedding", "layout", "signature"]
       : ["builtin", "layout", "signature"]);
   const sizes = {
     ...(values.projects ? { projects: num("projects", values.projects)! } : {}),
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),
     ...(values.heldout ? { heldout: num("heldout", values.heldout)! } : {}),
+    ...(values["anomaly-rate"]
+      ? { anomalyRate: values["anomaly-rate"].split(",").map((v) => num("anomaly-rate", v)!) }
+      : {}),
+    ...(values["taste-free"]
+      ? { tasteFree: values["taste-free"].split(",").map((v) => integer("taste-free", v)) }
+      : {}),
   };
   const t0 = performance.now();
-  const r = await runExperiment({
-    simSeed: num("sim-seed", values["sim-seed"])!,
-    scale: num("scale", values.scale)!,
-    seed: integer("seed", values.seed),
-    features,
-    ...sizes,
-    ...(values.model ? { model: { path: values.model } } : {}),
-    ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
-    onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
-  });
-  try {
-    await writeReport(`${r.dir}/report`, r.evaluation);
-    if (values.json) console.log(JSON.stringify(r.evaluation));
-    else {
-      const k = r.evaluation.ranker, c = r.evaluation.crop;
-      console.log(
-        `experiment in ${r.dir} (${
-          Object.entries(r.seconds).map(([k, v]) => `${k} ${v.toFixed(0)}s`).join(", ")
-        })`,
+  if (values.scenario !== undefined) {
+    if (values.scenario !== "embeddings-only") {
+      throw new RangeError(
+        `Cannot run experiment: --scenario "${values.scenario}" (valid: embeddings-only)`,
       );
-      if (k) {
-        console.log(
-          `  ranker: normal ${k.normal_acc.toFixed(3)}, anomaly ${k.anomaly_acc.toFixed(3)}, ` +
-            `overall ${k.overall_acc.toFixed(3)} vs highest stage ${
-              k.baselines.highest_stage.toFixed(3)
-            }; ` +
-            `ECE ${k.ece.toFixed(3)}; auto-approve precision ${
-              k.auto_approve.precision?.toFixed(3) ?? "—"
-            } ` +
-            `at coverage ${k.auto_approve.coverage.toFixed(3)}`,
-        );
-      }
-      if (c) {
-        console.log(
-          `  crop: mean IoU ${c.mean_iou.toFixed(3)} (median box ${
-            c.baselines.median_box.toFixed(3)
-          })`,
-        );
+    }
+    if (!values.encoder) {
+      throw new TypeError(
+        "Cannot run experiment: --scenario embeddings-only needs --encoder <clip.onnx> " +
+          "(a test encoder: deno run -A tests/fixtures/make_test_encoder.ts enc.onnx)",
+      );
+    }
+    const r = await runEmbeddingScenario({
+      model: { path: values.encoder },
+      simSeed: num("sim-seed", values["sim-seed"])!,
+      scale: num("scale", values.scale)!,
+      seed: integer("seed", values.seed),
+      ...(values.features ? { features: values.features.split(",") } : {}),
+      ...(values.epochs ? { epochs: integer("epochs", values.epochs) } : {}),
+      ...sizes,
+      ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
+      onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+    });
+    try {
+      if (values.json) console.log(JSON.stringify(r));
+      else printScenario(r);
+    } finally {
+      if (!values.keep && !values["work-dir"]) await Deno.remove(r.dir, { recursive: true });
+    }
+    return;
+  }
+  const repeat = integer("repeat", values.repeat);
+  if (repeat < 1) {
+    throw new RangeError(`Cannot run experiment: --repeat "${repeat}" must be 1 or more`);
+  }
+  const seed0 = integer("seed", values.seed);
+  // Repeats share one folder: the simulation and feature cache are made once.
+  let dir: string | undefined = values["work-dir"];
+  const runs: { seed: number; evaluation: EvaluateResult; seconds: Record<string, number> }[] = [];
+  try {
+    for (let i = 0; i < repeat; i++) {
+      const seed = seed0 + i;
+      const r = await runExperiment({
+        simSeed: num("sim-seed", values["sim-seed"])!,
+        scale: num("scale", values.scale)!,
+        seed,
+        features,
+        ...sizes,
+        ...(values.encoder ? { model: { path: values.encoder } } : {}),
+        ...(dir ? { workDir: dir } : {}),
+        onStep: (s) =>
+          console.error(
+            `[${((performance.now() - t0) / 1000).toFixed(0)}s]${
+              repeat > 1 ? ` seed ${seed}:` : ""
+            } ${s}`,
+          ),
+      });
+      dir = r.dir;
+      runs.push({ seed, evaluation: r.evaluation, seconds: r.seconds });
+      await writeReport(`${r.dir}/report${repeat > 1 ? `_seed${seed}` : ""}`, r.evaluation);
+    }
+    if (repeat === 1) {
+      const r = runs[0]!;
+      if (values.json) console.log(JSON.stringify(r.evaluation));
+      else printSummary(`experiment in ${dir}`, r.evaluation, r.seconds);
+    } else {
+      const merged = {
+        ...aggregateRuns(runs.map((r) => r.evaluation)),
+        repeat: { n: repeat, seeds: runs.map((r) => r.seed) },
+      };
+      if (values.json) console.log(JSON.stringify(merged));
+      else {
+        for (const r of runs) printSummary(`seed ${r.seed}`, r.evaluation, r.seconds);
+        printRange(merged as Record<string, unknown>);
       }
     }
   } finally {
     // A folder the user named is theirs to keep.
-    if (!values.keep && !values["work-dir"]) await Deno.remove(r.dir, { recursive: true });
+    if (dir && !values.keep && !values["work-dir"]) await Deno.remove(dir, { recursive: true });
   }
 });
+
+function printSummary(title: string, e: EvaluateResult, seconds: Record<string, number>): void {
+  const k = e.ranker, c = e.crop;
+  console.log(
+    `${title} (${Object.entries(seconds).map(([k, v]) => `${k} ${v.toFixed(0)}s`).join(", ")})`,
+  );
+  if (k) {
+    console.log(
+      `  ranker: normal ${k.normal_acc.toFixed(3)}, anomaly ${k.anomaly_acc.toFixed(3)}, ` +
+        `overall ${k.overall_acc.toFixed(3)} vs highest stage ${
+          k.baselines.highest_stage.toFixed(3)
+        }; ` +
+        `ECE ${k.ece.toFixed(3)}; auto-approve precision ${
+          k.auto_approve.precision?.toFixed(3) ?? "—"
+        } ` +
+        `at coverage ${k.auto_approve.coverage.toFixed(3)}`,
+    );
+  }
+  if (c) {
+    console.log(
+      `  crop: mean IoU ${c.mean_iou.toFixed(3)} (median box ${c.baselines.median_box.toFixed(3)})`,
+    );
+  }
+}
+
+/** "name mean [min, max]" for the headline metrics of a repeated experiment. */
+function printRange(m: Record<string, unknown>): void {
+  const get = (path: string): number | null => {
+    let v: unknown = m;
+    for (const p of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[p];
+    return typeof v === "number" ? v : null;
+  };
+  const line = (label: string, path: string) => {
+    const [head, key] = [
+      path.slice(0, path.lastIndexOf(".")),
+      path.slice(path.lastIndexOf(".") + 1),
+    ];
+    const mean = get(path), lo = get(`${head}.${key}_min`), hi = get(`${head}.${key}_max`);
+    if (mean === null) return;
+    console.log(`  ${label} ${mean.toFixed(3)} [${lo?.toFixed(3)}, ${hi?.toFixed(3)}]`);
+  };
+  console.log("mean [min, max] over seeds:");
+  line("normal", "ranker.normal_acc");
+  line("anomaly", "ranker.anomaly_acc");
+  line("ECE", "ranker.ece");
+  line("auto-approve precision", "ranker.auto_approve.precision");
+  line("auto-approve coverage", "ranker.auto_approve.coverage");
+  line("crop mean IoU", "crop.mean_iou");
+}
+
+/** Both arms of the embeddings-only scenario, side by side. */
+function printScenario(r: EmbeddingScenarioResult): void {
+  console.log(
+    `embeddings-only scenario in ${r.dir}: ${r.cache.vectors} vectors for ${r.cache.sets} logged ` +
+      `sets, ${r.import.imported} imported, ${r.cache.deleted} rejected files deleted`,
+  );
+  for (
+    const [label, a] of [["with pixels", r.pixels], ["embeddings only", r.embeddings_only]] as const
+  ) {
+    const v = a.views;
+    console.log(
+      `  ${label}: trained on ${a.train_sets} sets (every member embedded ${
+        v?.every_member_embedded ?? 0
+      }, with pixels ${v?.every_member_pixels ?? 0}, both ${v?.both ?? 0}); on ${a.test_sets} ` +
+        `test sets: overall ${a.overall_acc.toFixed(3)}, normal ${a.normal_acc.toFixed(3)} ` +
+        `(${a.n_normal}), anomaly ${a.anomaly_acc.toFixed(3)} (${a.n_anomaly}); highest stage ` +
+        `${a.highest_stage.toFixed(3)}; ECE ${a.ece.toFixed(3)}`,
+    );
+  }
+}

@@ -5,9 +5,38 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
-import { extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import { extractCoverage, extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
+import { coverageErrors, formatCoverage } from "../lib/eval/mod.ts";
+
+const SPEC = defineTask({
+  task: "extract",
+  summary: "Rebuild selection and crop logs from a project's raw and final folders",
+  flags: {
+    raw: { type: "string", arg: "<dir>", description: "the project's raw folder (all variants)" },
+    final: {
+      type: "string",
+      arg: "<dir>",
+      description: "the project's final folder (kept, cropped)",
+    },
+    project: { type: "string", arg: "<id>", description: "the project id" },
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "logs folder written",
+      defaultText: "data/extracted/<project>",
+    },
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind (extraction, crop) to end with 0 usable examples",
+      defaultText: "none",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task extract --raw ~/art/mojo1_raw --final ~/art/mojo1_final --project mojo1"],
+});
 
 /** The human summary. */
 function describe(r: ExtractReport): string[] {
@@ -27,17 +56,7 @@ function describe(r: ExtractReport): string[] {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      raw: { type: "string" },
-      final: { type: "string" },
-      project: { type: "string" },
-      out: { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   if (values.raw === undefined || values.final === undefined || values.project === undefined) {
     throw new TypeError(
       "Cannot extract: --raw <dir>, --final <dir> and --project <id> are required",
@@ -56,7 +75,13 @@ await runTask(async () => {
       if (done === total) bar.done();
     },
   });
-  if (values.json) console.log(JSON.stringify(report));
-  else for (const line of describe(report)) console.log(line);
+  const coverage = extractCoverage(report);
+  const errors = coverageErrors(coverage, {
+    allowEmpty: values["allow-empty"] ?? [],
+    command: "extract",
+  });
+  if (values.json) console.log(JSON.stringify({ ...report, coverage }));
+  else for (const line of [...describe(report), ...formatCoverage(coverage)]) console.log(line);
+  if (errors.length > 0) throw new Error(errors.join("\n"));
   return report.groups > 0 && report.chosen_by_name + report.chosen_by_content === 0 ? 1 : 0;
 });

@@ -6,9 +6,38 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { importEmbeddings, type ImportEmbeddingsSummary } from "../lib/clip/mod.ts";
+
+const SPEC = defineTask({
+  task: "import-embeddings",
+  summary: "Import the original tool's CLIP embedding cache as the clip feature block",
+  flags: {
+    index: { type: "string", arg: "<jsonl>", description: "the original's processed_images.jsonl" },
+    "embeddings-dir": {
+      type: "string",
+      arg: "<dir>",
+      description: "folder of the embedding files",
+      defaultText: "the index's sibling embeddings/ if there, else the paths the index names",
+    },
+    manifests: SHARED_FLAGS.manifests,
+    "project-map": {
+      type: "string",
+      arg: "<file>",
+      description: "project map JSON",
+      default: (w) => w.project_map ?? "",
+    },
+    cache: SHARED_FLAGS.cache,
+    rejections: {
+      type: "string",
+      arg: "<file>",
+      description: "where rejected lines are listed",
+      defaultText: "beside the cache",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task import-embeddings --index ~/keeper/processed_images.jsonl"],
+});
 
 function counts(c: Record<string, number>): string {
   const e = Object.entries(c).sort((a, b) => b[1] - a[1]);
@@ -29,19 +58,7 @@ function describe(s: ImportEmbeddingsSummary): string[] {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      index: { type: "string" },
-      "embeddings-dir": { type: "string" },
-      projects: { type: "string" },
-      "project-map": { type: "string" },
-      cache: { type: "string", default: "data/cache/features.sqlite" },
-      rejections: { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   if (values.index === undefined) {
     throw new TypeError(
       "Cannot import embeddings: --index <processed_images.jsonl> is required",
@@ -50,8 +67,8 @@ await runTask(async () => {
   const s = await importEmbeddings(values.index, {
     cacheDb: values.cache,
     embeddingsDir: values["embeddings-dir"] ?? null,
-    projectsDir: values.projects ?? null,
-    projectMap: values["project-map"] ?? null,
+    projectsDir: values.manifests || null,
+    projectMap: values["project-map"] || null,
     rejectionsFile: values.rejections ?? null,
     onProgress: values.json ? () => {} : (n) => console.error(`  ${n} lines`),
   });

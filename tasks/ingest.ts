@@ -4,9 +4,39 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { ingestLogs, type IngestSummary } from "../lib/logs/mod.ts";
+
+const SPEC = defineTask({
+  task: "ingest",
+  summary:
+    "Read the creator's logs into the ingested store (selection, crop, anomaly, history, reviews)",
+  flags: {
+    logs: {
+      type: "string",
+      arg: "<dir>",
+      description: "folder searched for log CSVs",
+      default: (w) => w.logs ?? "",
+    },
+    manifests: SHARED_FLAGS.manifests,
+    "project-map": {
+      type: "string",
+      arg: "<file>",
+      description: "project map JSON (folder or path prefix → project)",
+      default: (w) => w.project_map ?? "",
+    },
+    data: {
+      ...SHARED_FLAGS.data,
+      description: "where the ingested store is written",
+      aliases: ["out"],
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: [
+    "deno task ingest --logs data/original/training --manifests data/original/projects " +
+    "--project-map data/original/project_map.json",
+  ],
+});
 
 function fmt(c: Record<string, number>): string {
   const e = Object.entries(c).sort((a, b) => b[1] - a[1]);
@@ -39,24 +69,16 @@ function describe(s: IngestSummary): string[] {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      logs: { type: "string" },
-      projects: { type: "string" },
-      "project-map": { type: "string" },
-      out: { type: "string", default: "data/ingested" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
-  if (values.logs === undefined) {
-    throw new TypeError("Cannot ingest: --logs <dir> is required");
+  const { values } = parseFlags(SPEC);
+  if (values.logs === "") {
+    throw new TypeError(
+      "Cannot ingest: --logs <dir> is required (or record it once: deno task setup --logs <dir>)",
+    );
   }
   const summary = await ingestLogs(values.logs, {
-    projectsDir: values.projects ?? null,
-    projectMap: values["project-map"] ?? null,
-    outDir: values.out,
+    projectsDir: values.manifests || null,
+    projectMap: values["project-map"] || null,
+    outDir: values.data,
     onProgress: values.json ? null : (file, rows) => console.error(`  ${file}: ${rows} rows`),
   });
   if (values.json) console.log(JSON.stringify(summary));

@@ -5,21 +5,23 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask } from "../lib/cli/mod.ts";
 import { type NotebookJson, notebookToModule } from "../lib/notebook/mod.ts";
 
+const SPEC = defineTask({
+  task: "notebooks",
+  summary: "Type-check (--check) or execute in place (--execute) the notebooks",
+  flags: {
+    check: { type: "boolean", description: "type-check the code cells" },
+    execute: { type: "boolean", description: "execute in place through Jupyter (keeps outputs)" },
+  },
+  positionals: "[name.ipynb …]",
+  examples: ["deno task notebooks --check", "deno task notebooks --execute exploration.ipynb"],
+});
+
 await runTask(async () => {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      check: { type: "boolean", default: false },
-      execute: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values, positionals } = parseFlags(SPEC);
   const dir = "notebooks";
   const all = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb"))
     .sort();

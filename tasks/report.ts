@@ -6,16 +6,56 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readApprovedDecisions, readAutomationDecisions } from "../lib/decisions/mod.ts";
 import {
+  APPROVAL_RATE_DEFINITION,
   type ManifestTiming,
   manualSecondsPerGroup,
   renderReviewReport,
   reviewMetrics,
 } from "../lib/report/mod.ts";
+
+const SPEC = defineTask({
+  task: "report",
+  summary:
+    "Review-session metrics (approval, override, crop acceptance, time saved) as Markdown + SVG",
+  flags: {
+    sandbox: SHARED_FLAGS.sandbox,
+    approved: {
+      type: "string",
+      arg: "<jsonl>",
+      description: "approved decisions (the review page writes them)",
+      default: (w) => join(w.sandbox, "approved_decisions.jsonl"),
+    },
+    decisions: {
+      type: "string",
+      arg: "<jsonl>",
+      description: "the decisions that were reviewed",
+      default: (w) => join(w.sandbox, "automation_decisions.jsonl"),
+    },
+    manifests: {
+      ...SHARED_FLAGS.manifests,
+      description: "*.project.json manifests with timesheets (the manual baseline)",
+      default: (w) => w.manifests ?? "data/original/projects",
+    },
+    "manual-seconds-per-group": {
+      type: "string",
+      arg: "<s>",
+      description: "manual seconds per group",
+      defaultText: "from the manifests' timesheets",
+    },
+    out: {
+      type: "string",
+      arg: "<dir>",
+      description: "report folder",
+      default: "data/reports/review",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task report --sandbox sandbox/demo"],
+});
 
 async function readManifests(dir: string): Promise<ManifestTiming[]> {
   const out: ManifestTiming[] = [];
@@ -31,18 +71,7 @@ async function readManifests(dir: string): Promise<ManifestTiming[]> {
 }
 
 await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      approved: { type: "string", default: "sandbox/approved_decisions.jsonl" },
-      decisions: { type: "string", default: "sandbox/automation_decisions.jsonl" },
-      projects: { type: "string", default: "data/original/projects" },
-      "manual-seconds-per-group": { type: "string" },
-      out: { type: "string", default: "data/reports/review" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-    },
-  });
+  const { values } = parseFlags(SPEC);
   const approved = await readApprovedDecisions(values.approved);
   const decisions = await readAutomationDecisions(values.decisions);
   let baseline: number;
@@ -57,15 +86,16 @@ await runTask(async () => {
     }
     source = "given with --manual-seconds-per-group";
   } else {
-    const fromSheets = manualSecondsPerGroup(await readManifests(values.projects));
+    const fromSheets = manualSecondsPerGroup(await readManifests(values.manifests));
     if (fromSheets === undefined) {
       throw new RangeError(
-        `Cannot estimate the manual baseline: no manifest in "${values.projects}" records ` +
+        `Cannot estimate the manual baseline: no manifest in "${values.manifests}" records ` +
           "totalHours and initialImages; pass --manual-seconds-per-group",
       );
     }
     baseline = fromSheets;
-    source = `the creator's timesheets in ${values.projects}: total hours ÷ (initial images ÷ 2.9)`;
+    source =
+      `the creator's timesheets in ${values.manifests}: total hours ÷ (initial images ÷ 2.9)`;
   }
   const metrics = reviewMetrics(approved, decisions, { manualSecondsPerGroup: baseline });
   const { markdown, charts } = renderReviewReport(metrics, { baselineSource: source });
@@ -85,5 +115,6 @@ await runTask(async () => {
         } s by hand; ` +
         `report in ${values.out}/report.md`,
     );
+    console.log(`approval rate = ${APPROVAL_RATE_DEFINITION} (the review page uses the same)`);
   }
 });

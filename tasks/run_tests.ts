@@ -8,18 +8,57 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseDenoTestSummary, type TestCounts } from "../lib/cli/mod.ts";
+import {
+  defineTask,
+  describeError,
+  HelpShown,
+  missingLine,
+  missingRequirements,
+  parseDenoTestSummary,
+  parseFlags,
+  TEST_REQUIREMENTS,
+  type TestCounts,
+} from "../lib/cli/mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    "gate-only": { type: "boolean", default: false },
-    "filter": { type: "string" },
+const SPEC = defineTask({
+  task: "test",
+  summary:
+    "What CI runs: format, lint, type check, unit/flow tests, browser tests, demo, notebooks",
+  flags: {
+    "gate-only": { type: "boolean", description: "only the gate (what `deno task ok` runs)" },
+    filter: { type: "string", arg: "<text>", description: "only tests whose name contains this" },
+    "check-tools": {
+      type: "boolean",
+      description: "only check that chromium and Jupyter are there (exit 1 naming what is missing)",
+    },
   },
+  examples: ["deno task test", "deno task ok --filter trainRanker"],
 });
+
+let values: ReturnType<typeof parseFlags<typeof SPEC.flags>>["values"];
+try {
+  ({ values } = parseFlags(SPEC));
+} catch (error) {
+  if (error instanceof HelpShown) Deno.exit(0);
+  console.error(`error: ${describeError(error, false)[0]}`);
+  Deno.exit(2);
+}
+
+// A fresh machine without the browser or Jupyter stops here, at once, with one line
+// naming the packages: never minutes later with a stack trace, never a silent skip.
+if (!values["gate-only"] || values["check-tools"]) {
+  const missing = missingRequirements(TEST_REQUIREMENTS);
+  if (missing.length > 0) {
+    console.error(`error: ${missingLine(missing)}`);
+    Deno.exit(1);
+  }
+  if (values["check-tools"]) {
+    console.log("chromium and Jupyter found");
+    Deno.exit(0);
+  }
+}
 
 const env: Record<string, string> = { NO_COLOR: "1" };
 const totals: TestCounts = { passed: 0, failed: 0, skipped: 0 };

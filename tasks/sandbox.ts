@@ -5,23 +5,33 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { prepareSandbox } from "../lib/extract/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      from: { type: "string" },
-      groups: { type: "string", default: "10" },
-      to: { type: "string" },
-      seed: { type: "string", default: "1" },
-      "allow-incomplete": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "sandbox",
+  summary: "Copy whole groups (with companions) into the sandbox for trial runs",
+  flags: {
+    from: { type: "string", arg: "<project dir>", description: "the project folder to copy from" },
+    groups: { type: "string", arg: "<n>", description: "how many groups", default: "10" },
+    to: {
+      type: "string",
+      arg: "<dir>",
+      description: "destination inside the sandbox",
+      defaultText: "sandbox/<name of --from>",
     },
-  });
+    seed: { type: "string", arg: "<n>", description: "sampling seed", default: "1" },
+    "allow-incomplete": {
+      type: "boolean",
+      description: "also copy groups with a missing companion",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task sandbox --from ~/art/projects/mojo2 --groups 20"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   if (values.from === undefined) {
     throw new TypeError("Cannot prepare sandbox: --from <project dir> is required");
   }

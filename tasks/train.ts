@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { Progress, runTask } from "../lib/cli/mod.ts";
+import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
+import { CLIP_BLOCK, loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
   buildDataset,
@@ -24,34 +24,67 @@ import {
   trainModels,
 } from "../lib/eval/mod.ts";
 
-await runTask(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      data: { type: "string", default: "data/ingested" },
-      embeddings: { type: "string", default: "data/cache/features.sqlite" },
-      images: { type: "string", multiple: true },
-      sandbox: { type: "string", default: "sandbox" },
-      "allow-empty": { type: "string", multiple: true },
-      model: { type: "string" },
-      features: { type: "string" },
-      out: { type: "string", default: "data/ai_data/models" },
-      seed: { type: "string", default: "1" },
-      epochs: { type: "string" },
-      json: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
+const SPEC = defineTask({
+  task: "train",
+  summary: "Train the ranker and crop proposer from ingested logs and cached features",
+  flags: {
+    data: SHARED_FLAGS.data,
+    cache: SHARED_FLAGS.cache,
+    images: {
+      ...SHARED_FLAGS.images,
+      description:
+        "a root holding the creator's images (repeat for several; the sandbox is searched too)",
+      default: (w) => w.images.length > 0 ? w.images : ["."],
     },
-  });
+    sandbox: SHARED_FLAGS.sandbox,
+    "allow-empty": {
+      type: "string",
+      multiple: true,
+      arg: "<kind>",
+      description: "allow a label kind to end with 0 usable examples",
+      defaultText: "none",
+    },
+    encoder: SHARED_FLAGS.encoder,
+    features: {
+      type: "string",
+      arg: "<a,b>",
+      description: "feature blocks",
+      defaultText: "builtin,layout,signature (+embedding with --encoder)",
+    },
+    models: {
+      ...SHARED_FLAGS.models,
+      description: "where the models are written",
+      aliases: ["out"],
+    },
+    seed: { type: "string", arg: "<n>", description: "split and init seed", default: "1" },
+    epochs: {
+      type: "string",
+      arg: "<n>",
+      description: "epochs for both models",
+      defaultText: "40 ranker, 60 crop",
+    },
+    json: SHARED_FLAGS.json,
+  },
+  examples: ["deno task train --images ~/art/projects --json"],
+});
+
+await runTask(async () => {
+  const { values } = parseFlags(SPEC);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
-  const features = values.features?.split(",") ??
-    (values.model
-      ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
-      : ["builtin", LAYOUT_BLOCK, "signature"]);
   const store = await readIngested(values.data);
-  const roots = [...(values.images ?? ["."])];
+  // Imported CLIP history (deno task import-embeddings): sets whose files are gone take part.
+  const clipByIdentity = loadClipByIdentity(values.cache, store);
+  const features = values.features?.split(",") ??
+    [
+      ...(values.encoder
+        ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
+        : ["builtin", LAYOUT_BLOCK, "signature"]),
+      ...(clipByIdentity.size > 0 ? [CLIP_BLOCK] : []),
+    ];
+  const roots = [...values.images];
   // apply's destination folders live in the sandbox: reviewed files are found there after a move.
   if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
   const index = await indexForStore(store, roots);
@@ -59,21 +92,28 @@ await runTask(async () => {
   const paths = datasetPaths(store, { resolver });
   let bar: Progress | undefined;
   const { embedded } = await embedWithBlocks(paths, features, {
-    cacheDb: values.embeddings,
-    ...(values.model ? { model: { path: values.model } } : {}),
+    cacheDb: values.cache,
+    ...(values.encoder ? { model: { path: values.encoder } } : {}),
     onProgress: ({ done, total }) => {
       bar ??= new Progress(total, { label: "features" });
       bar.tick(1);
       if (done === total) bar.done();
     },
   });
-  const ds = buildDataset(store, embedded.byPath, { resolver });
+  const ds = buildDataset(store, embedded.byPath, { resolver, clipByIdentity });
   const coverage = ds.coverage!;
   const coverageLines = formatCoverage(coverage);
+  if (index.delivered.length > 0) {
+    const d = index.delivered[0]!;
+    coverageLines.push(
+      `  ${index.delivered.length} delivered copies in <project>_final/ differ from their originals: ` +
+        `originals used (e.g. ${d.original} over ${d.copies[0]})`,
+    );
+  }
   for (const c of index.conflicts.slice(0, 5)) {
     coverageLines.push(`  conflict: ${c.identity} is two different files: ${c.paths.join(", ")}`);
   }
-  const errors = coverageErrors(coverage, { allowEmpty: values["allow-empty"] ?? [] });
+  const errors = coverageErrors(coverage, { allowEmpty: values["allow-empty"] });
   if (errors.length > 0) {
     for (const line of coverageLines) console.error(line);
     throw new Error(errors.join("\n"));
@@ -89,7 +129,7 @@ await runTask(async () => {
   const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
   const cropBar = new Progress(epochs ?? 60, { label: "crop" });
   const result = await trainModels(ds, {
-    out: values.out,
+    out: values.models,
     seed,
     features,
     ...(epochs ? { ranker: { epochs }, crop: { epochs } } : {}),
@@ -103,6 +143,8 @@ await runTask(async () => {
   const summary = {
     out: result.out,
     counts: result.counts,
+    features,
+    views: ds.views ?? null,
     skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
     coverage,
     images: {
@@ -111,6 +153,7 @@ await runTask(async () => {
       unresolved: index.unresolved,
       conflicts: index.conflicts,
       duplicates: index.duplicates,
+      delivered_copies: index.delivered.length,
     },
     reviews: {
       sets: ds.groups.filter((g) => g.weight !== undefined).length,
@@ -123,6 +166,8 @@ await runTask(async () => {
       temperature: result.ranker.temperature,
       auto_approve_threshold: result.ranker.auto_approve_threshold,
       metrics: result.ranker.metrics,
+      calibration: result.ranker.calibration ?? null,
+      auto_approve: result.ranker.auto_approve ?? null,
       chain: result.ranker.chain
         ? {
           mix: result.ranker.chain.mix,
@@ -145,6 +190,13 @@ await runTask(async () => {
         `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
     );
     for (const line of coverageLines) console.log(`  ${line}`);
+    const v = ds.views;
+    if (v) {
+      console.log(
+        `  sets by features: every member embedded ${v.every_member_embedded}, ` +
+          `with pixels ${v.every_member_pixels}, both ${v.both} (of ${v.sets} usable)`,
+      );
+    }
     console.log(
       `  reviews: ${summary.reviews.sets} sets and ${summary.reviews.crops} crops from reviews, ` +
         `weighted ×${summary.reviews.weight} (newest taste)`,
@@ -154,6 +206,30 @@ await runTask(async () => {
         `  ranker ${summary.ranker.identity}: best epoch ${summary.ranker.best_epoch}, ` +
           `temperature ${summary.ranker.temperature.toFixed(3)}`,
       );
+      const cal = summary.ranker.calibration, band = summary.ranker.auto_approve;
+      if (cal) {
+        console.log(
+          `  calibration: ${cal.folds}-fold cross-fit over ${cal.sets} logged sets ` +
+            `(out-of-fold accuracy ${cal.oof_acc.toFixed(3)}, ECE ${cal.oof_ece.toFixed(3)}; ` +
+            `validation temperature ${cal.validation_temperature.toFixed(3)} × ${
+              cal.correction.toFixed(3)
+            })`,
+        );
+      } else console.error("  calibration: validation split only (too few sets to cross-fit)");
+      if (band) {
+        console.log(
+          band.threshold === null
+            ? `  auto-approve: none (needs ≥ ${band.min_sets} sets and a 95% lower bound of ` +
+              `precision ≥ ${band.precision} on out-of-fold picks)`
+            : `  auto-approve: confidence ≥ ${
+              band.threshold.toFixed(3)
+            } and no step above ${band.max_suspicion} broken: ${band.fit.covered} of ${band.fit.sets} out-of-fold picks, ${band.fit.right} right ` +
+              `(95% lower bound ${band.fit.lower_bound?.toFixed(3)}); per project ${
+                Object.entries(band.by_project).map(([p, t]) => `${p} ${t?.toFixed(3) ?? "none"}`)
+                  .join(", ")
+              }`,
+        );
+      }
       const chain = summary.ranker.chain;
       console.log(
         chain

@@ -266,3 +266,169 @@ Deno.test("a folder swapped for a link in the middle of a run stops the run befo
   assert.ok(swapped);
   assert.deepEqual([...Deno.readDirSync(join(out, "trap"))], [], "nothing moved out");
 });
+
+function rows(path: string): Record<string, unknown>[] {
+  return Deno.readTextFileSync(path).trim().split("\n").map((l) => JSON.parse(l));
+}
+
+function writeRows(path: string, list: unknown[]): void {
+  Deno.writeTextFileSync(path, list.map((r) => JSON.stringify(r)).join("\n") + "\n");
+}
+
+type Decision = { group_id: string; images: { path: string; sha256: string }[] };
+type Approved = {
+  group_id: string;
+  action: string;
+  final_choice: number | null;
+  crop_coords: unknown;
+};
+
+/** Refused at planning: the problem is an error naming `mentions`, and nothing moves. */
+async function refusedAtPlanning(
+  root: string,
+  kind: string,
+  mentions: RegExp,
+  options: Parameters<typeof planApply>[1] = {},
+): Promise<void> {
+  const before = inv(root);
+  const plan = await planApply(root, options);
+  const found = plan.problems.find((p) => p.kind === kind && p.severity === "error");
+  assert.ok(found, `expected a ${kind} error, got ${JSON.stringify(plan.problems)}`);
+  assert.match(found.message, mentions);
+  await assert.rejects(() => executePlan(plan), /Cannot apply run/);
+  assert.deepEqual(diffInventories(before, inv(root)), [], "nothing may move");
+}
+
+Deno.test("planApply() refuses a group_id that appears twice in automation_decisions.jsonl, naming both lines", async () => {
+  const { root } = await world(4);
+  const file = join(root, "automation_decisions.jsonl");
+  const list = rows(file) as unknown as Decision[];
+  const approved = rows(join(root, "approved_decisions.jsonl")) as unknown as Approved[];
+  const target = approved.find((a) => a.action === "approve" || a.action === "override")!;
+  const dup = list.find((d) => d.group_id === target.group_id)!;
+  writeRows(file, [...list, dup]);
+  await refusedAtPlanning(
+    root,
+    "duplicate_group",
+    new RegExp(`${target.group_id}" appears on lines \\d+, 5 of automation_decisions\\.jsonl`),
+  );
+});
+
+Deno.test("apply refuses output folders that are keeper's own folders or inside each other, at planning", async () => {
+  const { root } = await world(3);
+  const before = inv(root);
+  const r = await task(["--sandbox", root, "--folder", "selected=journal", "--commit", "--yes"]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.text, /selected="journal": it is keeper's own folder journal="journal"/);
+  assert.deepEqual(diffInventories(before, inv(root)), []);
+  await refusedAtPlanning(root, "bad_folder", /cropped="out\/c": it is inside folder selected/, {
+    folders: { selected: "out", cropped: "out/c" },
+  });
+  await refusedAtPlanning(root, "bad_folder", /plans="file_operations_logs\/p"/, {
+    folders: { plans: "file_operations_logs/p" },
+  });
+  await refusedAtPlanning(root, "bad_folder", /keeper's own/, { folders: { selected: ".thumbs" } });
+  await assert.rejects(
+    () => recover(root, { folders: { selected: "journal" } }),
+    /keeper's own folder journal/,
+  );
+});
+
+/** A PNG whose header says `w` × `h` (no pixel data: probing reads only the header). */
+function headerOnlyPng(w: number, h: number): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, data.length);
+    out.set(new TextEncoder().encode(type), 4);
+    out.set(data, 8);
+    v.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, w);
+  dv.setUint32(4, h);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const parts = [
+    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", new Uint8Array([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
+    chunk("IEND", new Uint8Array()),
+  ];
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  return all;
+}
+
+/** The first approved group with a crop: its decision, approved record and final image path. */
+function cropGroup(
+  root: string,
+): { list: Decision[]; approved: Approved[]; a: Approved; path: string } {
+  const list = rows(join(root, "automation_decisions.jsonl")) as unknown as Decision[];
+  const approved = rows(join(root, "approved_decisions.jsonl")) as unknown as Approved[];
+  const a = approved.find((x) => x.crop_coords !== null && x.final_choice !== null)!;
+  const d = list.find((x) => x.group_id === a.group_id)!;
+  return { list, approved, a, path: d.images[a.final_choice!]!.path };
+}
+
+Deno.test("planApply() probes crop sources: a 30000×30000 PNG is refused at planning, naming the file", async () => {
+  const { root } = await world(4);
+  const { list, a, path } = cropGroup(root);
+  const png = headerOnlyPng(30000, 30000);
+  Deno.writeFileSync(join(root, path), png);
+  const d = list.find((x) => x.group_id === a.group_id)!;
+  d.images.find((i) => i.path === path)!.sha256 = sha(png);
+  writeRows(join(root, "automation_decisions.jsonl"), list);
+  await refusedAtPlanning(
+    root,
+    "image_too_large",
+    new RegExp(`"${path.replace(/\./g, "\\.")}" is 30000x30000, outside keeper's pixel limit`),
+  );
+});
+
+Deno.test("planApply() refuses a crop below the review page's minimum size", async () => {
+  const { root } = await world(4);
+  const { approved, a } = cropGroup(root);
+  a.crop_coords = [0, 0, 0.0001, 0.0001];
+  writeRows(join(root, "approved_decisions.jsonl"), approved);
+  await refusedAtPlanning(root, "crop_too_small", /smaller than 5% of a side/);
+});
+
+Deno.test('an image that was unreadable when decided (sha256 "") is refused, or with --unreadable warn hashed at planning and verified at the move', async () => {
+  const { root } = await world(4);
+  const { list, a, path } = cropGroup(root);
+  const d = list.find((x) => x.group_id === a.group_id)!;
+  d.images.find((i) => i.path === path)!.sha256 = "";
+  writeRows(join(root, "automation_decisions.jsonl"), list);
+  await refusedAtPlanning(root, "unverified_image", /--unreadable warn/);
+  const r = await task(["--sandbox", root]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.text, /unreadable when decided .*--unreadable warn/s);
+  const plan = await planApply(root, { unreadable: "warn", runId: "w" });
+  assert.equal(plan.totals.errors, 0);
+  assert.ok(plan.problems.some((p) => p.kind === "unverified_image" && p.severity === "warning"));
+  const step = plan.steps.find((s) => s.source === path && s.kind === "move")!;
+  assert.equal(step.sha256, sha(Deno.readFileSync(join(root, path))));
+  // Bytes changed after planning: the move refuses them.
+  const bytes = Deno.readFileSync(join(root, path));
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+  const info = Deno.statSync(join(root, path));
+  Deno.writeFileSync(join(root, path), bytes);
+  Deno.utimeSync(join(root, path), info.atime!, info.mtime!);
+  await assert.rejects(() => executePlan(plan), /content changed since the plan/);
+});

@@ -81,7 +81,8 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
     // Steps intended before this pass were interrupted: reconcile them with the disk.
     const stale = new Set(todo.filter((s) => state.intents.has(s.index)).map((s) => s.index));
     const tempSha = new Map<number, string>();
-    await Promise.all(todo.map(async (s) => {
+    // allSettled: a failure must not leave another temp file still being written after it.
+    const prepared = await Promise.allSettled(todo.map(async (s) => {
       if (s.kind !== "crop" && s.kind !== "copy") return;
       const dst = abs(plan, s.dest);
       const again = stale.has(s.index);
@@ -96,6 +97,8 @@ export async function runForward(ctx: EngineCtx): Promise<number> {
       );
       hook?.("prepare:temp");
     }));
+    const failed = prepared.find((r) => r.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     for (const s of todo) {
       if (state.intents.has(s.index)) continue;
       const sha = tempSha.get(s.index);

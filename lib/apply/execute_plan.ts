@@ -102,6 +102,7 @@ export async function executePlan(
       state,
       auditPath: paths.audit,
       hook: opts.hook ?? undefined,
+      batchSteps: opts.batchSteps,
     };
     let n: number;
     try {

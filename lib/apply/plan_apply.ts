@@ -17,6 +17,7 @@ import {
 import { companionsOf, groupStemOf, stemOf } from "../paths/mod.ts";
 import { SchemaError } from "../schema/mod.ts";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
+import { cropProblems } from "./_check_crops.ts";
 import { folderProblems } from "./_folders.ts";
 import { checkRunId, RUN_ID_PATTERN } from "./_guard.ts";
 import { readLedger } from "./_ledger.ts";
@@ -62,6 +63,11 @@ export interface PlanApplyOptions {
   duplicates?: "refuse" | "last";
   /** Compare each image's bytes with the decision's sha256. */
   verifyHashes?: boolean;
+  /**
+   * An image that was unreadable when decided (`sha256: ""`, so nobody checked its bytes):
+   * an error that blocks the run, or a warning (its bytes are hashed now and verified at the move).
+   */
+  unreadable?: "refuse" | "warn";
   /** Run id (default: UTC `YYYYMMDD_HHMMSS_` + 4 hex). */
   runId?: string;
   /** Clock for the run id and `created`. */
@@ -79,6 +85,7 @@ const defaults: Required<PlanApplyOptions> = {
   missingCompanions: "refuse",
   duplicates: "refuse",
   verifyHashes: true,
+  unreadable: "refuse",
   runId: "",
   now: new Date(0),
   writePlan: true,
@@ -209,7 +216,20 @@ export async function planApply(
           `run \`deno task apply --recover\` first`,
       );
     }
-    const groupSteps = planGroups(ctx, loaded, ledger.applied, plan.groups);
+    let groupSteps = planGroups(ctx, loaded, ledger.applied, plan.groups);
+    // Crops are probed now (header, pixel limit, minimum size), never found broken mid-run.
+    const badCrops = await cropProblems(root, groupSteps);
+    for (const c of badCrops) {
+      const g = plan.groups.find((x) => x.group_id === c.step.group_id);
+      const record = g ? `${loaded.label}:${g.line} (${g.group_id})` : c.step.group_id;
+      problem(ctx, c.kind, record, c.step.group_id, `Cannot apply ${record}: ${c.message}`);
+      if (g) {
+        g.outcome = "refused";
+        g.steps = 0;
+      }
+    }
+    const refused = new Set(badCrops.map((c) => c.step.group_id));
+    groupSteps = groupSteps.filter((s) => !refused.has(s.group_id));
     const mkdirSteps: PlanStep[] = ctx.mkdirs.map((dir) => ({
       index: 0,
       group_id: "",
@@ -288,7 +308,10 @@ function checkFolders(ctx: Ctx): void {
 interface Loaded {
   approved: { rec: ApprovedDecision; line: number }[];
   autos: Map<string, AutomationDecision>;
+  /** Lines of each group id in the automation decisions (more than one: refused). */
+  autoLines: Map<string, number[]>;
   label: string;
+  autoLabel: string;
 }
 
 async function loadRecords(
@@ -322,10 +345,19 @@ async function loadRecords(
   const lines = ctx.opts.approved !== null
     ? approved.map((_, i) => i + 1)
     : nonBlankLines(await Deno.readTextFile(approvedFile).catch(() => ""));
+  const autoFileLines = ctx.opts.decisions !== null
+    ? autos.map((_, i) => i + 1)
+    : nonBlankLines(await Deno.readTextFile(decisionsFile).catch(() => ""));
+  const autoLines = new Map<string, number[]>();
+  autos.forEach((a, i) => {
+    autoLines.set(a.group_id, [...(autoLines.get(a.group_id) ?? []), autoFileLines[i] ?? i + 1]);
+  });
   return {
     approved: approved.map((rec, i) => ({ rec, line: lines[i] ?? i + 1 })),
     autos: new Map(autos.map((a) => [a.group_id, a])),
+    autoLines,
     label,
+    autoLabel: ctx.opts.decisions !== null ? "<decisions>" : basename(decisionsFile),
   };
 }
 
@@ -381,6 +413,20 @@ function planGroups(
     }
     if (applied.has(rec.group_id)) {
       groups.push(groupOf(rec, line, "already_applied", null));
+      continue;
+    }
+    const autoAt = loaded.autoLines.get(rec.group_id) ?? [];
+    if (autoAt.length > 1) {
+      // Which of the records the person reviewed is unknown: never guess (last-one-wins).
+      problem(
+        ctx,
+        "duplicate_group",
+        `${loaded.autoLabel}:${autoAt.join(",")} (${rec.group_id})`,
+        rec.group_id,
+        `Cannot apply ${record}: group "${rec.group_id}" appears on lines ${autoAt.join(", ")} ` +
+          `of ${loaded.autoLabel}; keep one (re-run decide with --force to rewrite the file)`,
+      );
+      groups.push(groupOf(rec, line, "refused", null));
       continue;
     }
     const before = ctx.problems.filter((p) => p.severity === "error").length;
@@ -642,9 +688,29 @@ function resolveSource(
   const rel = relative(ctx.root, real);
   if (rel.startsWith("..")) return fail("symlink", "resolves outside the sandbox root");
   if (isManaged(ctx, rel)) return fail("outside_sandbox", "is inside a keeper output folder");
-  const sha = sha256File(real);
+  let sha: string;
+  try {
+    sha = sha256File(real);
+  } catch (error) {
+    return fail("unreadable_image", `cannot be read (${String(error)})`);
+  }
   if (ctx.opts.verifyHashes && expectedSha !== "" && sha !== expectedSha) {
     return fail("hash_mismatch", "changed since the decision (sha256 differs)");
+  }
+  if (expectedSha === "") {
+    const refuse = ctx.opts.unreadable === "refuse";
+    const why = `was unreadable when decided (empty sha256), so nobody reviewed these bytes; ` +
+      `re-run decide and review the group again` +
+      (refuse ? `, or pass --unreadable warn to move it as it is now (hashed at planning)` : "");
+    if (refuse) return fail("unverified_image", why);
+    problem(
+      ctx,
+      "unverified_image",
+      record,
+      gid,
+      `Applying ${record}: "${path}" ${why}`,
+      "warning",
+    );
   }
   return {
     abs: real,

@@ -53,7 +53,8 @@ export type ProblemKind =
   | "bad_run_id"
   | "unverified_image"
   | "unreadable_image"
-  | "crop_too_small";
+  | "crop_too_small"
+  | "image_too_large";
 
 /** One reported problem; any `error` blocks the whole run (nothing moves). */
 export interface PlanProblem {

@@ -13,6 +13,8 @@ import { analyzeCached, visionFeatures, VisionModel } from "../vision/mod.ts";
 import type { ImageFeatures } from "../types.ts";
 import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import { pixelBlocksFor } from "./pixel_blocks.ts";
+import { CLIP_BLOCK, CLIP_BLOCK_ID } from "../clip/mod.ts";
+import { openFeatureCache } from "../embed/mod.ts";
 
 /** Blocks this module computes. */
 export const EXTRA_BLOCKS: readonly string[] = Object.freeze([
@@ -20,6 +22,7 @@ export const EXTRA_BLOCKS: readonly string[] = Object.freeze([
   SIGNATURE_BLOCK,
   "vision",
   "backbone",
+  CLIP_BLOCK,
 ]);
 
 /** Options for {@linkcode addFeatureBlocks}. */
@@ -30,9 +33,16 @@ export interface AddFeatureBlocksOptions {
   visionSide?: number;
   /** Called after each image of a block with (block, done, total). */
   onProgress?: (block: string, done: number, total: number) => void;
+  /**
+   * Feature cache holding imported `clip` vectors by content hash
+   * (`deno task import-embeddings`); null: the clip block comes only from
+   * the encoder's embedding.
+   */
+  cacheDb?: string | null;
 }
 
 const defaults = {
+  cacheDb: null,
   visionCacheDir: "data/cache/vision",
   visionSide: 1024,
   onProgress: () => {},
@@ -104,6 +114,7 @@ export async function addFeatureBlocks(
       o.onProgress("pixel", ++done, byPath.size);
     }
   }
+  if (wanted.includes(CLIP_BLOCK)) addClip(byPath, o.cacheDb, result);
   const visionBlocks = wanted.filter((n) => n === "vision" || n === "backbone") as (
     | "vision"
     | "backbone"
@@ -142,4 +153,39 @@ export async function addFeatureBlocks(
     }
   }
   return result;
+}
+
+/**
+ * The `clip` block of images with pixels: the vector imported for that
+ * content (the original's cache), else the configured encoder's embedding
+ * (the creator's CLIP export; the same `l2normalize`). An image with
+ * neither is counted as failed and left without the block, never zero-filled.
+ */
+function addClip(
+  byPath: Map<string, ImageFeatures>,
+  cacheDb: string | null,
+  result: AddFeatureBlocksResult,
+): void {
+  result.computed[CLIP_BLOCK] = 0;
+  result.failed[CLIP_BLOCK] = 0;
+  const need = [...byPath.values()].filter((f) => !f.blocks?.[CLIP_BLOCK]);
+  if (need.length === 0) return;
+  let imported = new Map<string, Record<string, Float32Array>>();
+  if (cacheDb !== null) {
+    const cache = openFeatureCache(cacheDb);
+    try {
+      imported = cache.getBlocks([...new Set(need.map((f) => f.sha256))], {
+        [CLIP_BLOCK]: CLIP_BLOCK_ID,
+      });
+    } finally {
+      cache.close();
+    }
+  }
+  for (const f of need) {
+    const v = imported.get(f.sha256)?.[CLIP_BLOCK] ?? f.embedding;
+    if (v) {
+      f.blocks = { ...(f.blocks ?? {}), [CLIP_BLOCK]: v };
+      result.computed[CLIP_BLOCK]!++;
+    } else result.failed[CLIP_BLOCK]!++;
+  }
 }

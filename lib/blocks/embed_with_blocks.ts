@@ -14,6 +14,7 @@ import {
   type AddFeatureBlocksResult,
 } from "./add_feature_blocks.ts";
 import { pixelBlocksFor } from "./pixel_blocks.ts";
+import { CLIP_BLOCK } from "../clip/mod.ts";
 
 /** Options for {@linkcode embedWithBlocks}: lib/embed's, plus where vision results are cached. */
 export type EmbedWithBlocksOptions =
@@ -44,15 +45,19 @@ export async function embedWithBlocks(
   options: EmbedWithBlocksOptions,
 ): Promise<EmbedWithBlocksResult> {
   const { visionCacheDir, ...embedOptions } = options;
+  // The clip block of a new image is the CLIP encoder's embedding (when one is configured).
+  const encoder = options.model != null || options.embedder != null;
+  const base = names.filter((f) => f === "builtin" || f === "embedding");
+  if (encoder && names.includes(CLIP_BLOCK) && !base.includes("embedding")) base.push("embedding");
   const embedded = await embedFiles(paths, {
     ...embedOptions,
-    features: names.filter((f) => f === "builtin" || f === "embedding"),
+    features: base,
     blocks: pixelBlocksFor(names),
   });
   const extra = await addFeatureBlocks(
     embedded.byPath,
     names,
-    visionCacheDir === undefined ? {} : { visionCacheDir },
+    { cacheDb: options.cacheDb, ...(visionCacheDir === undefined ? {} : { visionCacheDir }) },
   );
   return { embedded, extra };
 }

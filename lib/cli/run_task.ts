@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { HelpShown } from "./flags.ts";
 
 /** Options for {@linkcode runTask}. */
 export interface RunTaskOptions {
@@ -69,6 +70,11 @@ export async function runTask(
   try {
     code = (await body()) ?? 0;
   } catch (error) {
+    if (error instanceof HelpShown) {
+      // --help printed the task's help: that is a successful run.
+      Deno.exitCode = 0;
+      return 0;
+    }
     const lines = describeError(error, verbose);
     opts.writeError(`error: ${lines[0] ?? "unknown error"}`);
     for (const line of lines.slice(1)) opts.writeError(`  ${line}`);

@@ -20,5 +20,6 @@
 export { CLIP_BLOCK, CLIP_BLOCK_ID, CLIP_DIM } from "./clip_block.ts";
 export { importEmbeddings } from "./import_embeddings.ts";
 export type { ImportEmbeddingsOptions, ImportEmbeddingsSummary } from "./import_embeddings.ts";
+export { loadClipByIdentity } from "./load_clip_by_identity.ts";
 export { NpyError, readNpyVector, writeNpyVector } from "./npy.ts";
 export type { NpyReason, ReadNpyOptions, WriteNpyOptions } from "./npy.ts";

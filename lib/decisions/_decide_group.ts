@@ -134,11 +134,21 @@ export function decideGroup(
       parts.crop.identity.startsWith("fallback"),
     );
   }
+  if (
+    parts.crop.identity.startsWith("fallback") && !cropWhy.some((r) => r.includes(NO_CROP_MODEL))
+  ) {
+    cropWhy.push(`${NO_CROP_MODEL}: the median top-anchored box stands in`);
+  }
   const threshold = parts.ranker.autoApproveThreshold === undefined
     ? opts.autoApproveMin
     : parts.ranker.autoApproveThreshold;
-  const autoOk = inputs.length > 0 && threshold !== null && confidence >= threshold &&
-    flags.length === 0;
+  // A ranker with its own band (per-project threshold, no step suspected broken) decides alone.
+  // (Identical bytes are sure whatever the ranker says.)
+  const byThreshold = threshold !== null && confidence >= threshold;
+  const inBand = group.kind === "exact_duplicate"
+    ? byThreshold
+    : (rank.auto_approvable ?? byThreshold);
+  const autoOk = inputs.length > 0 && inBand && flags.length === 0;
   return {
     group_id: groupId,
     project: ctx.project,
@@ -151,26 +161,41 @@ export function decideGroup(
       chosen: images[chosenIndex]!.path,
       confidence: round(confidence),
       margin: round(margin),
-      reasons: inputs.length > 0
-        ? selectionReasons({
-          kind: group.kind,
-          stages,
-          names,
-          ranked,
-          rank,
-          chosen,
-          confidence,
-          margin,
-          unreadable,
-          lowConfidence: low,
-          learned: !parts.ranker.identity.startsWith("fallback"),
-        })
-        : ["no image in this group could be read: nothing to compare"],
+      reasons: withRankerNote(
+        parts.ranker.identity,
+        inputs.length > 0
+          ? selectionReasons({
+            kind: group.kind,
+            stages,
+            names,
+            ranked,
+            rank,
+            chosen,
+            confidence,
+            margin,
+            unreadable,
+            lowConfidence: low,
+            learned: !parts.ranker.identity.startsWith("fallback"),
+          })
+          : ["no image in this group could be read: nothing to compare"],
+      ),
       auto_approvable: autoOk,
     },
     step2_crop: { ...crop, reasons: cropWhy },
     flags,
   };
+}
+
+/** Said in a decision's reasons when no trained ranker decided the pick. */
+export const NO_RANKER = "no trained ranker";
+/** Said in a decision's reasons when no trained crop model proposed the crop. */
+export const NO_CROP_MODEL = "no trained crop model";
+
+function withRankerNote(identity: string, reasons: string[]): string[] {
+  if (!identity.startsWith("fallback") || reasons.some((r) => r.includes(NO_RANKER))) {
+    return reasons;
+  }
+  return [...reasons, `${NO_RANKER} (run train): the highest stage stands in`];
 }
 
 function clamp01(x: number): number {

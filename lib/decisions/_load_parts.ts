@@ -8,6 +8,7 @@ import { embedFiles, FEATURES_ID, openFeatureCache, pixelBlockKey } from "../emb
 import { loadRanker } from "../rank/mod.ts";
 import { loadCropProposer } from "../crop/mod.ts";
 import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
+import { CLIP_BLOCK } from "../clip/mod.ts";
 import type { ImageFeatures } from "../types.ts";
 import type { DecideParts } from "./decide_parts.ts";
 
@@ -84,7 +85,20 @@ export async function loadDecideParts(
       // The models read extra blocks (vision; any pixel block still missing) that lib/embed did not
       // store: compute them exactly as training did, never leave them zero.
       const blocks = [...new Set([...ranker.blocks, ...crop.blocks])];
-      if (blocks.length > 0) await addFeatureBlocks(cached, blocks);
+      if (blocks.length > 0) await addFeatureBlocks(cached, blocks, { cacheDb });
+      if (blocks.includes(CLIP_BLOCK)) {
+        // A model trained on the clip block never meets zeros for it: an image with no imported
+        // vector and no encoder to compute one is reported, not decided.
+        for (const [path, f] of cached) {
+          if (f.blocks?.[CLIP_BLOCK]) continue;
+          cached.delete(path);
+          failed.set(
+            path,
+            "missing_clip: the models read the clip block; pass the creator's CLIP export " +
+              "(--model) or import its embedding (deno task import-embeddings)",
+          );
+        }
+      }
       return { byPath: cached, failed };
     },
     ranker,

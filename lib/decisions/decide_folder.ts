@@ -93,6 +93,14 @@ export interface DecideSummary {
   /** Decided groups by flag. */
   flags: Record<string, number>;
   out: string;
+  /**
+   * The models used; `trained: false` when a folder held no trained model and
+   * the fallback decided (highest stage; the median crop).
+   */
+  models: {
+    ranker: { identity: string; trained: boolean };
+    crop: { identity: string; trained: boolean };
+  };
 }
 
 /** Real path of the nearest existing ancestor, re-joined with the missing tail. */
@@ -258,6 +266,10 @@ export async function decideFolder(
       unreadable: failed.size,
       flags,
       out,
+      models: {
+        ranker: { identity: parts.ranker.identity, trained: !isFallback(parts.ranker.identity) },
+        crop: { identity: parts.crop.identity, trained: !isFallback(parts.crop.identity) },
+      },
     };
   } finally {
     if (opts.parts === undefined) await parts.dispose?.();
@@ -277,4 +289,9 @@ async function loadParts(
 ): Promise<DecideParts> {
   const { loadDecideParts } = await import("./_load_parts.ts");
   return await loadDecideParts(models, cacheDb, encoder);
+}
+
+/** True for a fallback model identity (no trained model was found). */
+export function isFallback(identity: string): boolean {
+  return identity.startsWith("fallback");
 }

@@ -315,3 +315,46 @@ Deno.test("decideFolder() keeps the first of exact duplicates, surely, whatever 
     await fx.cleanup();
   }
 });
+
+Deno.test("decideFolder() says in the summary and in every reason when no trained model decided", async () => {
+  const fx = await fixture({
+    [stageName(0, "stage1_generated")]: "AAAAAAAA q=1",
+    [stageName(60, "stage2_upscaled")]: "AAAAAAAB q=3",
+    [stageName(9000, "stage1_generated")]: "CCCCCCCC q=1",
+    [stageName(9000, "stage1_generated").replace("stage1_generated", "stage3_enhanced")]:
+      "CCCCCCCD q=1",
+  });
+  try {
+    const parts = fakeParts();
+    parts.ranker = { ...parts.ranker, identity: "fallback:highest-stage" };
+    // The fallback crop proposer keeps some images whole: its reason must still say so.
+    parts.crop = {
+      identity: "fallback:median-box",
+      propose: () => ({ needs_crop: 0.1, box: [0, 0, 1, 1], confidence: 0 }),
+    };
+    const s = await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts, now });
+    assert.deepEqual(s.models, {
+      ranker: { identity: "fallback:highest-stage", trained: false },
+      crop: { identity: "fallback:median-box", trained: false },
+    });
+    const ds = await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"));
+    assert.equal(ds.length, 2);
+    for (const d of ds) {
+      assert.ok(d.step1_selection.reasons.some((r) => r.includes("no trained ranker")));
+      assert.ok(d.step2_crop.reasons.some((r) => r.includes("no trained crop model")));
+    }
+    const trained = await decideFolder(fx.input, {
+      sandboxRoot: fx.sandbox,
+      parts: fakeParts(),
+      now,
+      force: true,
+    });
+    assert.deepEqual(trained.models.ranker, { identity: "fake-ranker@1", trained: true });
+    for (const d of await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"))) {
+      assert.ok(!d.step1_selection.reasons.some((r) => r.includes("no trained ranker")));
+      assert.ok(!d.step2_crop.reasons.some((r) => r.includes("no trained crop model")));
+    }
+  } finally {
+    await fx.cleanup();
+  }
+});

@@ -59,6 +59,7 @@ function sumDecide(a: DecideSummary, b: DecideSummary): DecideSummary {
     unreadable: a.unreadable + b.unreadable,
     flags,
     out: b.out,
+    models: b.models,
   };
 }
 

@@ -113,6 +113,23 @@ export class OnnxEmbedder implements Embedder {
 
   /** {@inheritDoc Embedder.embed} */
   async embed(squares: RawImage[]): Promise<Float32Array[]> {
+    return (await this.embedRaw(squares)).map((v) => l2normalize(v));
+  }
+
+  /**
+   * The model's raw outputs, before {@linkcode l2normalize}: what the
+   * original tool saved to its `.npy` cache (`encode_image` unnormalised).
+   * Used to write original-style caches (simulator, tests); keeper itself
+   * always uses {@linkcode OnnxEmbedder.embed}.
+   *
+   * @param squares RGB squares of side `config.input_size`.
+   * @returns One raw vector per square.
+   * @example
+   * ```ts
+   * const [raw] = await embedder.embedRaw([square]);
+   * ```
+   */
+  async embedRaw(squares: RawImage[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     const s = this.config.input_size;
     for (let start = 0; start < squares.length; start += this.config.max_batch) {
@@ -133,7 +150,7 @@ export class OnnxEmbedder implements Embedder {
         );
       }
       for (let i = 0; i < chunk.length; i++) {
-        out.push(l2normalize(res.data.subarray(i * dim, (i + 1) * dim)));
+        out.push(res.data.slice(i * dim, (i + 1) * dim));
       }
     }
     return out;

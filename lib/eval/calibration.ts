@@ -124,3 +124,29 @@ export function bandScores(
   });
   return { precision: n ? ok / n : null, coverage: n / confidence.length };
 }
+
+/**
+ * Precision and coverage of the picks a ranker's band approved.
+ *
+ * @param approved Whether each pick was inside the band.
+ * @param correct Correctness.
+ * @returns Precision (null when nothing approved) and coverage.
+ * @example
+ * ```ts
+ * approvedScores([true, false], [true, false]); // { precision: 1, coverage: 0.5 }
+ * ```
+ */
+export function approvedScores(
+  approved: boolean[],
+  correct: boolean[],
+): { precision: number | null; coverage: number } {
+  if (approved.length === 0) return { precision: null, coverage: 0 };
+  let n = 0, ok = 0;
+  approved.forEach((a, i) => {
+    if (a) {
+      n++;
+      if (correct[i]) ok++;
+    }
+  });
+  return { precision: n ? ok / n : null, coverage: n / approved.length };
+}

@@ -17,6 +17,7 @@ import type {
 import type { RankGroup } from "../rank/mod.ts";
 import type { CropExample } from "../crop/mod.ts";
 import { imageIdentity } from "../paths/mod.ts";
+import { CLIP_BLOCK } from "../clip/mod.ts";
 import {
   type Coverage,
   CoverageTally,
@@ -42,6 +43,68 @@ export interface Dataset {
   skipped: Record<string, number>;
   /** Labels per kind and project: found, missing (with examples), used. */
   coverage?: Coverage;
+  /**
+   * Usable sets by the features every member has (`embedded` = the clip
+   * block, `pixels` = decoded features): history whose rejected files are
+   * gone is ranked from the imported embeddings alone.
+   */
+  views?: SetViews;
+}
+
+/** Sets by the features every member has (see {@linkcode Dataset.views}). */
+export interface SetViews {
+  /** Usable sets. */
+  sets: number;
+  every_member_embedded: number;
+  every_member_pixels: number;
+  both: number;
+}
+
+/** The features every member of a set has: both, pixels only, or the clip embedding only. */
+export type SetView = "both" | "pixels" | "embedding";
+
+/**
+ * What a set is ranked from, read off its members.
+ *
+ * @param members The set.
+ * @returns Its view.
+ * @example
+ * ```ts
+ * setView(group.members); // "embedding" for history whose rejected files are gone
+ * ```
+ */
+export function setView(members: readonly GroupMemberInput[]): SetView {
+  const pixels = members.every((m) => m.features.builtin.length > 0);
+  const clip = members.every((m) => m.features.blocks?.[CLIP_BLOCK] !== undefined);
+  return pixels && clip ? "both" : pixels ? "pixels" : "embedding";
+}
+
+/**
+ * Features of an image known only by its imported embedding: no pixel
+ * block (empty built-in, zero size), the clip block by identity.
+ */
+function clipOnly(identity: string, clip: Float32Array): ImageFeatures {
+  return {
+    sha256: `identity:${identity}`,
+    width: 0,
+    height: 0,
+    phash: [0, 0],
+    builtin: new Float32Array(0),
+    embedding: null,
+    blocks: { [CLIP_BLOCK]: clip },
+  };
+}
+
+/** The same features with the clip block added (a copy: features are shared between sets). */
+function withClip(f: ImageFeatures, clip: Float32Array): ImageFeatures {
+  return { ...f, blocks: { ...(f.blocks ?? {}), [CLIP_BLOCK]: clip } };
+}
+
+/** The same features without the clip block. */
+function withoutClip(f: ImageFeatures): ImageFeatures {
+  if (!f.blocks?.[CLIP_BLOCK]) return f;
+  const { [CLIP_BLOCK]: _drop, ...rest } = f.blocks;
+  return { ...f, blocks: rest };
 }
 
 /** Options for {@linkcode buildDataset}. */
@@ -57,12 +120,21 @@ export interface BuildDatasetOptions {
    * creator's newest taste counts more than old history.
    */
   reviewWeight?: number;
+  /**
+   * Imported clip vectors by identity (`<project>/<file name>`): a member
+   * whose file is gone still takes part through its embedding.
+   */
+  clipByIdentity?: ReadonlyMap<string, Float32Array>;
 }
 
 /** Default loss weight of a review label. */
 export const REVIEW_WEIGHT = 2;
 
-const defaults = { imagesRoot: ".", reviewWeight: REVIEW_WEIGHT } satisfies Omit<
+const defaults = {
+  imagesRoot: ".",
+  reviewWeight: REVIEW_WEIGHT,
+  clipByIdentity: new Map<string, Float32Array>(),
+} satisfies Omit<
   Required<BuildDatasetOptions>,
   "resolve" | "resolver"
 >;
@@ -132,6 +204,7 @@ export function buildDataset(
   const skipped: Record<string, number> = {};
   const bump = (k: string) => (skipped[k] = (skipped[k] ?? 0) + 1);
   const groups: RankGroup[] = [];
+  const views: SetViews = { sets: 0, every_member_embedded: 0, every_member_pixels: 0, both: 0 };
   const seen = new Set<string>();
   const keyOfIdentity = new Map<string, string>();
   // One image → the outcome, and an example when it was not usable.
@@ -159,8 +232,9 @@ export function buildDataset(
     const source = `${s.source.file}:${s.source.line}`;
     const refs = [s.chosen, ...s.rejected].sort((a, b) => a.filename.localeCompare(b.filename));
     const found = refs.map((r) => find(r, s.project, source));
+    const fs = viewOf(refs, s.project, found, o.clipByIdentity);
     const bad = found.find((x) => !x.ok);
-    if (bad !== undefined && !bad.ok) {
+    if (fs === null && bad !== undefined && !bad.ok) {
       bump(bad.why === "no_features" ? "set_missing_features" : `set_image_${bad.why}`);
       tally.add(kind, s.project, bad.why === "conflict" ? "conflict" : bad.why, bad.example);
       continue;
@@ -170,7 +244,10 @@ export function buildDataset(
       tally.add(kind, s.project, "found");
       continue;
     }
-    const ok = found as { ok: true; path: string; f: ImageFeatures }[];
+    // A member whose file is gone is known by its identity (its embedding stands in).
+    const ok = found.map((x, i) =>
+      x.ok ? x : { ok: true as const, path: imageIdentity(s.project, refs[i]!.filename) }
+    );
     const id = `${s.project}:${ok.map((x) => x.path).sort().join("|")}`;
     if (seen.has(id)) {
       bump("set_duplicate");
@@ -179,12 +256,17 @@ export function buildDataset(
     }
     seen.add(id);
     tally.add(kind, s.project, "usable");
+    const view = setView(fs!.map((f) => ({ features: f }) as GroupMemberInput));
+    views.sets++;
+    if (view !== "pixels") views.every_member_embedded++;
+    if (view !== "embedding") views.every_member_pixels++;
+    if (view === "both") views.both++;
     const key = imageIdentity(s.project, s.chosen.filename);
     for (const r of refs) keyOfIdentity.set(imageIdentity(s.project, r.filename), key);
     const group: RankGroup = {
       id: key,
       project: s.project,
-      members: refs.map((r, i) => member(ok[i]!.path, s.project, r.stage, ok[i]!.f)),
+      members: refs.map((r, i) => member(ok[i]!.path, s.project, r.stage, fs![i]!)),
       chosen: refs.indexOf(s.chosen),
     };
     if (s.kind === "review") group.weight = o.reviewWeight;
@@ -201,15 +283,52 @@ export function buildDataset(
     }
     tally.add(kind, c.project, "usable");
     const identity = imageIdentity(c.project, c.image.filename);
+    const clip = o.clipByIdentity.get(identity);
     const example: CropExample = {
-      member: member(hit.path, c.project, c.image.stage, hit.f),
+      member: member(
+        hit.path,
+        c.project,
+        c.image.stage,
+        clip && !hit.f.blocks?.[CLIP_BLOCK] ? withClip(hit.f, clip) : hit.f,
+      ),
       box: c.box,
       no_crop: c.no_crop,
     };
     if (kind === "review_crop") example.weight = o.reviewWeight;
     crops.push({ key: keyOfIdentity.get(identity) ?? identity, example });
   }
-  return { groups, crops, skipped, coverage: tally.result() };
+  return { groups, crops, skipped, coverage: tally.result(), views };
+}
+
+/**
+ * One set's member features in the view every member shares: pixel
+ * features where every file was found (plus the clip block where every
+ * member has one), else the clip block alone — a set never mixes decoded
+ * and embedding-only members, so "has pixels" cannot give the pick away
+ * (the chosen files survive, the rejected ones were deleted). Null when
+ * some member has neither.
+ */
+function viewOf(
+  refs: ImageRef[],
+  project: string,
+  found: ({ ok: true; f: ImageFeatures } | { ok: false })[],
+  clipByIdentity: ReadonlyMap<string, Float32Array>,
+): ImageFeatures[] | null {
+  const clips = refs.map((r, i) => {
+    const x = found[i]!;
+    return (x.ok ? x.f.blocks?.[CLIP_BLOCK] : undefined) ??
+      clipByIdentity.get(imageIdentity(project, r.filename));
+  });
+  const allClip = clips.every((c) => c !== undefined);
+  if (found.every((x) => x.ok)) {
+    return found.map((x, i) =>
+      allClip ? withClip((x as { f: ImageFeatures }).f, clips[i]!) : withoutClip(
+        (x as { f: ImageFeatures }).f,
+      )
+    );
+  }
+  if (!allClip) return null;
+  return refs.map((r, i) => clipOnly(imageIdentity(project, r.filename), clips[i]!));
 }
 
 /** A ground-truth record of the simulator (the fields read here). */
@@ -221,6 +340,10 @@ export interface GroundTruthLike {
   chosen_index: number;
   needs_crop: boolean;
   crop_box: Box | null;
+  /** Simulator extras (optional in other ground truth). */
+  chosen_path?: string;
+  outcome?: string;
+  defect_kinds?: string[];
 }
 
 /**

@@ -10,15 +10,17 @@ import type { GroupingEvaluation } from "../group/mod.ts";
 import { join } from "node:path";
 import {
   highestStageScores,
+  isAnomaly,
   type RankEpoch,
   rankerFrom,
+  type RankGroup,
   readRankerModel,
   trainRanker,
   type TrainRankerOptions,
 } from "../rank/mod.ts";
 import { CROP_FILES, type CropModelMeta, cropProposerFrom } from "../crop/mod.ts";
 import type { Box } from "../types.ts";
-import type { Dataset, KeyedCrop } from "./dataset.ts";
+import { type Dataset, type KeyedCrop, setView, type SetViews } from "./dataset.ts";
 import { splitBy } from "./splits.ts";
 import { splitOptionsFor } from "./train_models.ts";
 import {
@@ -29,7 +31,7 @@ import {
   type SliceAccuracy,
   sliceAccuracy,
 } from "./rank_metrics.ts";
-import { bandScores, type ReliabilityBin } from "./calibration.ts";
+import { approvedScores, bandScores, type ReliabilityBin } from "./calibration.ts";
 import { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
 import { iou } from "../math/mod.ts";
 
@@ -55,6 +57,16 @@ export interface EvaluateOptions {
   original?: boolean;
   /** Progress lines. */
   onStep?: (step: string) => void;
+  /**
+   * Extra slices of the test sets (e.g. the simulator's outcome: "taste"), each reported as
+   * `ranker.slices.<name>.<value>`; a slice function returning null leaves the set out.
+   */
+  slices?: Record<string, (g: RankGroup) => string | null>;
+  /**
+   * Defect kinds of a set (simulator ground truth): for each kind K, retrain without any set
+   * carrying K and score the test anomalies that carry it (`ranker.leave_one_kind_out`).
+   */
+  defectKinds?: ((g: RankGroup) => string[]) | null;
 }
 
 const defaults = {
@@ -62,6 +74,8 @@ const defaults = {
   leaveOneProjectOut: true,
   original: true,
   onStep: () => {},
+  slices: {} as Record<string, (g: RankGroup) => string | null>,
+  defectKinds: null,
 } satisfies Required<EvaluateOptions>;
 
 /** Accuracy of a baseline by set kind. */
@@ -78,6 +92,17 @@ export interface EvaluateResult {
    * stage names and with them stripped (content only); set by experiments.
    */
   grouping?: GroupingEvaluation;
+  /**
+   * What the sets could be ranked from: the history's usable sets by the
+   * features every member has (clip embedding, pixels, both), the sets that
+   * could not be used by reason, and test accuracy per view ("both",
+   * "pixels", "embedding" = clip only), beside highest stage on the same sets.
+   */
+  views: {
+    history: SetViews | null;
+    unusable: Record<string, number>;
+    test_by_view: Record<string, SliceAccuracy>;
+  };
   data: {
     test_source: "heldout" | "split";
     split_seed: number;
@@ -86,6 +111,8 @@ export interface EvaluateResult {
     test_sets: number;
     test_crops: number;
     training_data_hash: string | null;
+    /** Logged sets matched to simulator ground truth (experiments only). */
+    truth_matched?: number;
   };
   ranker: {
     model: string;
@@ -95,6 +122,15 @@ export interface EvaluateResult {
     n_normal: number;
     n_anomaly: number;
     by_project: Record<string, SliceAccuracy>;
+    /** Per project on normal sets only (pick = highest stage), highest stage beside it. */
+    by_project_normal: Record<string, SliceAccuracy>;
+    /** Extra slices asked for (see {@linkcode EvaluateOptions.slices}). */
+    slices: Record<string, Record<string, SliceAccuracy>>;
+    /**
+     * Per defect kind: anomaly accuracy on test sets carrying it, trained without it; `all`
+     * pools the kinds (weighted by their test anomalies).
+     */
+    leave_one_kind_out: Record<string, SliceAccuracy>;
     by_group_size: Record<string, SliceAccuracy>;
     ece: number;
     reliability: ReliabilityBin[];
@@ -179,6 +215,13 @@ export async function evaluateAll(
       test_crops: testCrops.length,
       training_data_hash: rankerModel?.meta.training_data_hash ?? null,
     },
+    views: {
+      history: ds.views ?? null,
+      unusable: Object.fromEntries(
+        Object.entries(ds.skipped).filter(([k, n]) => k.startsWith("set_") && n > 0),
+      ),
+      test_by_view: {},
+    },
     ranker: null,
     crop: null,
   };
@@ -190,12 +233,19 @@ export async function evaluateAll(
     const scorer = (m: Parameters<typeof ranker.rank>[0]) => ranker.rank(m).scores;
     const scored = scoreGroups(testGroups, scorer, meta.temperature);
     const acc = accuracy(scored);
+    result.views.test_by_view = sliceAccuracy(scored, (x) => setView(x.members));
     const cal = calibrationOf(scored);
-    const band = bandScores(
-      scored.map((s) => s.confidence),
-      scored.map((s) => s.correct),
-      meta.auto_approve_threshold,
-    );
+    // A ranker with a band of its own (per project, suspicion cut) says which picks it approves.
+    const band = meta.auto_approve
+      ? approvedScores(
+        testGroups.map((x) => ranker.rank(x.members).auto_approvable ?? false),
+        scored.map((s) => s.correct),
+      )
+      : bandScores(
+        scored.map((s) => s.confidence),
+        scored.map((s) => s.correct),
+        meta.auto_approve_threshold,
+      );
     const highest = accuracy(scoreGroups(testGroups, highestStageScores));
     const random = randomAccuracy(testGroups);
     let original: BaselineDetail | null = null;
@@ -235,6 +285,43 @@ export async function evaluateAll(
         };
       }
     }
+    const slices: Record<string, Record<string, SliceAccuracy>> = {};
+    for (const [name, fn] of Object.entries(o.slices)) {
+      const keep = scored.filter((x) => fn(x.group) !== null);
+      slices[name] = sliceAccuracy(keep, (x) => fn(x) ?? "");
+    }
+    const lokko: Record<string, SliceAccuracy> = {};
+    if (o.defectKinds) {
+      const kindsOf = o.defectKinds;
+      const kinds = [...new Set(testGroups.filter(isAnomaly).flatMap(kindsOf))].sort();
+      for (const k of kinds) {
+        o.onStep(`leave-one-defect-kind-out: ${k}`);
+        const without = (x: RankGroup) => !kindsOf(x).includes(k);
+        const testK = testGroups.filter((x) => isAnomaly(x) && kindsOf(x).includes(k));
+        const trainK = g.train.filter(without);
+        if (trainK.length === 0 || testK.length === 0) continue;
+        const { onEpoch: _cb, ...rest } = hyper as TrainRankerOptions & { onEpoch?: unknown };
+        const model = await trainRanker(trainK, g.val.filter(without), { ...rest, seed });
+        const r = rankerFrom(model);
+        const s = scoreGroups(testK, (m) => r.rank(m).scores);
+        const h = scoreGroups(testK, highestStageScores);
+        lokko[k] = {
+          n: s.length,
+          acc: s.filter((x) => x.correct).length / s.length,
+          highest_stage: h.filter((x) => x.correct).length / h.length,
+        };
+      }
+    }
+    const kindRows = Object.values(lokko);
+    if (kindRows.length > 0) {
+      // Pooled over kinds: every held-out-kind anomaly counted once per kind it carries.
+      const n = kindRows.reduce((a, r) => a + r.n, 0);
+      lokko["all"] = {
+        n,
+        acc: kindRows.reduce((a, r) => a + r.acc * r.n, 0) / n,
+        highest_stage: kindRows.reduce((a, r) => a + r.highest_stage * r.n, 0) / n,
+      };
+    }
     result.ranker = {
       model: meta.identity,
       ...acc,
@@ -258,6 +345,9 @@ export async function evaluateAll(
         random: triple(random),
         ...(original ? { original } : {}),
       },
+      by_project_normal: sliceAccuracy(scored.filter((x) => !x.anomaly), (x) => x.project),
+      slices,
+      leave_one_kind_out: lokko,
       leave_one_project_out: lopo,
       history: meta.history,
     };

@@ -37,6 +37,13 @@ Deno.test("trainModels() + evaluateAll() give identical metrics for the same see
     assert.equal(a.data.train_sets + a.data.val_sets + a.data.test_sets, 240);
     assert.ok(a.ranker.overall_acc > a.ranker.baselines.random);
     assert.deepEqual(Object.keys(a.ranker.leave_one_project_out), ["alpha", "beta"]);
+    assert.deepEqual(Object.keys(a.ranker.by_project_normal), ["alpha", "beta"]);
+    // Calibration is cross-fitted over all 240 logged sets less the test split.
+    const meta = JSON.parse(await Deno.readTextFile(`${dir}/a/models/ranker.json`));
+    assert.equal(meta.calibration.method, "cross-fit");
+    assert.equal(meta.calibration.sets, a.data.train_sets + a.data.val_sets);
+    assert.equal(meta.auto_approve.fit.sets, meta.calibration.sets);
+    assert.ok(meta.temperature > 0.05 && meta.temperature < 20);
     const files = await writeReport(`${dir}/report`, a);
     const names = files.map((f) => f.split("/").pop());
     for (const n of ["report.json", "report.md", "reliability.svg", "iou_histogram.svg"]) {

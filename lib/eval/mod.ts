@@ -6,7 +6,13 @@
  *
  * @module
  */
-export { autoApproveThreshold, bandScores, ece, reliability } from "./calibration.ts";
+export {
+  approvedScores,
+  autoApproveThreshold,
+  bandScores,
+  ece,
+  reliability,
+} from "./calibration.ts";
 export type { ReliabilityBin } from "./calibration.ts";
 export { splitBy, splitOf } from "./splits.ts";
 export type { SplitOptions, SplitPart } from "./splits.ts";
@@ -30,6 +36,7 @@ export {
   groundTruthPaths,
   heldoutFromGroundTruth,
   REVIEW_WEIGHT,
+  setView,
 } from "./dataset.ts";
 export { indexForStore } from "./index_for_store.ts";
 export {
@@ -50,11 +57,26 @@ export type {
   MissingExample,
   ResolvedImage,
 } from "./label_coverage.ts";
-export type { BuildDatasetOptions, Dataset, GroundTruthLike, KeyedCrop } from "./dataset.ts";
+export type {
+  BuildDatasetOptions,
+  Dataset,
+  GroundTruthLike,
+  KeyedCrop,
+  SetView,
+  SetViews,
+} from "./dataset.ts";
 export { AUTO_APPROVE_PRECISION, splitOptionsFor, trainModels } from "./train_models.ts";
 export type { TrainModelsOptions, TrainModelsResult } from "./train_models.ts";
 export { evaluateAll, ORIGINAL_RECIPE } from "./evaluate_all.ts";
 export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate_all.ts";
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
 export { runExperiment } from "./run_experiment.ts";
+export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
+export type {
+  EmbeddingScenarioOptions,
+  EmbeddingScenarioResult,
+  ScenarioArm,
+} from "./run_embedding_scenario.ts";
 export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";
+export { aggregateRuns } from "./aggregate_runs.ts";
+export type { AggregateOptions } from "./aggregate_runs.ts";

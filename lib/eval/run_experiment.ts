@@ -30,6 +30,10 @@ export interface ExperimentOptions {
   projects?: number;
   groups?: number;
   heldout?: number;
+  /** Simulator anomaly rate per project (undefined = simulator defaults). */
+  anomalyRate?: number[];
+  /** Simulated projects (1-based) without the taste rule. */
+  tasteFree?: number[];
   /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
@@ -45,6 +49,8 @@ export interface ExperimentOptions {
   ranker?: TrainRankerOptions;
   crop?: TrainCropOptions;
   leaveOneProjectOut?: boolean;
+  /** Retrain without each defect kind and score the test anomalies carrying it. */
+  leaveOneKindOut?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -58,8 +64,12 @@ const defaults = {
   ranker: {},
   crop: {},
   leaveOneProjectOut: true,
+  leaveOneKindOut: true,
   onStep: () => {},
-} satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout">;
+} satisfies Omit<
+  Required<ExperimentOptions>,
+  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree"
+>;
 
 /** What {@linkcode runExperiment} returns. */
 export interface ExperimentResult {
@@ -99,6 +109,8 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ...(o.projects !== undefined ? { projects: o.projects } : {}),
       ...(o.groups !== undefined ? { groups: o.groups } : {}),
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
+      ...(o.anomalyRate !== undefined ? { anomalyRate: o.anomalyRate } : {}),
+      ...(o.tasteFree !== undefined ? { tasteFree: o.tasteFree } : {}),
     }));
   const ingested = join(dir, "ingested");
   await Deno.remove(ingested, { recursive: true }).catch(() => {});
@@ -147,12 +159,27 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ranker: o.ranker,
       crop: o.crop,
     }));
+  // Ground truth per set (logged sets by their pick's path, held-out by group id): the
+  // outcome slices the test sets (taste-rule groups) and the defect kinds drive
+  // leave-one-defect-kind-out.
+  const truthOf = new Map<string, GroundTruthLike>();
+  for (const r of truth) {
+    truthOf.set(
+      r.split === "heldout"
+        ? `${r.project}:${r.group_id}`
+        : `${r.project}:${join(simDir, r.chosen_path ?? "")}`,
+      r,
+    );
+  }
   const evaluation = await timed("evaluate", () =>
     evaluateAll(ds, {
       modelDir: models,
       leaveOneProjectOut: o.leaveOneProjectOut,
       onStep: o.onStep,
+      slices: { outcome: (g) => truthOf.get(g.id)?.outcome ?? null },
+      defectKinds: o.leaveOneKindOut ? (g) => truthOf.get(g.id)?.defect_kinds ?? [] : null,
     }));
+  evaluation.data.truth_matched = ds.groups.filter((g) => truthOf.has(g.id)).length;
   // Grouping, scored on the held-out folders (several groups per folder).
   const heldTruth = truth.filter((r) => r.split === "heldout");
   const files = heldTruth.flatMap((r) =>

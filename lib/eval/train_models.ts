@@ -7,6 +7,8 @@
 import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import { LAYOUT_BLOCK } from "../crop/mod.ts";
 import {
+  calibrateFromOutOfFold,
+  crossFitRanker,
   type RankEpoch,
   rankerFrom,
   type RankerMeta,
@@ -23,7 +25,7 @@ import {
 import { type Dataset, datasetHash } from "./dataset.ts";
 import { splitBy, type SplitOptions } from "./splits.ts";
 import { scoreGroups } from "./rank_metrics.ts";
-import { autoApproveThreshold, bandScores, ece } from "./calibration.ts";
+import { approvedScores, autoApproveThreshold, bandScores, ece } from "./calibration.ts";
 
 /** Precision the auto-approve band must reach on validation. */
 export const AUTO_APPROVE_PRECISION = 0.97;
@@ -39,6 +41,12 @@ export interface TrainModelsOptions {
   ranker?: TrainRankerOptions;
   crop?: TrainCropOptions;
   onRankEpoch?: (row: RankEpoch) => void;
+  /**
+   * Folds for cross-fitting the ranker's temperature and auto-approve band over all logged
+   * sets (0: fit both on the validation split alone, as before).
+   */
+  crossFit?: number;
+  onFold?: (fold: number, folds: number) => void;
   onCropEpoch?: (epoch: number, loss: number, valIou: number) => void;
 }
 
@@ -49,6 +57,8 @@ const defaults = {
   ranker: {},
   crop: {},
   onRankEpoch: () => {},
+  crossFit: 5,
+  onFold: () => {},
   onCropEpoch: () => {},
 } satisfies Required<TrainModelsOptions>;
 
@@ -95,11 +105,34 @@ export async function trainModels(
       onEpoch: o.onRankEpoch,
       ...o.ranker,
     });
+    const logged = [...g.train, ...g.val];
+    if (o.crossFit >= 2 && logged.length >= o.crossFit * 2) {
+      // Temperature and band on out-of-fold scores over every logged set (see lib/rank/cross_fit.ts).
+      const { onEpoch: _cb, ...hyper } = model.meta.hyperparameters as TrainRankerOptions;
+      const oof = await crossFitRanker(logged, {
+        folds: o.crossFit,
+        seed: o.seed,
+        ranker: { ...hyper, seed: o.seed },
+        onFold: o.onFold,
+      });
+      const cal = calibrateFromOutOfFold(model.meta.temperature, oof, {
+        folds: o.crossFit,
+        band: { precision: AUTO_APPROVE_PRECISION },
+      });
+      model.meta.temperature = cal.temperature;
+      model.meta.auto_approve = cal.autoApprove;
+      model.meta.auto_approve_threshold = cal.autoApprove.threshold;
+      model.meta.calibration = cal.calibration;
+    }
     const ranker = rankerFrom(model);
     const scored = scoreGroups(g.val, (m) => ranker.rank(m).scores, model.meta.temperature);
     const conf = scored.map((s) => s.confidence), ok = scored.map((s) => s.correct);
-    const threshold = autoApproveThreshold(conf, ok, AUTO_APPROVE_PRECISION);
-    const band = bandScores(conf, ok, threshold);
+    const threshold = model.meta.auto_approve
+      ? model.meta.auto_approve_threshold
+      : autoApproveThreshold(conf, ok, AUTO_APPROVE_PRECISION);
+    const band = model.meta.auto_approve
+      ? approvedScores(g.val.map((x) => ranker.rank(x.members).auto_approvable ?? false), ok)
+      : bandScores(conf, ok, threshold);
     model.meta.auto_approve_threshold = threshold;
     model.meta.training_data_hash = hash;
     model.meta.split_seed = o.seed;

@@ -6,6 +6,7 @@
  * @module
  */
 export { extractHistory } from "./extract_history.ts";
+export { extractCoverage } from "./extract_coverage.ts";
 export type { ExtractedGroup, ExtractOptions, ExtractReport } from "./types.ts";
 export { FIND_CROP_DEFAULTS, findCropBox, resizeGrey } from "./find_crop_box.ts";
 export type { CropMatch, FindCropBoxOptions, GreyImage } from "./find_crop_box.ts";

@@ -56,6 +56,15 @@ export interface IdentityConflict {
   paths: string[];
 }
 
+/** A delivered copy (`<project>_final/…`, different bytes) of an original kept elsewhere. */
+export interface DeliveredCopy {
+  identity: ImageIdentity;
+  /** The original, which the identity resolves to. */
+  original: string;
+  /** The delivered copies (cropped or re-encoded), not used for the identity. */
+  copies: string[];
+}
+
 /** Answer of {@linkcode ImageIndex.lookup}. */
 export type IdentityLookup =
   | { kind: "found"; path: string; via: "identity" | "content" }
@@ -103,8 +112,13 @@ export class ImageIndex {
   readonly conflicts: readonly IdentityConflict[];
   /** Files whose project no folder on their path names (count and examples). */
   readonly unresolved: { count: number; examples: string[] };
-  /** Identities held by byte-identical copies (kept once). */
+  /** Files that were byte-identical copies of another with the same identity (kept once). */
   readonly duplicates: number;
+  /**
+   * Identities whose original sits beside a different delivered copy in a
+   * `<project>_final/` folder: the original is used, the copies are listed.
+   */
+  readonly delivered: readonly DeliveredCopy[];
   readonly #conflicts: ReadonlyMap<ImageIdentity, string[]>;
   readonly #unresolvedByName: ReadonlyMap<string, string[]>;
   readonly #hashes = new Map<string, string>();
@@ -123,12 +137,14 @@ export class ImageIndex {
     conflicts: readonly IdentityConflict[];
     unresolved: readonly string[];
     duplicates: number;
+    delivered?: readonly DeliveredCopy[];
   }) {
     this.roots = parts.roots;
     this.files = parts.files;
     this.byIdentity = parts.byIdentity;
     this.conflicts = parts.conflicts;
     this.duplicates = parts.duplicates;
+    this.delivered = parts.delivered ?? [];
     this.#conflicts = new Map(parts.conflicts.map((c) => [c.identity, c.paths]));
     const byName = new Map<string, string[]>();
     for (const p of parts.unresolved) {
@@ -270,7 +286,10 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
 /**
  * Index every image file under `roots` by (project, file name). Roots may
  * overlap (a file is counted once). Byte-identical copies of one identity
- * are kept once; different bytes under one identity become a conflict.
+ * are kept once. Different bytes under one identity are a conflict — unless
+ * exactly one of them is an original and the others sit in `<project>_final/`
+ * folders (the creator's delivered, cropped copies): then the original is the
+ * image and the copies are listed in `delivered`.
  *
  * @param roots Folders to search (recursively; links are not followed).
  * @param options Known projects: manifests, ids, aliases.
@@ -297,10 +316,8 @@ export async function buildImageIndex(
   const projects = buildProjectIndex([...o.manifests, ...extra], { aliases: o.aliases });
   const absRoots = [...new Set(roots.map(absolute))];
   const seen = new Set<string>();
-  const byIdentity = new Map<ImageIdentity, IndexedImage>();
-  const conflicting = new Map<ImageIdentity, Set<string>>();
+  const candidates = new Map<ImageIdentity, IndexedImage[]>();
   const unresolved: string[] = [];
-  let duplicates = 0;
   for (const root of absRoots) {
     try {
       if (!(await Deno.stat(root)).isDirectory) throw new Error("not a folder");
@@ -321,26 +338,44 @@ export async function buildImageIndex(
       }
       const fileName = basename(path);
       const identity = imageIdentity(project, fileName);
-      const clash = conflicting.get(identity);
-      if (clash !== undefined) {
-        if (!(await anySame(path, [...clash]))) clash.add(path);
-        else duplicates++;
-        continue;
-      }
-      const prev = byIdentity.get(identity);
-      if (prev === undefined) {
-        byIdentity.set(identity, { identity, project, fileName, path, root });
-      } else if (await sameBytes(prev.path, path)) duplicates++;
-      else {
-        conflicting.set(identity, new Set([prev.path, path]));
-        byIdentity.delete(identity);
-      }
+      const img = { identity, project, fileName, path, root };
+      const list = candidates.get(identity);
+      if (list === undefined) candidates.set(identity, [img]);
+      else list.push(img);
     }
   }
-  const conflicts = [...conflicting].map(([identity, paths]) => ({
-    identity,
-    paths: [...paths].sort(),
-  })).sort((a, b) => a.identity < b.identity ? -1 : 1);
+  const byIdentity = new Map<ImageIdentity, IndexedImage>();
+  const conflicts: IdentityConflict[] = [];
+  const delivered: DeliveredCopy[] = [];
+  let duplicates = 0;
+  for (const [identity, list] of candidates) {
+    // One entry per distinct content (byte-identical copies count once).
+    const distinct: IndexedImage[] = [];
+    for (const img of list) {
+      if (await anySame(img.path, distinct.map((d) => d.path))) duplicates++;
+      else distinct.push(img);
+    }
+    if (distinct.length === 1) {
+      byIdentity.set(identity, distinct[0]!);
+      continue;
+    }
+    // The creator's convention: `<project>_final/` holds delivered (possibly cropped,
+    // re-encoded) copies of originals kept elsewhere. One original beats its copies;
+    // anything else is a conflict.
+    const originals = distinct.filter((d) => !isDelivered(d));
+    if (originals.length === 1) {
+      byIdentity.set(identity, originals[0]!);
+      delivered.push({
+        identity,
+        original: originals[0]!.path,
+        copies: distinct.filter(isDelivered).map((d) => d.path).sort(),
+      });
+    } else {
+      conflicts.push({ identity, paths: distinct.map((d) => d.path).sort() });
+    }
+  }
+  conflicts.sort((a, b) => a.identity < b.identity ? -1 : 1);
+  delivered.sort((a, b) => a.identity < b.identity ? -1 : 1);
   return new ImageIndex({
     roots: absRoots,
     files: seen.size,
@@ -348,7 +383,15 @@ export async function buildImageIndex(
     conflicts,
     unresolved,
     duplicates,
+    delivered,
   });
+}
+
+/** True when a folder between the root and the file is a `<project>_final` delivery folder. */
+function isDelivered(img: IndexedImage): boolean {
+  return img.path.slice(img.root.length + 1).split("/").slice(0, -1).some((s) =>
+    /_final$/i.test(s)
+  );
 }
 
 async function anySame(path: string, others: string[]): Promise<boolean> {

@@ -56,7 +56,7 @@ Deno.test("buildImageIndex() finds a file by (project, name) in <p>, <p>_final/<
 Deno.test("buildImageIndex() reports two different files with one identity, keeps identical copies once", async () => {
   const dir = await tree({
     "r1/mojo1/a.png": "one",
-    "r2/mojo1_final/hannah/a.png": "two",
+    "r2/mojo1/hannah/a.png": "two",
     "r1/mojo1/b.png": "same",
     "r2/mojo1_final/kelly/b.png": "same",
   });
@@ -64,11 +64,37 @@ Deno.test("buildImageIndex() reports two different files with one identity, keep
     const index = await buildImageIndex([`${dir}/r1`, `${dir}/r2`], { projects: ["mojo1"] });
     assert.deepEqual(index.conflicts, [{
       identity: "mojo1/a.png",
-      paths: [`${dir}/r1/mojo1/a.png`, `${dir}/r2/mojo1_final/hannah/a.png`],
+      paths: [`${dir}/r1/mojo1/a.png`, `${dir}/r2/mojo1/hannah/a.png`],
     }]);
     assert.equal(index.lookup("mojo1", "a.png").kind, "conflict");
     assert.equal(index.duplicates, 1);
     assert.equal(index.lookup("mojo1", "b.png").kind, "found");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("buildImageIndex() takes the original over its delivered (cropped) copy in <project>_final, and lists the copy", async () => {
+  const dir = await tree({
+    "mojo1_raw/a.png": "original",
+    "mojo1_final/hannah/a.png": "cropped",
+    "mojo1_final/hannah/b.png": "cropped b",
+    "mojo1_final/kelly/b.png": "other b",
+  });
+  try {
+    const index = await buildImageIndex([dir], { projects: ["mojo1"] });
+    assert.deepEqual(index.lookup("mojo1", "a.png"), {
+      kind: "found",
+      path: `${dir}/mojo1_raw/a.png`,
+      via: "identity",
+    });
+    assert.deepEqual(index.delivered, [{
+      identity: "mojo1/a.png",
+      original: `${dir}/mojo1_raw/a.png`,
+      copies: [`${dir}/mojo1_final/hannah/a.png`],
+    }]);
+    // Two delivered files and no original: nothing to prefer, a conflict.
+    assert.equal(index.lookup("mojo1", "b.png").kind, "conflict");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

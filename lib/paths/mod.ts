@@ -48,6 +48,7 @@ export { imageKey, projectsOfFilename } from "./image_key.ts";
 export { buildImageIndex, imageIdentity, ImageIndex, projectOfImagePath } from "./image_index.ts";
 export type {
   BuildImageIndexOptions,
+  DeliveredCopy,
   IdentityConflict,
   IdentityLookup,
   ImageIdentity,

@@ -9,3 +9,25 @@ Deno.test("renderSvg() draws one rect per bar without a browser", () => {
   assert.match(svg, /xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.equal((svg.match(/<rect/g) ?? []).length >= 2, true);
 });
+
+Deno.test("renderSvg() turns a titled chart with a legend into one standalone SVG document", () => {
+  const data = [
+    { day: "d1", rate: "approved", value: 0.7 },
+    { day: "d2", rate: "approved", value: 0.8 },
+    { day: "d1", rate: "rejected", value: 0.1 },
+    { day: "d2", rate: "rejected", value: 0.05 },
+  ];
+  const svg = renderSvg({
+    title: "Review outcomes <per day>",
+    caption: "from the review log",
+    color: { legend: true },
+    marks: [Plot.lineY(data, { x: "day", y: "value", stroke: "rate" })],
+  });
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.doesNotMatch(svg, /<(figure|div|span|h2|h3|figcaption)\b/);
+  assert.ok(svg.includes("Review outcomes &lt;per day&gt;"));
+  assert.ok(svg.includes(">approved</text>") && svg.includes(">rejected</text>"));
+  assert.ok(svg.includes(">from the review log</text>"));
+  const height = Number(svg.match(/^<svg[^>]* height="(\d+)"/)?.[1]);
+  assert.ok(height > 400, `height ${height} leaves no room for title and legend`);
+});

@@ -5,7 +5,15 @@
  *
  * @module
  */
-export { fitTemperature, groupNll, softmax } from "./calibration.ts";
+export { fitTemperature, groupNll, softmax, temperatureObjective } from "./calibration.ts";
+export type { FitTemperatureOptions } from "./calibration.ts";
+export { clopperPearsonLower, incompleteBeta } from "./binomial.ts";
+export { fitAutoApprove, isApprovable } from "./auto_approve.ts";
+export type { AutoApprove, BandSet, FitAutoApproveOptions } from "./auto_approve.ts";
+export { crossFitRanker } from "./cross_fit.ts";
+export type { CrossFitOptions, OutOfFold } from "./cross_fit.ts";
+export { calibrateFromOutOfFold } from "./calibrate_ranker.ts";
+export type { CalibrateOptions, CalibrationResult } from "./calibrate_ranker.ts";
 export {
   CHAIN_MIXES,
   chainLogProbabilities,
@@ -37,6 +45,7 @@ export { isAnomaly, rankerInputs, splitScores, trainRanker } from "./train_ranke
 export type {
   ChainValidation,
   RankEpoch,
+  RankerCalibration,
   RankerChain,
   RankerMeta,
   RankGroup,

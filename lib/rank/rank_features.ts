@@ -9,6 +9,7 @@
 import type { GroupMemberInput } from "../types.ts";
 import { type FeatureSpec, specSize, writeImageVector } from "../nn/mod.ts";
 import { writeStageOneHot } from "../crop/mod.ts";
+import { CLIP_BLOCK } from "../clip/mod.ts";
 import {
   compareSignatures,
   SIGNATURE_BLOCK,
@@ -37,11 +38,21 @@ export const TRANSITION_COLUMNS = 1 + 2 * TRANSITION_SIZE + 2;
  */
 export type TransitionReference = Record<string, { median: number[]; scale: number[] }>;
 
+/**
+ * CLIP columns (`layout.clip`): whether the set has pixels (history whose
+ * rejected files are gone is ranked from embeddings only), then the
+ * embedding's step from the stage below — has-a-predecessor flag, cosine
+ * distance to the nearest lower-stage member, the largest such step on the
+ * way up — and the cosine distance to the mean of the other members.
+ */
+export const CLIP_COLUMNS = 5;
+
 /** Context columns of a layout: the fixed ones plus one "largest change" per extra block. */
 export function contextColumns(layout: RankFeatureLayout): number {
   return CONTEXT_COLUMNS + layout.image.blocks.length +
     (layout.projects ? layout.projects.length + 1 : 0) +
-    (layout.transitions ? TRANSITION_COLUMNS : 0);
+    (layout.transitions ? TRANSITION_COLUMNS : 0) +
+    (layout.clip ? CLIP_COLUMNS : 0);
 }
 
 /** Layout of the ranker input. */
@@ -61,6 +72,8 @@ export interface RankFeatureLayout {
   transitions?: boolean;
   /** Normal-transition reference (see {@linkcode TransitionReference}); absent: raw values. */
   transitionRef?: TransitionReference;
+  /** Add the CLIP columns ({@linkcode CLIP_COLUMNS}) from `features.blocks.clip`. Absent: none. */
+  clip?: boolean;
 }
 
 /** Length of one member's input vector. */
@@ -162,8 +175,52 @@ export function writeGroupInputs(
       out[o + (p >= 0 ? p : layout.projects.length)] = 1;
       o += layout.projects.length + 1;
     }
-    if (layout.transitions) writeTransitions(transitions, i, out, o);
+    if (layout.transitions) {
+      writeTransitions(transitions, i, out, o);
+      o += TRANSITION_COLUMNS;
+    }
+    if (layout.clip) writeClipColumns(members, stages, i, out, o);
   });
+}
+
+/** The CLIP columns of member `i` (see {@linkcode CLIP_COLUMNS}). */
+function writeClipColumns(
+  members: GroupMemberInput[],
+  stages: number[],
+  i: number,
+  out: Float32Array,
+  o: number,
+): void {
+  const clip = (k: number) => members[k]!.features.blocks?.[CLIP_BLOCK] ?? null;
+  out[o] = members[i]!.features.builtin.length > 0 ? 1 : 0;
+  // Nearest lower stage with an embedding: the step this member took.
+  const lower = (k: number): number => {
+    let pred = -1;
+    members.forEach((_, j) => {
+      if (stages[j]! >= stages[k]! || !clip(j)) return;
+      if (pred < 0 || stages[j]! > stages[pred]!) pred = j;
+    });
+    return pred;
+  };
+  const own = clip(i);
+  const pred = own ? lower(i) : -1;
+  out[o + 1] = pred >= 0 ? 1 : 0;
+  out[o + 2] = pred >= 0 ? embeddingDistance(own, clip(pred)) : 0;
+  let chain = 0;
+  members.forEach((_, k) => {
+    if (stages[k]! > stages[i]! || !clip(k)) return;
+    const p = lower(k);
+    if (p >= 0) chain = Math.max(chain, embeddingDistance(clip(k), clip(p)));
+  });
+  out[o + 3] = chain;
+  let others: Float32Array | null = null;
+  members.forEach((_, k) => {
+    const v = clip(k);
+    if (k === i || !v || !own || v.length !== own.length) return;
+    others ??= new Float32Array(own.length);
+    for (let j = 0; j < v.length; j++) others[j]! += v[j]!;
+  });
+  out[o + 4] = own && others ? embeddingDistance(own, others) : 0;
 }
 
 /** One member's step up: what changed, and from which member (the nearest lower stage with a signature). */

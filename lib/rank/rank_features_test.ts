@@ -89,3 +89,44 @@ Deno.test("transitionNotes() names an unusual step against what normal steps loo
   assert.deepEqual(notes[2], [], "stage 2 upscaled stage 1.5 faithfully");
   assert.deepEqual(transitionNotes(clean[0]!, layout), [[], [], []]);
 });
+
+Deno.test("writeGroupInputs() gives embeddings-only members the CLIP step from the stage below", () => {
+  const unit = (a: number) => new Float32Array([Math.cos(a), Math.sin(a), 0, 0]);
+  const clipOnly = (stage: Stage, clip: Float32Array): GroupMemberInput => ({
+    path: `${stage}.png`,
+    project: "p",
+    stage,
+    width: 0,
+    height: 0,
+    features: {
+      sha256: `id:${stage}`,
+      width: 0,
+      height: 0,
+      phash: [0, 0],
+      builtin: new Float32Array(0),
+      embedding: null,
+      blocks: { clip },
+    },
+  });
+  // Stage 1.5 drifts far from stage 1 (a bad face swap); stage 2 stays close to 1.5.
+  const members = [clipOnly(1, unit(0)), clipOnly(1.5, unit(1.2)), clipOnly(2, unit(1.25))];
+  const layout: RankFeatureLayout = {
+    image: { builtin: 0, embedding: 0, blocks: [{ name: "clip", size: 4 }] },
+    deltas: true,
+    clip: true,
+  };
+  const d = rankInputSize(layout);
+  const out = new Float32Array(3 * d);
+  writeGroupInputs(members, layout, out, 0);
+  const cols = (i: number) => Array.from(out.subarray((i + 1) * d - 5, (i + 1) * d));
+  const [s1, s15, s2] = [cols(0), cols(1), cols(2)];
+  // No pixels in this set; the lowest stage has no step.
+  assert.deepEqual([s1[0], s1[1], s1[2]], [0, 0, 0]);
+  assert.equal(s15[1], 1);
+  assert.ok(Math.abs(s15[2]! - (1 - Math.cos(1.2))) < 1e-6);
+  assert.ok(Math.abs(s2[2]! - (1 - Math.cos(0.05))) < 1e-6);
+  // The big step stays visible at every later stage.
+  assert.ok(Math.abs(s2[3]! - (1 - Math.cos(1.2))) < 1e-6);
+  // The clip vector itself is the image block.
+  assert.deepEqual(Array.from(out.subarray(d, d + 4)), Array.from(unit(1.2)));
+});

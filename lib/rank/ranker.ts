@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { GroupMemberInput, RankResult } from "../types.ts";
 import { denseForward, readOnnxMlp } from "../nn/mod.ts";
 import { softmax } from "./calibration.ts";
+import { isApprovable } from "./auto_approve.ts";
 import { transitionNotes } from "./rank_features.ts";
 import { type ChainVerdict, evaluateChain, mixChainScores } from "./chain_model.ts";
 import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
@@ -116,16 +117,30 @@ export function rankerFrom(model: TrainedRanker): Ranker {
       if (members.length === 0) return { scores: [], probabilities: [], notes: [] };
       const { x } = rankerInputs([members], meta.layout, meta.group_context);
       const mlp = Array.from(denseForward(dense, x, members.length));
+      // The chain model's verdict also guards the auto-approve band when its score is not mixed in.
+      const verdict = meta.chain ? evaluateChain(meta.chain, members, meta.layout) : null;
       const chain = meta.chain && meta.chain.mix.chain > 0 ? meta.chain : null;
-      const verdict = chain ? evaluateChain(chain, members, meta.layout) : null;
       const scores = chain ? mixChainScores(mlp, verdict?.logProbs ?? null, chain.mix) : mlp;
+      const probabilities = softmax(scores, meta.temperature);
+      const suspicion = Math.max(0, ...(verdict?.steps ?? []).map((s) => s.broken));
       return {
         scores,
-        probabilities: softmax(scores, meta.temperature),
+        probabilities,
         notes: addNotes(
           addNotes(rankNotes(members, scores, true), chainNotes(verdict, members)),
           transitionNotes(members, meta.layout),
         ),
+        ...(meta.chain ? { suspicion } : {}),
+        ...(meta.auto_approve
+          ? {
+            auto_approvable: isApprovable(
+              meta.auto_approve,
+              members[0]!.project,
+              Math.max(...probabilities),
+              suspicion,
+            ),
+          }
+          : {}),
       };
     },
     dispose(): void {},

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { CLIP_BLOCK } from "../clip/mod.ts";
 import type { GroupMemberInput } from "../types.ts";
 import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import {
@@ -26,6 +27,7 @@ import {
   transitionReference,
 } from "./rank_features.ts";
 import { fitTemperature, groupNll } from "./calibration.ts";
+import type { AutoApprove } from "./auto_approve.ts";
 import {
   CHAIN_MIXES,
   chainLogProbabilities,
@@ -118,8 +120,12 @@ export interface RankerMeta {
   group_context: boolean;
   layers: number[];
   temperature: number;
-  /** Confidence at or above which a pick may be auto-approved (null: none). */
+  /** Confidence at or above which a pick may be auto-approved (null: none; pooled over projects). */
   auto_approve_threshold: number | null;
+  /** The band itself: per-project thresholds, suspicion cut, how it was fitted (absent: older model). */
+  auto_approve?: AutoApprove;
+  /** How temperature and band were fitted (cross-fitting figures). */
+  calibration?: RankerCalibration;
   hyperparameters: Record<string, unknown>;
   history: RankEpoch[];
   best_epoch: number;
@@ -129,6 +135,22 @@ export interface RankerMeta {
   metrics?: Record<string, unknown>;
   /** The chain model and how its log-probability joins the MLP score; absent: MLP alone. */
   chain?: RankerChain;
+}
+
+/** How a ranker's temperature was fitted on out-of-fold scores. */
+export interface RankerCalibration {
+  method: "cross-fit";
+  folds: number;
+  /** Sets scored out of fold. */
+  sets: number;
+  /** The ranker's own validation temperature, the out-of-fold correction and their product. */
+  validation_temperature: number;
+  correction: number;
+  /** Prior standard deviation of log(correction). */
+  prior_sd: number;
+  /** Out-of-fold accuracy and ECE after calibration. */
+  oof_acc: number;
+  oof_ece: number;
 }
 
 /** The chain model as a ranker keeps it: with its mix and every candidate mix's validation figures. */
@@ -266,6 +288,8 @@ export async function trainRanker(
     ...(transitions
       ? { transitions: true, transitionRef: transitionReference(train.map((g) => g.members)) }
       : {}),
+    // The embedding's step from the stage below, usable where the pixels are gone.
+    ...(o.groupContext && o.features.includes(CLIP_BLOCK) ? { clip: true } : {}),
   };
   const tr = rankerInputs(train.map((g) => g.members), layout, o.groupContext);
   const d = tr.d;

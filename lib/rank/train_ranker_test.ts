@@ -75,6 +75,17 @@ Deno.test("fitTemperature() softens over-confident scores and sharpens timid one
   assert.ok(fitTemperature(timid) < 0.5);
 });
 
+Deno.test("fitTemperature() with its prior keeps a perfect validation set from driving T to 0", () => {
+  const perfect = Array.from(
+    { length: 50 },
+    (_, i) => ({ scores: [2 + (i % 5), 0, -1], chosen: 0 }),
+  );
+  const plain = fitTemperature(perfect, { priorSd: Infinity });
+  const held = fitTemperature(perfect);
+  assert.ok(plain <= 0.06, `without prior ${plain}`);
+  assert.ok(held > 0.2 && held < 1, `with prior ${held}`);
+});
+
 Deno.test("fallbackRanker() picks the highest stage with probability 0.9", () => {
   const [g] = syntheticGroups(1, { seed: 2 });
   const r = fallbackRanker().rank(g!.members);

@@ -70,5 +70,10 @@ Deno.test("renderReviewReport() states the baseline and draws two charts", () =>
   const r = renderReviewReport(m, { baselineSource: "test" });
   assert.match(r.markdown, /12\.0 s per group \(test\)/);
   assert.deepEqual(Object.keys(r.charts).sort(), ["rates_by_day.svg", "seconds_by_project.svg"]);
-  assert.match(r.charts["rates_by_day.svg"]!, /<(svg|figure)/);
+  for (const [name, svg] of Object.entries(r.charts)) {
+    // Standalone SVG documents (a browser shows them as images), each shown by report.md.
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, name);
+    assert.doesNotMatch(svg, /<figure|<div|<h2/, name);
+    assert.ok(r.markdown.includes(`](${name})`), `report.md does not show ${name}`);
+  }
 });

@@ -14,9 +14,12 @@ export type { Box, GroupView, ProgressView, ReviewAction, ReviewEntry, ReviewSta
 export interface Batch {
   filter: string;
   order: string;
+  project: string | null;
+  projects: string[];
   size: number;
   offset: number;
   matching: number;
+  counts: { filters: Record<string, number>; projects: Record<string, number>; total: number };
   groups: GroupView[];
   progress: ProgressView;
   undo_depth: number;

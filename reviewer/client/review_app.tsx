@@ -22,6 +22,7 @@ import {
   watchPending,
 } from "./api.ts";
 import { type CropState, GroupPanel, type Placement } from "./group_view.tsx";
+import { describeQuery, Header } from "./header.tsx";
 import { layoutGroup, type Size, thumbUrl, thumbWidth } from "./layout.ts";
 import { BandConfirm, Help, Stats, Zoom } from "./overlays.tsx";
 
@@ -40,7 +41,8 @@ interface State {
   overlay: Overlay;
   stats: ReviewStats | null;
   toast: string;
-  filter: string;
+  filters: string[];
+  project: string;
   order: string;
   statsStamp: number;
   /** Size of the image area (null until measured). */
@@ -109,7 +111,8 @@ export function ReviewApp() {
     overlay: null,
     stats: null,
     toast: "",
-    filter: "all",
+    filters: [],
+    project: "",
     order: "file",
     statsStamp: 0,
     area: null,
@@ -124,7 +127,19 @@ export function ReviewApp() {
   const shownAt = useRef(performance.now());
   const prefetched = useRef(new Map<string, HTMLImageElement>());
   const shownId = useRef("");
-  const say = (toast: string) => set({ toast });
+  // A toast says what just happened; it clears itself (errors stay longer) and
+  // on the next move, so it never describes an earlier group.
+  const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const say = (toast: string) => {
+    clearTimeout(toastTimer.current);
+    set({ toast });
+    if (toast !== "") {
+      const slow = /fail|not saved|cannot/i.test(toast);
+      toastTimer.current = globalThis.setTimeout(() => {
+        if (st.current.toast === toast) set({ toast: "" });
+      }, slow ? 12000 : 5000);
+    }
+  };
   const current = (): GroupView | undefined => st.current.batch?.groups[st.current.cursor];
   const cropOf = (g: GroupView): CropState => st.current.crops[g.group_id] ?? initialCrop(g);
   const placements = useRef(new Map<string, Placement>());
@@ -163,20 +178,40 @@ export function ReviewApp() {
     });
   };
 
-  const load = async (offset?: number) => {
+  /** Load a batch; the cursor goes to its first pending group, its first or its last group. */
+  const load = async (offset?: number, at: "pending" | "first" | "last" = "pending") => {
     const q = new URLSearchParams({
       size: "50",
-      filter: st.current.filter,
+      filter: st.current.filters.length > 0 ? st.current.filters.join(",") : "all",
       order: st.current.order,
     });
+    if (st.current.project !== "") q.set("project", st.current.project);
     if (offset !== undefined) q.set("offset", String(offset));
     const b = await getJson<Batch>(`/api/automation/load_batch?${q}`);
-    const first = b.groups.findIndex((g) => g.review === null);
+    const pending = b.groups.findIndex((g) => g.review === null);
+    const cursor = at === "last"
+      ? Math.max(0, b.groups.length - 1)
+      : at === "first" || pending < 0
+      ? 0
+      : pending;
     set({
       batch: b,
       crops: Object.fromEntries(b.groups.map((g) => [g.group_id, initialCrop(g)])),
-      cursor: first < 0 ? 0 : first,
+      cursor,
     });
+  };
+
+  /** Next (+1) or previous (-1) batch of the current filter and order. */
+  const batchStep = (delta: number, at: "first" | "last" = "first") => {
+    const b = st.current.batch;
+    if (b === null) return;
+    const offset = b.offset + delta * b.size;
+    if (offset < 0 || offset >= b.matching) {
+      say(delta > 0 ? "This is the last batch" : "This is the first batch");
+      return;
+    }
+    say("");
+    load(offset, at).catch((e) => say(String(e.message ?? e)));
   };
 
   const patch = (id: string, review: ReviewEntry | null, progress?: ProgressView) => {
@@ -191,9 +226,16 @@ export function ReviewApp() {
     });
   };
 
-  const move = (delta: number) => {
+  /** Move the cursor; past either end of the batch, into the next or previous batch. */
+  const move = (delta: number, cross = false) => {
     const n = st.current.batch?.groups.length ?? 0;
-    set({ cursor: Math.max(0, Math.min(n - 1, st.current.cursor + delta)) });
+    const to = st.current.cursor + delta;
+    if (cross && (to < 0 || to >= n)) {
+      batchStep(to < 0 ? -1 : 1, to < 0 ? "last" : "first");
+      return;
+    }
+    if (st.current.toast !== "") say("");
+    set({ cursor: Math.max(0, Math.min(n - 1, to)) });
   };
 
   const decide = (action: Verdict["action"], index: number | null, manual = false) => {
@@ -364,7 +406,7 @@ export function ReviewApp() {
     set({ area });
   }).current;
 
-  const setQuery = (p: { filter?: string; order?: string }) => {
+  const setQuery = (p: { filters?: string[]; project?: string; order?: string }) => {
     set(p);
     load().catch((e) => say(String(e.message ?? e)));
   };
@@ -373,7 +415,10 @@ export function ReviewApp() {
     load().catch((e) => say(String(e.message ?? e)));
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      if (target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) return;
+      if (
+        target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) &&
+        (target as HTMLInputElement).type !== "checkbox"
+      ) return;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
       const overlay = st.current.overlay;
@@ -387,6 +432,11 @@ export function ReviewApp() {
         e.preventDefault();
         return;
       }
+      if (k === "PageDown" || k === "]" || k === "PageUp" || k === "[") {
+        batchStep(k === "PageDown" || k === "]" ? 1 : -1);
+        e.preventDefault();
+        return;
+      }
       const group = current();
       if (group === undefined) return;
       let handled = true;
@@ -397,8 +447,8 @@ export function ReviewApp() {
       else if (e.shiftKey && /^Digit[1-4]$/.test(e.code)) choose(Number(e.code.slice(5)) - 1);
       else if (/^[1-4]$/.test(k)) decide("override", Number(k) - 1);
       else if (k in MANUAL_KEYS) decide("override", MANUAL_KEYS[k]!, true);
-      else if (k === "Enter" || k === "ArrowDown") move(1);
-      else if (k === "ArrowUp") move(-1);
+      else if (k === "Enter" || k === "ArrowDown") move(1, true);
+      else if (k === "ArrowUp") move(-1, true);
       else if (k === "z") undo();
       else if (k === "c") setCrop(group, (c) => ({ ...c, shown: !c.shown }));
       else if (k === "l") set({ locked: !st.current.locked });
@@ -450,84 +500,51 @@ export function ReviewApp() {
   }, [batch, s.cursor, s.area]);
 
   if (batch === null) return <div class="loading">Loading… {s.toast}</div>;
-  const p = batch.progress;
-  const inBatch = batch.groups.filter((g) => g.review !== null).length;
   const overlay = s.overlay;
   const zoomed = overlay?.kind === "zoom" ? group?.images[overlay.index] : undefined;
   return (
     <div class="page">
-      <header>
-        <div class="progress" data-testid="progress">
-          <div>
-            Reviewed {p.reviewed}/{p.total} groups ({p.percent}%)
-          </div>
-          <div class="bar" title="overall">
-            <div style={{ width: `${p.percent}%` }} />
-          </div>
-          <div class="bar batch" title="this batch">
-            <div
-              style={{
-                width: `${batch.groups.length ? (100 * inBatch) / batch.groups.length : 0}%`,
-              }}
-            />
-          </div>
-          <small>
-            batch {inBatch}/{batch.groups.length} · groups {batch.offset + 1}-{batch.offset +
-              batch.groups.length} of {batch.matching}
-          </small>
-        </div>
-        <label>
-          show{" "}
-          <select
-            value={s.filter}
-            onChange={(e) => setQuery({ filter: e.currentTarget.value })}
-          >
-            <option value="all">all groups</option>
-            <option value="pending">pending only</option>
-            <option value="anomalies">anomalies only</option>
-            <option value="crops">crops only</option>
-            <option value="auto_band">auto-approve band</option>
-          </select>
-        </label>
-        <label>
-          order{" "}
-          <select value={s.order} onChange={(e) => setQuery({ order: e.currentTarget.value })}>
-            <option value="file">file order</option>
-            <option value="low_confidence">low confidence first</option>
-          </select>
-        </label>
-        <button type="button" onClick={openBand}>
-          Approve auto-band… ({p.band_pending})
-        </button>
-        <button type="button" onClick={openStats}>Stats</button>
-        <button type="button" onClick={() => set({ overlay: { kind: "help" } })}>? keys</button>
-        <button type="button" onClick={submit}>Submit batch</button>
-        {batch.offset + batch.groups.length < batch.matching && (
-          <button
-            type="button"
-            onClick={() => load(batch.offset + batch.size)}
-          >
-            Next batch
-          </button>
-        )}
-      </header>
+      <Header
+        batch={batch}
+        filters={s.filters}
+        project={s.project}
+        order={s.order}
+        onQuery={setQuery}
+        onBatch={(d) => batchStep(d)}
+        onBand={openBand}
+        onStats={openStats}
+        onHelp={() => set({ overlay: { kind: "help" } })}
+        onSubmit={submit}
+      />
       <main data-group-id={group?.group_id ?? ""} data-cursor={s.cursor}>
-        {group === undefined ? <p class="empty">No groups match this filter.</p> : (
-          <GroupPanel
-            group={group}
-            crop={cropOf(group)}
-            locked={s.locked}
-            placement={placementOf(group)}
-            problems={s.problems[group.group_id]}
-            onCrop={onCrop}
-            onCropDone={onCropDone}
-            onZoom={onZoom}
-            onChoose={onChoose}
-            onImageError={onImageError}
-            onImageLoad={onImageLoad}
-            onArea={onArea}
-          />
-        )}
+        {group === undefined
+          ? (
+            <div class="empty" data-testid="empty">
+              <p>
+                No groups match <b>{describeQuery(s.filters, s.project)}</b>: 0 of{" "}
+                {batch.counts.total} groups{s.project === "" ? "" : ` in project ${s.project}`}.
+              </p>
+              <button type="button" onClick={() => setQuery({ filters: [], project: "" })}>
+                Show all groups
+              </button>
+            </div>
+          )
+          : (
+            <GroupPanel
+              group={group}
+              crop={cropOf(group)}
+              locked={s.locked}
+              placement={placementOf(group)}
+              problems={s.problems[group.group_id]}
+              onCrop={onCrop}
+              onCropDone={onCropDone}
+              onZoom={onZoom}
+              onChoose={onChoose}
+              onImageError={onImageError}
+              onImageLoad={onImageLoad}
+              onArea={onArea}
+            />
+          )}
       </main>
       <footer>
         <span data-testid="toast">{s.toast}</span>

@@ -6,17 +6,18 @@
  */
 import { chromium } from "playwright-core";
 import type { BrowserContext } from "playwright-core";
+import { CHROMIUM_ENV, findChromium } from "../../lib/cli/mod.ts";
 
-/** Chromium's path (Debian package `chromium`). */
-export const CHROMIUM = "/usr/bin/chromium";
+/** Chromium's path: `$KEEPER_CHROMIUM`, else `chromium` on PATH (Debian package `chromium`). */
+export const CHROMIUM: string | null = findChromium();
 
-/** Whether the browser is installed (tests are skipped, not failed, without it). */
+/**
+ * Whether the browser is installed. Browser tests do not skip without it: they
+ * fail with {@linkcode launchChromium}'s one-line reason (a missing browser is a
+ * failure, never a silent skip).
+ */
 export function hasChromium(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
+  return CHROMIUM !== null;
 }
 
 /** Options for {@linkcode launchChromium}. */
@@ -36,6 +37,12 @@ export interface LaunchOptions {
 export async function launchChromium(options: LaunchOptions = {}): Promise<
   { context: BrowserContext; close: () => Promise<void> }
 > {
+  if (CHROMIUM === null) {
+    throw new Error(
+      `Cannot launch the browser: chromium not found on PATH; install it with ` +
+        `\`sudo apt-get install -y chromium\` or set ${CHROMIUM_ENV}=<path>`,
+    );
+  }
   const profile = await Deno.makeTempDir({ prefix: "keeper-chromium-" });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import type { Box } from "../../lib/types.ts";
-import { hasChromium } from "./_chromium.ts";
 import {
   type GroupSpec,
   imagesSettled,
@@ -20,7 +19,7 @@ import type { Page } from "playwright-core";
 const WINDOWS = [[1280, 720], [1366, 768], [1440, 900], [1920, 1080]] as const;
 
 const browserTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !hasChromium(), sanitizeResources: false, sanitizeOps: false, fn });
+  Deno.test({ name, sanitizeResources: false, sanitizeOps: false, fn });
 
 /** The crop box's rectangle against the painted rectangle of the image in the same card. */
 async function overlayVsPainted(page: Page): Promise<{ off: number; box: Box; card: number }> {

@@ -4,13 +4,11 @@
  * approve or override the group; reject and skip still work.
  */
 import assert from "node:assert/strict";
-import { hasChromium } from "./_chromium.ts";
 import { openPage, serverGroup } from "./_page_fixture.ts";
 
 Deno.test({
   name:
     "review page: a missing or unreadable image is named with what is wrong, approve is refused, reject and skip still work",
-  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

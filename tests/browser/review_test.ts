@@ -12,7 +12,7 @@ import { writeSimulatedBatch } from "./_sim_batch.ts";
 import { readApprovedDecisions } from "../../lib/decisions/mod.ts";
 import type { AutomationDecision, Box, ReviewAction } from "../../lib/types.ts";
 import { serveReviewer } from "../../reviewer/server.ts";
-import { hasChromium, launchChromium } from "./_chromium.ts";
+import { launchChromium } from "./_chromium.ts";
 
 interface Expected {
   action: ReviewAction;
@@ -28,7 +28,6 @@ const aiCrop = (d: AutomationDecision): Box | null =>
 Deno.test({
   name:
     "reviewer page: 50 groups by keyboard, crop drag, reload mid-batch, submit writes every verdict",
-  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

@@ -1,7 +1,8 @@
 /**
  * Benchmarks of lib/apply: `apply_1000` (plan + execute 1,000 groups of 3
  * images with 3 companions each, journal fsync'd) and `apply_faults` (the
- * 100-trial SIGKILL fault run; losses must be 0).
+ * 100-trial SIGKILL fault run; losses must be 0) and `apply_tamper` (112 trials
+ * that tamper with the tree between plan and moves; outside writes and losses must be 0).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { executePlan } from "../../../lib/apply/execute_plan.ts";
 import { makeApplyFixture } from "../../fixtures/make_apply_fixture.ts";
 import { planApply } from "../../../lib/apply/plan_apply.ts";
 import { runFaultTrials } from "../../fixtures/run_fault_trials.ts";
+import { runTamperTrials, TAMPER_KINDS } from "../../fixtures/run_tamper_trials.ts";
 
 /** The apply benchmarks. */
 export const benchmarks: Benchmark[] = [
@@ -75,6 +77,34 @@ export const benchmarks: Benchmark[] = [
         committed: outcomes["committed"] ?? 0,
         rolled_back: outcomes["rolled_back"] ?? 0,
         not_started: outcomes["not_started"] ?? 0,
+      };
+    },
+  },
+  {
+    name: "apply_tamper",
+    description:
+      "tamper between plan and commit (links, same-size bytes, planted journals, copied sandbox), " +
+      "repair, recover/rollback, check inside and outside by content hash",
+    async run(ctx) {
+      const t0 = performance.now();
+      const r = await runTamperTrials(ctx.tmpDir, {
+        trials: ctx.quick ? TAMPER_KINDS.length : 8 * TAMPER_KINDS.length,
+        groups: 8,
+        seed: 2026,
+        log: ctx.log,
+      });
+      for (const d of r.details) {
+        if (d.outsideWrites.length + d.losses.length > 0) {
+          ctx.log(`${d.kind}: ${[...d.outsideWrites, ...d.losses].slice(0, 3).join("; ")}`);
+        }
+      }
+      return {
+        trials: r.trials,
+        outside_writes: r.outside_writes,
+        losses: r.losses,
+        refused: r.refused,
+        kinds: TAMPER_KINDS.length,
+        seconds: Math.round((performance.now() - t0) / 10) / 100,
       };
     },
   },

@@ -1,0 +1,24 @@
+/**
+ * The workspace: one small git-ignored JSON file (`keeper.workspace.json`)
+ * recording where a creator's logs, manifests, image roots, sandbox, feature
+ * cache, models and ingested store live, so everyday commands need no paths.
+ *
+ * @module
+ */
+export {
+  DEFAULT_WORKSPACE,
+  loadWorkspaceSync,
+  parseWorkspace,
+  resolveWorkspace,
+  WORKSPACE_ENV,
+  WORKSPACE_FILE,
+  workspaceFile,
+  writeWorkspace,
+} from "./workspace.ts";
+export type { LoadedWorkspace, Workspace, WorkspaceFileOptions } from "./workspace.ts";
+export { checkWorkspace, setupWorkspace } from "./setup_workspace.ts";
+export type {
+  SetupWorkspaceOptions,
+  SetupWorkspaceResult,
+  WorkspaceCheck,
+} from "./setup_workspace.ts";

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  loadWorkspaceSync,
+  parseWorkspace,
+  resolveWorkspace,
+  setupWorkspace,
+  workspaceFile,
+} from "./mod.ts";
+function throwsLike(fn: () => unknown, cls: new (...a: never[]) => Error, text = ""): Error {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof cls, `expected ${cls.name}, got ${String(caught)}`);
+  assert.ok(caught.message.includes(text), caught.message);
+  return caught;
+}
+
+async function rejectsLike(
+  fn: () => Promise<unknown>,
+  cls: new (...a: never[]) => Error,
+  text = "",
+): Promise<void> {
+  await assert.rejects(fn, (e: unknown) => e instanceof cls && e.message.includes(text));
+}
+
+Deno.test("workspaceFile() honours $KEEPER_WORKSPACE, else the current folder's file", () => {
+  assert.deepEqual(
+    workspaceFile({ env: () => undefined, cwd: "/repo" }),
+    "/repo/keeper.workspace.json",
+  );
+  assert.deepEqual(workspaceFile({ env: () => "/x/ws.json", cwd: "/repo" }), "/x/ws.json");
+});
+
+Deno.test("parseWorkspace() resolves relative paths against the file and names bad fields", () => {
+  const w = parseWorkspace({ version: 1, logs: "logs", images: ["a", "/b"] }, "/w/k.json");
+  assert.deepEqual(w.workspace.logs, "/w/logs");
+  assert.deepEqual(w.workspace.images, ["/w/a", "/b"]);
+  assert.deepEqual(w.workspace.sandbox, "sandbox");
+  assert.deepEqual(w.set, ["logs", "images"]);
+  throwsLike(
+    () => parseWorkspace({ modles: "m" }, "/w/k.json"),
+    TypeError,
+    'unknown field "modles"',
+  );
+  throwsLike(() => parseWorkspace({ images: [3] }, "/w/k.json"), TypeError, '"images"');
+  throwsLike(() => parseWorkspace({ cache: 1 }, "/w/k.json"), TypeError, '"cache"');
+  throwsLike(() => parseWorkspace([], "/w/k.json"), TypeError);
+});
+
+Deno.test("setupWorkspace() writes, updates only what is given, and round-trips", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "logs"));
+    await Deno.mkdir(join(dir, "img1"));
+    await Deno.mkdir(join(dir, "img2"));
+    const file = join(dir, "keeper.workspace.json");
+    const a = await setupWorkspace({
+      file,
+      set: { logs: join(dir, "logs"), images: [join(dir, "img1")], models: join(dir, "m") },
+    });
+    assert.deepEqual(a.updated, false);
+    const text = JSON.parse(await Deno.readTextFile(file));
+    assert.deepEqual(text.logs, "logs"); // stored relative to the file's folder
+    const b = await setupWorkspace({
+      file,
+      set: { images: [join(dir, "img1"), join(dir, "img2")] },
+    });
+    assert.deepEqual(b.updated, true);
+    const loaded = loadWorkspaceSync(file)!;
+    assert.deepEqual(loaded.workspace.logs, join(dir, "logs"));
+    assert.deepEqual(loaded.workspace.models, join(dir, "m"));
+    assert.deepEqual(loaded.workspace.images, [join(dir, "img1"), join(dir, "img2")]);
+    assert.deepEqual(resolveWorkspace(file).images.length, 2);
+    await rejectsLike(
+      () => setupWorkspace({ file, set: { logs: join(dir, "nope") } }),
+      RangeError,
+      "logs",
+    );
+    assert.deepEqual(loadWorkspaceSync(join(dir, "absent.json")), null);
+    await Deno.writeTextFile(file, "{");
+    throwsLike(() => loadWorkspaceSync(file), SyntaxError, file);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
