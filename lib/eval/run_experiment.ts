@@ -30,6 +30,8 @@ export interface ExperimentOptions {
   projects?: number;
   groups?: number;
   heldout?: number;
+  /** Simulator anomaly rate per project (undefined = simulator defaults). */
+  anomalyRate?: number | readonly number[];
   /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
@@ -62,7 +64,7 @@ const defaults = {
   leaveOneProjectOut: true,
   leaveOneKindOut: true,
   onStep: () => {},
-} satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout">;
+} satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout" | "anomalyRate">;
 
 /** What {@linkcode runExperiment} returns. */
 export interface ExperimentResult {
@@ -102,6 +104,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ...(o.projects !== undefined ? { projects: o.projects } : {}),
       ...(o.groups !== undefined ? { groups: o.groups } : {}),
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
+      ...(o.anomalyRate !== undefined ? { anomalyRate: o.anomalyRate } : {}),
     }));
   const ingested = join(dir, "ingested");
   await Deno.remove(ingested, { recursive: true }).catch(() => {});
