@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readApprovedDecisions, readAutomationDecisions } from "../lib/decisions/mod.ts";
 import {
+  APPROVAL_RATE_DEFINITION,
   type ManifestTiming,
   manualSecondsPerGroup,
   renderReviewReport,
@@ -114,5 +115,6 @@ await runTask(async () => {
         } s by hand; ` +
         `report in ${values.out}/report.md`,
     );
+    console.log(`approval rate = ${APPROVAL_RATE_DEFINITION} (the review page uses the same)`);
   }
 });

@@ -14,6 +14,8 @@ export {
 } from "./automation_decisions.ts";
 export { decideFolder } from "./decide_folder.ts";
 export { scoreDecisions } from "./score_decisions.ts";
+export { sweepTempFiles } from "./sweep_temp_files.ts";
+export type { SweepTempFilesOptions } from "./sweep_temp_files.ts";
 export type {
   ClassScore,
   DecisionScore,

@@ -146,7 +146,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
       projects: 1,
       groups: o.groups,
       heldout: o.heldout,
-      anomalyRate: o.anomalyRate,
+      anomalyRate: [o.anomalyRate],
       workDir: root,
       leaveOneProjectOut: false,
       onStep: (s) => o.onStep(s),

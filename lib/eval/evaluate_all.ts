@@ -126,7 +126,10 @@ export interface EvaluateResult {
     by_project_normal: Record<string, SliceAccuracy>;
     /** Extra slices asked for (see {@linkcode EvaluateOptions.slices}). */
     slices: Record<string, Record<string, SliceAccuracy>>;
-    /** Per defect kind: anomaly accuracy on test sets carrying it, trained without it. */
+    /**
+     * Per defect kind: anomaly accuracy on test sets carrying it, trained without it; `all`
+     * pools the kinds (weighted by their test anomalies).
+     */
     leave_one_kind_out: Record<string, SliceAccuracy>;
     by_group_size: Record<string, SliceAccuracy>;
     ece: number;
@@ -308,6 +311,16 @@ export async function evaluateAll(
           highest_stage: h.filter((x) => x.correct).length / h.length,
         };
       }
+    }
+    const kindRows = Object.values(lokko);
+    if (kindRows.length > 0) {
+      // Pooled over kinds: every held-out-kind anomaly counted once per kind it carries.
+      const n = kindRows.reduce((a, r) => a + r.n, 0);
+      lokko["all"] = {
+        n,
+        acc: kindRows.reduce((a, r) => a + r.acc * r.n, 0) / n,
+        highest_stage: kindRows.reduce((a, r) => a + r.highest_stage * r.n, 0) / n,
+      };
     }
     result.ranker = {
       model: meta.identity,

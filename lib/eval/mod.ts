@@ -73,6 +73,12 @@ export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
 export { runExperiment } from "./run_experiment.ts";
 export { evaluateStored } from "./evaluate_stored.ts";
 export type { EvaluateStoredOptions } from "./evaluate_stored.ts";
+export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
+export type {
+  EmbeddingScenarioOptions,
+  EmbeddingScenarioResult,
+  ScenarioArm,
+} from "./run_embedding_scenario.ts";
 export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";
 export { aggregateRuns } from "./aggregate_runs.ts";
 export type { AggregateOptions } from "./aggregate_runs.ts";

@@ -31,7 +31,9 @@ export interface ExperimentOptions {
   groups?: number;
   heldout?: number;
   /** Simulator anomaly rate per project (undefined = simulator defaults). */
-  anomalyRate?: number | readonly number[];
+  anomalyRate?: number[];
+  /** Simulated projects (1-based) without the taste rule. */
+  tasteFree?: number[];
   /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
@@ -64,7 +66,10 @@ const defaults = {
   leaveOneProjectOut: true,
   leaveOneKindOut: true,
   onStep: () => {},
-} satisfies Omit<Required<ExperimentOptions>, "projects" | "groups" | "heldout" | "anomalyRate">;
+} satisfies Omit<
+  Required<ExperimentOptions>,
+  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree"
+>;
 
 /** What {@linkcode runExperiment} returns. */
 export interface ExperimentResult {
@@ -105,6 +110,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ...(o.groups !== undefined ? { groups: o.groups } : {}),
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
       ...(o.anomalyRate !== undefined ? { anomalyRate: o.anomalyRate } : {}),
+      ...(o.tasteFree !== undefined ? { tasteFree: o.tasteFree } : {}),
     }));
   const ingested = join(dir, "ingested");
   await Deno.remove(ingested, { recursive: true }).catch(() => {});

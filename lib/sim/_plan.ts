@@ -317,6 +317,8 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
       if (stages[top] === 3) enhance = rng.uniform(project.taste_limit * 0.35 + 0.1, 0.95);
       else sharpen = rng.uniform(project.taste_limit + 0.15, project.taste_limit + 1.2);
       chosen = top - 1;
+      // Same pixels, no rule: the over-processed top is kept (the random stream is unchanged).
+      if (project.taste === false) (outcome = "taste_ignored"), (chosen = top);
     } else if (outcome === "defect" || outcome === "tolerated") {
       const higher = stages.slice(1);
       const weights = higher.map((s) => (s === 1.5 ? 0.45 : s === 2 ? 0.45 : 0.25));

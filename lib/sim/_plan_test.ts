@@ -90,3 +90,30 @@ Deno.test("planGroups() varies defect kinds (no single kind dominates)", () => {
   const total = [...kinds.values()].reduce((s, n) => s + n, 0);
   assert.ok(Math.max(...kinds.values()) / total < 0.4);
 });
+
+Deno.test("planGroups() without the taste rule keeps the same over-processed tops, picking the top", () => {
+  const free = planGroups({ ...project!, taste: false }, {
+    seed: 11,
+    logged: 3000,
+    heldout: 0,
+    scale: 1,
+    characters,
+    backgrounds: ["bg.png"],
+  });
+  const taste = groups.filter((g) => g.outcome === "taste");
+  assert.ok(taste.length > 20);
+  assert.equal(free.filter((g) => g.outcome === "taste").length, 0);
+  free.forEach((g, i) => {
+    const w = groups[i]!;
+    // Same random stream: same pixels plan, only the pick and its label differ.
+    assert.equal(g.sharpen, w.sharpen);
+    assert.equal(g.enhance, w.enhance);
+    if (w.outcome === "taste") {
+      assert.equal(g.outcome, "taste_ignored");
+      assert.equal(g.chosen_index, g.members.length - 1);
+    } else {
+      assert.equal(g.outcome, w.outcome);
+      assert.equal(g.chosen_index, w.chosen_index);
+    }
+  });
+});

@@ -37,6 +37,11 @@ export interface SimulateOptions {
   anomalyRate?: number | readonly number[];
   /** Image size factor (1 = real sizes: 1024², 2048², 3072²). */
   scale?: number;
+  /**
+   * Projects (1-based) without the taste rule: their over-processed top stages are kept
+   * (ground-truth outcome `taste_ignored`), to check that a taste stays in its project.
+   */
+  tasteFree?: readonly number[];
   /** Also write `raw_final/<id>_raw/` and `raw_final/<id>_final/<character>/` per project. */
   rawFinal?: boolean;
   /**
@@ -65,6 +70,7 @@ const defaults = {
   heldout: 200,
   anomalyRate: DEFAULT_RATES,
   scale: 1,
+  tasteFree: [] as readonly number[],
   rawFinal: false,
   layout: "keeper",
   photosDir: fileURLToPath(new URL("../../data/demo/photos", import.meta.url)),
@@ -253,6 +259,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     scale: opts.scale,
     rawFinal: opts.rawFinal,
     ...(opts.layout === "original" ? { layout: "original" } : {}),
+    ...(opts.tasteFree.length ? { tasteFree: [...opts.tasteFree].sort() } : {}),
     version: 2,
   });
   const partialPath = `${out}/partial.json`;
@@ -287,6 +294,15 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     rates,
     infos.map((c) => c.name),
   );
+  for (const n of opts.tasteFree) {
+    const p = projects[n - 1];
+    if (!p) {
+      throw new RangeError(
+        `Cannot simulate: taste-free project "${n}" (projects are 1 … ${opts.projects})`,
+      );
+    }
+    p.taste = false;
+  }
   const plans = projects.map((p) =>
     planGroups(p, {
       seed: opts.seed,

@@ -28,8 +28,11 @@ export interface DefectPlan {
   params: Record<string, number>;
 }
 
-/** Why the creator kept what they kept. */
-export type Outcome = "highest" | "defect" | "taste" | "tolerated";
+/**
+ * Why the creator kept what they kept. `taste_ignored`: a project without the taste rule
+ * kept an over-processed highest stage that a project with the rule would have passed over.
+ */
+export type Outcome = "highest" | "defect" | "taste" | "tolerated" | "taste_ignored";
 
 /** One project's creator habits. */
 export interface ProjectPlan {
@@ -42,6 +45,8 @@ export interface ProjectPlan {
   tolerance: number;
   /** Sharpen/enhance strength above which the creator prefers the stage below (taste). */
   taste_limit: number;
+  /** False: this project has no taste rule (over-processed tops are kept); absent: true. */
+  taste?: boolean;
   crop: { k: number; k_sd: number; top_p: number; no_crop_p: number; x_sd: number };
   start_ms: number;
 }

@@ -8,6 +8,7 @@
 import type { ComponentChild } from "preact";
 import type { GroupView } from "./api.ts";
 import type { CropState } from "./group_view.tsx";
+import { flagLabel, plainReasons } from "./plain_words.ts";
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -49,25 +50,32 @@ export function DecisionPanel({ group, crop, problems }: DecisionPanelProps): Co
           this group (nothing is approved blind). <kbd>R</kbd> reject or <kbd>S</kbd> skip.
         </p>
       )}
-      <h3>Pick: image {group.ai.choice + 1}</h3>
-      <p>
-        confidence <b>{pct(group.ai.confidence)}</b> · margin {pct(group.ai.margin)}
-        {group.ai.auto_approvable && <span class="chip band">auto-approve band</span>}
-      </p>
-      <ul>{group.ai.reasons.map((t) => <li key={t}>{t}</li>)}</ul>
-      <h3>Crop {group.crop.needs_crop ? "proposed" : "not proposed"}</h3>
-      <p>
-        confidence {pct(group.crop.confidence)}
-        {crop.shown && (
-          <span class="mono" data-testid="crop-coords">
-            {` [${crop.box.map((v) => v.toFixed(3)).join(", ")}] on image ${crop.on + 1}`}
-          </span>
-        )}
-      </p>
-      <ul>{group.crop.reasons.map((t) => <li key={t}>{t}</li>)}</ul>
+      <ul class="plain" data-testid="plain">
+        {plainReasons(group).map((t) => <li key={t}>{t}</li>)}
+      </ul>
       {group.flags.length > 0 && (
-        <p>{group.flags.map((f) => <span key={f} class="chip flag">{f}</span>)}</p>
+        <p data-testid="flags">
+          {group.flags.map((f) => <span key={f} class="chip flag" title={f}>{flagLabel(f)}</span>)}
+        </p>
       )}
+      {group.ai.auto_approvable && <p class="chip band">in the auto-approve band</p>}
+      {crop.shown && (
+        <p class="mono" data-testid="crop-coords">
+          crop on image {crop.on + 1}: [{crop.box.map((v) => v.toFixed(3)).join(", ")}]
+        </p>
+      )}
+      <details class="technical" data-testid="technical">
+        <summary>technical details</summary>
+        <h3>Pick: image {group.ai.choice + 1}</h3>
+        <p>
+          confidence <b>{pct(group.ai.confidence)}</b> · margin {pct(group.ai.margin)}
+        </p>
+        <ul>{group.ai.reasons.map((t) => <li key={t}>{t}</li>)}</ul>
+        <h3>Crop {group.crop.needs_crop ? "proposed" : "not proposed"}</h3>
+        <p>confidence {pct(group.crop.confidence)}</p>
+        <ul>{group.crop.reasons.map((t) => <li key={t}>{t}</li>)}</ul>
+        {group.flags.length > 0 && <p class="mono">flags: {group.flags.join(", ")}</p>}
+      </details>
     </aside>
   );
 }

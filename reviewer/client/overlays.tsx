@@ -60,11 +60,16 @@ export function Stats({ stats, stamp }: { stats: ReviewStats | null; stamp: numb
             <td>{stats.reviewed} / {stats.total}</td>
           </tr>
           <tr>
-            <th>approval</th>
-            <td>{pct(stats.approval_rate)}</td>
+            <th>approval rate</th>
+            <td data-testid="approval">
+              {pct(stats.approval_rate)}{" "}
+              <span class="hint" data-testid="approval-definition">
+                = {stats.approval_definition}; the same as <code>deno task report</code>
+              </span>
+            </td>
           </tr>
           <tr>
-            <th>override</th>
+            <th>override rate</th>
             <td>{pct(stats.override_rate)}</td>
           </tr>
           <tr>
