@@ -107,7 +107,9 @@ await runTask(async () => {
     const { groups, decided, skipped, auto_approvable, flagged, seconds, models } = summary;
     const { unreadable, unreadable_files } = summary;
     for (const line of untrained(summary)) console.error(line);
-    if (unreadable > 0) console.error(`decide: ${unreadable} image file(s) not used (see unreadable_files)`);
+    if (unreadable > 0) {
+      console.error(`decide: ${unreadable} image file(s) not used (see unreadable_files)`);
+    }
     console.log(
       JSON.stringify({
         groups,

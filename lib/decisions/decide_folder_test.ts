@@ -376,12 +376,15 @@ Deno.test("decideFolder() names every image it did not use and why: undecodable,
     await Deno.symlink(outside, join(fx.input, "linked_folder"));
     const s = await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
     assert.equal(s.unreadable, 4);
-    assert.deepEqual(s.unreadable_files, [
-      { path: join(fx.input, stageName(140, "stage2_upscaled")), reason: "cannot decode" },
-      { path: link, reason: "symlink" },
-      { path: fifo, reason: "not_a_file" },
-      { path: join(fx.input, "linked_folder"), reason: "symlinked_folder" },
-    ].sort((a, b) => a.path < b.path ? -1 : 1));
+    assert.deepEqual(
+      s.unreadable_files,
+      [
+        { path: join(fx.input, stageName(140, "stage2_upscaled")), reason: "cannot decode" },
+        { path: link, reason: "symlink" },
+        { path: fifo, reason: "not_a_file" },
+        { path: join(fx.input, "linked_folder"), reason: "symlinked_folder" },
+      ].sort((a, b) => a.path < b.path ? -1 : 1),
+    );
   } finally {
     await fx.cleanup();
     await Deno.remove(outside, { recursive: true });

@@ -52,7 +52,10 @@ Deno.test("deno task decide --json names each unreadable or left-out image with 
     await Deno.writeFile(join(input, "20250708_060000_stage1_generated.png"), png);
     await Deno.writeFile(join(input, "20250708_060300_stage3_enhanced.png"), png.slice(0, 40));
     await Deno.writeFile(join(root, "elsewhere.png"), png);
-    await Deno.symlink(join(root, "elsewhere.png"), join(input, "20250708_060130_stage2_upscaled.png"));
+    await Deno.symlink(
+      join(root, "elsewhere.png"),
+      join(input, "20250708_060130_stage2_upscaled.png"),
+    );
     const repo = new URL("../../", import.meta.url).pathname;
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
