@@ -49,6 +49,13 @@ Deno.test("writeFileAtomic() keeps the old file and removes its temp file when t
     );
     assert.equal(await Deno.readTextFile(path), "old");
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["out.txt"]);
+    // The temp name a crashed writer leaves is the one sweepTempFiles() recognises.
+    let seen = "";
+    await writeFileAtomic(path, async (tmp) => {
+      seen = tmp;
+      await Deno.writeTextFile(tmp, "new");
+    });
+    assert.match(seen, new RegExp(`/\\.out\\.txt\\.${Deno.pid}\\.[0-9a-f]{8}\\.tmp$`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -38,7 +38,7 @@ export function syncDir(dir: string): void {
 }
 
 /**
- * Write `data` to `path` through a temp file (`.<name>.<random>.tmp` beside it) and a rename.
+ * Write `data` to `path` through a temp file (`.<name>.<pid>.<8 hex>.tmp` beside it) and a rename.
  * `data` may be a function that writes the temp file itself (an encoder that writes to a path).
  * On failure the temp file is removed and the error rethrown; the target is untouched.
  *
@@ -59,7 +59,9 @@ export async function writeFileAtomic(
   const opts = { ...writeFileAtomicDefaults, ...options };
   const dir = dirname(path);
   if (opts.mkdir) await Deno.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${crypto.randomUUID().slice(0, 13)}.tmp`);
+  // `.<name>.<pid>.<8 hex>.tmp`: the pid tells a sweeper a dead writer's leftover from a live
+  // writer's file (lib/decisions/sweep_temp_files.ts).
+  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
     if (typeof data === "function") {
       await data(tmp);
