@@ -30,6 +30,7 @@ import {
 } from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
+import { assertStatePath, StatePathError } from "./_state_paths.ts";
 
 /** What {@linkcode createApp} needs. */
 export interface ReviewerDeps {
@@ -265,6 +266,7 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (records.length === 0) {
       throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
     }
+    await assertStatePath(opts.sandboxRoot, opts.approvedPath, { what: "approved decisions file" });
     opts.store.claimRequest(request_id, "submit_batch");
     await writeApprovedDecisions(opts.approvedPath, records);
     const counts = Object.fromEntries(
@@ -331,6 +333,8 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
     if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
     if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
+    // A planted link or a state path outside the sandbox: refused, with the reason.
+    if (error instanceof StatePathError) return c.json({ error: error.message }, 409);
     // Anything else is our fault: say so without leaking internals.
     return c.json({ error: `Cannot complete request: internal error (${error.name})` }, 500);
   });

@@ -18,8 +18,9 @@ const SPEC = defineTask({
       type: "string",
       arg: "<dir>",
       description: "destination inside the sandbox",
-      defaultText: "sandbox/<name of --from>",
+      defaultText: "<sandbox>/<name of --from>",
     },
+    sandbox: SHARED_FLAGS.sandbox,
     seed: { type: "string", arg: "<n>", description: "sampling seed", default: "1" },
     "allow-incomplete": {
       type: "boolean",
@@ -42,7 +43,8 @@ await runTask(async () => {
     );
   }
   const name = values.from.replace(/\/+$/, "").split("/").pop() ?? "trial";
-  const r = await prepareSandbox(values.from, values.to ?? `sandbox/${name}`, {
+  const r = await prepareSandbox(values.from, values.to ?? `${values.sandbox}/${name}`, {
+    sandboxRoot: values.sandbox,
     groups,
     seed: Number.isFinite(seed) ? seed : 1,
     allowIncomplete: values["allow-incomplete"],
