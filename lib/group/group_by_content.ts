@@ -42,7 +42,7 @@ export interface GroupByContentOptions {
   variantWindowSeconds?: number | null;
 }
 
-/** Tier-2 defaults (tuned on simulator folders; see ARCHITECTURE "decisions"). */
+/** Tier-2 defaults (tuned on simulator folders; see docs/design_notes.md, lib/group). */
 export const CONTENT_DEFAULTS = {
   variantPhashMax: 18,
   variantCosineMin: 0.9,

@@ -10,11 +10,15 @@
  * @module
  */
 import type { BenchFigures, Benchmark } from "../../../lib/bench/mod.ts";
-import { GraphBuilder } from "../../../lib/nn/_graph.ts";
-import { OrtSession } from "../../../lib/nn/_ort.ts";
-import { Mlp } from "../../../lib/nn/mlp.ts";
-import { fitEpochs, type FitLoss } from "../../../lib/nn/fit_epochs.ts";
-import { PhaseTimer, processCpuSeconds } from "../../../lib/nn/phase_timer.ts";
+import {
+  fitEpochs,
+  type FitLoss,
+  GraphBuilder,
+  Mlp,
+  OrtSession,
+  PhaseTimer,
+  processCpuSeconds,
+} from "../../../lib/nn/mod.ts";
 import { gaussian, mulberry32 } from "../../../lib/random/mod.ts";
 import { boxLoss, decodeBox } from "../../../lib/crop/mod.ts";
 import { iou } from "../../../lib/math/mod.ts";
