@@ -105,9 +105,23 @@ await runTask(async () => {
   });
   if (values.json) {
     const { groups, decided, skipped, auto_approvable, flagged, seconds, models } = summary;
+    const { unreadable, unreadable_files } = summary;
     for (const line of untrained(summary)) console.error(line);
+    if (unreadable > 0) {
+      console.error(`decide: ${unreadable} image file(s) not used (see unreadable_files)`);
+    }
     console.log(
-      JSON.stringify({ groups, decided, skipped, auto_approvable, flagged, seconds, models }),
+      JSON.stringify({
+        groups,
+        decided,
+        skipped,
+        auto_approvable,
+        flagged,
+        seconds,
+        models,
+        unreadable,
+        unreadable_files,
+      }),
     );
     return;
   }
@@ -121,6 +135,7 @@ await runTask(async () => {
       (summary.decided > 0 ? `  appended to ${summary.out}` : "  nothing new to write") +
       ` in ${summary.seconds.toFixed(2)} s (no file was moved)`,
   );
+  for (const f of summary.unreadable_files) console.log(`  unreadable: ${f.path}: ${f.reason}`);
 });
 
 /** One line per model that was not trained (the fallback decided). */

@@ -66,6 +66,7 @@ function sumDecide(a: DecideSummary, b: DecideSummary): DecideSummary {
     singletons: a.singletons + b.singletons,
     images: a.images + b.images,
     unreadable: a.unreadable + b.unreadable,
+    unreadable_files: [...a.unreadable_files, ...b.unreadable_files],
     flags,
     out: b.out,
     models: b.models,
