@@ -74,6 +74,8 @@ export function renderReviewReport(
     "rates_by_day.svg": renderSvg({
       title: "Review outcomes per day",
       color: { legend: true },
+      // Days are labels (one point each), not a time scale: say so (Plot warns otherwise).
+      x: { type: "point", label: "day" },
       y: { label: "share of groups", domain: [0, 1] },
       marks: [
         Plot.lineY(daily, { x: "day", y: "value", stroke: "rate", marker: true }),
