@@ -5,11 +5,11 @@ import { iou } from "../math/mod.ts";
 import {
   type CropExample,
   cropProposerFrom,
-  fallbackCropProposer,
   loadCropProposer,
   saveCropModel,
   trainCropProposer,
 } from "./mod.ts";
+import { fallbackCropProposer } from "./crop_proposer.ts";
 
 function example(rand: () => number, i: number): CropExample {
   const kind = i % 2;

@@ -11,8 +11,8 @@ import {
   indexForStore,
   indexResolver,
   REVIEW_WEIGHT,
-  splitBy,
 } from "./mod.ts";
+import { splitBy } from "./splits.ts";
 
 function ref(path: string, project: string | null, stage = 1): ImageRef {
   const filename = path.slice(path.lastIndexOf("/") + 1);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { iou } from "../math/mod.ts";
-import { findCropBox, type GreyImage, resizeGrey } from "./mod.ts";
+import { findCropBox, type GreyImage, resizeGrey } from "./find_crop_box.ts";
 
 /** A deterministic textured grey image (smooth waves + seeded grain). */
 function texture(width: number, height: number, seed: number): GreyImage {

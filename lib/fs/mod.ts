@@ -11,9 +11,4 @@
  * @module
  */
 export { fileSha256, fileSha256Sync, sha256Hex } from "./sha256.ts";
-export {
-  syncDir,
-  writeFileAtomic,
-  writeFileAtomicDefaults,
-  type WriteFileAtomicOptions,
-} from "./write_file_atomic.ts";
+export { writeFileAtomic } from "./write_file_atomic.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { buildImageIndex, imageIdentity, parseProjectManifest, projectOfImagePath } from "./mod.ts";
+import { buildImageIndex, imageIdentity, parseProjectManifest } from "./mod.ts";
+import { projectOfImagePath } from "./image_index.ts";
 import { buildProjectIndex } from "./mod.ts";
 
 async function tree(files: Record<string, string>): Promise<string> {

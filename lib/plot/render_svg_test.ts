@@ -7,7 +7,10 @@ Deno.test("renderSvg() draws one rect per bar without a browser", () => {
   });
   assert.match(svg, /^<svg/);
   assert.match(svg, /xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.equal((svg.match(/<rect/g) ?? []).length >= 2, true);
+  const heights = [...svg.matchAll(/<rect[^>]* height="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.equal(heights.length, 2);
+  // Bars for y = 1 and y = 3 on a linear scale from 0: the second is three times as tall.
+  assert.ok(Math.abs(heights[1]! / heights[0]! - 3) < 1e-9, `heights ${heights}`);
 });
 
 Deno.test("renderSvg() turns a titled chart with a legend into one standalone SVG document", () => {

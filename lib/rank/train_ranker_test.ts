@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 import {
-  fallbackRanker,
-  fitTemperature,
   highestStageScores,
   isAnomaly,
   loadRanker,
@@ -10,6 +8,8 @@ import {
   trainRanker,
   type TrainRankerOptions,
 } from "./mod.ts";
+import { fallbackRanker } from "./ranker.ts";
+import { fitTemperature } from "./calibration.ts";
 
 function argmax(v: number[]): number {
   return v.reduce((b, x, i) => (x > v[b]! ? i : b), 0);
