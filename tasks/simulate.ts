@@ -22,7 +22,13 @@ const SPEC = defineTask({
   summary: "Build simulated creator projects (images, companions, logs, ground truth)",
   flags: {
     out: { type: "string", arg: "<dir>", description: "output folder" },
-    seed: { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    seed: {
+      type: "string",
+      arg: "<n>",
+      description: "simulator seed",
+      default: "1",
+      aliases: ["sim-seed"],
+    },
     projects: { type: "string", arg: "<n>", description: "projects", default: "3" },
     groups: {
       type: "string",
