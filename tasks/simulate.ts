@@ -21,7 +21,7 @@ const SPEC = defineTask({
   task: "simulate",
   summary: "Build simulated creator projects (images, companions, logs, ground truth)",
   flags: {
-    out: { type: "string", arg: "<dir>", description: "output folder" },
+    out: { type: "string", arg: "<dir>", description: "output folder", required: true },
     seed: {
       type: "string",
       arg: "<n>",
