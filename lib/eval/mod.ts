@@ -25,6 +25,7 @@ export type { EvaluateResult } from "./evaluate_all.ts";
 export { writeReport } from "./write_report.ts";
 export { runExperiment } from "./run_experiment.ts";
 export { evaluateStored } from "./evaluate_stored.ts";
+export type { EvaluateStoredOptions, EvaluateStoredResult } from "./evaluate_stored.ts";
 export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
 export type { EmbeddingScenarioResult } from "./run_embedding_scenario.ts";
 export type { ExperimentResult } from "./run_experiment.ts";
