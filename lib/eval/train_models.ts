@@ -120,7 +120,6 @@ export async function trainModels(
         band: { precision: AUTO_APPROVE_PRECISION },
       });
       model.meta.temperature = cal.temperature;
-      model.meta.stage_bias = cal.stageBias;
       model.meta.auto_approve = cal.autoApprove;
       model.meta.auto_approve_threshold = cal.autoApprove.threshold;
       model.meta.calibration = cal.calibration;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mulberry32 } from "../random/mod.ts";
-import { type BandSet, fitAutoApprove, fitStageBias, isApprovable } from "./mod.ts";
+import { type BandSet, fitAutoApprove, isApprovable } from "./mod.ts";
 
 /** Sets whose pick is right with probability equal to its confidence (calibrated). */
 function calibratedSets(n: number, project: string, seed: number): BandSet[] {
@@ -46,23 +46,4 @@ Deno.test("isApprovable() keeps a suspected broken step out of the band", () => 
   assert.equal(isApprovable(band, "a", Math.min(1, t + 1e-3), 0.01), true);
   assert.equal(isApprovable(band, "a", Math.min(1, t + 1e-3), 0.2), false);
   assert.equal(isApprovable(band, "a", t - 1e-3, 0), false);
-});
-
-Deno.test("fitStageBias() pulls toward the top stage only as far as the project's own sets say", () => {
-  // Logits lean to the lower stage, yet the project kept the top every time: positive bias.
-  const kept = Array.from({ length: 60 }, () => ({
-    logits: [0.5, 0],
-    top: [false, true],
-    chosen: 1,
-  }));
-  const b = fitStageBias(kept, 1);
-  assert.ok(b > 0.5, `bias ${b}`);
-  // No sets: the prior holds it at no effect.
-  assert.ok(Math.abs(fitStageBias([], 1)) < 1e-6);
-  // Balanced evidence around even logits: no pull either way.
-  const even = [
-    { logits: [0, 0], top: [false, true], chosen: 0 },
-    { logits: [0, 0], top: [false, true], chosen: 1 },
-  ];
-  assert.ok(Math.abs(fitStageBias(even, 1)) < 1e-6);
 });

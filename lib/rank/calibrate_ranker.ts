@@ -17,25 +17,13 @@ export interface CalibrateOptions {
   /** Folds the scores came from (recorded). */
   folds?: number;
   band?: FitAutoApproveOptions;
-  /**
-   * Prior sd of each project's highest-stage bias (calibrated logits; 0: no bias). The bias
-   * is the project's own term and shrinks toward "no effect", never toward other projects'.
-   */
-  stageBiasSd?: number;
 }
 
-const defaults = {
-  priorSd: 0.5,
-  folds: 5,
-  band: {},
-  stageBiasSd: 1,
-} satisfies Required<CalibrateOptions>;
+const defaults = { priorSd: 0.5, folds: 5, band: {} } satisfies Required<CalibrateOptions>;
 
 /** What {@linkcode calibrateFromOutOfFold} returns. */
 export interface CalibrationResult {
   temperature: number;
-  /** Per project: calibrated-logit bias added to its highest-stage members. */
-  stageBias: Record<string, number>;
   autoApprove: AutoApprove;
   calibration: RankerCalibration;
 }
@@ -44,40 +32,6 @@ function argmax(v: readonly number[]): number {
   let b = 0;
   for (let i = 1; i < v.length; i++) if (v[i]! > v[b]!) b = i;
   return b;
-}
-
-/** Summed NLL of a project's sets with bias b on the highest-stage members, plus the prior. */
-function stageBiasObjective(
-  sets: { logits: number[]; top: boolean[]; chosen: number }[],
-  b: number,
-  sd: number,
-): number {
-  let f = (b * b) / (2 * sd * sd);
-  for (const g of sets) {
-    const z = g.logits.map((v, j) => (g.top[j] ? v + b : v));
-    const m = Math.max(...z);
-    const lse = m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0));
-    f += lse - z[g.chosen]!;
-  }
-  return f;
-}
-
-/**
- * The project's highest-stage bias: minimum penalised NLL (convex in b; golden section on
- * [−6, 6]). With no evidence either way the prior holds it at 0.
- */
-export function fitStageBias(
-  sets: { logits: number[]; top: boolean[]; chosen: number }[],
-  sd: number,
-): number {
-  let lo = -6, hi = 6;
-  const phi = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 60; i++) {
-    const a = hi - phi * (hi - lo), b = lo + phi * (hi - lo);
-    if (stageBiasObjective(sets, a, sd) < stageBiasObjective(sets, b, sd)) hi = b;
-    else lo = a;
-  }
-  return (lo + hi) / 2;
 }
 
 /** Count-weighted |accuracy − confidence| over ten equal-width bins. */
@@ -124,24 +78,10 @@ export function calibrateFromOutOfFold(
     chosen: r.chosen,
   }));
   const correction = fitTemperature(scaled, { priorSd: o.priorSd });
-  // Calibrated logits, then each project's pull toward its highest stage.
-  const logits = scaled.map((g) => g.scores.map((v) => v / correction));
-  const stageBias: Record<string, number> = {};
-  if (o.stageBiasSd > 0) {
-    for (const project of [...new Set(oof.map((r) => r.project))].sort()) {
-      const idx = oof.flatMap((r, i) => (r.project === project ? [i] : []));
-      stageBias[project] = fitStageBias(
-        idx.map((i) => ({ logits: logits[i]!, top: oof[i]!.top, chosen: oof[i]!.chosen })),
-        o.stageBiasSd,
-      );
-    }
-  }
   const conf: number[] = [], ok: boolean[] = [];
   const sets = oof.map((r, i) => {
-    const b = stageBias[r.project] ?? 0;
-    const z = logits[i]!.map((v, j) => (r.top[j] ? v + b : v));
-    const p = softmax(z, 1);
-    const pick = argmax(z);
+    const p = softmax(scaled[i]!.scores, correction);
+    const pick = argmax(r.scores);
     conf.push(p[pick]!);
     ok.push(pick === r.chosen);
     return {
@@ -153,7 +93,6 @@ export function calibrateFromOutOfFold(
   });
   return {
     temperature: validationTemperature * correction,
-    stageBias,
     autoApprove: fitAutoApprove(sets, o.band),
     calibration: {
       method: "cross-fit",
@@ -162,7 +101,6 @@ export function calibrateFromOutOfFold(
       validation_temperature: validationTemperature,
       correction,
       prior_sd: o.priorSd,
-      stage_bias_sd: o.stageBiasSd,
       oof_acc: ok.length ? ok.filter(Boolean).length / ok.length : 0,
       oof_ece: binnedEce(conf, ok),
     },

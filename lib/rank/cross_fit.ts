@@ -7,7 +7,7 @@
  * @module
  */
 import { type RankGroup, trainRanker, type TrainRankerOptions } from "./train_ranker.ts";
-import { highestStageMembers, rankerFrom } from "./ranker.ts";
+import { rankerFrom } from "./ranker.ts";
 
 /** One logged set scored out of fold. */
 export interface OutOfFold {
@@ -20,8 +20,6 @@ export interface OutOfFold {
   temperature: number;
   /** Highest P(step broken) by the fold's chain model (0 without one). */
   suspicion: number;
-  /** Per member: whether it has the group's highest stage. */
-  top: boolean[];
 }
 
 /** Options for {@linkcode crossFitRanker}. */
@@ -99,7 +97,6 @@ export async function crossFitRanker(
         scores: r.scores,
         temperature: model.meta.temperature,
         suspicion: r.suspicion ?? 0,
-        top: highestStageMembers(g.members),
       };
     }
   }

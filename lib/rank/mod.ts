@@ -12,7 +12,7 @@ export { fitAutoApprove, isApprovable } from "./auto_approve.ts";
 export type { AutoApprove, BandSet, FitAutoApproveOptions } from "./auto_approve.ts";
 export { crossFitRanker } from "./cross_fit.ts";
 export type { CrossFitOptions, OutOfFold } from "./cross_fit.ts";
-export { calibrateFromOutOfFold, fitStageBias } from "./calibrate_ranker.ts";
+export { calibrateFromOutOfFold } from "./calibrate_ranker.ts";
 export type { CalibrateOptions, CalibrationResult } from "./calibrate_ranker.ts";
 export {
   CHAIN_MIXES,
@@ -54,7 +54,6 @@ export type {
 } from "./train_ranker.ts";
 export {
   fallbackRanker,
-  highestStageMembers,
   highestStageScores,
   loadRanker,
   RANKER_FILES,

@@ -120,11 +120,7 @@ export function rankerFrom(model: TrainedRanker): Ranker {
       // The chain model's verdict also guards the auto-approve band when its score is not mixed in.
       const verdict = meta.chain ? evaluateChain(meta.chain, members, meta.layout) : null;
       const chain = meta.chain && meta.chain.mix.chain > 0 ? meta.chain : null;
-      const mixed = chain ? mixChainScores(mlp, verdict?.logProbs ?? null, chain.mix) : mlp;
-      // The project's own pull toward its highest stage (cross-fitted; 0 for an unknown project).
-      const bias = (meta.stage_bias?.[members[0]!.project] ?? 0) * meta.temperature;
-      const top = highestStageMembers(members);
-      const scores = bias === 0 ? mixed : mixed.map((s, i) => (top[i] ? s + bias : s));
+      const scores = chain ? mixChainScores(mlp, verdict?.logProbs ?? null, chain.mix) : mlp;
       const probabilities = softmax(scores, meta.temperature);
       const suspicion = Math.max(0, ...(verdict?.steps ?? []).map((s) => s.broken));
       return {
@@ -149,21 +145,6 @@ export function rankerFrom(model: TrainedRanker): Ranker {
     },
     dispose(): void {},
   };
-}
-
-/**
- * Which members have the group's highest stage (unstaged counts as 0).
- *
- * @param members The group.
- * @returns One flag per member.
- * @example
- * ```ts
- * highestStageMembers(members); // [false, false, true]
- * ```
- */
-export function highestStageMembers(members: GroupMemberInput[]): boolean[] {
-  const top = Math.max(...members.map((m) => m.stage ?? 0));
-  return members.map((m) => (m.stage ?? 0) === top);
 }
 
 /**

@@ -124,11 +124,6 @@ export interface RankerMeta {
   auto_approve_threshold: number | null;
   /** The band itself: per-project thresholds, suspicion cut, how it was fitted (absent: older model). */
   auto_approve?: AutoApprove;
-  /**
-   * Per project: calibrated-logit bias added to its highest-stage members (cross-fitted, prior
-   * toward 0); absent or a missing project: none.
-   */
-  stage_bias?: Record<string, number>;
   /** How temperature and band were fitted (cross-fitting figures). */
   calibration?: RankerCalibration;
   hyperparameters: Record<string, unknown>;
@@ -153,8 +148,6 @@ export interface RankerCalibration {
   correction: number;
   /** Prior standard deviation of log(correction). */
   prior_sd: number;
-  /** Prior standard deviation of each project's highest-stage bias (0: none fitted). */
-  stage_bias_sd: number;
   /** Out-of-fold accuracy and ECE after calibration. */
   oof_acc: number;
   oof_ece: number;
