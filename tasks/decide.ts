@@ -14,7 +14,12 @@ const SPEC = defineTask({
   task: "decide",
   summary: "Group new images and propose a pick and crop per group; moves nothing",
   flags: {
-    in: { type: "string", arg: "<dir>", description: "the folder of new images (read only)" },
+    in: {
+      type: "string",
+      arg: "<dir>",
+      description: "the folder of new images (read only)",
+      required: true,
+    },
     project: {
       type: "string",
       arg: "<id>",

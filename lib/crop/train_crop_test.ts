@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import type { Box, GroupMemberInput } from "../types.ts";
-import { mulberry32 } from "../nn/mod.ts";
+import { mulberry32 } from "../random/mod.ts";
+import { iou } from "../math/mod.ts";
 import {
   type CropExample,
   cropProposerFrom,
   fallbackCropProposer,
-  iou,
   loadCropProposer,
   saveCropModel,
   trainCropProposer,

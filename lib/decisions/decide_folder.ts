@@ -18,6 +18,7 @@ import {
 import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
 import type { DecideParts } from "./decide_parts.ts";
+import { fileSha256 } from "../fs/mod.ts";
 
 /** Options for {@linkcode decideFolder}. */
 export interface DecideFolderOptions {
@@ -155,16 +156,6 @@ async function listImages(root: string): Promise<{ paths: string[]; leftOut: Unr
   return { paths: out.sort(), leftOut };
 }
 
-async function sha256File(path: string): Promise<string> {
-  try {
-    const bytes = await Deno.readFile(path);
-    const d = await crypto.subtle.digest("SHA-256", bytes);
-    return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
-  } catch {
-    return "";
-  }
-}
-
 /**
  * Decide a folder: list its images (recursively), compute or load cached
  * features, group them, and for each group not decided yet record the
@@ -220,7 +211,7 @@ export async function decideFolder(
     const shaOf = new Map<string, string>();
     for (const p of paths) {
       const f = byPath.get(p);
-      shaOf.set(p, f !== undefined ? f.sha256 : await sha256File(p));
+      shaOf.set(p, f !== undefined ? f.sha256 : await fileSha256(p).catch(() => ""));
     }
     const grouping = groupImages(
       paths.map((p) => {

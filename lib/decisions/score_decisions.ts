@@ -6,6 +6,7 @@
  */
 import type { AutomationDecision, Box } from "../types.ts";
 import { type GroupingScore, scoreGrouping } from "../group/mod.ts";
+import { iou } from "../math/mod.ts";
 
 /** The fields of a ground-truth group this scorer reads (lib/sim's `GroundTruthRecord` fits). */
 export interface TruthGroup {
@@ -64,15 +65,6 @@ export interface ClassScore {
 }
 
 const FULL: Box = [0, 0, 1, 1];
-
-/** Intersection over union of two normalised boxes. */
-function boxIou(a: Box, b: Box): number {
-  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /**
  * Compare decisions with ground truth. Paths match when one ends with the
@@ -158,10 +150,10 @@ export function scoreDecisions(
     if (ok) correct++;
     const predBox = d.step2_crop.needs_crop && d.step2_crop.box ? d.step2_crop.box : FULL;
     const trueBox = t.needs_crop && t.crop_box ? t.crop_box : FULL;
-    iouSum += boxIou(predBox, trueBox);
+    iouSum += iou(predBox, trueBox);
     if (d.step2_crop.needs_crop === t.needs_crop) cropHits++;
     if (t.needs_crop && d.step2_crop.needs_crop) {
-      croppedSum += boxIou(predBox, trueBox);
+      croppedSum += iou(predBox, trueBox);
       croppedN++;
     }
   }

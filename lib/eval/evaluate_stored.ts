@@ -36,6 +36,11 @@ export interface EvaluateStoredOptions {
   allowEmpty?: readonly string[];
   leaveOneProjectOut?: boolean;
   onStep?: (line: string) => void;
+  /**
+   * Called with the label coverage and its errors (one line each) before an
+   * error is thrown for them, so a command can print the coverage first.
+   */
+  onCoverage?: (coverage: Coverage, errors: string[]) => void;
 }
 
 const defaults = {
@@ -46,7 +51,16 @@ const defaults = {
   allowEmpty: [],
   leaveOneProjectOut: false,
   onStep: () => {},
+  onCoverage: () => {},
 } satisfies Required<EvaluateStoredOptions>;
+
+/** What {@linkcode evaluateStored} returns. */
+export interface EvaluateStoredResult {
+  result: EvaluateResult;
+  coverage: Coverage;
+  /** Held-out ground-truth groups: records read and skipped for want of features. */
+  heldout: { records: number; skipped: number };
+}
 
 /**
  * Evaluate the models in `models` on the ingested store in `ingested`.
@@ -56,7 +70,7 @@ const defaults = {
  * @param ingested The ingested store folder.
  * @param models The model folder.
  * @param options Cache, image roots, ground truth, progress.
- * @returns The evaluation and the label coverage.
+ * @returns The evaluation, the label coverage and the held-out counts.
  * @example
  * ```ts
  * const { result } = await evaluateStored("data/ingested", "data/ai_data/models", { images: ["art"] });
@@ -66,7 +80,7 @@ export async function evaluateStored(
   ingested: string,
   models: string,
   options: EvaluateStoredOptions = {},
-): Promise<{ result: EvaluateResult; coverage: Coverage }> {
+): Promise<EvaluateStoredResult> {
   const o = { ...defaults, ...options };
   const store = await readIngested(ingested);
   const truth: GroundTruthLike[] = o.groundTruth === null ? [] : (await Deno.readTextFile(
@@ -93,9 +107,19 @@ export async function evaluateStored(
   });
   const coverage = ds.coverage!;
   const errors = coverageErrors(coverage, { allowEmpty: o.allowEmpty, command: "evaluate" });
+  o.onCoverage(coverage, errors);
   if (errors.length > 0) throw new Error(errors.join("\n"));
+  const heldout = { records: truth.filter((r) => r.split === "heldout").length, skipped: 0 };
   if (truth.length > 0) {
     const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    if (held.groups.length === 0 && held.crops.length === 0) {
+      const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
+      throw new Error(
+        `Cannot evaluate: 0 of ${heldout.records} held-out ground-truth groups have features ` +
+          `(member paths are relative to ${gtRoot}; e.g. ${first})`,
+      );
+    }
+    heldout.skipped = held.skipped;
     ds.heldout = { groups: held.groups, crops: held.crops };
   }
   const result = await evaluateAll(ds, {
@@ -103,5 +127,5 @@ export async function evaluateStored(
     leaveOneProjectOut: o.leaveOneProjectOut,
     onStep: o.onStep,
   });
-  return { result, coverage };
+  return { result, coverage, heldout };
 }

@@ -72,7 +72,7 @@ export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
 export { runExperiment } from "./run_experiment.ts";
 export { evaluateStored } from "./evaluate_stored.ts";
-export type { EvaluateStoredOptions } from "./evaluate_stored.ts";
+export type { EvaluateStoredOptions, EvaluateStoredResult } from "./evaluate_stored.ts";
 export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
 export type {
   EmbeddingScenarioOptions,

@@ -6,5 +6,5 @@
  */
 export { notebookToModule } from "./notebook_to_module.ts";
 export type { NotebookJson } from "./notebook_to_module.ts";
-export { demoReady, NOTEBOOK_ENV, notebookSource } from "./notebook_source.ts";
+export { demoReady, NOTEBOOK_ENV, NOTEBOOK_SOURCE_ENV, notebookSource } from "./notebook_source.ts";
 export type { NotebookSource, NotebookSourceOptions } from "./notebook_source.ts";

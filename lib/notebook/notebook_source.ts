@@ -27,6 +27,9 @@ export interface NotebookSource {
   description: string;
 }
 
+/** Set to "demo" to show the demo data whatever workspace exists (the test command does). */
+export const NOTEBOOK_SOURCE_ENV = "KEEPER_NOTEBOOKS";
+
 /** Environment variables a notebook honours (each overrides one entry). */
 export const NOTEBOOK_ENV = {
   ingested: "KEEPER_INGESTED",
@@ -53,7 +56,8 @@ const defaults = {
 /**
  * Resolve what a notebook shows: `KEEPER_INGESTED` / `KEEPER_MODELS` /
  * `KEEPER_CACHE` first, then the workspace (`$KEEPER_WORKSPACE` or the repo's
- * `keeper.workspace.json`), else the demo's outputs in `sandbox/demo`.
+ * `keeper.workspace.json`), else the demo's outputs in `sandbox/demo`;
+ * `KEEPER_NOTEBOOKS=demo` forces the demo (the test command runs them so).
  *
  * @param options Repo root, environment and demo folder seams.
  * @returns The paths and a description line.
@@ -69,8 +73,9 @@ export function notebookSource(options: NotebookSourceOptions = {}): NotebookSou
     const v = o.env(k);
     return v === undefined || v === "" ? undefined : resolve(o.repoRoot, v);
   };
+  const demoOnly = o.env(NOTEBOOK_SOURCE_ENV) === "demo";
   const wsFile = env(WORKSPACE_ENV) ?? join(o.repoRoot, WORKSPACE_FILE);
-  const ws = loadWorkspaceSync(wsFile)?.workspace ?? null;
+  const ws = demoOnly ? null : loadWorkspaceSync(wsFile)?.workspace ?? null;
   const demo = resolve(o.repoRoot, o.demoSandbox);
   const base = ws === null
     ? {
@@ -93,7 +98,7 @@ export function notebookSource(options: NotebookSourceOptions = {}): NotebookSou
       sandbox: resolve(o.repoRoot, ws.sandbox),
       groundTruth: null,
     };
-  const fromEnv = {
+  const fromEnv = demoOnly ? {} as Record<string, undefined> : {
     ingested: env(NOTEBOOK_ENV.ingested),
     models: env(NOTEBOOK_ENV.models),
     cache: env(NOTEBOOK_ENV.cache),

@@ -35,6 +35,14 @@ Deno.test("notebookSource() defaults to the demo, then the workspace, then envir
     assert.equal(env.ingested, join(repo, "my/ingested"));
     assert.match(env.description, /KEEPER_MODELS/);
 
+    // The test command shows the demo whatever workspace the machine has.
+    const forced = notebookSource({
+      repoRoot: repo,
+      env: (k) => (k === "KEEPER_NOTEBOOKS" ? "demo" : k === "KEEPER_MODELS" ? "/m" : undefined),
+    });
+    assert.equal(forced.origin, "demo");
+    assert.equal(forced.models, join(repo, "sandbox/demo/models"));
+
     const other = join(repo, "other.json");
     await Deno.writeTextFile(other, JSON.stringify({ models: "m2" }));
     const named = notebookSource({

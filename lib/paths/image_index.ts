@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { isImageName } from "./companions.ts";
 import {
   buildProjectIndex,
@@ -19,6 +18,7 @@ import {
   type ProjectManifest,
 } from "./project.ts";
 import { basename } from "./stage.ts";
+import { fileSha256Sync } from "../fs/mod.ts";
 
 /** keeper's identity of an image: `<project>/<file name>`. */
 export type ImageIdentity = string;
@@ -204,7 +204,7 @@ export class ImageIndex {
     let h = this.#hashes.get(path);
     if (h === undefined) {
       try {
-        h = createHash("sha256").update(Deno.readFileSync(path)).digest("hex");
+        h = fileSha256Sync(path);
       } catch {
         return null;
       }
