@@ -25,7 +25,14 @@ const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Refuse requests addressed to a non-loopback host name (DNS rebinding). */
 export function assertLocalHost(c: Context): void {
-  const host = new URL(c.req.url).hostname;
+  let host: string;
+  try {
+    // A Host header the URL parser refuses (a space, port 99999) makes the request URL invalid.
+    host = new URL(c.req.url).hostname;
+  } catch {
+    const given = JSON.stringify(c.req.header("host") ?? "");
+    throw new HttpError(400, `Cannot serve request: Host header ${given} is not a valid host`);
+  }
   if (!LOCAL_HOSTS.has(host)) {
     throw new HttpError(403, `Cannot serve request: host "${host}" is not a loopback name`);
   }
@@ -72,15 +79,51 @@ export function assertSameOriginPost(c: Context, token: string): void {
   }
 }
 
-/** Read a JSON body of at most `limit` bytes. */
+/**
+ * Read a JSON body of at most `limit` bytes. Bytes are counted as they
+ * arrive (a chunked body has no Content-Length): the stream is cancelled at
+ * the first byte past the limit, so at most `limit` plus one chunk is held.
+ */
 export async function readJsonBody(c: Context, limit: number): Promise<unknown> {
-  const declared = Number(c.req.header("content-length") ?? "0");
+  const header = c.req.header("content-length");
+  if (header !== undefined && !/^\d+$/.test(header.trim())) {
+    throw new HttpError(400, `Cannot accept request: Content-Length "${header}" is not a number`);
+  }
+  const declared = Number(header ?? "0");
   if (declared > limit) {
     throw new HttpError(413, `Cannot accept request: body of ${declared} bytes exceeds ${limit}`);
   }
-  const text = await c.req.text();
-  if (text.length > limit) {
-    throw new HttpError(413, `Cannot accept request: body exceeds ${limit} bytes`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const stream = c.req.raw.body;
+  if (stream !== null) {
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          await reader.cancel().catch(() => {});
+          throw new HttpError(413, `Cannot accept request: body exceeds ${limit} bytes`);
+        }
+        chunks.push(value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const ch of chunks) {
+    bytes.set(ch, at);
+    at += ch.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "Cannot accept request: body is not valid UTF-8");
   }
   try {
     return JSON.parse(text);

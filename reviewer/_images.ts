@@ -8,10 +8,17 @@
  * @module
  */
 import { extname, isAbsolute, relative } from "node:path";
-import { encodeRaw, readRaw, thumbnail } from "../lib/image/mod.ts";
+import {
+  classifyDecoderMessage,
+  encodeRaw,
+  ImageReadError,
+  readRaw,
+  thumbnail,
+} from "../lib/image/mod.ts";
 import { resolveDecisionPath } from "../lib/decisions/mod.ts";
 import type { DecisionImage } from "../lib/types.ts";
 import { HttpError } from "./_http.ts";
+import { assertNoLink } from "./_state_paths.ts";
 
 const TYPES: Record<string, string> = {
   ".png": "image/png",
@@ -79,6 +86,30 @@ export class ImageServer {
     return { abs: real, mtime: info.mtime?.getTime() ?? 0, type };
   }
 
+  async #render(abs: string, image: DecisionImage, width: number): Promise<Uint8Array> {
+    if (this.#thumbDir !== null && image.width > 0 && image.height > 0) {
+      // lib/image thumbnails are sized by the shortest side.
+      const side = Math.max(
+        1,
+        Math.round(width * Math.min(image.width, image.height) / side0(image)),
+      );
+      // Checked at the moment of writing and reading: a .thumbs (or a cached
+      // thumbnail) swapped for a link would write or serve files outside.
+      await assertNoLink(this.#thumbDir, { what: "thumbnail folder", kind: "dir" });
+      const made = await thumbnail(abs, this.#thumbDir, { side, quality: 82 });
+      await assertNoLink(made.path, { what: "cached thumbnail" });
+      return await Deno.readFile(made.path);
+    }
+    let raw;
+    try {
+      raw = await readRaw(abs, { channels: 3, resize: { width, height: width, fit: "inside" } });
+    } catch (error) {
+      const msg = error instanceof Error ? error.message : String(error);
+      throw new ImageReadError(abs, classifyDecoderMessage(msg), msg, { cause: error });
+    }
+    return await encodeRaw(raw, { format: "jpeg", quality: 82 });
+  }
+
   /** The file's own bytes. */
   async full(image: DecisionImage): Promise<ImageBytes> {
     const { abs, type } = await this.#resolve(image);
@@ -94,20 +125,15 @@ export class ImageServer {
     const hit = this.#thumbs.get(key);
     if (hit !== undefined) return { bytes: hit, type: "image/jpeg" };
     let bytes: Uint8Array;
-    if (this.#thumbDir !== null && image.width > 0 && image.height > 0) {
-      // lib/image thumbnails are sized by the shortest side.
-      const side = Math.max(
-        1,
-        Math.round(width * Math.min(image.width, image.height) / side0(image)),
+    try {
+      bytes = await this.#render(abs, image, width);
+    } catch (error) {
+      // A file named .png that is no image, or one over the pixel limit: the request's fault.
+      if (!(error instanceof ImageReadError)) throw error;
+      throw new HttpError(
+        422,
+        `Cannot serve thumbnail: "${image.path}" is not a usable image (${error.reason})`,
       );
-      const made = await thumbnail(abs, this.#thumbDir, { side, quality: 82 });
-      bytes = await Deno.readFile(made.path);
-    } else {
-      const raw = await readRaw(abs, {
-        channels: 3,
-        resize: { width, height: width, fit: "inside" },
-      });
-      bytes = await encodeRaw(raw, { format: "jpeg", quality: 82 });
     }
     if (this.#thumbs.size >= this.#maxCached) {
       const oldest = this.#thumbs.keys().next().value;

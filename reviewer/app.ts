@@ -30,6 +30,7 @@ import {
 } from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
+import { assertStatePath, StatePathError } from "./_state_paths.ts";
 
 /** What {@linkcode createApp} needs. */
 export interface ReviewerDeps {
@@ -265,6 +266,7 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (records.length === 0) {
       throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
     }
+    await assertStatePath(opts.sandboxRoot, opts.approvedPath, { what: "approved decisions file" });
     opts.store.claimRequest(request_id, "submit_batch");
     await writeApprovedDecisions(opts.approvedPath, records);
     const counts = Object.fromEntries(
@@ -279,16 +281,27 @@ export function createApp(deps: ReviewerDeps): Hono {
     const reviews = opts.store.all();
     const p = progressOf(opts.decisions, reviews);
     const rows = ACTIONS.map((a) => ({ action: a, groups: p.by_action[a] }));
+    // Counts are whole groups: integer ticks only (every integer up to 10, then Plot's
+    // nice steps, which are integers over an integer domain this wide). Colours match
+    // the page's dark panels.
+    const most = Math.max(1, ...rows.map((r) => r.groups));
     const svg = renderSvg({
       width: 360,
       height: 160,
       marginLeft: 70,
-      x: { label: "groups", grid: true },
+      style: { background: "#1f2228", color: "#e6e6e6", fontSize: "12px" },
+      x: {
+        label: "groups",
+        grid: true,
+        domain: [0, most],
+        ticks: most <= 10 ? Array.from({ length: most + 1 }, (_, i) => i) : 10,
+        tickFormat: "d",
+      },
       y: { label: null, domain: ACTIONS },
       marks: [
-        Plot.barX(rows, { x: "groups", y: "action", fill: "#3a7" }),
-        Plot.text(rows, { x: "groups", y: "action", text: "groups", dx: 10 }),
-        Plot.ruleX([0]),
+        Plot.barX(rows, { x: "groups", y: "action", fill: "#3fbf6f" }),
+        Plot.text(rows, { x: "groups", y: "action", text: "groups", dx: 10, fill: "#e6e6e6" }),
+        Plot.ruleX([0], { stroke: "#7f8590" }),
       ],
     });
     c.header("content-type", "image/svg+xml");
@@ -320,6 +333,8 @@ export function createApp(deps: ReviewerDeps): Hono {
     if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
     if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
     if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
+    // A planted link or a state path outside the sandbox: refused, with the reason.
+    if (error instanceof StatePathError) return c.json({ error: error.message }, 409);
     // Anything else is our fault: say so without leaking internals.
     return c.json({ error: `Cannot complete request: internal error (${error.name})` }, 500);
   });

@@ -5,10 +5,11 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { readAutomationDecisions } from "../lib/decisions/mod.ts";
+import { readAutomationDecisions, sweepTempFiles } from "../lib/decisions/mod.ts";
 import { ReviewStore } from "../lib/review/mod.ts";
 import { createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";
+import { assertStatePath, sqliteCompanions } from "./_state_paths.ts";
 
 /** Options for {@linkcode serveReviewer}. */
 export interface ServeReviewerOptions {
@@ -32,6 +33,8 @@ export interface RunningReviewer {
   url: string;
   /** Groups loaded. */
   groups: number;
+  /** Temp files of interrupted `submit_batch` writes removed at start. */
+  sweptTempFiles: string[];
   /** Stop listening, finish open requests and close the store. */
   shutdown(): Promise<void>;
   /** Resolves when the server has stopped. */
@@ -39,7 +42,9 @@ export interface RunningReviewer {
 }
 
 /**
- * Start the reviewer for one decisions file.
+ * Start the reviewer for one decisions file. State files and folders that
+ * are links or resolve outside the sandbox are refused before anything is
+ * opened; temp files of an interrupted `submit_batch` are swept.
  *
  * @param decisionsPath `automation_decisions.jsonl`.
  * @param options Port and paths.
@@ -63,7 +68,22 @@ export async function serveReviewer(
     throw new Error(`Cannot start reviewer: decisions file "${decisionsPath}" does not exist`);
   }
   const decisions = await readAutomationDecisions(decisionsPath);
-  const store = ReviewStore.open(opts.statePath ?? join(root, "review_state.sqlite"));
+  const statePath = opts.statePath ?? join(root, "review_state.sqlite");
+  const approvedPath = opts.approvedPath ?? join(root, "approved_decisions.jsonl");
+  const thumbDir = opts.thumbDir === undefined ? join(root, ".thumbs") : opts.thumbDir;
+  // Refuse planted links before anything is opened: SQLite follows a linked
+  // database file and creates its -wal/-shm beside the link's target.
+  if (statePath !== ":memory:") {
+    for (const p of sqliteCompanions(statePath)) {
+      await assertStatePath(root, p, { what: "review state file" });
+    }
+  }
+  await assertStatePath(root, approvedPath, { what: "approved decisions file" });
+  if (thumbDir !== null) {
+    await assertStatePath(root, thumbDir, { what: "thumbnail folder", kind: "dir" });
+  }
+  const sweptTempFiles = await sweepTempFiles(approvedPath);
+  const store = ReviewStore.open(statePath);
   const token = Array.from(
     crypto.getRandomValues(new Uint8Array(24)),
     (b) => b.toString(16).padStart(2, "0"),
@@ -72,9 +92,9 @@ export async function serveReviewer(
     decisions,
     store,
     sandboxRoot: root,
-    approvedPath: opts.approvedPath ?? join(root, "approved_decisions.jsonl"),
+    approvedPath,
     token,
-    thumbDir: opts.thumbDir === undefined ? join(root, ".thumbs") : opts.thumbDir,
+    thumbDir,
     assets: loadAssets(),
   });
   const ac = new AbortController();
@@ -91,6 +111,7 @@ export async function serveReviewer(
   return {
     url: `http://127.0.0.1:${port || server.addr.port}/`,
     groups: decisions.length,
+    sweptTempFiles,
     finished,
     shutdown: async () => {
       ac.abort();

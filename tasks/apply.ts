@@ -79,6 +79,11 @@ const SPEC = defineTask({
       }`,
       defaultText: "as listed",
     },
+    flat: {
+      type: "boolean",
+      description:
+        "put files directly in the folders (default: keep <project>/<character>/ beneath)",
+    },
     rows: { type: "string", arg: "<n>", description: "plan rows printed", default: "40" },
     json: SHARED_FLAGS.json,
   },
@@ -125,13 +130,17 @@ await runTask(async () => {
     missingCompanions: missing,
     duplicates: dups,
     unreadable,
+    tree: values.flat ? "flat" : "project",
   });
   printPlan(plan, Number(values.rows));
   if (plan.totals.errors > 0) {
-    const first = plan.problems.find((p) => p.severity === "error");
+    const errors = plan.problems.filter((p) => p.severity === "error");
+    const kinds = new Map<string, number>();
+    for (const p of errors) kinds.set(p.kind, (kinds.get(p.kind) ?? 0) + 1);
     throw new Error(
-      `Cannot apply: ${plan.totals.errors} problem(s) in the decisions, nothing moved; first: ` +
-        `${first?.message ?? "?"}`,
+      `Cannot apply: ${plan.totals.errors} problem(s) in the decisions ` +
+        `(${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}), nothing moved; first: ` +
+        `${errors[0]?.message ?? "?"}`,
     );
   }
   if (!values.commit) {

@@ -2,6 +2,10 @@
  * `deno task experiment --sim-seed <n> [--scale <s>] [--seed <n>] [--repeat N] [--projects N] [--groups N]
  * [--heldout N] [--features builtin,embedding,layout] [--model <encoder.onnx>] [--keep] [--work-dir <dir>] [--json]`
  *
+ * `deno task experiment --scenario embeddings-only --encoder <clip.onnx> [sizes] [--json]`: the
+ * simulated history written as the original's CLIP cache, rejected files deleted; the ranker
+ * trained on that embeddings-only history against the same ranker with pixels, same test sets.
+ *
  * simulate → ingest → embed → train → evaluate in a fresh temp folder; prints
  * evaluate's JSON with `--json`. `--repeat N` trains and evaluates with split seeds
  * seed … seed+N−1 on the same simulation and prints every metric's mean with
@@ -10,7 +14,14 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { aggregateRuns, type EvaluateResult, runExperiment, writeReport } from "../lib/eval/mod.ts";
+import {
+  aggregateRuns,
+  type EmbeddingScenarioResult,
+  type EvaluateResult,
+  runEmbeddingScenario,
+  runExperiment,
+  writeReport,
+} from "../lib/eval/mod.ts";
 
 const SPEC = defineTask({
   task: "experiment",
@@ -66,6 +77,14 @@ const SPEC = defineTask({
       defaultText: "builtin,layout,signature (+embedding with --encoder)",
     },
     encoder: SHARED_FLAGS.encoder,
+    scenario: {
+      type: "string",
+      arg: "<name>",
+      description:
+        "embeddings-only: history as the original's CLIP cache with rejected files deleted, " +
+        "vs the same ranker with pixels (needs --encoder)",
+    },
+    epochs: { type: "string", arg: "<n>", description: "training epochs (scenario)" },
     keep: { type: "boolean", description: "keep the temp folder" },
     "work-dir": {
       type: "string",
@@ -109,12 +128,43 @@ await runTask(async () => {
       ? { tasteFree: values["taste-free"].split(",").map((v) => integer("taste-free", v)) }
       : {}),
   };
+  const t0 = performance.now();
+  if (values.scenario !== undefined) {
+    if (values.scenario !== "embeddings-only") {
+      throw new RangeError(
+        `Cannot run experiment: --scenario "${values.scenario}" (valid: embeddings-only)`,
+      );
+    }
+    if (!values.encoder) {
+      throw new TypeError(
+        "Cannot run experiment: --scenario embeddings-only needs --encoder <clip.onnx> " +
+          "(a test encoder: deno run -A tests/fixtures/make_test_encoder.ts enc.onnx)",
+      );
+    }
+    const r = await runEmbeddingScenario({
+      model: { path: values.encoder },
+      simSeed: num("sim-seed", values["sim-seed"])!,
+      scale: num("scale", values.scale)!,
+      seed: integer("seed", values.seed),
+      ...(values.features ? { features: values.features.split(",") } : {}),
+      ...(values.epochs ? { epochs: integer("epochs", values.epochs) } : {}),
+      ...sizes,
+      ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
+      onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+    });
+    try {
+      if (values.json) console.log(JSON.stringify(r));
+      else printScenario(r);
+    } finally {
+      if (!values.keep && !values["work-dir"]) await Deno.remove(r.dir, { recursive: true });
+    }
+    return;
+  }
   const repeat = integer("repeat", values.repeat);
   if (repeat < 1) {
     throw new RangeError(`Cannot run experiment: --repeat "${repeat}" must be 1 or more`);
   }
   const seed0 = integer("seed", values.seed);
-  const t0 = performance.now();
   // Repeats share one folder: the simulation and feature cache are made once.
   let dir: string | undefined = values["work-dir"];
   const runs: { seed: number; evaluation: EvaluateResult; seconds: Record<string, number> }[] = [];
@@ -208,4 +258,25 @@ function printRange(m: Record<string, unknown>): void {
   line("auto-approve precision", "ranker.auto_approve.precision");
   line("auto-approve coverage", "ranker.auto_approve.coverage");
   line("crop mean IoU", "crop.mean_iou");
+}
+
+/** Both arms of the embeddings-only scenario, side by side. */
+function printScenario(r: EmbeddingScenarioResult): void {
+  console.log(
+    `embeddings-only scenario in ${r.dir}: ${r.cache.vectors} vectors for ${r.cache.sets} logged ` +
+      `sets, ${r.import.imported} imported, ${r.cache.deleted} rejected files deleted`,
+  );
+  for (
+    const [label, a] of [["with pixels", r.pixels], ["embeddings only", r.embeddings_only]] as const
+  ) {
+    const v = a.views;
+    console.log(
+      `  ${label}: trained on ${a.train_sets} sets (every member embedded ${
+        v?.every_member_embedded ?? 0
+      }, with pixels ${v?.every_member_pixels ?? 0}, both ${v?.both ?? 0}); on ${a.test_sets} ` +
+        `test sets: overall ${a.overall_acc.toFixed(3)}, normal ${a.normal_acc.toFixed(3)} ` +
+        `(${a.n_normal}), anomaly ${a.anomaly_acc.toFixed(3)} (${a.n_anomaly}); highest stage ` +
+        `${a.highest_stage.toFixed(3)}; ECE ${a.ece.toFixed(3)}`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * `deno task ingest --logs <dir> [--projects <dir>] [--project-map <file>]
- * [--out <dir>] [--json]`: read the creator's logs into the ingested store.
+ * [--sandbox <dir>] [--out <dir>] [--json]`: read the creator's logs — and the
+ * reviews in the sandbox (`approved_decisions.jsonl`) — into the ingested store.
  *
  * @module
  */
@@ -24,6 +25,10 @@ const SPEC = defineTask({
       arg: "<file>",
       description: "project map JSON (folder or path prefix → project)",
       default: (w) => w.project_map ?? "",
+    },
+    sandbox: {
+      ...SHARED_FLAGS.sandbox,
+      description: "the sandbox whose approved_decisions.jsonl (reviews) is ingested too",
     },
     data: {
       ...SHARED_FLAGS.data,
@@ -79,6 +84,7 @@ await runTask(async () => {
     projectsDir: values.manifests || null,
     projectMap: values["project-map"] || null,
     outDir: values.data,
+    reviews: [`${values.sandbox}/approved_decisions.jsonl`],
     onProgress: values.json ? null : (file, rows) => console.error(`  ${file}: ${rows} rows`),
   });
   if (values.json) console.log(JSON.stringify(summary));

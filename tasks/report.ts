@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { readApprovedDecisions, readAutomationDecisions } from "../lib/decisions/mod.ts";
 import {
+  APPROVAL_RATE_DEFINITION,
   type ManifestTiming,
   manualSecondsPerGroup,
   renderReviewReport,
@@ -72,6 +73,13 @@ async function readManifests(dir: string): Promise<ManifestTiming[]> {
 await runTask(async () => {
   const { values } = parseFlags(SPEC);
   const approved = await readApprovedDecisions(values.approved);
+  if (approved.length === 0) {
+    // Nothing reviewed: a report of zeros would read as a result. Say what to do instead.
+    throw new RangeError(
+      `Cannot report: no reviewed group in "${values.approved}" (review decisions first: ` +
+        `deno task review --sandbox ${values.sandbox})`,
+    );
+  }
   const decisions = await readAutomationDecisions(values.decisions);
   let baseline: number;
   let source: string;
@@ -114,5 +122,6 @@ await runTask(async () => {
         } s by hand; ` +
         `report in ${values.out}/report.md`,
     );
+    console.log(`approval rate = ${APPROVAL_RATE_DEFINITION} (the review page uses the same)`);
   }
 });

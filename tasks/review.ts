@@ -37,6 +37,9 @@ await runTask(async () => {
     sandboxRoot: values.sandbox,
   });
   console.log(`keeper review: ${running.groups} groups from ${decisions}`);
+  for (const f of running.sweptTempFiles) {
+    console.log(`removed the temp file of an interrupted submit: ${f}`);
+  }
   console.log(`open ${running.url}  (Ctrl-C stops)`);
   const stop = () => {
     Deno.removeSignalListener("SIGINT", stop);

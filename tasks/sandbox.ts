@@ -12,14 +12,20 @@ const SPEC = defineTask({
   task: "sandbox",
   summary: "Copy whole groups (with companions) into the sandbox for trial runs",
   flags: {
-    from: { type: "string", arg: "<project dir>", description: "the project folder to copy from" },
+    from: {
+      type: "string",
+      arg: "<project dir>",
+      description: "the project folder to copy from",
+      required: true,
+    },
     groups: { type: "string", arg: "<n>", description: "how many groups", default: "10" },
     to: {
       type: "string",
       arg: "<dir>",
       description: "destination inside the sandbox",
-      defaultText: "sandbox/<name of --from>",
+      defaultText: "<sandbox>/<name of --from>",
     },
+    sandbox: SHARED_FLAGS.sandbox,
     seed: { type: "string", arg: "<n>", description: "sampling seed", default: "1" },
     "allow-incomplete": {
       type: "boolean",
@@ -42,7 +48,8 @@ await runTask(async () => {
     );
   }
   const name = values.from.replace(/\/+$/, "").split("/").pop() ?? "trial";
-  const r = await prepareSandbox(values.from, values.to ?? `sandbox/${name}`, {
+  const r = await prepareSandbox(values.from, values.to ?? `${values.sandbox}/${name}`, {
+    sandboxRoot: values.sandbox,
     groups,
     seed: Number.isFinite(seed) ? seed : 1,
     allowIncomplete: values["allow-incomplete"],

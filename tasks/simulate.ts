@@ -1,18 +1,34 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
  * [--anomaly-rate 0.005,0.04,0.17] [--taste-free 3] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
+ * [--embedding-cache <clip.onnx> [--keep-rejected]]
+ *
+ * `--embedding-cache` also writes the original's CLIP cache for the logged history
+ * (`original_cache/data/ai_data/{cache/processed_images.jsonl,embeddings/*.npy}`, raw vectors,
+ * absolute original-style paths), then deletes the rejected variants' image files.
  *
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { renderContactSheet, simulate } from "../lib/sim/mod.ts";
+import {
+  deleteRejectedVariants,
+  renderContactSheet,
+  simulate,
+  writeEmbeddingCache,
+} from "../lib/sim/mod.ts";
 
 const SPEC = defineTask({
   task: "simulate",
   summary: "Build simulated creator projects (images, companions, logs, ground truth)",
   flags: {
-    out: { type: "string", arg: "<dir>", description: "output folder" },
-    seed: { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    out: { type: "string", arg: "<dir>", description: "output folder", required: true },
+    seed: {
+      type: "string",
+      arg: "<n>",
+      description: "simulator seed",
+      default: "1",
+      aliases: ["sim-seed"],
+    },
     projects: { type: "string", arg: "<n>", description: "projects", default: "3" },
     groups: {
       type: "string",
@@ -42,6 +58,17 @@ const SPEC = defineTask({
       default: "keeper",
     },
     "contact-sheet": { type: "string", arg: "<png>", description: "also write a contact sheet" },
+    "embedding-cache": {
+      type: "string",
+      arg: "<clip.onnx>",
+      description:
+        "also write the original's CLIP cache (.npy + index) for the logged history with this " +
+        "encoder, then delete the rejected variants' image files",
+    },
+    "keep-rejected": {
+      type: "boolean",
+      description: "with --embedding-cache: keep the rejected variants' files",
+    },
     json: SHARED_FLAGS.json,
   },
   examples: ["deno task simulate --out /tmp/sim --scale 0.25 --groups 100 --heldout 40"],
@@ -99,8 +126,18 @@ await runTask(async () => {
   if (values["contact-sheet"]) {
     await Deno.writeFile(values["contact-sheet"], await renderContactSheet(summary.out));
   }
+  let cache = null;
+  if (values["embedding-cache"]) {
+    const written = await writeEmbeddingCache(summary.out, {
+      model: { path: values["embedding-cache"] },
+    });
+    const gone = values["keep-rejected"]
+      ? { deleted: 0, absent: 0 }
+      : await deleteRejectedVariants(summary.out);
+    cache = { ...written, rejected_files_deleted: gone.deleted };
+  }
   if (values.json) {
-    console.log(JSON.stringify(summary));
+    console.log(JSON.stringify(cache ? { ...summary, embedding_cache: cache } : summary));
   } else {
     console.log(
       `simulated ${summary.projects.length} projects into ${summary.out}: ` +
@@ -108,6 +145,12 @@ await runTask(async () => {
     );
     for (const [p, r] of Object.entries(summary.anomaly_rate_by_project)) {
       console.log(`  ${p}: anomaly rate ${(r * 100).toFixed(1)}%`);
+    }
+    if (cache) {
+      console.log(
+        `  original CLIP cache: ${cache.vectors} vectors for ${cache.sets} logged sets → ${cache.index}; ` +
+          `${cache.rejected_files_deleted} rejected variants' files deleted`,
+      );
     }
   }
 });

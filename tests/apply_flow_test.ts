@@ -76,3 +76,45 @@ Deno.test("apply task: a malformed decision line is a clear error naming file an
     await Deno.remove(top, { recursive: true });
   }
 });
+
+Deno.test("apply task: keeps <project>/<character>/ beneath its folders (--flat: the original layout); a blocked run names the flag", async () => {
+  const top = await Deno.makeTempDir({ prefix: "keeper-apply-flow-" });
+  try {
+    const root = join(top, "sandbox");
+    // A batch laid out as `sandbox` copies a project: <batch = project>/<character>/<files>.
+    const fx = await makeApplyFixture(root, {
+      groups: 4,
+      cropShare: 0.5,
+      rejectShare: 0,
+      seed: 8,
+      folder: "fixture/hannah",
+    });
+    const pick = fx.decisions[0]!.images[fx.approved[0]!.final_choice!]!.path.split("/").pop()!;
+    const done = await apply(["--sandbox", root, "--commit", "--yes", "--run-id", "tree1"]);
+    assert.equal(done.code, 0, done.err);
+    const home = fx.approved[0]!.crop_coords !== null ? "__uncropped" : "__selected";
+    assert.ok(Deno.statSync(join(root, home, "fixture", "hannah", pick)).isFile);
+    const rest = [...Deno.readDirSync(join(root, "__not_selected", "fixture", "hannah"))];
+    assert.ok(rest.length > 0);
+    assert.equal((await apply(["--sandbox", root, "--rollback", "tree1"])).code, 0);
+
+    const flat = await apply(["--sandbox", root, "--commit", "--yes", "--flat", "--run-id", "f"]);
+    assert.equal(flat.code, 0, flat.err);
+    assert.ok(Deno.statSync(join(root, home, pick)).isFile);
+    assert.equal((await apply(["--sandbox", root, "--rollback", "f"])).code, 0);
+
+    // One image loses its companions: the run is blocked, and the error names the flag.
+    const img = fx.decisions[1]!.images[0]!.path;
+    for (const ext of [".yaml", ".caption"]) {
+      Deno.removeSync(join(root, img.replace(/\.png$/, ext)));
+    }
+    const blocked = await apply(["--sandbox", root, "--commit", "--yes"]);
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.err, /missing_companion 1\).*pass --missing-companions warn/s);
+    const warned = await apply(["--sandbox", root, "--missing-companions", "warn"]);
+    assert.equal(warned.code, 0, warned.err);
+    assert.match(warned.out, /warning: \[missing_companion\]/);
+  } finally {
+    await Deno.remove(top, { recursive: true });
+  }
+});

@@ -51,18 +51,19 @@ Deno.test("executePlan() moves each pick with all its companions, crops to new f
     if (g.outcome !== "apply") continue;
     const name = g.final!.split("/").pop()!;
     const stem = name.replace(/\.png$/, "");
-    const home = g.crop ? "__uncropped" : "__selected";
+    // <folder>/<project>/: the fixture's batch is flat (no character folder).
+    const home = g.crop ? "__uncropped/fixture" : "__selected/fixture";
     // The original pick, byte-identical, beside every companion.
     assert.equal(sha256File(join(root, home, name)), before.files.get(g.final!));
     for (const ext of [".yaml", ".caption"]) assert.ok(exists(join(root, home, stem + ext)));
     assert.ok(!exists(join(root, g.final!)));
     if (g.crop) {
-      const crop = join(root, "__cropped", name);
+      const crop = join(root, "__cropped", "fixture", name);
       const size = await probe(crop);
       assert.deepEqual([size.width, size.height], [6, 6]); // [0, 0, 0.75, 0.75] of 8 × 8
       for (const ext of [".yaml", ".caption"]) {
         assert.equal(
-          sha256File(join(root, "__cropped", stem + ext)),
+          sha256File(join(root, "__cropped", "fixture", stem + ext)),
           sha256File(join(root, home, stem + ext)),
         );
       }

@@ -28,3 +28,6 @@ export type {
   ProblemKind,
   StepKind,
 } from "./types.ts";
+// For the fault-injection harnesses under tests/: what a crashed run left on disk.
+export { readJournal } from "./_journal.ts";
+export { readPlanFile } from "./_plan_file.ts";

@@ -74,6 +74,11 @@ export interface PlanApplyOptions {
   now?: Date;
   /** Write `plans/<run-id>.json` (fsync'd, atomic). */
   writePlan?: boolean;
+  /**
+   * `project`: keep `<project>/<character>/` beneath each output folder; `flat`: every file
+   * directly in the output folder (the original tool's layout).
+   */
+  tree?: "project" | "flat";
 }
 
 const defaults: Required<PlanApplyOptions> = {
@@ -89,6 +94,7 @@ const defaults: Required<PlanApplyOptions> = {
   runId: "",
   now: new Date(0),
   writePlan: true,
+  tree: "project",
 } satisfies Required<PlanApplyOptions>;
 
 export { RUN_ID_PATTERN };
@@ -393,7 +399,8 @@ function planGroups(
           `${loaded.label}:${lines.join(",")} (${item.rec.group_id})`,
           item.rec.group_id,
           `Cannot apply group "${item.rec.group_id}": it appears on lines ` +
-            `${lines.join(", ")} of ${loaded.label}`,
+            `${lines.join(", ")} of ${loaded.label} (pass --duplicates last to take the later ` +
+            `verdict)`,
         );
       }
       seen.add(item.rec.group_id);
@@ -476,7 +483,18 @@ function planOneGroup(
       record,
       gid,
       `Cannot apply ${record}: no automation decision ` +
-        `has group "${gid}"`,
+        `has group "${gid}" (pass --decisions <the file decide wrote>)`,
+    );
+    return { steps, final: null };
+  }
+  if (ctx.opts.tree !== "flat" && projectProblem(auto.project) !== null) {
+    problem(
+      ctx,
+      "bad_project",
+      record,
+      gid,
+      `Cannot apply ${record}: project "${auto.project}" ${projectProblem(auto.project)}; ` +
+        `it names the destination folder (fix the decision's project, or pass --flat)`,
     );
     return { steps, final: null };
   }
@@ -497,6 +515,9 @@ function planOneGroup(
   const srcs = sources as Source[];
   const finalSrc = srcs[choice]!;
   const f = ctx.folders;
+  // <folder>/<project>/<character>/…: the batch keeps the creator's project and character folders.
+  const at = (folder: string, src: Source): string =>
+    ctx.opts.tree === "flat" ? folder : posix.join(folder, keptTree(auto.project, src.rel));
   const verb = rec.action === "override" ? "selected (override)" : "selected";
   const members = [finalSrc, ...srcs.filter((_, i) => i !== choice)];
   for (const [k, src] of members.entries()) {
@@ -512,7 +533,7 @@ function planOneGroup(
             gid,
             "move",
             s,
-            f.notSelected,
+            at(f.notSelected, src),
             s === src ? "not selected" : `companion of ${basename(src.rel)} (not selected)`,
             record,
           ),
@@ -528,19 +549,27 @@ function planOneGroup(
             gid,
             "move",
             s,
-            f.manualCrop,
+            at(f.manualCrop, src),
             s === src ? `${verb}, manual crop` : `companion of ${basename(src.rel)}`,
             record,
           ),
         );
       }
     } else if (rec.crop_coords !== null) {
-      const crop = step(ctx, gid, "crop", src, f.cropped, `crop of ${verb}`, record);
+      const crop = step(ctx, gid, "crop", src, at(f.cropped, src), `crop of ${verb}`, record);
       crop.box = rec.crop_coords;
       steps.push(crop);
       for (const c of comps) {
         steps.push(
-          step(ctx, gid, "copy", c, f.cropped, `companion of crop ${basename(src.rel)}`, record),
+          step(
+            ctx,
+            gid,
+            "copy",
+            c,
+            at(f.cropped, src),
+            `companion of crop ${basename(src.rel)}`,
+            record,
+          ),
         );
       }
       for (const s of [src, ...comps]) {
@@ -550,7 +579,7 @@ function planOneGroup(
             gid,
             "move",
             s,
-            f.uncropped,
+            at(f.uncropped, src),
             s === src ? `${verb}, uncropped original` : `companion of ${basename(src.rel)}`,
             record,
           ),
@@ -564,7 +593,7 @@ function planOneGroup(
             gid,
             "move",
             s,
-            f.selected,
+            at(f.selected, src),
             s === src ? verb : `companion of ${basename(src.rel)}`,
             record,
           ),
@@ -573,6 +602,29 @@ function planOneGroup(
     }
   }
   return { steps, final: finalSrc.rel };
+}
+
+/** Why a project id cannot be a folder name (null: fine). */
+function projectProblem(project: string): string | null {
+  if (project === "" || project === "." || project === "..") return "is not a folder name";
+  if (/[\\/\0]/.test(project)) return "contains a slash or NUL";
+  if (project.startsWith(".")) return "starts with a dot";
+  return null;
+}
+
+/**
+ * The folders kept beneath an output folder for an image at `rel`:
+ * `<project>/<character…>`, where the character folders are the image's folders
+ * below the batch folder (the first folder under the sandbox root) and below a
+ * folder named like the project.
+ *
+ * @example `keptTree("mojo2", "mojo2/hannah/x.png")` → `mojo2/hannah`;
+ * `keptTree("mojo2", "incoming/x.png")` → `mojo2`.
+ */
+export function keptTree(project: string, rel: string): string {
+  let dirs = rel.split("/").slice(0, -1).slice(1);
+  if (dirs[0] === project) dirs = dirs.slice(1);
+  return posix.join(project, ...dirs);
 }
 
 function claim(ctx: Ctx, src: Source, gid: string, record: string): boolean {
@@ -622,7 +674,7 @@ function step(
       record,
       gid,
       `Cannot apply ${record}: destination ` +
-        `"${dest}" exists (never overwritten)`,
+        `"${dest}" exists (never overwritten; move it away or pass --folder with another name)`,
     );
   }
   ctx.dests.set(abs, gid);
@@ -695,7 +747,10 @@ function resolveSource(
     return fail("unreadable_image", `cannot be read (${String(error)})`);
   }
   if (ctx.opts.verifyHashes && expectedSha !== "" && sha !== expectedSha) {
-    return fail("hash_mismatch", "changed since the decision (sha256 differs)");
+    return fail(
+      "hash_mismatch",
+      "changed since the decision (sha256 differs); re-run decide and review it again",
+    );
   }
   if (expectedSha === "") {
     const refuse = ctx.opts.unreadable === "refuse";
@@ -788,7 +843,8 @@ function companionsFor(ctx: Ctx, image: Source, gid: string, record: string): So
       record,
       gid,
       `${refuse ? "Cannot apply" : "Applying"} ` +
-        `${record}: "${image.rel}" has no companion file (.yaml, .caption, …)`,
+        `${record}: "${image.rel}" has no companion file (.yaml, .caption, …)` +
+        (refuse ? "; pass --missing-companions warn to apply it without" : ""),
       refuse ? "error" : "warning",
     );
   }

@@ -114,12 +114,13 @@ Deno.test("planApply() reports an existing destination as a conflict and never o
   const pick = jsonl(join(root, "approved_decisions.jsonl"))[3]!.final_choice as number;
   const other = pick === 0 ? 1 : 0;
   const finalName = imagesOf(root, 3)[other]!.path.split("/").pop()!; // a not-selected member
-  await Deno.mkdir(join(root, "__not_selected"));
-  Deno.writeTextFileSync(join(root, "__not_selected", finalName), "someone else's file");
+  // apply keeps <project>/<character>/ beneath its folders (the fixture's project, flat batch).
+  await Deno.mkdir(join(root, "__not_selected", "fixture"), { recursive: true });
+  Deno.writeTextFileSync(join(root, "__not_selected", "fixture", finalName), "someone else's file");
   const plan = await expectRefused(root, "destination_exists", finalName);
   assert.equal(plan.totals.conflicts, 1);
   assert.equal(
-    Deno.readTextFileSync(join(root, "__not_selected", finalName)),
+    Deno.readTextFileSync(join(root, "__not_selected", "fixture", finalName)),
     "someone else's file",
   );
 });

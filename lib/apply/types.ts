@@ -54,7 +54,8 @@ export type ProblemKind =
   | "unverified_image"
   | "unreadable_image"
   | "crop_too_small"
-  | "image_too_large";
+  | "image_too_large"
+  | "bad_project";
 
 /** One reported problem; any `error` blocks the whole run (nothing moves). */
 export interface PlanProblem {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { boxLoss, decodeBox, encodeBox, iou, S_MIN } from "./box_param.ts";
+export { boxLoss, decodeBox, encodeBox, S_MIN } from "./box_param.ts";
 export type { BoxLoss } from "./box_param.ts";
 export { cropInputSize, STAGE_COLUMNS, writeCropInput, writeStageOneHot } from "./crop_features.ts";
 export type { CropFeatureLayout } from "./crop_features.ts";

@@ -14,7 +14,15 @@ export {
 } from "./automation_decisions.ts";
 export { decideFolder } from "./decide_folder.ts";
 export { scoreDecisions } from "./score_decisions.ts";
-export type { DecisionScore, ScoreDecisionsOptions, TruthGroup } from "./score_decisions.ts";
+export { sweepTempFiles } from "./sweep_temp_files.ts";
+export type { SweepTempFilesOptions } from "./sweep_temp_files.ts";
+export type {
+  ClassScore,
+  DecisionScore,
+  ScoreClass,
+  ScoreDecisionsOptions,
+  TruthGroup,
+} from "./score_decisions.ts";
 export type { DecideFolderOptions, DecideSummary } from "./decide_folder.ts";
 export type { DecideParts, FeatureSource } from "./decide_parts.ts";
 export {

@@ -66,7 +66,7 @@ export {
   computeBuiltinFeatures,
 } from "./builtin_features.ts";
 export type { BuiltinFeatureName, BuiltinInput } from "./builtin_features.ts";
-export { cosine, l2normalize } from "./vector_math.ts";
+export { cosine, l2normalize } from "../math/mod.ts";
 export { concatFeatures } from "./concat_features.ts";
 export type { ConcatFeaturesOptions } from "./concat_features.ts";
 export { hammingDistance64, phashBits } from "../image/mod.ts";

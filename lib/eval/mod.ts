@@ -71,6 +71,14 @@ export { evaluateAll, ORIGINAL_RECIPE } from "./evaluate_all.ts";
 export type { BaselineDetail, EvaluateOptions, EvaluateResult } from "./evaluate_all.ts";
 export { reportCharts, reportMarkdown, writeReport } from "./write_report.ts";
 export { runExperiment } from "./run_experiment.ts";
+export { evaluateStored } from "./evaluate_stored.ts";
+export type { EvaluateStoredOptions, EvaluateStoredResult } from "./evaluate_stored.ts";
+export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
+export type {
+  EmbeddingScenarioOptions,
+  EmbeddingScenarioResult,
+  ScenarioArm,
+} from "./run_embedding_scenario.ts";
 export type { ExperimentOptions, ExperimentResult } from "./run_experiment.ts";
 export { aggregateRuns } from "./aggregate_runs.ts";
 export type { AggregateOptions } from "./aggregate_runs.ts";

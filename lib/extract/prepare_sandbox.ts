@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { groupImages } from "../group/mod.ts";
 import { companionsOf, isImageName } from "../paths/mod.ts";
 import { mulberry32 } from "../random/mod.ts";
+import { fileSha256 } from "../fs/mod.ts";
 
 /** Options for {@linkcode prepareSandbox}. */
 export interface PrepareSandboxOptions {
@@ -42,11 +43,6 @@ export interface SandboxReport {
   refused: { group: string[]; reason: string }[];
   /** Copied groups, member paths relative to `from`. */
   copied: string[][];
-}
-
-async function sha256(path: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(path)));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -151,10 +147,10 @@ export async function prepareSandbox(
     }
     for (const f of [...members, ...comps.flat()]) {
       const src = `${from}/${f}`, dst = `${to}/${f}`;
-      const want = await sha256(src);
+      const want = await fileSha256(src);
       let present = false;
       try {
-        present = (await sha256(dst)) === want;
+        present = (await fileSha256(dst)) === want;
         if (!present) {
           throw new Error(`Cannot prepare sandbox: "${dst}" exists with other content`);
         }
@@ -167,7 +163,7 @@ export async function prepareSandbox(
       }
       await Deno.mkdir(dirOf(dst), { recursive: true });
       await Deno.copyFile(src, dst);
-      if ((await sha256(dst)) !== want) {
+      if ((await fileSha256(dst)) !== want) {
         throw new Error(`Cannot prepare sandbox: copy of "${src}" does not match its hash`);
       }
       const st = await Deno.stat(src);

@@ -36,6 +36,11 @@ export interface IngestOptions {
   stages?: Readonly<Record<string, number>> | null;
   /** Called every 10,000 rows and at each file end. */
   onProgress?: ((file: string, rows: number) => void) | null;
+  /**
+   * Review results outside `logsDir` (the sandbox's `approved_decisions.jsonl`,
+   * with its `automation_decisions.jsonl` beside it); missing files are skipped.
+   */
+  reviews?: readonly string[];
 }
 
 const defaults = {
@@ -44,6 +49,7 @@ const defaults = {
   outDir: "data/ingested",
   stages: null,
   onProgress: null,
+  reviews: [] as readonly string[],
 } satisfies Required<IngestOptions>;
 
 async function walk(
@@ -98,6 +104,17 @@ export async function ingestLogs(
   const csvs: string[] = [];
   const manifestFiles: string[] = [];
   await walk(root, csvs, manifestFiles);
+  for (const f of opts.reviews) {
+    const abs = f.startsWith("/") ? f : `${Deno.cwd()}/${f}`;
+    const known = csvs.some((c) => (c.startsWith("/") ? c : `${Deno.cwd()}/${c}`) === abs);
+    let isFile = false;
+    try {
+      isFile = (await Deno.stat(f)).isFile;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    if (isFile && !known) csvs.push(f);
+  }
 
   const manifests: ProjectManifest[] = [];
   if (opts.projectsDir !== null) manifests.push(...await loadProjectManifests(opts.projectsDir));

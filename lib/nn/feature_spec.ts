@@ -86,7 +86,7 @@ export function writeImageVector(
 
 /**
  * Per-column mean and inverse standard deviation of row-major data
- * (constant columns get `invStd = 1`).
+ * (constant columns get `invStd = 0`: ignored where they vary later).
  *
  * @param x Rows `[n, d]`.
  * @param n Row count.
@@ -115,7 +115,10 @@ export function standardiser(
     const mu = n > 0 ? mean[j]! / n : 0;
     const variance = n > 0 ? sq[j]! / n - mu * mu : 0;
     m[j] = mu;
-    inv[j] = variance > 1e-10 ? 1 / Math.sqrt(variance) : 1;
+    // A column constant in training carries nothing the model learned from: it is zeroed, so a
+    // value it never saw there (pixel columns of a model trained on embeddings-only history, met
+    // at decide time on images with pixels) cannot reach untrained weights.
+    inv[j] = variance > 1e-10 ? 1 / Math.sqrt(variance) : 0;
   }
   return { mean: m, invStd: inv };
 }

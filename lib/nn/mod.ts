@@ -21,7 +21,7 @@ export type {
 export { PhaseTimer, processCpuSeconds } from "./phase_timer.ts";
 export type { PhaseTotals } from "./phase_timer.ts";
 export type { AdamOptions } from "./adam.ts";
-export { gaussian, mulberry32, shuffle } from "./rng.ts";
+export { gaussian, mulberry32, shuffle } from "../random/mod.ts";
 export { denseForward, readOnnxMlp } from "./dense_forward.ts";
 export type { DenseMlp } from "./dense_forward.ts";
 export { GraphBuilder, IR_VERSION, OPSET } from "./_graph.ts";

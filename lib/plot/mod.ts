@@ -4,4 +4,4 @@
  * @module
  */
 export { Plot, renderSvg } from "./render_svg.ts";
-export type { PlotSpec } from "./render_svg.ts";
+export type { PlotSpec, RenderSvgOptions } from "./render_svg.ts";

@@ -31,3 +31,24 @@ Deno.test("renderSvg() turns a titled chart with a legend into one standalone SV
   const height = Number(svg.match(/^<svg[^>]* height="(\d+)"/)?.[1]);
   assert.ok(height > 400, `height ${height} leaves no room for title and legend`);
 });
+
+Deno.test("renderSvg({ nonEmpty }) refuses a chart whose marks drew nothing (bars from 0 on a log scale)", () => {
+  const rows = [{ project: "a", n: 10 }, { project: "b", n: 1000 }];
+  assert.throws(
+    () =>
+      renderSvg({
+        title: "records",
+        x: { type: "log" },
+        marks: [Plot.barX(rows, { y: "project", x: "n" }), Plot.ruleX([1])],
+      }, { nonEmpty: true }),
+    /Cannot draw chart "records": its data marks drew nothing/,
+  );
+  const ok = renderSvg({
+    x: { type: "log" },
+    marks: [Plot.barX(rows, { y: "project", x1: 1, x2: "n" })],
+  }, { nonEmpty: true });
+  assert.equal((ok.match(/<rect/g) ?? []).length, 2);
+  assert.throws(() =>
+    renderSvg({ marks: [Plot.barY([], { x: "x", y: "y" })] }, { nonEmpty: true })
+  );
+});

@@ -10,6 +10,7 @@ export type {
   ReviewMetricsOptions,
   ReviewRates,
 } from "./review_metrics.ts";
+export { actionRate, APPROVAL_RATE_DEFINITION } from "./approval_rate.ts";
 export { renderReviewReport } from "./render_review_report.ts";
 export type { RenderedReport } from "./render_review_report.ts";
 export { cropCoverage, cropShape } from "./crop_geometry.ts";

@@ -7,6 +7,8 @@
  * @module
  */
 import type { ApprovedDecision, AutomationDecision, Box } from "../types.ts";
+import { median } from "../math/mod.ts";
+import { actionRate } from "./approval_rate.ts";
 
 /** Options for {@linkcode reviewMetrics}. */
 export interface ReviewMetricsOptions {
@@ -71,13 +73,6 @@ export function boxesMatch(a: Box, b: Box, tol: number): boolean {
   return a.every((v, i) => Math.abs(v - b[i]!) <= tol);
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 function rates(records: ApprovedDecision[], opts: Required<ReviewMetricsOptions>): ReviewRates {
   const n = records.length;
   const count = (a: string) => records.filter((r) => r.action === a).length;
@@ -85,6 +80,7 @@ function rates(records: ApprovedDecision[], opts: Required<ReviewMetricsOptions>
   const overridden = count("override");
   const rejected = count("reject");
   const skipped = count("skip");
+  const counts = { approve: approved, override: overridden, reject: rejected, skip: skipped };
   const withCrop = records.filter((r) =>
     (r.action === "approve" || r.action === "override") && r.ai_crop !== null &&
     r.final_choice === r.ai_choice
@@ -95,17 +91,17 @@ function rates(records: ApprovedDecision[], opts: Required<ReviewMetricsOptions>
     ).length;
   const seconds = records.map((r) => r.seconds_spent);
   const spent = seconds.reduce((a, b) => a + b, 0);
-  const share = (k: number) => (n > 0 ? k / n : 0);
   return {
     groups: n,
     approved,
     overridden,
     rejected,
     skipped,
-    approval_rate: share(approved),
-    override_rate: share(overridden),
-    reject_rate: share(rejected),
-    skip_rate: share(skipped),
+    // One definition with the review page (approval_rate.ts): shares of every verdict.
+    approval_rate: actionRate(counts, "approve") ?? 0,
+    override_rate: actionRate(counts, "override") ?? 0,
+    reject_rate: actionRate(counts, "reject") ?? 0,
+    skip_rate: actionRate(counts, "skip") ?? 0,
     crop_acceptance: withCrop.length > 0 ? accepted / withCrop.length : null,
     crop_proposals: withCrop.length,
     seconds_per_group_mean: n > 0 ? spent / n : 0,

@@ -6,15 +6,18 @@
  */
 import type { AutomationDecision, ReviewAction } from "../types.ts";
 import type { ReviewEntry } from "./review_store.ts";
+import { actionRate, APPROVAL_RATE_DEFINITION } from "../report/mod.ts";
 
 /** Figures of {@linkcode reviewStats}. */
 export interface ReviewStats {
   total: number;
   reviewed: number;
   by_action: Record<ReviewAction, number>;
-  /** approve / (approve + override + reject); null before any such verdict. */
+  /** Approved ÷ reviewed, skips included (lib/report `actionRate`, as `deno task report`); null before any verdict. */
   approval_rate: number | null;
-  /** override / (approve + override + reject). */
+  /** The approval rate's definition in words. */
+  approval_definition: string;
+  /** Overridden ÷ reviewed, skips included. */
   override_rate: number | null;
   /** Of approvals where keeper proposed a crop: share that kept it unchanged. */
   crop_acceptance: number | null;
@@ -67,7 +70,6 @@ export function reviewStats(
       if (c !== null && c.every((v, i) => Math.abs(v - ai[i]!) <= opts.cropTolerance)) cropKept++;
     }
   }
-  const judged = by_action.approve + by_action.override + by_action.reject;
   seconds.sort((a, b) => a - b);
   const mid = seconds.length >> 1;
   const median = seconds.length === 0
@@ -79,8 +81,9 @@ export function reviewStats(
     total: decisions.length,
     reviewed,
     by_action,
-    approval_rate: judged === 0 ? null : by_action.approve / judged,
-    override_rate: judged === 0 ? null : by_action.override / judged,
+    approval_rate: actionRate(by_action, "approve"),
+    approval_definition: APPROVAL_RATE_DEFINITION,
+    override_rate: actionRate(by_action, "override"),
     crop_acceptance: cropProposed === 0 ? null : cropKept / cropProposed,
     seconds_mean: seconds.length === 0 ? null : seconds.reduce((a, b) => a + b, 0) / seconds.length,
     seconds_median: median,

@@ -3,6 +3,7 @@ import type { AutomationDecision, Box } from "../types.ts";
 import type { ReviewEntry } from "./review_store.ts";
 import { reviewStats } from "./review_stats.ts";
 import { toApprovedDecision } from "./to_approved_decision.ts";
+import { APPROVAL_RATE_DEFINITION, reviewMetrics } from "../report/mod.ts";
 
 const decision = (id: string, box: Box | null): AutomationDecision => ({
   group_id: id,
@@ -51,6 +52,22 @@ Deno.test("reviewStats() counts crop acceptance only over approvals with a propo
   assert.ok(Math.abs(s.override_rate! - (1 / 3)) < 1e-9);
   assert.deepEqual(s.seconds_median, 4);
   assert.deepEqual(s.seconds_mean, 5);
+});
+
+Deno.test("reviewStats() and deno task report's reviewMetrics() give one approval rate: skips count as reviewed", () => {
+  const ds = ["a", "b", "c", "d"].map((id) => decision(id, null));
+  const entries = new Map([
+    ["a", e("a", {})],
+    ["b", e("b", {})],
+    ["c", e("c", { action: "override", final_choice: 1 })],
+    ["d", e("d", { action: "skip", final_choice: null })],
+  ]);
+  const s = reviewStats(ds, entries);
+  const m = reviewMetrics(ds.map((d) => toApprovedDecision(d, entries.get(d.group_id)!)), ds);
+  assert.equal(s.approval_rate, 0.5);
+  assert.equal(m.approval_rate, s.approval_rate);
+  assert.equal(m.override_rate, s.override_rate);
+  assert.equal(s.approval_definition, APPROVAL_RATE_DEFINITION);
 });
 
 Deno.test("toApprovedDecision() carries the AI pick and crop and marks manual crops only when asked", () => {

@@ -13,6 +13,13 @@ export {
   originalDir,
   toOriginalLayout,
 } from "./original_layout.ts";
+export {
+  deleteRejectedVariants,
+  EMBEDDING_CACHE_DIR,
+  loggedGroups,
+  writeEmbeddingCache,
+} from "./embedding_cache.ts";
+export type { EmbeddingCacheSummary, WriteEmbeddingCacheOptions } from "./embedding_cache.ts";
 export { renderContactSheet } from "./contact_sheet.ts";
 export type { ContactSheetOptions } from "./contact_sheet.ts";
 export { COMPOSITIONS, DEFAULT_RATES } from "./_plan.ts";
