@@ -74,9 +74,10 @@ export type IdentityLookup =
 /** Options for {@linkcode ImageIndex.lookup}. */
 export interface LookupOptions {
   /**
-   * The file's known content hash (a decision records it). When the identity
-   * is not indexed, a file of that name whose project could not be told from
-   * its folder is accepted only if its bytes hash to this.
+   * The file's known content hash (a decision records it). Of two files that
+   * share the identity, the one with these bytes is the image; when the
+   * identity is not indexed, a file of that name whose project could not be
+   * told from its folder is accepted only if its bytes hash to this.
    */
   sha256?: string;
 }
@@ -173,7 +174,14 @@ export class ImageIndex {
   lookup(project: string, fileName: string, options: LookupOptions = {}): IdentityLookup {
     const id = imageIdentity(project, fileName);
     const conflict = this.#conflicts.get(id);
-    if (conflict !== undefined) return { kind: "conflict", paths: [...conflict] };
+    if (conflict !== undefined) {
+      // Known bytes settle it (apply keeps an original beside its cropped copy): verified, not guessed.
+      if (options.sha256 !== undefined) {
+        const same = conflict.filter((p) => this.#sha256(p) === options.sha256);
+        if (same.length === 1) return { kind: "found", path: same[0] as string, via: "content" };
+      }
+      return { kind: "conflict", paths: [...conflict] };
+    }
     const hit = this.byIdentity.get(id);
     if (hit !== undefined) return { kind: "found", path: hit.path, via: "identity" };
     if (options.sha256 !== undefined) {

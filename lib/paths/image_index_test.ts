@@ -68,6 +68,13 @@ Deno.test("buildImageIndex() reports two different files with one identity, keep
       paths: [`${dir}/r1/mojo1/a.png`, `${dir}/r2/mojo1/hannah/a.png`],
     }]);
     assert.equal(index.lookup("mojo1", "a.png").kind, "conflict");
+    // Known bytes (a decision's sha256) pick the one file that has them.
+    const two = createHash("sha256").update("two").digest("hex");
+    assert.deepEqual(index.lookup("mojo1", "a.png", { sha256: two }), {
+      kind: "found",
+      path: `${dir}/r2/mojo1/hannah/a.png`,
+      via: "content",
+    });
     assert.equal(index.duplicates, 1);
     assert.equal(index.lookup("mojo1", "b.png").kind, "found");
   } finally {

@@ -91,10 +91,10 @@ export function Compare({ group, view, region, onView }: CompareProps): Componen
     <div class="modal compare" data-testid="compare" data-mode={view.mode}>
       <div class="compare-title">
         {view.mode === "side"
-          ? "Side by side, one zoom and position"
+          ? "Side by side, one zoom and position "
           : `Image ${view.index + 1} (stage ${
             group.images[view.index]?.stage ?? "?"
-          }), flip with 1-${group.images.length}`}
+          }), flip with 1-${group.images.length} `}
         · zoom {view.zoom.toFixed(1)}× · <kbd>1-4</kbd> flip <kbd>V</kbd> side by side{" "}
         <kbd>+</kbd>/<kbd>−</kbd> or wheel zoom · drag to pan <kbd>0</kbd> reset{" "}
         {region !== null && (
