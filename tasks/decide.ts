@@ -14,7 +14,12 @@ const SPEC = defineTask({
   task: "decide",
   summary: "Group new images and propose a pick and crop per group; moves nothing",
   flags: {
-    in: { type: "string", arg: "<dir>", description: "the folder of new images (read only)" },
+    in: {
+      type: "string",
+      arg: "<dir>",
+      description: "the folder of new images (read only)",
+      required: true,
+    },
     project: {
       type: "string",
       arg: "<id>",
@@ -105,9 +110,23 @@ await runTask(async () => {
   });
   if (values.json) {
     const { groups, decided, skipped, auto_approvable, flagged, seconds, models } = summary;
+    const { unreadable, unreadable_files } = summary;
     for (const line of untrained(summary)) console.error(line);
+    if (unreadable > 0) {
+      console.error(`decide: ${unreadable} image file(s) not used (see unreadable_files)`);
+    }
     console.log(
-      JSON.stringify({ groups, decided, skipped, auto_approvable, flagged, seconds, models }),
+      JSON.stringify({
+        groups,
+        decided,
+        skipped,
+        auto_approvable,
+        flagged,
+        seconds,
+        models,
+        unreadable,
+        unreadable_files,
+      }),
     );
     return;
   }
@@ -121,6 +140,7 @@ await runTask(async () => {
       (summary.decided > 0 ? `  appended to ${summary.out}` : "  nothing new to write") +
       ` in ${summary.seconds.toFixed(2)} s (no file was moved)`,
   );
+  for (const f of summary.unreadable_files) console.log(`  unreadable: ${f.path}: ${f.reason}`);
 });
 
 /** One line per model that was not trained (the fallback decided). */

@@ -11,6 +11,7 @@
 import { relative } from "node:path";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { dryRunBand, runDemo } from "../lib/demo/mod.ts";
+import { AUTO_APPROVE_PRECISION } from "../lib/eval/mod.ts";
 import { serveReviewer } from "../reviewer/server.ts";
 
 const SPEC = defineTask({
@@ -66,10 +67,13 @@ await runTask(async () => {
   );
   const ev = r.experiment.evaluation;
   if (ev.ranker) {
+    const k = ev.ranker;
+    const where = ev.data.test_source === "heldout" ? "held-out" : "logged test";
     log(
-      `Ranker on held-out test sets: ${pct(ev.ranker.overall_acc)} overall ` +
-        `(normal ${pct(ev.ranker.normal_acc)}, anomaly ${pct(ev.ranker.anomaly_acc)}); ` +
-        `highest stage ${pct(ev.ranker.baselines.highest_stage)}, ECE ${ev.ranker.ece.toFixed(3)}.`,
+      `Ranker on ${ev.data.test_sets} ${where} sets: ${pct(k.overall_acc)} overall ` +
+        `(normal ${k.n_normal > 0 ? pct(k.normal_acc) : "n/a"} of ${k.n_normal}, anomaly ` +
+        `${k.n_anomaly > 0 ? pct(k.anomaly_acc) : "n/a"} of ${k.n_anomaly}); highest stage ` +
+        `${pct(k.baselines.highest_stage)}, ECE ${k.ece.toFixed(3)}.`,
     );
   }
   if (ev.crop) {
@@ -90,22 +94,56 @@ await runTask(async () => {
     `End to end vs ground truth: pick accuracy ${pct(r.score.pick_accuracy)}, crop IoU ` +
       `${r.score.crop_iou.toFixed(3)}, grouping F1 ${r.score.grouping.f1.toFixed(3)}.`,
   );
+  log("Held-out groups (never logged), right pick: keeper vs always keeping the highest stage");
+  const names: Record<string, string> = {
+    all: "all",
+    normal: "normal (creator kept the highest stage)",
+    anomaly: "anomaly (creator kept a lower stage)",
+    flagged: "flagged for a look",
+    auto_approvable: "auto-approvable",
+  };
+  for (const [c, v] of Object.entries(r.score.by_class)) {
+    log(
+      `  ${(names[c] ?? c).padEnd(41)} ${String(v.groups).padStart(4)} groups: keeper ` +
+        `${pct(v.keeper).padStart(6)}, highest stage ${pct(v.highest_stage).padStart(6)}`,
+    );
+  }
+  const sandboxArg = relative(Deno.cwd(), r.sandboxRoot) || ".";
+  const reviewCommand = `deno task review --sandbox ${
+    /^[\w./-]+$/.test(sandboxArg) ? sandboxArg : JSON.stringify(sandboxArg)
+  }`;
 
   if (values["no-serve"]) {
     const dry = await dryRunBand(r.sandboxRoot, r.decisionsFile);
     const t = dry.totals;
-    log(
-      `Apply (dry run) of the ${dry.approved} auto-approvable groups: ${t["moves"]} moves, ` +
-        `${t["crops"]} crops, ${t["conflicts"]} conflicts, ${t["errors"]} errors; plan ` +
-        `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
-    );
+    if (dry.approved === 0) {
+      const band = ev.ranker?.auto_approve.threshold;
+      log(
+        `Apply (dry run): no group is in the auto-approve band (${
+          band == null
+            ? `no confidence reached the ${
+              100 * AUTO_APPROVE_PRECISION
+            }% validation precision the band needs`
+            : `none reached confidence ${band.toFixed(3)}`
+        }), so every group waits for review; empty plan ` +
+          `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
+      );
+    } else {
+      log(
+        `Apply (dry run) of the ${dry.approved} auto-approvable groups: ${t["moves"]} moves, ` +
+          `${t["crops"]} crops, ${t["conflicts"]} conflicts, ${t["errors"]} errors; plan ` +
+          `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
+      );
+    }
     log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    log(`Open the results on the review page: ${reviewCommand}`);
     if (values.json) {
       console.log(JSON.stringify({
         evaluation: ev,
         decide: d,
         score: r.score,
         apply_dry_run: dry,
+        review_command: reviewCommand,
         seconds: (performance.now() - t0) / 1000,
       }));
     }

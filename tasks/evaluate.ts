@@ -7,25 +7,11 @@
  *
  * @module
  */
-import { dirname } from "node:path";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { readIngested } from "../lib/logs/mod.ts";
-import { readRankerModel } from "../lib/rank/mod.ts";
-import { loadCropProposer } from "../lib/crop/mod.ts";
-import { loadClipByIdentity } from "../lib/clip/mod.ts";
-import { embedWithBlocks } from "../lib/blocks/mod.ts";
 import {
-  buildDataset,
-  coverageErrors,
-  datasetPaths,
-  evaluateAll,
   evaluateCropPixelFree,
+  evaluateStored,
   formatCoverage,
-  type GroundTruthLike,
-  groundTruthPaths,
-  heldoutFromGroundTruth,
-  indexForStore,
-  indexResolver,
   readCropLog,
   writeReport,
 } from "../lib/eval/mod.ts";
@@ -126,68 +112,29 @@ await runTask(async () => {
     }
     return;
   }
-  const store = await readIngested(values.data);
-  const truth: GroundTruthLike[] = values["ground-truth"]
-    ? (await Deno.readTextFile(values["ground-truth"])).split("\n").filter((l) => l.trim())
-      .map((l) => JSON.parse(l))
-    : [];
-  const gtRoot = values["ground-truth"] ? dirname(values["ground-truth"]) : ".";
   const roots = [...values.images];
   if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
-  const index = await indexForStore(store, roots);
-  const resolver = indexResolver(index);
-  // Spelled as heldoutFromGroundTruth looks them up (`..` in member paths resolved).
-  const paths = [...datasetPaths(store, { resolver }), ...groundTruthPaths(truth, gtRoot)];
-  const rankerFeatures = await readRankerModel(values.models).then(
-    (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
-    () => ["builtin"],
-  );
-  // The crop proposer may read blocks the ranker does not (the layout grid): feed both.
-  const crop = await loadCropProposer(values.models);
-  const features = [...new Set([...rankerFeatures, ...crop.blocks])];
-  crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, {
-    cacheDb: values.cache,
-    // The clip (and embedding) block of images with no imported vector.
-    ...(values.encoder ? { model: { path: values.encoder } } : {}),
-  });
-  const ds = buildDataset(store, embedded.byPath, {
-    resolver,
-    clipByIdentity: loadClipByIdentity(values.cache, store),
-  });
-  const coverageLines = formatCoverage(ds.coverage!);
-  const errors = coverageErrors(ds.coverage!, {
+  let coverageLines: string[] = [];
+  const { result, coverage, heldout } = await evaluateStored(values.data, values.models, {
+    cache: values.cache,
+    images: roots,
+    groundTruth: values["ground-truth"] ?? null,
+    encoder: values.encoder ?? null,
     allowEmpty: values["allow-empty"],
-    command: "evaluate",
-  });
-  if (errors.length > 0) {
-    for (const line of coverageLines) console.error(line);
-    throw new Error(errors.join("\n"));
-  }
-  if (truth.length) {
-    const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
-    const records = truth.filter((r) => r.split === "heldout").length;
-    if (held.groups.length === 0 && held.crops.length === 0) {
-      const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
-      throw new Error(
-        `Cannot evaluate: 0 of ${records} held-out ground-truth groups have features ` +
-          `(member paths are relative to ${gtRoot}; e.g. ${first})`,
-      );
-    }
-    if (held.skipped > 0) {
-      console.error(
-        `evaluate: ${held.skipped} of ${records} held-out groups skipped (no features)`,
-      );
-    }
-    ds.heldout = { groups: held.groups, crops: held.crops };
-  }
-  const result = await evaluateAll(ds, {
-    modelDir: values.models,
     leaveOneProjectOut: !values["no-lopo"],
     onStep: log,
+    onCoverage: (c, errors) => {
+      coverageLines = formatCoverage(c);
+      if (errors.length > 0) { for (const line of coverageLines) console.error(line); }
+    },
   });
+  if (heldout.skipped > 0) {
+    console.error(
+      `evaluate: ${heldout.skipped} of ${heldout.records} held-out groups skipped (no features)`,
+    );
+  }
   const files = await writeReport(values.out, result);
-  if (values.json) console.log(JSON.stringify({ ...result, coverage: ds.coverage }));
+  if (values.json) console.log(JSON.stringify({ ...result, coverage }));
   else {
     for (const line of coverageLines) console.log(line);
     const k = result.ranker, c = result.crop;

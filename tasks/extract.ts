@@ -13,13 +13,19 @@ const SPEC = defineTask({
   task: "extract",
   summary: "Rebuild selection and crop logs from a project's raw and final folders",
   flags: {
-    raw: { type: "string", arg: "<dir>", description: "the project's raw folder (all variants)" },
+    raw: {
+      type: "string",
+      arg: "<dir>",
+      description: "the project's raw folder (all variants)",
+      required: true,
+    },
     final: {
       type: "string",
       arg: "<dir>",
       description: "the project's final folder (kept, cropped)",
+      required: true,
     },
-    project: { type: "string", arg: "<id>", description: "the project id" },
+    project: { type: "string", arg: "<id>", description: "the project id", required: true },
     out: {
       type: "string",
       arg: "<dir>",

@@ -13,7 +13,12 @@ const SPEC = defineTask({
   task: "import-embeddings",
   summary: "Import the original tool's CLIP embedding cache as the clip feature block",
   flags: {
-    index: { type: "string", arg: "<jsonl>", description: "the original's processed_images.jsonl" },
+    index: {
+      type: "string",
+      arg: "<jsonl>",
+      description: "the original's processed_images.jsonl",
+      required: true,
+    },
     "embeddings-dir": {
       type: "string",
       arg: "<dir>",

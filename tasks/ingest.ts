@@ -55,6 +55,15 @@ function describe(s: IngestSummary): string[] {
     `ingested ${s.files.filter((f) => f.format !== "unknown").length} logs from ${s.logs}` +
     (s.out === null ? "" : ` → ${s.out}`),
     ...s.files.map((f) => `  ${f.file}: ${f.format}, ${f.rows} rows`),
+    ...s.left_out.map((f) => `  ${f.file}: left out (${f.reason})`),
+    ...(s.projects.conflicts.count === 0 ? [] : [
+      `project conflicts: ${s.projects.conflicts.count} path(s) outside a known root name a project ` +
+      `in a folder; not trusted (${
+        s.projects.conflicts.examples.map((c) =>
+          `"${c.path}": folder "${c.folder}", resolved ${c.resolved ?? "none"}`
+        ).join("; ")
+      })`,
+    ]),
     `selection: ${s.selection.sets} sets, ${s.selection.pairs} pairs, ${s.selection.duplicates} duplicates, rejected ${
       sum(s.selection.rejected)
     } (${fmt(s.selection.rejected)})`,

@@ -73,6 +73,13 @@ async function readManifests(dir: string): Promise<ManifestTiming[]> {
 await runTask(async () => {
   const { values } = parseFlags(SPEC);
   const approved = await readApprovedDecisions(values.approved);
+  if (approved.length === 0) {
+    // Nothing reviewed: a report of zeros would read as a result. Say what to do instead.
+    throw new RangeError(
+      `Cannot report: no reviewed group in "${values.approved}" (review decisions first: ` +
+        `deno task review --sandbox ${values.sandbox})`,
+    );
+  }
   const decisions = await readAutomationDecisions(values.decisions);
   let baseline: number;
   let source: string;

@@ -1,7 +1,8 @@
 /**
  * The project's test command (`deno task test`) and gate (`deno task ok`).
  *
- * Runs, in order: `deno fmt --check`, `deno lint`, `deno check`, `deno test`
+ * Runs, in order: `deno fmt --check`, `deno lint`, `deno check`, `deno check --doc` (the
+ * doc examples of every file not in tests/doc_examples_pending.txt), `deno test`
  * (unit and flow tests), then — unless `--gate-only` — browser tests and every
  * notebook executed headless through Jupyter. Each gate step counts as one
  * test; the last line is `N passed, N failed[, N skipped]`.
@@ -112,10 +113,35 @@ async function denoTests(name: string, args: string[]) {
   }
 }
 
+/**
+ * Source files with a ```ts example in their doc comments, less those listed in
+ * tests/doc_examples_pending.txt (examples that do not type-check yet).
+ */
+function docExampleFiles(): string[] {
+  const pending = new Set(
+    Deno.readTextFileSync("tests/doc_examples_pending.txt").split("\n")
+      .map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")),
+  );
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory()) {
+        if (e.name !== "node_modules" && e.name !== "static") walk(p);
+      } else if (/\.tsx?$/.test(e.name) && !pending.has(p)) {
+        if (Deno.readTextFileSync(p).includes("```ts")) out.push(p);
+      }
+    }
+  };
+  for (const dir of ["lib", "reviewer", "tasks"]) walk(dir);
+  return out.sort();
+}
+
 Deno.env.delete("RUST_BACKTRACE");
 await gate("format", ["deno", "fmt", "--check"]);
 await gate("lint", ["deno", "lint"]);
 await gate("typecheck", ["deno", "check", "."]);
+await gate("doc examples typecheck", ["deno", "check", "--doc", ...docExampleFiles()]);
 const filter = values.filter ? ["--filter", values.filter] : [];
 await denoTests("unit and flow tests", ["--ignore=tests/browser", ...filter]);
 
@@ -143,7 +169,8 @@ if (!values["gate-only"]) {
       "--output-dir",
       out,
       join("notebooks", nb),
-    ], { JUPYTER_PATH: join(Deno.cwd(), "notebooks", "jupyter") });
+      // CI shows the demo the step above just made, whatever workspace this machine has.
+    ], { JUPYTER_PATH: join(Deno.cwd(), "notebooks", "jupyter"), KEEPER_NOTEBOOKS: "demo" });
     if (ok) totals.passed++;
     else {
       totals.failed++;

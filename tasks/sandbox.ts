@@ -13,7 +13,12 @@ const SPEC = defineTask({
   task: "sandbox",
   summary: "Copy whole groups (with companions) into the sandbox for trial runs",
   flags: {
-    from: { type: "string", arg: "<project dir>", description: "the project folder to copy from" },
+    from: {
+      type: "string",
+      arg: "<project dir>",
+      description: "the project folder to copy from",
+      required: true,
+    },
     groups: {
       type: "string",
       arg: "<n|all>",

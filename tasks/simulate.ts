@@ -21,8 +21,14 @@ const SPEC = defineTask({
   task: "simulate",
   summary: "Build simulated creator projects (images, companions, logs, ground truth)",
   flags: {
-    out: { type: "string", arg: "<dir>", description: "output folder" },
-    seed: { type: "string", arg: "<n>", description: "simulator seed", default: "1" },
+    out: { type: "string", arg: "<dir>", description: "output folder", required: true },
+    seed: {
+      type: "string",
+      arg: "<n>",
+      description: "simulator seed",
+      default: "1",
+      aliases: ["sim-seed"],
+    },
     projects: { type: "string", arg: "<n>", description: "projects", default: "3" },
     groups: {
       type: "string",

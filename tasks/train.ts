@@ -110,6 +110,12 @@ await runTask(async () => {
         `originals used (e.g. ${d.original} over ${d.copies[0]})`,
     );
   }
+  if (index.conflicts.length > 0) {
+    coverageLines.push(
+      `  ${index.conflicts.length} identities are held by two different files: a label that ` +
+        `recorded its file's sha256 (a review) takes the one with those bytes, others are not used`,
+    );
+  }
   for (const c of index.conflicts.slice(0, 5)) {
     coverageLines.push(`  conflict: ${c.identity} is two different files: ${c.paths.join(", ")}`);
   }

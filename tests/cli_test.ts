@@ -57,12 +57,12 @@ Deno.test("every task answers --help with a synopsis, every flag's default and a
     assert.match(r.out, /^examples?:\n {2}deno task /m, `${r.name}: no example`);
     const flagLines = r.out.split("\n").filter((l) => /^ {2}--/.test(l));
     assert.ok(flagLines.length >= 2, `${r.name}: no flags listed`);
-    // Every flag but --help states its default (wrapped rows put it on the next line).
+    // Every flag but --help states its default or that it is required (wrapped rows: next line).
     const text = r.out.replace(/\n {4,}/g, " ");
     for (
       const line of text.split("\n").filter((l) => /^ {2}--/.test(l) && !/^ {2}--help/.test(l))
     ) {
-      assert.match(line, /\[default: [^\]]+\]/, `${r.name}: no default on "${line}"`);
+      assert.match(line, /\[(default: [^\]]+|required)\]/, `${r.name}: no default on "${line}"`);
     }
   }
 });

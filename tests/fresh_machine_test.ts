@@ -19,7 +19,14 @@ async function runTests(pathDir: string, env: Record<string, string>, args: stri
     args: ["run", "-A", "--no-check", TESTS, ...args],
     cwd: ROOT,
     clearEnv: true,
-    env: { PATH: pathDir, HOME: Deno.env.get("HOME") ?? "/tmp", NO_COLOR: "1", ...env },
+    env: {
+      PATH: pathDir,
+      HOME: Deno.env.get("HOME") ?? "/tmp",
+      // Deno's own cache, where CI keeps it elsewhere (the test is about PATH, not Deno's cache).
+      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+      NO_COLOR: "1",
+      ...env,
+    },
     stdin: "null",
     signal: AbortSignal.timeout(120_000),
   }).output();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ImageRef, SelectionSet } from "../types.ts";
-import { analyzeAnomalies, isAnomaly } from "./mod.ts";
+import { analyzeAnomalies } from "./mod.ts";
+import { isAnomaly } from "./analyze_anomalies.ts";
 
 function ref(stage: number | null, dir = "p"): ImageRef {
   return { project: "p", filename: `x_${stage}.png`, path: `${dir}/x_${stage}.png`, dir, stage };

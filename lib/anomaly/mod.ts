@@ -3,10 +3,5 @@
  *
  * @module
  */
-export { analyzeAnomalies, isAnomaly } from "./analyze_anomalies.ts";
-export type {
-  AnalyzeAnomaliesOptions,
-  AnomalyReport,
-  AnomalyStats,
-  MixedSet,
-} from "./analyze_anomalies.ts";
+export { analyzeAnomalies } from "./analyze_anomalies.ts";
+export type { AnomalyReport } from "./analyze_anomalies.ts";

@@ -6,25 +6,13 @@
  *
  * @module
  */
-export { DEFAULT_FOLDERS, newRunId, planApply, RUN_ID_PATTERN } from "./plan_apply.ts";
-export type { PlanApplyOptions } from "./plan_apply.ts";
-export { executePlan, runPaths } from "./execute_plan.ts";
-export type { ExecutePlanOptions } from "./execute_plan.ts";
+export { DEFAULT_FOLDERS, planApply } from "./plan_apply.ts";
+export { executePlan } from "./execute_plan.ts";
 export { recover } from "./recover.ts";
-export { TreeChangedError } from "./_guard.ts";
-export type { RecoverOptions } from "./recover.ts";
 export { rollback } from "./rollback.ts";
-export type { RollbackOptions } from "./rollback.ts";
 export { diffInventories, inventoryTree } from "./inventory_tree.ts";
-export type { Inventory, InventoryOptions } from "./inventory_tree.ts";
-export type {
-  ApplyFolders,
-  ApplyPlan,
-  ApplySummary,
-  PlanGroup,
-  PlanProblem,
-  PlanStep,
-  PlanTotals,
-  ProblemKind,
-  StepKind,
-} from "./types.ts";
+export type { Inventory } from "./inventory_tree.ts";
+export type { ApplyFolders, ApplyPlan, ApplySummary } from "./types.ts";
+// For the fault-injection harnesses under tests/: what a crashed run left on disk.
+export { readJournal } from "./_journal.ts";
+export { readPlanFile } from "./_plan_file.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
-import { type ApplyPlan, executePlan, inventoryTree, planApply, type ProblemKind } from "./mod.ts";
+import { type ApplyPlan, executePlan, inventoryTree, planApply } from "./mod.ts";
+import type { ProblemKind } from "./types.ts";
 import { makeApplyFixture } from "../../tests/fixtures/make_apply_fixture.ts";
 
 const KEEPER = ["plans", "journal", "file_operations_logs"];

@@ -4,4 +4,4 @@
  * @module
  */
 export { discoverBenchmarks } from "./discover.ts";
-export type { BenchContext, BenchFigures, Benchmark } from "./types.ts";
+export type { BenchFigures, Benchmark } from "./types.ts";

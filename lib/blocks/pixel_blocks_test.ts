@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { embedFiles } from "../embed/mod.ts";
 import { encodeRaw } from "../image/mod.ts";
 import { SIGNATURE_SIZE } from "../signature/mod.ts";
-import { greySquare, pixelBlocksFor } from "./mod.ts";
+import { pixelBlocksFor } from "./mod.ts";
+import { greySquare } from "./pixel_blocks.ts";
 
 Deno.test("greySquare() averages each cell's luma", () => {
   // 4×2 RGB: left half black, right half white → 2×2 grey: [0, 255, 0, 255].

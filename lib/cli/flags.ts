@@ -33,6 +33,8 @@ export interface StringFlag extends FlagBase {
   default?: string | FromWorkspace<string>;
   /** How help shows a default the task computes itself (e.g. `<sandbox>/automation_decisions.jsonl`). */
   defaultText?: string;
+  /** Help says `[required]` (the task checks and names the flag when it is missing). */
+  required?: boolean;
 }
 
 /** A flag that may be repeated; values accumulate. */
@@ -243,6 +245,7 @@ export function formatHelp(spec: TaskSpec, workspace: LoadedWorkspace | null): s
     const aliases = names.length > 1 ? ` (also ${names.slice(1).join(", ")})` : "";
     let def: string;
     if (f.type === "boolean") def = name === "help" ? "" : "off";
+    else if (!f.multiple && f.required) def = "required";
     else if (f.defaultText !== undefined) def = f.defaultText;
     else {
       const d = computeDefault(f, ws);
@@ -254,7 +257,8 @@ export function formatHelp(spec: TaskSpec, workspace: LoadedWorkspace | null): s
         ? "none"
         : shownPath(String(d));
     }
-    return { left, right: `${f.description}${aliases}${def === "" ? "" : ` [default: ${def}]`}` };
+    const tail = def === "" ? "" : def === "required" ? " [required]" : ` [default: ${def}]`;
+    return { left, right: `${f.description}${aliases}${tail}` };
   });
   const width = Math.min(32, Math.max(...rows.map((r) => r.left.length)) + 2);
   const lines = [

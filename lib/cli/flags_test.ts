@@ -22,6 +22,7 @@ const SPEC = defineTask({
     },
     seed: { type: "string", description: "seed", default: "1" },
     only: { type: "string", multiple: true, description: "repeatable, no default" },
+    input: { type: "string", arg: "<dir>", description: "input", required: true },
     sandbox: { type: "string", description: "sandbox", default: (w) => w.sandbox },
     approved: {
       type: "string",
@@ -118,6 +119,7 @@ Deno.test("parseFlags() prints help with every flag and its default, then throws
   assert.ok(text.includes("(also --out)"));
   assert.ok(text.includes("[default: data/ai_data/models]"));
   assert.ok(text.includes("[default: 1]"));
+  assert.ok(text.includes("input [required]"), text);
   assert.ok(text.includes("usage: deno task demo-task [flags]"));
   assert.ok(text.includes("deno task demo-task --models m"));
   throwsLike(

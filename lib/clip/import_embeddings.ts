@@ -85,6 +85,26 @@ interface IndexLine {
 
 const BATCH = 2000;
 
+/**
+ * Read a small file into a reused buffer (grown when needed): one open and
+ * read per `.npy` instead of a fresh allocation each time.
+ */
+function readSmallFile(path: string, buf: { bytes: Uint8Array }): Uint8Array {
+  using f = Deno.openSync(path, { read: true });
+  let n = 0;
+  while (true) {
+    if (n === buf.bytes.length) {
+      const grown = new Uint8Array(buf.bytes.length * 2);
+      grown.set(buf.bytes);
+      buf.bytes = grown;
+    }
+    const r = f.readSync(buf.bytes.subarray(n));
+    if (r === null || r === 0) break;
+    n += r;
+  }
+  return buf.bytes.subarray(0, n);
+}
+
 async function isDir(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
@@ -186,6 +206,21 @@ export async function importEmbeddings(
     );
   };
   const seen = new Map<string, number>();
+  const folders = new Map<string, boolean>();
+  const folderExists = (dir: string): boolean => {
+    let hit = folders.get(dir);
+    if (hit === undefined) {
+      try {
+        hit = Deno.statSync(dir).isDirectory;
+      } catch {
+        hit = false;
+      }
+      if (folders.size > 100_000) folders.clear();
+      folders.set(dir, hit);
+    }
+    return hit;
+  };
+  const npyBuf = { bytes: new Uint8Array(8192) };
   const cache = FeatureCache.open(o.cacheDb);
   let batch: { identity: string; data: Float32Array; source: string; sha: string | null }[] = [];
   const flush = () => {
@@ -259,7 +294,7 @@ export async function importEmbeddings(
         : join(dirname(indexPath), npyFile);
       let raw: Float32Array;
       try {
-        raw = readNpyVector(Deno.readFileSync(npyPath), { dim: CLIP_DIM });
+        raw = readNpyVector(readSmallFile(npyPath, npyBuf), { dim: CLIP_DIM });
       } catch (error) {
         if (error instanceof NpyError) {
           reject(line, error.reason, `${npyPath}: ${error.message}`, { image_path: imagePath });
@@ -286,11 +321,14 @@ export async function importEmbeddings(
         continue;
       }
       let sha: string | null = null;
-      try {
-        const bytes = Deno.readFileSync(imagePath);
-        sha = createHash("sha256").update(bytes).digest("hex");
-      } catch {
-        // The usual case: the image was deleted after the original embedded it.
+      // The usual case: the image (and its whole folder) was deleted after the original
+      // embedded it; one stat per folder answers that for all its lines.
+      if (folderExists(dirname(imagePath))) {
+        try {
+          sha = createHash("sha256").update(Deno.readFileSync(imagePath)).digest("hex");
+        } catch {
+          // This one file is gone.
+        }
       }
       seen.set(identity, line);
       batch.push({ identity, data: l2normalize(raw), source: `${npyPath}`, sha });

@@ -17,9 +17,8 @@
  *
  * @module
  */
-export { CLIP_BLOCK, CLIP_BLOCK_ID, CLIP_DIM } from "./clip_block.ts";
+export { CLIP_BLOCK, CLIP_BLOCK_ID } from "./clip_block.ts";
 export { importEmbeddings } from "./import_embeddings.ts";
-export type { ImportEmbeddingsOptions, ImportEmbeddingsSummary } from "./import_embeddings.ts";
+export type { ImportEmbeddingsSummary } from "./import_embeddings.ts";
 export { loadClipByIdentity } from "./load_clip_by_identity.ts";
-export { NpyError, readNpyVector, writeNpyVector } from "./npy.ts";
-export type { NpyReason, ReadNpyOptions, WriteNpyOptions } from "./npy.ts";
+export { writeNpyVector } from "./npy.ts";

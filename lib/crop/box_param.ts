@@ -59,26 +59,6 @@ export function encodeBox(box: Box): [number, number, number] {
   ];
 }
 
-/**
- * Intersection over union of two normalised boxes.
- *
- * @param p First box.
- * @param t Second box.
- * @returns IoU in [0, 1].
- * @example
- * ```ts
- * iou([0, 0, 1, 1], [0, 0, 0.5, 1]); // 0.5
- * ```
- */
-export function iou(p: Box, t: Box): number {
-  const iw = Math.min(p[2], t[2]) - Math.max(p[0], t[0]);
-  const ih = Math.min(p[3], t[3]) - Math.max(p[1], t[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (p[2] - p[0]) * (p[3] - p[1]) + (t[2] - t[0]) * (t[3] - t[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
-
 /** Loss of one box and its gradient w.r.t. the logits. */
 export interface BoxLoss {
   loss: number;

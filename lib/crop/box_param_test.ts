@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { boxLoss, decodeBox, encodeBox, iou } from "./box_param.ts";
+import { boxLoss, decodeBox, encodeBox } from "./box_param.ts";
 import type { Box } from "../types.ts";
-import { mulberry32 } from "../nn/mod.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 Deno.test("decodeBox() stays inside the image and keeps the aspect ratio for any logits", () => {
   const rand = mulberry32(1);
@@ -16,12 +16,6 @@ Deno.test("encodeBox() inverts decodeBox() for an aspect-locked box", () => {
   const box: Box = [0.1, 0.05, 0.7, 0.65];
   const back = decodeBox(...encodeBox(box));
   box.forEach((v, i) => assert.ok(Math.abs(v - back[i]!) < 1e-6));
-});
-
-Deno.test("iou() of identical boxes is 1 and of disjoint boxes is 0", () => {
-  assert.equal(iou([0, 0, 0.5, 0.5], [0, 0, 0.5, 0.5]), 1);
-  assert.equal(iou([0, 0, 0.2, 0.2], [0.5, 0.5, 1, 1]), 0);
-  assert.ok(Math.abs(iou([0, 0, 1, 1], [0, 0, 0.5, 1]) - 0.5) < 1e-12);
 });
 
 Deno.test("boxLoss() gradient matches finite differences", () => {

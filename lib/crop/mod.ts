@@ -4,24 +4,9 @@
  *
  * @module
  */
-export { boxLoss, decodeBox, encodeBox, iou, S_MIN } from "./box_param.ts";
-export type { BoxLoss } from "./box_param.ts";
-export { cropInputSize, STAGE_COLUMNS, writeCropInput, writeStageOneHot } from "./crop_features.ts";
-export type { CropFeatureLayout } from "./crop_features.ts";
-export { cropMatrix, decodeCropRow, medianBox, trainCropProposer } from "./train_crop.ts";
-export type {
-  CropExample,
-  CropModelMeta,
-  TrainCropOptions,
-  TrainedCropModel,
-} from "./train_crop.ts";
-export {
-  CROP_FILES,
-  cropProposerFrom,
-  FALLBACK_BOX,
-  fallbackCropProposer,
-  loadCropProposer,
-  saveCropModel,
-} from "./crop_proposer.ts";
-export type { CropProposer, LoadCropOptions } from "./crop_proposer.ts";
+export { boxLoss, decodeBox } from "./box_param.ts";
+export { writeStageOneHot } from "./crop_features.ts";
+export { cropMatrix, decodeCropRow, trainCropProposer } from "./train_crop.ts";
+export type { CropExample, CropModelMeta, TrainCropOptions } from "./train_crop.ts";
+export { CROP_FILES, cropProposerFrom, loadCropProposer, saveCropModel } from "./crop_proposer.ts";
 export { LAYOUT_BLOCK, LAYOUT_GRID, layoutFromGrey } from "./layout_block.ts";

@@ -16,7 +16,8 @@ import {
   Mlp,
   standardiser,
 } from "../nn/mod.ts";
-import { boxLoss, decodeBox, encodeBox, iou } from "./box_param.ts";
+import { boxLoss, decodeBox, encodeBox } from "./box_param.ts";
+import { iou, median } from "../math/mod.ts";
 import { type CropFeatureLayout, cropInputSize, writeCropInput } from "./crop_features.ts";
 
 /** One labelled crop. */
@@ -82,12 +83,6 @@ export interface CropModelMeta {
 export interface TrainedCropModel {
   onnx: Uint8Array;
   meta: CropModelMeta;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Per-coordinate median box of examples (`[0,0,1,1]` when empty). */

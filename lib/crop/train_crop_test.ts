@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import type { Box, GroupMemberInput } from "../types.ts";
-import { mulberry32 } from "../nn/mod.ts";
+import { mulberry32 } from "../random/mod.ts";
+import { iou } from "../math/mod.ts";
 import {
   type CropExample,
   cropProposerFrom,
-  fallbackCropProposer,
-  iou,
   loadCropProposer,
   saveCropModel,
   trainCropProposer,
 } from "./mod.ts";
+import { fallbackCropProposer } from "./crop_proposer.ts";
 
 function example(rand: () => number, i: number): CropExample {
   const kind = i % 2;
@@ -70,4 +70,29 @@ Deno.test("loadCropProposer() falls back to the median box when no model exists"
   assert.ok(Math.abs((x2 - x1) - (y2 - y1)) < 1e-9);
   await assert.rejects(() => loadCropProposer(dir, { fallback: false }));
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("trainCropProposer() leans to the heavier of two contradicting boxes (a review's weight)", async () => {
+  const rand = mulberry32(6);
+  const base = Array.from({ length: 80 }, (_, i) => example(rand, i));
+  const older = base.map((e) => ({ ...e, box: [0.1, 0, 0.6, 0.5] as Box }));
+  const newer = base.map((e) => ({ ...e, box: [0.4, 0.4, 1, 1] as Box }));
+  const opts = {
+    epochs: 20,
+    batchSize: 20,
+    lr: 0.01,
+    hidden: [16],
+    features: ["builtin"],
+    threads: 1,
+  };
+  const closeness = async (wNew: number, wOld: number): Promise<number> => {
+    const train = [
+      ...older.map((e) => ({ ...e, weight: wOld })),
+      ...newer.map((e) => ({ ...e, weight: wNew })),
+    ];
+    const proposer = cropProposerFrom(await trainCropProposer(train, newer.slice(0, 10), opts));
+    return newer.reduce((s, e) => s + iou(proposer.propose(e.member).box, e.box), 0) / newer.length;
+  };
+  const heavyNew = await closeness(4, 1), heavyOld = await closeness(1, 4);
+  assert.ok(heavyNew > heavyOld + 0.1, `IoU with the newer box: ${heavyNew} (×4) vs ${heavyOld}`);
 });

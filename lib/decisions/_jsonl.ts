@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
 import type { Box } from "../types.ts";
 import { assertValid, SchemaError } from "../schema/mod.ts";
+import { writeFileAtomic } from "../fs/mod.ts";
 
 /** A parsed, validated line. */
 export interface JsonlLine<T> {
@@ -81,25 +81,9 @@ export function toJsonl(records: readonly unknown[]): string {
  * never a half-written one.
  */
 export async function atomicWriteText(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
-  const tmp = join(
-    dir,
-    `.${path.split(/[\\/]/).pop()}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
   try {
-    const file = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, path);
+    await writeFileAtomic(path, text, { sync: true });
   } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
     throw new Error(`Cannot write decisions: "${path}" could not be replaced`, { cause: error });
   }
 }

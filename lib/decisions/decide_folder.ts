@@ -18,6 +18,7 @@ import {
 import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
 import type { DecideParts } from "./decide_parts.ts";
+import { fileSha256 } from "../fs/mod.ts";
 
 /** Options for {@linkcode decideFolder}. */
 export interface DecideFolderOptions {
@@ -88,7 +89,10 @@ export interface DecideSummary {
   /** Images in no group (nothing to decide). */
   singletons: number;
   images: number;
+  /** Image files not considered: could not be decoded, or left out (links, FIFOs). */
   unreadable: number;
+  /** Each of them with its reason, by path (`symlink`, `not_a_file`, or the decoder's). */
+  unreadable_files: UnreadableFile[];
   /** Decided groups by flag. */
   flags: Record<string, number>;
   out: string;
@@ -100,6 +104,12 @@ export interface DecideSummary {
     ranker: { identity: string; trained: boolean };
     crop: { identity: string; trained: boolean };
   };
+}
+
+/** An image file decide did not use, and why. */
+export interface UnreadableFile {
+  path: string;
+  reason: string;
 }
 
 /** Real path of the nearest existing ancestor, re-joined with the missing tail. */
@@ -118,28 +128,32 @@ function realish(path: string): string {
   }
 }
 
-async function listImages(root: string): Promise<string[]> {
+/**
+ * Image files under `root`, and the image-named entries left out: links
+ * (never followed: a link may lead outside the input) and FIFOs, sockets or
+ * devices (reading one would block or make no sense).
+ */
+async function listImages(root: string): Promise<{ paths: string[]; leftOut: UnreadableFile[] }> {
   const out: string[] = [];
+  const leftOut: UnreadableFile[] = [];
   const walk = async (dir: string): Promise<void> => {
     for await (const e of Deno.readDir(dir)) {
       if (e.name.startsWith(".")) continue;
       const p = join(dir, e.name);
       if (e.isDirectory) await walk(p);
-      else if (e.isFile && isImageName(e.name)) out.push(p);
+      else if (e.isSymlink) {
+        if (isImageName(e.name)) leftOut.push({ path: p, reason: "symlink" });
+        else if (await Deno.stat(p).then((i) => i.isDirectory, () => false)) {
+          leftOut.push({ path: p, reason: "symlinked_folder" });
+        }
+      } else if (isImageName(e.name)) {
+        if (e.isFile) out.push(p);
+        else leftOut.push({ path: p, reason: "not_a_file" });
+      }
     }
   };
   await walk(root);
-  return out.sort();
-}
-
-async function sha256File(path: string): Promise<string> {
-  try {
-    const bytes = await Deno.readFile(path);
-    const d = await crypto.subtle.digest("SHA-256", bytes);
-    return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
-  } catch {
-    return "";
-  }
+  return { paths: out.sort(), leftOut };
 }
 
 /**
@@ -189,7 +203,7 @@ export async function decideFolder(
   const project = opts.project !== "" ? opts.project : basename(input);
   const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb, opts.encoder);
   try {
-    const paths = await listImages(input);
+    const { paths, leftOut } = await listImages(input);
     const { byPath, failed } = await parts.features(
       paths,
       (d, t) => opts.onProgress("features", d, t),
@@ -197,7 +211,7 @@ export async function decideFolder(
     const shaOf = new Map<string, string>();
     for (const p of paths) {
       const f = byPath.get(p);
-      shaOf.set(p, f !== undefined ? f.sha256 : await sha256File(p));
+      shaOf.set(p, f !== undefined ? f.sha256 : await fileSha256(p).catch(() => ""));
     }
     const grouping = groupImages(
       paths.map((p) => {
@@ -272,7 +286,11 @@ export async function decideFolder(
       seconds: (performance.now() - t0) / 1000,
       singletons: grouping.singletons.length,
       images: paths.length,
-      unreadable: failed.size,
+      unreadable: failed.size + leftOut.length,
+      unreadable_files: [
+        ...leftOut,
+        ...[...failed].map(([path, reason]) => ({ path, reason })),
+      ].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
       flags,
       out,
       models: {

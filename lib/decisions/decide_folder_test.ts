@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { GroupMemberInput, ImageFeatures } from "../types.ts";
-import { decideFolder, type DecideParts, readAutomationDecisions } from "./mod.ts";
+import { decideFolder, readAutomationDecisions } from "./mod.ts";
+import type { DecideParts } from "./decide_parts.ts";
 
 /** Stage file name `sec` seconds after 2025-07-08 06:00:00. */
 function stageName(sec: number, stage: string): string {
@@ -356,5 +357,37 @@ Deno.test("decideFolder() says in the summary and in every reason when no traine
     }
   } finally {
     await fx.cleanup();
+  }
+});
+
+Deno.test("decideFolder() names every image it did not use and why: undecodable, symlink, FIFO", async () => {
+  const fx = await fixture({
+    [stageName(0, "stage1_generated")]: "AAAAAAAA q=1",
+    [stageName(70, "stage1.5_face_swapped")]: "AAAAAAAB q=2",
+    [stageName(140, "stage2_upscaled")]: "BROKEN bytes",
+  });
+  const outside = await Deno.makeTempDir({ prefix: "keeper-outside-" });
+  try {
+    await Deno.writeTextFile(join(outside, "x.png"), "AAAAAAAC q=3");
+    const link = join(fx.input, stageName(200, "stage3_enhanced"));
+    await Deno.symlink(join(outside, "x.png"), link);
+    const fifo = join(fx.input, stageName(210, "stage2_upscaled"));
+    const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.ok(mk.success, "mkfifo");
+    await Deno.symlink(outside, join(fx.input, "linked_folder"));
+    const s = await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
+    assert.equal(s.unreadable, 4);
+    assert.deepEqual(
+      s.unreadable_files,
+      [
+        { path: join(fx.input, stageName(140, "stage2_upscaled")), reason: "cannot decode" },
+        { path: link, reason: "symlink" },
+        { path: fifo, reason: "not_a_file" },
+        { path: join(fx.input, "linked_folder"), reason: "symlinked_folder" },
+      ].sort((a, b) => a.path < b.path ? -1 : 1),
+    );
+  } finally {
+    await fx.cleanup();
+    await Deno.remove(outside, { recursive: true });
   }
 });

@@ -9,10 +9,10 @@ import {
   readApprovedDecisions,
   readAutomationDecisions,
   resolveDecisionPath,
-  toDecisionPath,
   validateAutomationDecision,
   writeApprovedDecisions,
 } from "./mod.ts";
+import { toDecisionPath } from "./decision_paths.ts";
 
 const SHA_A = "a".repeat(64);
 const SHA_B = "b".repeat(64);

@@ -7,7 +7,6 @@
  */
 export {
   appendAutomationDecisions,
-  AUTOMATION_DECISION_SCHEMA,
   readAutomationDecisions,
   validateAutomationDecision,
   writeAutomationDecisions,
@@ -15,22 +14,11 @@ export {
 export { decideFolder } from "./decide_folder.ts";
 export { scoreDecisions } from "./score_decisions.ts";
 export { sweepTempFiles } from "./sweep_temp_files.ts";
-export type { SweepTempFilesOptions } from "./sweep_temp_files.ts";
-export type { DecisionScore, ScoreDecisionsOptions, TruthGroup } from "./score_decisions.ts";
-export type { DecideFolderOptions, DecideSummary } from "./decide_folder.ts";
-export type { DecideParts, FeatureSource } from "./decide_parts.ts";
+export type { DecisionScore, TruthGroup } from "./score_decisions.ts";
+export type { DecideSummary } from "./decide_folder.ts";
 export {
-  appendApprovedDecisions,
-  APPROVED_DECISION_SCHEMA,
   readApprovedDecisions,
   validateApprovedDecision,
   writeApprovedDecisions,
 } from "./approved_decisions.ts";
-export {
-  groupIdOf,
-  groupIdOfSync,
-  isInsideSandbox,
-  resolveDecisionPath,
-  toDecisionPath,
-} from "./decision_paths.ts";
-export type { ResolveDecisionPathOptions } from "./decision_paths.ts";
+export { groupIdOf, isInsideSandbox, resolveDecisionPath } from "./decision_paths.ts";

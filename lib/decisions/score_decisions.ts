@@ -6,10 +6,12 @@
  */
 import type { AutomationDecision, Box } from "../types.ts";
 import { type GroupingScore, scoreGrouping } from "../group/mod.ts";
+import { iou } from "../math/mod.ts";
 
 /** The fields of a ground-truth group this scorer reads (lib/sim's `GroundTruthRecord` fits). */
 export interface TruthGroup {
-  members: { path: string }[];
+  /** Members; `stage` (when given) lets the score compare with "always keep the highest stage". */
+  members: { path: string; stage?: number }[];
   chosen_path: string;
   needs_crop: boolean;
   crop_box: Box | null;
@@ -41,18 +43,28 @@ export interface DecisionScore {
   /** Share of covered groups where needs_crop agrees. */
   needs_crop_accuracy: number;
   grouping: GroupingScore;
+  /**
+   * Pick accuracy of keeper and of "keep the highest stage" per class of truth
+   * group: all, normal, anomaly (the creator kept a lower stage), flagged (the
+   * decision holding the kept image carries a flag) and auto-approvable. A
+   * class with no group has null accuracies (print "n/a", not 0 %).
+   */
+  by_class: Record<ScoreClass, ClassScore>;
+}
+
+/** The classes of {@linkcode DecisionScore.by_class}. */
+export type ScoreClass = "all" | "normal" | "anomaly" | "flagged" | "auto_approvable";
+
+/** Keeper against the highest-stage baseline on one class of groups. */
+export interface ClassScore {
+  groups: number;
+  /** Share keeper picked right; null without groups. */
+  keeper: number | null;
+  /** Share "keep the highest stage" gets right; null without groups or member stages. */
+  highest_stage: number | null;
 }
 
 const FULL: Box = [0, 0, 1, 1];
-
-/** Intersection over union of two normalised boxes. */
-function boxIou(a: Box, b: Box): number {
-  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /**
  * Compare decisions with ground truth. Paths match when one ends with the
@@ -101,6 +113,14 @@ export function scoreDecisions(
     }
     predicted.push(members);
   }
+  const tally: Record<ScoreClass, { n: number; keeper: number; highest: number; staged: number }> =
+    {
+      all: { n: 0, keeper: 0, highest: 0, staged: 0 },
+      normal: { n: 0, keeper: 0, highest: 0, staged: 0 },
+      anomaly: { n: 0, keeper: 0, highest: 0, staged: 0 },
+      flagged: { n: 0, keeper: 0, highest: 0, staged: 0 },
+      auto_approvable: { n: 0, keeper: 0, highest: 0, staged: 0 },
+    };
   let covered = 0, correct = 0, anomalies = 0, anomalyCorrect = 0;
   let iouSum = 0, cropHits = 0, croppedSum = 0, croppedN = 0;
   for (const t of groups) {
@@ -108,6 +128,19 @@ export function scoreDecisions(
     const key = known.has(chosen) ? chosen : toTruth(chosen);
     const d = key === null ? undefined : holder.get(key);
     const ok = d !== undefined && toTruth(d.step1_selection.chosen) === key;
+    const highest = highestStage(t);
+    const classes: ScoreClass[] = ["all", t.anomaly ? "anomaly" : "normal"];
+    if (d !== undefined && d.flags.length > 0) classes.push("flagged");
+    if (d !== undefined && d.step1_selection.auto_approvable) classes.push("auto_approvable");
+    for (const c of classes) {
+      const k = tally[c];
+      k.n++;
+      if (ok) k.keeper++;
+      if (highest !== null) {
+        k.staged++;
+        if (norm(highest) === norm(t.chosen_path)) k.highest++;
+      }
+    }
     if (t.anomaly) {
       anomalies++;
       if (ok) anomalyCorrect++;
@@ -117,10 +150,10 @@ export function scoreDecisions(
     if (ok) correct++;
     const predBox = d.step2_crop.needs_crop && d.step2_crop.box ? d.step2_crop.box : FULL;
     const trueBox = t.needs_crop && t.crop_box ? t.crop_box : FULL;
-    iouSum += boxIou(predBox, trueBox);
+    iouSum += iou(predBox, trueBox);
     if (d.step2_crop.needs_crop === t.needs_crop) cropHits++;
     if (t.needs_crop && d.step2_crop.needs_crop) {
-      croppedSum += boxIou(predBox, trueBox);
+      croppedSum += iou(predBox, trueBox);
       croppedN++;
     }
   }
@@ -134,7 +167,24 @@ export function scoreDecisions(
     crop_iou_cropped: croppedN > 0 ? croppedSum / croppedN : null,
     needs_crop_accuracy: covered > 0 ? cropHits / covered : 0,
     grouping: scoreGrouping(predicted, groups.map((t) => t.members.map((m) => norm(m.path)))),
+    by_class: Object.fromEntries(
+      Object.entries(tally).map(([c, k]) => [c, {
+        groups: k.n,
+        keeper: k.n > 0 ? k.keeper / k.n : null,
+        highest_stage: k.staged > 0 ? k.highest / k.staged : null,
+      }]),
+    ) as Record<ScoreClass, ClassScore>,
   };
+}
+
+/** The member "keep the highest stage" keeps (the first of equals), or null without stages. */
+function highestStage(t: TruthGroup): string | null {
+  let best: { path: string; stage: number } | null = null;
+  for (const m of t.members) {
+    if (m.stage === undefined) return null;
+    if (best === null || m.stage > best.stage) best = { path: m.path, stage: m.stage };
+  }
+  return best?.path ?? null;
 }
 
 function norm(path: string): string {

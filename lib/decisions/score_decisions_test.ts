@@ -61,3 +61,36 @@ Deno.test("scoreDecisions() counts a merged group as one right pick and a groupi
   assert.ok(s.grouping.precision < 0.5);
   assert.equal(s.grouping.recall, 1);
 });
+
+Deno.test("scoreDecisions() compares keeper with the highest stage per class; empty classes are null", () => {
+  const staged: TruthGroup[] = [
+    {
+      members: [{ path: "p/c/a1.png", stage: 1 }, { path: "p/c/a2.png", stage: 2 }],
+      chosen_path: "p/c/a2.png",
+      needs_crop: false,
+      crop_box: null,
+    },
+    {
+      members: [{ path: "p/c/b1.png", stage: 1 }, { path: "p/c/b2.png", stage: 2 }],
+      chosen_path: "p/c/b1.png",
+      needs_crop: false,
+      crop_box: null,
+      anomaly: true,
+    },
+  ];
+  const flagged = decision(["p/c/b1.png", "p/c/b2.png"], 0, null);
+  flagged.flags = ["low_confidence"];
+  const sure = decision(["p/c/a1.png", "p/c/a2.png"], 1, null);
+  sure.step1_selection.auto_approvable = true;
+  const s = scoreDecisions([sure, flagged], staged);
+  assert.deepEqual(s.by_class.all, { groups: 2, keeper: 1, highest_stage: 0.5 });
+  assert.deepEqual(s.by_class.normal, { groups: 1, keeper: 1, highest_stage: 1 });
+  assert.deepEqual(s.by_class.anomaly, { groups: 1, keeper: 1, highest_stage: 0 });
+  assert.deepEqual(s.by_class.flagged, { groups: 1, keeper: 1, highest_stage: 0 });
+  assert.deepEqual(s.by_class.auto_approvable, { groups: 1, keeper: 1, highest_stage: 1 });
+  // Without anomalies the class is empty: null, which the demo prints as "n/a".
+  const none = scoreDecisions([sure], [staged[0]!]);
+  assert.deepEqual(none.by_class.anomaly, { groups: 0, keeper: null, highest_stage: null });
+  // Without member stages there is no baseline to compare with.
+  assert.equal(scoreDecisions([sure], [truth[0]!]).by_class.all.highest_stage, null);
+});

@@ -1,6 +1,6 @@
 /**
  * Remove the temp files an interrupted atomic write left behind
- * (`.<name>.<pid>.<8 hex>.tmp` beside `<name>`, see `atomicWriteText`): a
+ * (`.<name>.<pid>.<8 hex>.tmp` beside `<name>`, see lib/fs `writeFileAtomic`): a
  * kill -9 between writing the temp file and renaming it leaves one forever.
  *
  * @module

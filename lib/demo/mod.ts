@@ -3,5 +3,4 @@
  *
  * @module
  */
-export { bandApprovals, dryRunBand, runDemo } from "./run_demo.ts";
-export type { DemoResult, RunDemoOptions } from "./run_demo.ts";
+export { dryRunBand, runDemo } from "./run_demo.ts";

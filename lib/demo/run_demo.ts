@@ -14,6 +14,7 @@ import { runExperiment } from "../eval/mod.ts";
 import { decideFolder, readAutomationDecisions, scoreDecisions } from "../decisions/mod.ts";
 import type { DecideSummary, DecisionScore, TruthGroup } from "../decisions/mod.ts";
 import { planApply } from "../apply/mod.ts";
+import { DEFAULT_RATES } from "../sim/mod.ts";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
 import type { EvaluateResult, ExperimentResult } from "../eval/mod.ts";
 import type { IngestSummary } from "../logs/mod.ts";
@@ -30,6 +31,13 @@ export interface RunDemoOptions {
   scale?: number;
   groups?: number;
   heldout?: number;
+  /**
+   * Share of groups where the creator kept a lower stage. The demo has one
+   * project; at the simulator's lowest default (0.005) its held-out groups held
+   * no anomaly, so keeper could not show what it is for. 0.17 is the highest
+   * per-project rate the simulator models after the creator's projects.
+   */
+  anomalyRate?: number;
   /** Step names as they start. */
   onStep?: (step: string) => void;
 }
@@ -41,6 +49,7 @@ const defaults = {
   scale: 0.25,
   groups: 160,
   heldout: 60,
+  anomalyRate: Math.max(...DEFAULT_RATES),
   onStep: () => {},
 } satisfies Required<RunDemoOptions>;
 
@@ -57,6 +66,7 @@ function sumDecide(a: DecideSummary, b: DecideSummary): DecideSummary {
     singletons: a.singletons + b.singletons,
     images: a.images + b.images,
     unreadable: a.unreadable + b.unreadable,
+    unreadable_files: [...a.unreadable_files, ...b.unreadable_files],
     flags,
     out: b.out,
     models: b.models,
@@ -137,6 +147,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
       projects: 1,
       groups: o.groups,
       heldout: o.heldout,
+      anomalyRate: [o.anomalyRate],
       workDir: root,
       leaveOneProjectOut: false,
       onStep: (s) => o.onStep(s),

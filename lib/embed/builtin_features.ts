@@ -29,6 +29,7 @@
  * @module
  */
 import { lumaOf, type RawImage, type Tile } from "../image/mod.ts";
+import { median } from "../math/mod.ts";
 
 /** Version of the block (part of the cache key). */
 export const BUILTIN_VERSION = "builtin-v1";
@@ -169,13 +170,6 @@ function blockSums(
     }
   }
   return { b, nb, i: inner, ni };
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** `Math.min(n - 1, Math.floor((x * n) / w))` for every column x (hoisted out of pixel loops). */

@@ -9,7 +9,7 @@
 import type { ImageFeatures } from "../types.ts";
 import { phashBits } from "../image/mod.ts";
 import { BUILTIN_FEATURE_NAMES } from "./builtin_features.ts";
-import { l2normalize } from "./vector_math.ts";
+import { l2normalize } from "../math/mod.ts";
 
 /** Typical centre and spread of each built-in feature (on realistic AI PNGs). */
 const CENTRE = new Float32Array([

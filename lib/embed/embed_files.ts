@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import {
   type DecodedImage,
   decodeOnce,
@@ -24,6 +23,7 @@ import { type Embedder, OnnxEmbedder } from "./embedder.ts";
 import type { EncoderConfig } from "./encoder_config.ts";
 import { type CacheIds, FeatureCache } from "./feature_cache.ts";
 import { checkPixelBlocks, type PixelBlock, pixelBlockKey } from "./pixel_block.ts";
+import { sha256Hex } from "../fs/mod.ts";
 
 /** Decode parameters that the built-in block depends on (part of its cache key). */
 const WORK_SIDE = 224;
@@ -292,7 +292,7 @@ export async function embedFiles(
         try {
           const bytes = await readImageBytes(item.path, reader);
           // Path-index hits keep their hash (size + mtime unchanged); others are hashed.
-          const sha256 = item.known?.sha256 ?? createHash("sha256").update(bytes).digest("hex");
+          const sha256 = item.known?.sha256 ?? sha256Hex(bytes);
           const waited = inflight.has(sha256) ? await inflight.get(sha256) : null;
           const known = waited ?? item.known ?? cache.get(sha256, ids);
           // Blocks stored under this content even when the base row is not (e.g. a new encoder).

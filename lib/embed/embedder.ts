@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { RawImage } from "../image/mod.ts";
 import { OrtSession } from "../nn/mod.ts";
 import { type EncoderConfig, loadEncoderConfig, PREPROCESS_VERSION } from "./encoder_config.ts";
 import { writeEncoderInput } from "./preprocess.ts";
-import { l2normalize } from "./vector_math.ts";
+import { l2normalize } from "../math/mod.ts";
+import { sha256Hex } from "../fs/mod.ts";
 
 /** Anything that turns preprocessed squares into unit vectors. */
 export interface Embedder {
@@ -52,8 +52,7 @@ const defaults = { threads: 0 } satisfies Required<OnnxEmbedderOptions>;
 export function encoderIdentity(modelSha256: string, config: EncoderConfig): string {
   const keys = Object.keys(config).sort();
   const canon = JSON.stringify(config, keys);
-  const h = createHash("sha256").update(`${modelSha256}\n${canon}\n${PREPROCESS_VERSION}`);
-  return `onnx-${h.digest("hex").slice(0, 24)}`;
+  return `onnx-${sha256Hex(`${modelSha256}\n${canon}\n${PREPROCESS_VERSION}`).slice(0, 24)}`;
 }
 
 /** ONNX image encoder (OpenCLIP export or any `[N,3,S,S] → [N,D]` model). */
@@ -90,7 +89,7 @@ export class OnnxEmbedder implements Embedder {
     const opts = { ...defaults, ...options };
     const cfg = typeof config === "string" ? await loadEncoderConfig(config) : config;
     const bytes = await Deno.readFile(modelPath);
-    const sha = createHash("sha256").update(bytes).digest("hex");
+    const sha = sha256Hex(bytes);
     // Spinning and one inter-op thread when threads are set: how the encoder session always ran.
     const session = await OrtSession.create(bytes, {
       threads: opts.threads,

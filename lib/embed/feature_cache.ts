@@ -52,8 +52,9 @@ CREATE TABLE IF NOT EXISTS blocks (
   sha256 TEXT NOT NULL, block_id TEXT NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (block_id, sha256)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS identity_blocks (
-  identity TEXT NOT NULL, block_id TEXT NOT NULL, data BLOB NOT NULL, source TEXT NOT NULL,
-  PRIMARY KEY (block_id, identity)) WITHOUT ROWID;
+  id INTEGER PRIMARY KEY, identity TEXT NOT NULL, block_id TEXT NOT NULL, data BLOB NOT NULL,
+  source TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS identity_blocks_key ON identity_blocks (block_id, identity);
 CREATE INDEX IF NOT EXISTS embedding_chunks_encoder ON embedding_chunks (encoder_id);
 CREATE TABLE IF NOT EXISTS embedding_index (
   encoder_id TEXT NOT NULL, sha256 TEXT NOT NULL, chunk_id INTEGER NOT NULL, slot INTEGER NOT NULL,

@@ -20,12 +20,13 @@
  *   outputs, used at training and inference), {@linkcode cosine},
  *   {@linkcode hammingDistance64} (pHash `[hi, lo]` halves),
  *   {@linkcode concatFeatures} (per-block normalised concatenation).
- * - {@linkcode makeTestEncoder} builds generated ONNX encoders with CLIP's
- *   I/O signature for tests, demos and benchmarks.
+ * - Generated ONNX encoders with CLIP's I/O signature for tests and benchmarks:
+ *   `tests/fixtures/make_test_encoder.ts`.
  *
  * @example
  * ```ts
  * import { embedFiles, openFeatureCache } from "../embed/mod.ts";
+ * const paths = ["mojo1/a_stage2_upscaled.png", "mojo1/a_stage3_enhanced.png"];
  * const { byPath, failed } = await embedFiles(paths, { cacheDb: "data/cache/features.sqlite" });
  * using cache = openFeatureCache("data/cache/features.sqlite");
  * const { byPath: again } = cache.featuresForPaths(paths);
@@ -33,42 +34,14 @@
  *
  * @module
  */
-export { embedFiles, FEATURE_BLOCKS, FEATURES_ID } from "./embed_files.ts";
-export type {
-  EmbedFailure,
-  EmbedFilesOptions,
-  EmbedFilesResult,
-  EmbedStats,
-} from "./embed_files.ts";
+export { embedFiles, FEATURES_ID } from "./embed_files.ts";
+export type { EmbedFilesOptions, EmbedFilesResult } from "./embed_files.ts";
 export { FeatureCache, openFeatureCache } from "./feature_cache.ts";
-export {
-  checkPixelBlocks,
-  PIXEL_BLOCKS,
-  pixelBlockKey,
-  registerPixelBlock,
-  resolvePixelBlocks,
-} from "./pixel_block.ts";
-export type { PixelBlock, ResolvePixelBlocksOptions } from "./pixel_block.ts";
-export type { CacheIds, FeatureCacheOptions } from "./feature_cache.ts";
-export { encoderIdentity, OnnxEmbedder } from "./embedder.ts";
-export type { Embedder, OnnxEmbedderOptions } from "./embedder.ts";
-export {
-  CLIP_DEFAULTS,
-  loadEncoderConfig,
-  parseEncoderConfig,
-  PREPROCESS_VERSION,
-} from "./encoder_config.ts";
+export { pixelBlockKey, registerPixelBlock, resolvePixelBlocks } from "./pixel_block.ts";
+export type { PixelBlock } from "./pixel_block.ts";
+export { OnnxEmbedder } from "./embedder.ts";
+export { CLIP_DEFAULTS } from "./encoder_config.ts";
 export type { EncoderConfig } from "./encoder_config.ts";
-export { writeEncoderInput } from "./preprocess.ts";
-export {
-  BUILTIN_FEATURE_NAMES,
-  BUILTIN_VERSION,
-  computeBuiltinFeatures,
-} from "./builtin_features.ts";
-export type { BuiltinFeatureName, BuiltinInput } from "./builtin_features.ts";
-export { cosine, l2normalize } from "./vector_math.ts";
-export { concatFeatures } from "./concat_features.ts";
-export type { ConcatFeaturesOptions } from "./concat_features.ts";
-export { hammingDistance64, phashBits } from "../image/mod.ts";
-export { IMAGE_EXTENSIONS, listImages } from "./list_images.ts";
-export type { ListImagesOptions } from "./list_images.ts";
+export { computeBuiltinFeatures } from "./builtin_features.ts";
+export { cosine, l2normalize } from "../math/mod.ts";
+export { listImages } from "./list_images.ts";

@@ -5,12 +5,12 @@ import { synthImage } from "../../tests/fixtures/synth_image.ts";
 import {
   embedFiles,
   openFeatureCache,
-  PIXEL_BLOCKS,
   type PixelBlock,
   pixelBlockKey,
   registerPixelBlock,
   resolvePixelBlocks,
 } from "./mod.ts";
+import { PIXEL_BLOCKS } from "./pixel_block.ts";
 import { makeTestEncoder } from "../../tests/fixtures/make_test_encoder.ts";
 
 async function writeImages(dir: string, n: number): Promise<string[]> {

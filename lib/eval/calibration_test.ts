@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { autoApproveThreshold, bandScores, ece, reliability, splitBy } from "./mod.ts";
+import { autoApproveThreshold, bandScores, ece, reliability } from "./calibration.ts";
+import { splitBy } from "./splits.ts";
 
 Deno.test("ece() is zero for perfectly calibrated bins and grows with over-confidence", () => {
   const conf = [0.75, 0.75, 0.75, 0.75];

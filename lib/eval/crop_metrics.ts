@@ -4,7 +4,7 @@
  * @module
  */
 import type { Box } from "../types.ts";
-import { iou } from "../crop/mod.ts";
+import { iou, median } from "../math/mod.ts";
 
 /** Box quality over a set of images. */
 export interface CropScores {
@@ -22,12 +22,6 @@ export interface NeedsCropScores {
   recall: number;
   /** Share of positives (cropped) among the labels. */
   base_rate: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**

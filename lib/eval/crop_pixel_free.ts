@@ -13,7 +13,8 @@ import {
   type TrainCropOptions,
   trainCropProposer,
 } from "../crop/mod.ts";
-import { mulberry32, OnnxModel, shuffle } from "../nn/mod.ts";
+import { OnnxModel } from "../nn/mod.ts";
+import { mulberry32, shuffle } from "../random/mod.ts";
 import { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
 
 /** Options for {@linkcode evaluateCropPixelFree}. */

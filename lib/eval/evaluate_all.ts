@@ -33,7 +33,7 @@ import {
 } from "./rank_metrics.ts";
 import { approvedScores, bandScores, type ReliabilityBin } from "./calibration.ts";
 import { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
-import { iou } from "../crop/mod.ts";
+import { iou } from "../math/mod.ts";
 
 /** The original tool's ranker recipe (v3) as a baseline config. */
 export const ORIGINAL_RECIPE: TrainRankerOptions = {

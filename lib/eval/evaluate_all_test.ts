@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { isAnomaly } from "../rank/mod.ts";
 import { type Dataset, evaluateAll, type EvaluateResult, trainModels, writeReport } from "./mod.ts";
 import { syntheticCrops, syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 
@@ -20,7 +21,13 @@ async function run(dir: string): Promise<EvaluateResult> {
     ranker: { epochs: 12, hidden: [16], threads: 1 },
     crop: { epochs: 12, hidden: [16], threads: 1, batchSize: 32 },
   });
-  return await evaluateAll(ds, { modelDir: out, leaveOneProjectOut: true });
+  return await evaluateAll(ds, {
+    modelDir: out,
+    leaveOneProjectOut: true,
+    slices: { size: (g) => (g.members.length > 3 ? "big" : null) },
+    // A stand-in for simulator ground truth: each project's anomalies are one "kind".
+    defectKinds: (g) => (isAnomaly(g) ? [`kind_${g.project}`] : []),
+  });
 }
 
 Deno.test("trainModels() + evaluateAll() give identical metrics for the same seed and write a report", async () => {
@@ -38,6 +45,13 @@ Deno.test("trainModels() + evaluateAll() give identical metrics for the same see
     assert.ok(a.ranker.overall_acc > a.ranker.baselines.random);
     assert.deepEqual(Object.keys(a.ranker.leave_one_project_out), ["alpha", "beta"]);
     assert.deepEqual(Object.keys(a.ranker.by_project_normal), ["alpha", "beta"]);
+    assert.deepEqual(Object.keys(a.ranker.slices), ["size"]);
+    assert.ok(Object.keys(a.ranker.slices["size"]!).every((k) => k === "big"));
+    const kinds = a.ranker.leave_one_kind_out;
+    const perKind = Object.entries(kinds).filter(([k]) => k !== "all").map(([, v]) => v);
+    assert.ok(perKind.length > 0);
+    assert.equal(kinds["all"]!.n, perKind.reduce((s, v) => s + v.n, 0));
+    assert.deepEqual(a.ranker.leave_one_kind_out, b.ranker.leave_one_kind_out);
     // Calibration is cross-fitted over all 240 logged sets less the test split.
     const meta = JSON.parse(await Deno.readTextFile(`${dir}/a/models/ranker.json`));
     assert.equal(meta.calibration.method, "cross-fit");

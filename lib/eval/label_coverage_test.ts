@@ -6,11 +6,13 @@ import {
   coverageErrors,
   datasetPaths,
   formatCoverage,
+  groundTruthPaths,
+  heldoutFromGroundTruth,
   indexForStore,
   indexResolver,
   REVIEW_WEIGHT,
-  splitBy,
 } from "./mod.ts";
+import { splitBy } from "./splits.ts";
 
 function ref(path: string, project: string | null, stage = 1): ImageRef {
   const filename = path.slice(path.lastIndexOf("/") + 1);
@@ -196,4 +198,27 @@ Deno.test("coverageErrors() fails a kind with labels and 0 usable unless allowed
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("groundTruthPaths() spells member paths with '..' as heldoutFromGroundTruth looks them up", () => {
+  const records = [{
+    group_id: "g1",
+    project: "sim1",
+    split: "heldout",
+    members: [{ path: "../sim/heldout/a_stage1_generated.png", stage: 1 }, {
+      path: "../sim/heldout/a_stage2_upscaled.png",
+      stage: 2,
+    }],
+    chosen_index: 1,
+    needs_crop: false,
+    crop_box: null,
+  }];
+  const paths = groundTruthPaths(records, "/x/run");
+  assert.deepEqual(paths, [
+    "/x/sim/heldout/a_stage1_generated.png",
+    "/x/sim/heldout/a_stage2_upscaled.png",
+  ]);
+  const held = heldoutFromGroundTruth(records, features(paths), "/x/run");
+  assert.equal(held.groups.length, 1);
+  assert.equal(held.skipped, 0);
 });

@@ -285,22 +285,3 @@ function finish(
   const y2 = Math.min(H, Math.round(fine.y + fine.w * aspect));
   return { box: [x1, y1, x2, y2], score: fine.score, mad: null, scale: w / fine.w };
 }
-
-/**
- * Intersection over union of two `[x1, y1, x2, y2]` boxes.
- *
- * @param a First box.
- * @param b Second box.
- * @returns IoU in [0, 1].
- * @example
- * ```ts
- * boxIou([0, 0, 10, 10], [5, 0, 15, 10]); // 1/3
- * ```
- */
-export function boxIou(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
-  const iy = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
-  const inter = ix * iy;
-  const ua = (a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter;
-  return ua > 0 ? inter / ua : 0;
-}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { boxIou, findCropBox, type GreyImage, resizeGrey } from "./mod.ts";
+import { iou } from "../math/mod.ts";
+import { findCropBox, type GreyImage, resizeGrey } from "./find_crop_box.ts";
 
 /** A deterministic textured grey image (smooth waves + seeded grain). */
 function texture(width: number, height: number, seed: number): GreyImage {
@@ -48,7 +49,7 @@ Deno.test("findCropBox() recovers a rescaled crop within a few pixels", () => {
   const delivered = resizeGrey(cut(raw, box), { width: 120, height: 90 });
   const m = findCropBox(raw, delivered);
   assert.ok(m !== null);
-  assert.ok(boxIou(m.box, box) > 0.95, JSON.stringify(m));
+  assert.ok(iou(m.box, box) > 0.95, JSON.stringify(m));
   assert.equal(m.mad, null);
   assert.ok(Math.abs(m.scale - 0.6) < 0.03);
 });
@@ -56,10 +57,4 @@ Deno.test("findCropBox() recovers a rescaled crop within a few pixels", () => {
 Deno.test("findCropBox() scores an unrelated image below the 0.9 label threshold", () => {
   const m = findCropBox(texture(200, 200, 3), texture(120, 120, 4));
   assert.ok(m !== null && m.score < 0.9, JSON.stringify(m));
-});
-
-Deno.test("boxIou() is 1 for equal boxes, 0 for disjoint ones, 1/3 for half overlap", () => {
-  assert.equal(boxIou([0, 0, 10, 10], [0, 0, 10, 10]), 1);
-  assert.equal(boxIou([0, 0, 10, 10], [20, 20, 30, 30]), 0);
-  assert.ok(Math.abs(boxIou([0, 0, 10, 10], [5, 0, 15, 10]) - 1 / 3) < 1e-12);
 });

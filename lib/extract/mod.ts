@@ -7,11 +7,7 @@
  */
 export { extractHistory } from "./extract_history.ts";
 export { extractCoverage } from "./extract_coverage.ts";
-export type { ExtractedGroup, ExtractOptions, ExtractReport } from "./types.ts";
-export { boxIou, FIND_CROP_DEFAULTS, findCropBox, resizeGrey } from "./find_crop_box.ts";
-export type { CropMatch, FindCropBoxOptions, GreyImage } from "./find_crop_box.ts";
-export { CROP_HEADER, SELECTION_HEADER } from "./_outputs.ts";
+export type { ExtractReport } from "./types.ts";
 export { scoreExtraction } from "./score_extraction.ts";
-export type { ExtractionScore, ScoreExtractionOptions, TruthRecord } from "./score_extraction.ts";
+export type { TruthRecord } from "./score_extraction.ts";
 export { prepareSandbox } from "./prepare_sandbox.ts";
-export type { PrepareSandboxOptions, SandboxReport } from "./prepare_sandbox.ts";

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { groupImages } from "../group/mod.ts";
 import { companionsOf, isImageName } from "../paths/mod.ts";
 import { mulberry32 } from "../random/mod.ts";
+import { fileSha256 } from "../fs/mod.ts";
 
 /** Options for {@linkcode prepareSandbox}. */
 export interface PrepareSandboxOptions {
@@ -57,11 +58,6 @@ export interface SandboxReport {
   incomplete: { group: string[]; reason: string }[];
   /** Copied groups, member paths relative to `from`. */
   copied: string[][];
-}
-
-async function sha256(path: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(path)));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -241,13 +237,13 @@ export async function prepareSandbox(
     }
     for (const f of [...members, ...comps.flat()]) {
       const src = `${from}/${f}`, dst = join(dest, f);
-      const want = await sha256(src);
+      const want = await fileSha256(src);
       let present = false;
       try {
         if (!(await Deno.lstat(dst)).isFile) {
           throw new Error(`Cannot prepare sandbox: "${dst}" exists and is not a regular file`);
         }
-        present = (await sha256(dst)) === want;
+        present = (await fileSha256(dst)) === want;
         if (!present) {
           throw new Error(`Cannot prepare sandbox: "${dst}" exists with other content`);
         }
@@ -268,7 +264,7 @@ export async function prepareSandbox(
       } finally {
         file.close();
       }
-      if ((await sha256(dst)) !== want) {
+      if ((await fileSha256(dst)) !== want) {
         throw new Error(`Cannot prepare sandbox: copy of "${src}" does not match its hash`);
       }
       const st = await Deno.stat(src);

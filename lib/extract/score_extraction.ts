@@ -5,7 +5,7 @@
  */
 import { basename } from "../paths/mod.ts";
 import type { ExtractedGroup } from "./types.ts";
-import { boxIou } from "./find_crop_box.ts";
+import { iou } from "../math/mod.ts";
 
 /** The part of a `raw_final/ground_truth.jsonl` record that scoring reads. */
 export interface TruthRecord {
@@ -91,7 +91,7 @@ export function scoreExtraction(
     agree++;
     if (t.crop_px !== null) {
       if (g.crop?.status === "recovered" && g.crop.box !== null) {
-        ious.push(boxIou(g.crop.box, t.crop_px));
+        ious.push(iou(g.crop.box, t.crop_px));
       } else missing++;
     }
   }

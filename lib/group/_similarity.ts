@@ -25,18 +25,6 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Cosine similarity; 0 when either vector is all zeros. */
-export function cosineSim(a: Float32Array, b: Float32Array): number {
-  const n = Math.min(a.length, b.length);
-  let s = 0, na = 0, nb = 0;
-  for (let i = 0; i < n; i++) {
-    s += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? s / Math.sqrt(na * nb) : 0;
-}
-
 /** Disjoint sets over 0..n-1 with path halving and union by size. */
 export class UnionFind {
   readonly #parent: Int32Array;

@@ -8,7 +8,8 @@
 import type { GroupingKind } from "../types.ts";
 import { basename, parseFilenameTimestamp } from "../paths/mod.ts";
 import { dirOf } from "./find_stage_runs.ts";
-import { cosineSim, dot, popcount32, UnionFind } from "./_similarity.ts";
+import { dot, popcount32, UnionFind } from "./_similarity.ts";
+import { cosine } from "../math/mod.ts";
 
 /** What tier 2 knows about one file (all optional: missing features never link). */
 export interface ContentFile {
@@ -41,7 +42,7 @@ export interface GroupByContentOptions {
   variantWindowSeconds?: number | null;
 }
 
-/** Tier-2 defaults (tuned on simulator folders; see ARCHITECTURE "decisions"). */
+/** Tier-2 defaults (tuned on simulator folders; see docs/design_notes.md, lib/group). */
 export const CONTENT_DEFAULTS = {
   variantPhashMax: 18,
   variantCosineMin: 0.9,
@@ -194,7 +195,7 @@ function groupBucket(files: readonly ContentFile[], opts: Opts): ContentGrouping
 /** Pairwise similarity used for splitting: 2 for exact duplicates, else cosine or pHash-based. */
 function similarity(a: ContentFile, b: ContentFile): number {
   if (a.sha256 && a.sha256 === b.sha256) return 2;
-  if (a.embedding && b.embedding) return cosineSim(a.embedding, b.embedding);
+  if (a.embedding && b.embedding) return cosine(a.embedding, b.embedding);
   if (a.phash && b.phash) {
     const d = popcount32((a.phash[0] ^ b.phash[0]) >>> 0) +
       popcount32((a.phash[1] ^ b.phash[1]) >>> 0);

@@ -6,7 +6,7 @@
  */
 import type { GroupingKind } from "../types.ts";
 import { basename, parseStage } from "../paths/mod.ts";
-import { cosineSim } from "./_similarity.ts";
+import { cosine } from "../math/mod.ts";
 import { findStageRuns, type FindStageRunsOptions, STAGE_RUN_DEFAULTS } from "./find_stage_runs.ts";
 import {
   CONTENT_DEFAULTS,
@@ -80,7 +80,7 @@ export function groupImages(
     const min = opts.stageLinkCosineMin;
     const canLink = min === null ? opts.canLink : (a: string, b: string): boolean => {
       const ea = byPath.get(a)?.embedding, eb = byPath.get(b)?.embedding;
-      const ok = !ea || !eb || cosineSim(ea, eb) >= min;
+      const ok = !ea || !eb || cosine(ea, eb) >= min;
       return ok && (opts.canLink === null || opts.canLink(a, b));
     };
     const { runs, leftover } = findStageRuns(files.map((f) => f.path), { ...opts, canLink });

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  evaluateGrouping,
-  findStageRuns,
-  groupByContent,
-  groupImages,
-  scoreGrouping,
-  stripStageName,
-} from "./mod.ts";
+import { evaluateGrouping, groupImages, scoreGrouping } from "./mod.ts";
+import { findStageRuns } from "./find_stage_runs.ts";
+import { groupByContent } from "./group_by_content.ts";
+import { stripStageName } from "./evaluate_grouping.ts";
 import type { ContentFile } from "./mod.ts";
 
 /** Name a stage file `sec` seconds after 2025-07-08 06:00:00. */

@@ -6,17 +6,10 @@
  * @module
  */
 export { groupImages } from "./group_images.ts";
-export type { GroupImagesOptions, Grouping, ImageGroup } from "./group_images.ts";
-export { dirOf, findStageRuns, STAGE_RUN_DEFAULTS } from "./find_stage_runs.ts";
-export type { FindStageRunsOptions, StageRuns } from "./find_stage_runs.ts";
-export { CONTENT_DEFAULTS, groupByContent } from "./group_by_content.ts";
-export type {
-  ContentFile,
-  ContentGroup,
-  ContentGrouping,
-  GroupByContentOptions,
-} from "./group_by_content.ts";
+export type { GroupImagesOptions, ImageGroup } from "./group_images.ts";
+export { dirOf } from "./find_stage_runs.ts";
+export type { ContentFile } from "./group_by_content.ts";
 export { scoreGrouping } from "./score_grouping.ts";
-export type { GroupingScore, ScoreGroupingOptions } from "./score_grouping.ts";
-export { evaluateGrouping, stripStageName } from "./evaluate_grouping.ts";
-export type { EvaluateGroupingOptions, GroupingEvaluation } from "./evaluate_grouping.ts";
+export type { GroupingScore } from "./score_grouping.ts";
+export { evaluateGrouping } from "./evaluate_grouping.ts";
+export type { GroupingEvaluation } from "./evaluate_grouping.ts";

@@ -10,7 +10,7 @@
  * allocations (page faults) and a copy per image, 10-40 ms on top of a
  * ~40 ms decode. Here libvips streams the decoded rows straight into a
  * reused buffer (measured: full decode to JS 48.9 → 39.3 CPU ms per image,
- * decode alone 35.7; see ARCHITECTURE.md "Decode-bound budget").
+ * decode alone 35.7; see docs/design_notes.md "Decode-bound budget").
  *
  * Only plain 8-bit sRGB RGB PNGs without an ICC profile or EXIF orientation
  * take this path — exactly the images for which sharp's

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { decodeToRgb, type RawImage, resizeRaw, writeJpeg } from "./_sharp.ts";
 import { PixelBuffer } from "./_vips.ts";
@@ -18,6 +17,7 @@ import {
   sniffImageFormat,
 } from "./image_read_error.ts";
 import { grey32, phashFromGrey32 } from "./phash.ts";
+import { sha256Hex, writeFileAtomic } from "../fs/mod.ts";
 
 /** A native-resolution tile and where it sits (grid row/column). */
 export interface Tile {
@@ -230,7 +230,7 @@ export async function decodeOnce(
   const bytes = options.bytes ?? await readImageBytes(path, options.reader);
   if (bytes.length === 0) throw new ImageReadError(path, "zero_byte", "file is empty");
   checkHeader(path, bytes, opts.maxPixels);
-  const sha256 = options.sha256 ?? createHash("sha256").update(bytes).digest("hex");
+  const sha256 = options.sha256 ?? sha256Hex(bytes);
   let full: RawImage;
   try {
     // Full pixels only feed the tiles and the work resize below, so a reused buffer will do.
@@ -258,7 +258,7 @@ export async function decodeOnce(
   if (opts.thumbnailDir !== null) {
     // Same name as thumbnail() gives (content hash + shortest side).
     thumbnailPath = join(opts.thumbnailDir, `${sha256}_${opts.workSide}.jpg`);
-    await writeNew(thumbnailPath, (tmp) => writeJpeg(work, tmp, 80));
+    await writeFileAtomic(thumbnailPath, (tmp) => writeJpeg(work, tmp, 80), { mkdir: false });
   }
   return {
     path,
@@ -272,11 +272,4 @@ export async function decodeOnce(
     clip,
     thumbnailPath,
   };
-}
-
-/** Write via a temp name + rename so readers never see half a file. */
-async function writeNew(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  await write(tmp);
-  await Deno.rename(tmp, path);
 }

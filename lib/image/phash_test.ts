@@ -5,12 +5,12 @@ import {
   grey32,
   hammingDistance64,
   phashBits,
-  phashFromBitString,
   phashFromGrey32,
   type RawImage,
   referencePhash,
   resizeRaw,
 } from "./mod.ts";
+import { phashFromBitString } from "./phash.ts";
 import { synthImage } from "../../tests/fixtures/synth_image.ts";
 
 /** sharp-phash's algorithm transcribed literally (x = column, dct[u][v]). */

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { writeJpeg } from "./_sharp.ts";
 import { decodeOnce, readImageBytes } from "./decode_once.ts";
+import { sha256Hex, writeFileAtomic } from "../fs/mod.ts";
 
 /** Options for {@linkcode thumbnail}. */
 export interface ThumbnailOptions {
@@ -56,7 +56,7 @@ export async function thumbnail(
 ): Promise<{ path: string; sha256: string; cached: boolean }> {
   const opts = { ...defaults, ...options };
   const bytes = await readImageBytes(src);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const sha256 = sha256Hex(bytes);
   const path = thumbnailPath(cacheDir, sha256, opts.side);
   try {
     await Deno.stat(path);
@@ -72,8 +72,6 @@ export async function thumbnail(
     grid: 1,
     tileSide: 8,
   });
-  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  await writeJpeg(d.work, tmp, opts.quality);
-  await Deno.rename(tmp, path);
+  await writeFileAtomic(path, (tmp) => writeJpeg(d.work, tmp, opts.quality), { mkdir: false });
   return { path, sha256, cached: false };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { encodeRaw, probe, thumbnail, thumbnailPath } from "./mod.ts";
+import { encodeRaw, probe, thumbnail } from "./mod.ts";
+import { thumbnailPath } from "./thumbnail.ts";
 import { synthImage } from "../../tests/fixtures/synth_image.ts";
 
 Deno.test("thumbnail() caches by content hash: a moved file reuses its thumbnail", async () => {

@@ -22,6 +22,44 @@ import {
 } from "../paths/mod.ts";
 import { type CsvSkip, readCsvRows } from "./_csv.ts";
 
+/** Longest field accepted (characters); longer ones reject the row as `field_too_long`. */
+export const MAX_FIELD_CHARS = 16_384;
+
+/** Longest path accepted (characters, PATH_MAX); longer ones reject the row as `field_too_long`. */
+export const MAX_PATH_CHARS = 4096;
+
+/**
+ * The first field that is too long or not valid UTF-8 (decoded as U+FFFD),
+ * as a rejection; null when every field is fine.
+ */
+export function fieldProblem(
+  source: SourceRef,
+  fields: readonly string[],
+  header: readonly string[],
+): LogEvent | null {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as string;
+    const name = header[i] ?? `column ${i + 1}`;
+    const limit = name.endsWith("_path") ? MAX_PATH_CHARS : MAX_FIELD_CHARS;
+    if (f.length > limit) {
+      return reject(source, "field_too_long", {
+        field: name,
+        detail: `${f.length} characters (or more), limit ${limit}`,
+      });
+    }
+  }
+  for (let i = 0; i < fields.length; i++) {
+    const at = (fields[i] as string).indexOf("\uFFFD");
+    if (at >= 0) {
+      return reject(source, "bad_encoding", {
+        field: header[i] ?? `column ${i + 1}`,
+        detail: `invalid UTF-8 at character ${at}`,
+      });
+    }
+  }
+  return null;
+}
+
 /** Options shared by every per-format parser. */
 export interface ParseLogOptions {
   /** Project resolution (manifests, aliases, project map); built from the next two if absent. */
@@ -145,6 +183,19 @@ export function buildSet(input: SetInput, options: ParseLogOptions): LogEvent {
   const { source } = input;
   if (input.chosenPath.trim() === "") return reject(source, "missing_chosen_path");
   if (input.rejectedPaths.length === 0) return reject(source, "no_rejected_paths");
+  for (
+    const [field, p] of [
+      [input.chosenField, input.chosenPath],
+      ...input.rejectedPaths.map((r) => [input.rejectedField, r]),
+    ] as const
+  ) {
+    if (p.length > MAX_PATH_CHARS) {
+      return reject(source, "field_too_long", {
+        field,
+        detail: `path of ${p.length} characters, limit ${MAX_PATH_CHARS}`,
+      });
+    }
+  }
   const resolver = options.resolver;
   if (resolver === undefined) throw new TypeError("Cannot build set: no resolver");
   const ctx = {
@@ -231,6 +282,11 @@ export async function* iterateCsvLog(
       continue;
     }
     const source = { file, line: row.line };
+    const bad = fieldProblem(source, row.fields, header);
+    if (bad !== null) {
+      yield bad;
+      continue;
+    }
     const problem = fieldCountProblem(row.fields, header);
     if (problem !== null) {
       yield reject(source, problem, {

@@ -12,6 +12,9 @@ export interface CsvRow {
   fields: string[];
 }
 
+/** Longest physical line passed on whole (bytes); the rest of a longer line is dropped. */
+export const MAX_LINE_BYTES = 1 << 20;
+
 /** A record csv-parse could not read at all. */
 export interface CsvSkip {
   line: number;
@@ -54,9 +57,10 @@ export async function* readCsvRows(
     failure = e;
   });
   const file_ = await Deno.open(file);
+  const cap = new LineCap(MAX_LINE_BYTES);
   try {
     for await (const chunk of file_.readable) {
-      parser.write(chunk);
+      parser.write(cap.pass(chunk));
       if (failure !== null) throw failure;
       yield* drain();
     }
@@ -73,6 +77,61 @@ export async function* readCsvRows(
   await Promise.race([ended, new Promise<void>((r) => setTimeout(r, 0))]);
   if (failure !== null) throw failure;
   yield* drain();
+}
+
+/**
+ * Bounds memory on a huge line (a 50 MB field): bytes of a physical line past
+ * `max` are dropped before the parser sees them, so no record grows past
+ * `max` per line; the field that remains is over every field limit and the
+ * row is rejected as `field_too_long`. Quote parity of the dropped bytes is
+ * kept (an odd count adds one `"`), so the parser's in/out-of-quotes state
+ * after the line is what it would have been.
+ */
+class LineCap {
+  readonly #max: number;
+  #len = 0;
+  #droppedQuotes = 0;
+  #dropping = false;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  pass(chunk: Uint8Array): Uint8Array {
+    // Fast path: no line in this chunk reaches the cap.
+    let from = 0;
+    let len = this.#len;
+    let fits = !this.#dropping;
+    while (fits) {
+      const nl = chunk.indexOf(10, from);
+      const end = nl < 0 ? chunk.length : nl;
+      if (len + (end - from) > this.#max) fits = false;
+      else if (nl < 0) {
+        this.#len = len + (end - from);
+        return chunk;
+      } else {
+        len = 0;
+        from = nl + 1;
+      }
+    }
+    const out: number[] = [];
+    for (const b of chunk) {
+      if (b === 10) {
+        if (this.#dropping && this.#droppedQuotes % 2 === 1) out.push(0x22);
+        out.push(10);
+        this.#len = 0;
+        this.#dropping = false;
+        this.#droppedQuotes = 0;
+      } else if (this.#len >= this.#max) {
+        this.#dropping = true;
+        if (b === 0x22) this.#droppedQuotes++;
+      } else {
+        out.push(b);
+        this.#len++;
+      }
+    }
+    return new Uint8Array(out);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parsePathList, parsePythonList } from "./mod.ts";
+import { parsePathList, parsePythonList } from "./_lists.ts";
 
 Deno.test("parsePythonList() reads single-quoted repr lists with escapes", () => {
   assert.deepEqual(parsePythonList("['a/b.png', 'c d.png']"), ["a/b.png", "c d.png"]);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { SelectionSet } from "../types.ts";
+import type { ProjectConflict } from "../paths/mod.ts";
 import type { LogEvent } from "./_common.ts";
 import type { LogFormat } from "./detect_log_format.ts";
 
@@ -21,7 +22,17 @@ export interface IngestSummary {
     rows: number;
     project: string | null;
   }[];
-  projects: { manifests: number; ids: string[] };
+  /** Log-named entries not read: links (never followed), FIFOs and other non-files. */
+  left_out: { file: string; reason: string }[];
+  projects: {
+    manifests: number;
+    ids: string[];
+    /**
+     * Absolute paths outside every known root whose folder names a project
+     * that was not trusted (the log column, a manifest or the map decided).
+     */
+    conflicts: { count: number; examples: ProjectConflict[] };
+  };
   selection: {
     sets: number;
     pairs: number;
@@ -105,7 +116,12 @@ export function emptySummary(
     logs,
     out,
     files: [],
-    projects: { manifests: ids.length, ids: [...ids].sort() },
+    left_out: [],
+    projects: {
+      manifests: ids.length,
+      ids: [...ids].sort(),
+      conflicts: { count: 0, examples: [] },
+    },
     selection: {
       sets: 0,
       pairs: 0,

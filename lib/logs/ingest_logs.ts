@@ -52,10 +52,14 @@ const defaults = {
   reviews: [] as readonly string[],
 } satisfies Required<IngestOptions>;
 
+/** A log by name: `*.csv` or `approved_decisions.jsonl`. */
+function isLogName(name: string): boolean {
+  return name.toLowerCase().endsWith(".csv") || name === "approved_decisions.jsonl";
+}
+
 async function walk(
   dir: string,
-  csvs: string[],
-  manifests: string[],
+  found: { csvs: string[]; manifests: string[]; leftOut: { file: string; reason: string }[] },
 ): Promise<void> {
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(dir)) entries.push(e);
@@ -63,11 +67,12 @@ async function walk(
   for (const e of entries) {
     const p = `${dir}/${e.name}`;
     if (e.isDirectory && !e.name.startsWith(".") && e.name !== "node_modules") {
-      await walk(p, csvs, manifests);
-    } else if (
-      e.isFile && (e.name.toLowerCase().endsWith(".csv") || e.name === "approved_decisions.jsonl")
-    ) csvs.push(p);
-    else if (e.isFile && e.name.endsWith(".project.json")) manifests.push(p);
+      await walk(p, found);
+    } else if (isLogName(e.name) && e.isFile) found.csvs.push(p);
+    else if (isLogName(e.name)) {
+      // A link is never followed (it may lead anywhere); a FIFO would block the read.
+      found.leftOut.push({ file: p, reason: e.isSymlink ? "symlink" : "not_a_file" });
+    } else if (e.isFile && e.name.endsWith(".project.json")) found.manifests.push(p);
   }
 }
 
@@ -102,18 +107,20 @@ export async function ingestLogs(
     throw new TypeError(`Cannot ingest logs: "${logsDir}" is not a readable folder`, { cause });
   }
   const csvs: string[] = [];
-  const manifestFiles: string[] = [];
-  await walk(root, csvs, manifestFiles);
+  const leftOut: { file: string; reason: string }[] = [];
+  await walk(root, { csvs, manifests: [], leftOut });
   for (const f of opts.reviews) {
     const abs = f.startsWith("/") ? f : `${Deno.cwd()}/${f}`;
     const known = csvs.some((c) => (c.startsWith("/") ? c : `${Deno.cwd()}/${c}`) === abs);
-    let isFile = false;
+    let info: Deno.FileInfo | null = null;
     try {
-      isFile = (await Deno.stat(f)).isFile;
+      info = await Deno.lstat(f);
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    if (isFile && !known) csvs.push(f);
+    if (info === null || known) continue;
+    if (info.isFile) csvs.push(f);
+    else leftOut.push({ file: f, reason: info.isSymlink ? "symlink" : "not_a_file" });
   }
 
   const manifests: ProjectManifest[] = [];
@@ -148,6 +155,7 @@ export async function ingestLogs(
   };
 
   const summary = emptySummary(logsDir, opts.outDir, [...ids]);
+  summary.left_out = leftOut;
   const tally = new Tally(summary);
 
   const out = opts.outDir;
@@ -196,6 +204,10 @@ export async function ingestLogs(
   } finally {
     if (writers !== null) { for (const n of names) await writers[n].close(); }
   }
+  summary.projects.conflicts = {
+    count: resolver.conflicts.count,
+    examples: [...resolver.conflicts.examples],
+  };
   if (out !== null) {
     for (const n of names) await Deno.rename(`${out}/${n}.jsonl.tmp`, `${out}/${n}.jsonl`);
     await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");

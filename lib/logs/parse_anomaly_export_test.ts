@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { buildProjectIndex, parseProjectManifest, ProjectResolver } from "../paths/mod.ts";
-import { parseAnomalyExport } from "./mod.ts";
+import { parseAnomalyExport } from "./parse_anomaly_export.ts";
 
 const HEADER =
   "session_id,set_id,project,chosen_stage,max_rejected_stage,chosen_path,rejected_paths,timestamp";

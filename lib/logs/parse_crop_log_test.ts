@@ -5,7 +5,8 @@ import {
   parseProjectMap,
   ProjectResolver,
 } from "../paths/mod.ts";
-import { normalizeCropBox, parseCropLog } from "./mod.ts";
+import { parseCropLog } from "./mod.ts";
+import { normalizeCropBox } from "./parse_crop_log.ts";
 
 const HEADER = "session_id,set_id,directory,image_count,chosen_index,chosen_path," +
   "crop_x1,crop_y1,crop_x2,crop_y2,timestamp,image_0_path,image_0_stage,width_0,height_0," +

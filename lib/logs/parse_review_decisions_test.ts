@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
 import { writeApprovedDecisions, writeAutomationDecisions } from "../decisions/mod.ts";
-import { ingestLogs, parseReviewDecisions } from "./mod.ts";
+import { ingestLogs } from "./mod.ts";
+import { parseReviewDecisions } from "./parse_review_decisions.ts";
 
 function decision(n: number, project: string): AutomationDecision {
   const img = (stage: number, name: string, size: number) => ({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { buildProjectIndex, parseProjectManifest, ProjectResolver } from "../paths/mod.ts";
-import { parseSelectionLog } from "./mod.ts";
+import { parseSelectionLog } from "./parse_selection_log.ts";
 
 const HEADER = "session_id,set_id,chosen_path,neg_paths,timestamp";
 const resolver = new ProjectResolver({

@@ -3,5 +3,4 @@
  *
  * @module
  */
-export { runClosedLoop, scriptedReview } from "./run_closed_loop.ts";
-export type { ClosedLoopOptions, ClosedLoopResult, LoopScores } from "./run_closed_loop.ts";
+export { runClosedLoop } from "./run_closed_loop.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { AutomationDecision, Box } from "../types.ts";
-import { scriptedReview } from "./mod.ts";
+import { scriptedReview } from "./run_closed_loop.ts";
 
 function decision(group_id: string, paths: string[], chosen: number): AutomationDecision {
   return {

@@ -20,7 +20,7 @@ export interface OrtSessionOptions {
   /**
    * Let idle intra-op threads spin-wait for the next parallel section. Off
    * by default: on a shared, overloaded machine spinning burns the CPU the
-   * other threads need (see ARCHITECTURE.md, lib/nn).
+   * other threads need (see docs/design_notes.md, lib/nn).
    */
   spinning?: boolean;
   /** Inter-op threads (0 = ORT's default). Sessions run sequentially, so this rarely matters. */

@@ -8,7 +8,7 @@
  */
 import type { Mlp } from "./mlp.ts";
 import type { AdamOptions } from "./adam.ts";
-import { mulberry32, shuffle } from "./rng.ts";
+import { mulberry32, shuffle } from "../random/mod.ts";
 
 /** The items of one batch, as the loss sees them. */
 export interface FitBatch {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fitEpochs, type FitLoss } from "./fit_epochs.ts";
 import { Mlp } from "./mlp.ts";
-import { mulberry32 } from "./rng.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 /** Rows of a noisy linear target, standardised-ish. */
 function regression(n: number, seed: number): { x: Float32Array; t: Float32Array } {

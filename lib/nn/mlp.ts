@@ -8,7 +8,7 @@
 import { type FloatTensor, OrtSession } from "./_ort.ts";
 import { buildBackward, buildForward, buildInference, type Layers } from "./_mlp_graphs.ts";
 import { Adam, type AdamOptions } from "./adam.ts";
-import { gaussian, mulberry32 } from "./rng.ts";
+import { gaussian, mulberry32 } from "../random/mod.ts";
 import { PhaseTimer } from "./phase_timer.ts";
 
 /** Options for {@linkcode Mlp.create}. */

@@ -5,7 +5,7 @@ function assertAlmostEquals(a: number, b: number, tol: number): void {
 }
 import { Mlp, OnnxModel } from "./mlp.ts";
 import { denseForward, readOnnxMlp } from "./dense_forward.ts";
-import { mulberry32 } from "./rng.ts";
+import { mulberry32 } from "../random/mod.ts";
 
 function randomArray(n: number, rand: () => number): Float32Array {
   return new Float32Array(n).map(() => rand() * 2 - 1);

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { isImageName } from "./companions.ts";
 import {
   buildProjectIndex,
@@ -19,6 +18,7 @@ import {
   type ProjectManifest,
 } from "./project.ts";
 import { basename } from "./stage.ts";
+import { fileSha256Sync } from "../fs/mod.ts";
 
 /** keeper's identity of an image: `<project>/<file name>`. */
 export type ImageIdentity = string;
@@ -74,9 +74,10 @@ export type IdentityLookup =
 /** Options for {@linkcode ImageIndex.lookup}. */
 export interface LookupOptions {
   /**
-   * The file's known content hash (a decision records it). When the identity
-   * is not indexed, a file of that name whose project could not be told from
-   * its folder is accepted only if its bytes hash to this.
+   * The file's known content hash (a decision records it). Of two files that
+   * share the identity, the one with these bytes is the image; when the
+   * identity is not indexed, a file of that name whose project could not be
+   * told from its folder is accepted only if its bytes hash to this.
    */
   sha256?: string;
 }
@@ -173,7 +174,14 @@ export class ImageIndex {
   lookup(project: string, fileName: string, options: LookupOptions = {}): IdentityLookup {
     const id = imageIdentity(project, fileName);
     const conflict = this.#conflicts.get(id);
-    if (conflict !== undefined) return { kind: "conflict", paths: [...conflict] };
+    if (conflict !== undefined) {
+      // Known bytes settle it (apply keeps an original beside its cropped copy): verified, not guessed.
+      if (options.sha256 !== undefined) {
+        const same = conflict.filter((p) => this.#sha256(p) === options.sha256);
+        if (same.length === 1) return { kind: "found", path: same[0] as string, via: "content" };
+      }
+      return { kind: "conflict", paths: [...conflict] };
+    }
     const hit = this.byIdentity.get(id);
     if (hit !== undefined) return { kind: "found", path: hit.path, via: "identity" };
     if (options.sha256 !== undefined) {
@@ -196,7 +204,7 @@ export class ImageIndex {
     let h = this.#hashes.get(path);
     if (h === undefined) {
       try {
-        h = createHash("sha256").update(Deno.readFileSync(path)).digest("hex");
+        h = fileSha256Sync(path);
       } catch {
         return null;
       }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { buildImageIndex, imageIdentity, parseProjectManifest, projectOfImagePath } from "./mod.ts";
+import { buildImageIndex, imageIdentity, parseProjectManifest } from "./mod.ts";
+import { projectOfImagePath } from "./image_index.ts";
 import { buildProjectIndex } from "./mod.ts";
 
 async function tree(files: Record<string, string>): Promise<string> {
@@ -67,6 +68,13 @@ Deno.test("buildImageIndex() reports two different files with one identity, keep
       paths: [`${dir}/r1/mojo1/a.png`, `${dir}/r2/mojo1/hannah/a.png`],
     }]);
     assert.equal(index.lookup("mojo1", "a.png").kind, "conflict");
+    // Known bytes (a decision's sha256) pick the one file that has them.
+    const two = createHash("sha256").update("two").digest("hex");
+    assert.deepEqual(index.lookup("mojo1", "a.png", { sha256: two }), {
+      kind: "found",
+      path: `${dir}/r2/mojo1/hannah/a.png`,
+      via: "content",
+    });
     assert.equal(index.duplicates, 1);
     assert.equal(index.lookup("mojo1", "b.png").kind, "found");
   } finally {

@@ -39,6 +39,7 @@ export {
 export type { ProjectMap, ProjectRule, RuleSubject } from "./project_map.ts";
 export { DEFAULT_ROOTS, ProjectResolver, stripRoots } from "./project_resolver.ts";
 export type {
+  ProjectConflict,
   ProjectResolverOptions,
   Resolution,
   ResolveContext,

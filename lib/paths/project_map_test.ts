@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { globToRegExp, matchProjectMap, parseProjectMap, sessionDate } from "./mod.ts";
+import { parseProjectMap, sessionDate } from "./mod.ts";
+import { globToRegExp, matchProjectMap } from "./project_map.ts";
 
 Deno.test("sessionDate() reads local, compact and ISO session ids, null otherwise", () => {
   assert.equal(sessionDate("2025-10-08 14:46:56"), "2025-10-08");

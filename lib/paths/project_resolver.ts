@@ -41,6 +41,20 @@ export interface Resolution {
   candidates: string[];
 }
 
+/**
+ * A folder name in an absolute path outside every known root that names a
+ * project other than the one resolved (or when nothing else resolved it):
+ * `/Users/<name>/work/crop/a.png` where `<name>` happens to be a project id.
+ */
+export interface ProjectConflict {
+  /** The logged path. */
+  path: string;
+  /** The project the folder name matched (not trusted). */
+  folder: string;
+  /** The project resolved by the log column, a manifest or the map; null when none. */
+  resolved: string | null;
+}
+
 /** Options for {@linkcode ProjectResolver}. */
 export interface ProjectResolverOptions {
   index?: ProjectIndex;
@@ -99,6 +113,8 @@ export class ProjectResolver {
   readonly map: ProjectMap | null;
   readonly #roots: readonly string[];
   readonly #stages: Readonly<Record<string, number>> | undefined;
+  /** Untrusted folder matches seen (count), with the first few as examples. */
+  readonly conflicts: { count: number; examples: ProjectConflict[] } = { count: 0, examples: [] };
   // Folder names repeat on every row: remember their lookups.
   readonly #segments = new Map<string, { project: string | null; candidates: string[] }>();
 
@@ -135,6 +151,8 @@ export class ProjectResolver {
     let project: string | null = null;
     let via: ResolveVia | null = null;
     let candidates: string[] = [];
+    let untrusted: string | null = null;
+    let hint: { project: string | null; candidates: string[]; rel: string } | null = null;
 
     const tryName = (name: string): boolean => {
       const found = lookupProject(this.index, name);
@@ -171,11 +189,17 @@ export class ProjectResolver {
         via = "manifest_root";
         rel = rel.slice(best.root.lastIndexOf("/") + 1);
       } else {
+        // Outside every known root, a folder that happens to carry a project's
+        // name (a user name, a work folder) is only a hint: the log column, a
+        // manifest or the map decide, and a disagreement is flagged; the
+        // folder is used only when none of them knows.
         const segs = rel.split("/");
         for (let i = 1; i < segs.length - 1; i++) {
           if (trySegment(segs[i] as string)) {
-            rel = segs.slice(i).join("/");
-            if (project !== null) via = "path";
+            untrusted = project ?? candidates.join(", ");
+            hint = { project, candidates, rel: segs.slice(i).join("/") };
+            project = null;
+            candidates = [];
             break;
           }
         }
@@ -208,6 +232,20 @@ export class ProjectResolver {
       if (mapped !== null) {
         project = mapped;
         via = "project_map";
+      }
+    }
+    // Nothing else knew: the folder name is the last resort (not a conflict).
+    if (project === null && candidates.length === 0 && hint !== null) {
+      project = hint.project;
+      candidates = hint.candidates;
+      rel = hint.rel;
+      via = project === null ? null : "path";
+      untrusted = null;
+    }
+    if (untrusted !== null && untrusted !== project) {
+      this.conflicts.count++;
+      if (this.conflicts.examples.length < 5) {
+        this.conflicts.examples.push({ path, folder: untrusted, resolved: project });
       }
     }
     const filename = basename(rel);

@@ -3,14 +3,13 @@ import {
   buildProjectIndex,
   imageKey,
   loadProjectManifests,
-  lookupProject,
   parseProjectManifest,
   parseProjectMap,
-  projectKey,
   ProjectResolver,
-  projectsOfFilename,
-  stripRoots,
 } from "./mod.ts";
+import { lookupProject, projectKey } from "./project.ts";
+import { projectsOfFilename } from "./image_key.ts";
+import { stripRoots } from "./project_resolver.ts";
 
 const REAL_PROJECTS = new URL("../../data/original/projects", import.meta.url).pathname;
 

@@ -17,6 +17,7 @@ export type PlotSpec = Plot.PlotOptions;
  * above and below the chart, so the result always starts with `<svg`.
  *
  * @param spec Plot options; `document` is supplied here.
+ * @param options `nonEmpty`: throw when the data marks drew nothing.
  * @returns One `<svg xmlns=…>` element as text.
  * @example
  * ```ts
@@ -24,14 +25,39 @@ export type PlotSpec = Plot.PlotOptions;
  * svg.startsWith("<svg"); // true
  * ```
  */
-export function renderSvg(spec: PlotSpec): string {
+export function renderSvg(spec: PlotSpec, options: RenderSvgOptions = {}): string {
   const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
   const node = Plot.plot({ ...spec, document: document as unknown as Document }) as unknown as El;
+  if (options.nonEmpty && drawnMarks(node) === 0) {
+    const title = typeof spec.title === "string" ? ` "${spec.title}"` : "";
+    throw new RangeError(
+      `Cannot draw chart${title}: its data marks drew nothing (no data, or none on the scale)`,
+    );
+  }
   if (node.tagName.toLowerCase() === "svg") {
     node.setAttribute("xmlns", SVG_NS);
     return node.outerHTML;
   }
   return figureToSvg(node);
+}
+
+/** Options for {@linkcode renderSvg}. */
+export interface RenderSvgOptions {
+  /** Throw a RangeError when no data mark (bar, dot, line, cell…) drew anything: no empty charts. */
+  nonEmpty?: boolean;
+}
+
+/** Marks that draw data (rules, frames, text and axes draw without any). */
+const DATA_MARKS = new Set(["bar", "dot", "line", "rect", "cell", "area", "tick", "link", "image"]);
+
+function drawnMarks(node: El): number {
+  const all = (node as unknown as { querySelectorAll(s: string): ArrayLike<El> })
+    .querySelectorAll("g[aria-label]");
+  let n = 0;
+  for (const g of Array.from(all)) {
+    if (DATA_MARKS.has(g.getAttribute("aria-label") ?? "")) n += g.children.length;
+  }
+  return n;
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";

@@ -7,7 +7,10 @@ Deno.test("renderSvg() draws one rect per bar without a browser", () => {
   });
   assert.match(svg, /^<svg/);
   assert.match(svg, /xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.equal((svg.match(/<rect/g) ?? []).length >= 2, true);
+  const heights = [...svg.matchAll(/<rect[^>]* height="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.equal(heights.length, 2);
+  // Bars for y = 1 and y = 3 on a linear scale from 0: the second is three times as tall.
+  assert.ok(Math.abs(heights[1]! / heights[0]! - 3) < 1e-9, `heights ${heights}`);
 });
 
 Deno.test("renderSvg() turns a titled chart with a legend into one standalone SVG document", () => {
@@ -30,4 +33,25 @@ Deno.test("renderSvg() turns a titled chart with a legend into one standalone SV
   assert.ok(svg.includes(">from the review log</text>"));
   const height = Number(svg.match(/^<svg[^>]* height="(\d+)"/)?.[1]);
   assert.ok(height > 400, `height ${height} leaves no room for title and legend`);
+});
+
+Deno.test("renderSvg({ nonEmpty }) refuses a chart whose marks drew nothing (bars from 0 on a log scale)", () => {
+  const rows = [{ project: "a", n: 10 }, { project: "b", n: 1000 }];
+  assert.throws(
+    () =>
+      renderSvg({
+        title: "records",
+        x: { type: "log" },
+        marks: [Plot.barX(rows, { y: "project", x: "n" }), Plot.ruleX([1])],
+      }, { nonEmpty: true }),
+    /Cannot draw chart "records": its data marks drew nothing/,
+  );
+  const ok = renderSvg({
+    x: { type: "log" },
+    marks: [Plot.barX(rows, { y: "project", x1: 1, x2: "n" })],
+  }, { nonEmpty: true });
+  assert.equal((ok.match(/<rect/g) ?? []).length, 2);
+  assert.throws(() =>
+    renderSvg({ marks: [Plot.barY([], { x: "x", y: "y" })] }, { nonEmpty: true })
+  );
 });

@@ -4,3 +4,4 @@
  * @module
  */
 export { mulberry32 } from "./mulberry32.ts";
+export { gaussian, shuffle } from "./rng.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mulberry32 } from "../random/mod.ts";
-import { type BandSet, fitAutoApprove, isApprovable } from "./mod.ts";
+import { type BandSet, fitAutoApprove, isApprovable } from "./auto_approve.ts";
 
 /** Sets whose pick is right with probability equal to its confidence (calibrated). */
 function calibratedSets(n: number, project: string, seed: number): BandSet[] {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { clopperPearsonLower, incompleteBeta } from "./mod.ts";
+import { clopperPearsonLower, incompleteBeta } from "./binomial.ts";
 
 Deno.test("incompleteBeta() matches closed forms", () => {
   assert.ok(Math.abs(incompleteBeta(0.5, 2, 2) - 0.5) < 1e-12);

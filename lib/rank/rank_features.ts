@@ -16,6 +16,7 @@ import {
   TRANSITION_FEATURES,
   TRANSITION_SIZE,
 } from "../signature/mod.ts";
+import { cosineDistance } from "../math/mod.ts";
 
 /** Number of fixed group-context columns after the image blocks and deltas. */
 export const CONTEXT_COLUMNS = 5 + 10;
@@ -81,15 +82,9 @@ export function rankInputSize(layout: RankFeatureLayout): number {
   return s * (layout.deltas ? 2 : 1) + contextColumns(layout);
 }
 
-function cosineDistance(a: Float32Array | null, b: Float32Array | null): number {
-  if (!a || !b || a.length !== b.length) return 0;
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 0;
+/** Cosine distance of two embeddings; 0 (no evidence) when one is missing or lengths differ. */
+function embeddingDistance(a: Float32Array | null, b: Float32Array | null): number {
+  return !a || !b || a.length !== b.length ? 0 : cosineDistance(a, b);
 }
 
 function l2(a: Float32Array, b: Float32Array): number {
@@ -150,7 +145,7 @@ export function writeGroupInputs(
     let embDist = 0, bDist = 0;
     members.forEach((other, k) => {
       if (k === i) return;
-      embDist += cosineDistance(m.features.embedding, other.features.embedding) / (n - 1);
+      embDist += embeddingDistance(m.features.embedding, other.features.embedding) / (n - 1);
       bDist += l2(m.features.builtin, other.features.builtin) / (n - 1);
     });
     out[o++] = st === maxStage ? 1 : 0;
@@ -210,12 +205,12 @@ function writeClipColumns(
   const own = clip(i);
   const pred = own ? lower(i) : -1;
   out[o + 1] = pred >= 0 ? 1 : 0;
-  out[o + 2] = pred >= 0 ? cosineDistance(own, clip(pred)) : 0;
+  out[o + 2] = pred >= 0 ? embeddingDistance(own, clip(pred)) : 0;
   let chain = 0;
   members.forEach((_, k) => {
     if (stages[k]! > stages[i]! || !clip(k)) return;
     const p = lower(k);
-    if (p >= 0) chain = Math.max(chain, cosineDistance(clip(k), clip(p)));
+    if (p >= 0) chain = Math.max(chain, embeddingDistance(clip(k), clip(p)));
   });
   out[o + 3] = chain;
   let others: Float32Array | null = null;
@@ -225,7 +220,7 @@ function writeClipColumns(
     others ??= new Float32Array(own.length);
     for (let j = 0; j < v.length; j++) others[j]! += v[j]!;
   });
-  out[o + 4] = own && others ? cosineDistance(own, others) : 0;
+  out[o + 4] = own && others ? embeddingDistance(own, others) : 0;
 }
 
 /** One member's step up: what changed, and from which member (the nearest lower stage with a signature). */

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 import {
-  fallbackRanker,
-  fitTemperature,
   highestStageScores,
   isAnomaly,
   loadRanker,
@@ -10,6 +8,8 @@ import {
   trainRanker,
   type TrainRankerOptions,
 } from "./mod.ts";
+import { fallbackRanker } from "./ranker.ts";
+import { fitTemperature } from "./calibration.ts";
 
 function argmax(v: number[]): number {
   return v.reduce((b, x, i) => (x > v[b]! ? i : b), 0);
@@ -92,4 +92,39 @@ Deno.test("fallbackRanker() picks the highest stage with probability 0.9", () =>
   const top = argmax(r.scores);
   assert.equal(g!.members[top]!.stage, Math.max(...g!.members.map((m) => m.stage ?? 0)));
   assert.equal(r.probabilities[top], 0.9);
+});
+
+Deno.test("trainRanker() follows the heavier of two contradicting labels (a review's weight)", async () => {
+  const old = syntheticGroups(100, { seed: 4, defectRate: 0 });
+  // The same groups picked differently: the creator's newer taste, as reviews would record it.
+  const newer = old.map((g) => ({
+    ...g,
+    id: `${g.id}/new`,
+    chosen: (g.chosen + 1) % g.members.length,
+  }));
+  const val = [...old.slice(0, 15), ...newer.slice(0, 15)];
+  const opts: TrainRankerOptions = { epochs: 12, threads: 1, hidden: [16], select: "val_nll" };
+  const agree = async (weightNew: number, weightOld: number): Promise<number> => {
+    const m = await trainRanker(
+      [
+        ...old.map((g) => ({ ...g, weight: weightOld })),
+        ...newer.map((g) => ({ ...g, weight: weightNew })),
+      ],
+      val,
+      opts,
+    );
+    const ranker = await (async () => {
+      const dir = await Deno.makeTempDir();
+      await saveRanker(dir, m);
+      const r = await loadRanker(dir, { fallback: false });
+      await Deno.remove(dir, { recursive: true });
+      return r;
+    })();
+    return newer.filter((g) => argmax(ranker.rank(g.members).scores) === g.chosen).length;
+  };
+  const heavyNew = await agree(4, 1), heavyOld = await agree(1, 4);
+  assert.ok(
+    heavyNew > heavyOld,
+    `newer picks followed: ${heavyNew} (newer ×4) vs ${heavyOld} (older ×4)`,
+  );
 });

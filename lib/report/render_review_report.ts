@@ -73,7 +73,10 @@ export function renderReviewReport(
   const charts = {
     "rates_by_day.svg": renderSvg({
       title: "Review outcomes per day",
-      color: { legend: true },
+      // A fixed categorical domain: always a swatch legend, whatever the days hold.
+      color: { legend: true, type: "categorical", domain: ["approved", "overridden", "rejected"] },
+      // Days are labels (one point each), not a time scale: say so (Plot warns otherwise).
+      x: { type: "point", label: "day" },
       y: { label: "share of groups", domain: [0, 1] },
       marks: [
         Plot.lineY(daily, { x: "day", y: "value", stroke: "rate", marker: true }),

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ApprovedDecision, AutomationDecision, Box } from "../types.ts";
+import { median } from "../math/mod.ts";
 import { actionRate } from "./approval_rate.ts";
 
 /** Options for {@linkcode reviewMetrics}. */
@@ -70,13 +71,6 @@ export interface ReviewMetrics extends ReviewRates {
  */
 export function boxesMatch(a: Box, b: Box, tol: number): boolean {
   return a.every((v, i) => Math.abs(v - b[i]!) <= tol);
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function rates(records: ApprovedDecision[], opts: Required<ReviewMetricsOptions>): ReviewRates {

@@ -4,15 +4,7 @@
  *
  * @module
  */
-export {
-  NATIVE_OFFSET,
-  NATIVE_TILES,
-  SIGNATURE_GRID,
-  SIGNATURE_PLANES,
-  SIGNATURE_SIZE,
-  SIGNATURE_VERSION,
-  signatureOf,
-} from "./signature.ts";
+export { SIGNATURE_GRID, SIGNATURE_SIZE, SIGNATURE_VERSION, signatureOf } from "./signature.ts";
 export { compareSignatures, TRANSITION_FEATURES, TRANSITION_SIZE } from "./compare.ts";
 
 /** Name of the signature block in `ImageFeatures.blocks`. */

@@ -8,6 +8,7 @@
 import { encodeRaw, type RawImage } from "../image/mod.ts";
 import { companions } from "./_write.ts";
 import type { GroupPlan } from "./types.ts";
+import { writeFileAtomic } from "../fs/mod.ts";
 
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
@@ -39,8 +40,9 @@ export async function writeGroup(
     if (m.companions.caption) await Deno.writeTextFile(`${stem}.caption`, text.caption);
     if (m.companions.txt) await Deno.writeTextFile(`${stem}.txt`, text.txt);
     const path = `${out}/${dir}/${m.filename}`;
-    await Deno.writeFile(`${path}.part`, await encodeRaw(img, { compressionLevel: level }));
-    await Deno.rename(`${path}.part`, path);
+    await writeFileAtomic(path, await encodeRaw(img, { compressionLevel: level }), {
+      mkdir: false,
+    });
   }));
   return dir;
 }

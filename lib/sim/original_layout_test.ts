@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ingestLogs } from "../logs/mod.ts";
-import { ORIGINAL_HOME, simulate } from "./mod.ts";
+import { simulate } from "./mod.ts";
+import { ORIGINAL_HOME } from "./original_layout.ts";
 import type { GroundTruthRecord } from "./types.ts";
 
 Deno.test("simulate({ layout: 'original' }) leaves raw, final, logs and a date-only project map as the original tool did", async () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { probe } from "../image/mod.ts";
 import { parseFilenameTimestamp, parseStage } from "../paths/mod.ts";
-import { type RawFinalRecord, simulate } from "./mod.ts";
+import { simulate } from "./mod.ts";
+import type { RawFinalRecord } from "./simulate.ts";
 import type { GroundTruthRecord } from "./types.ts";
 
 /** Minimal RFC 4180 reader for the test (quoted fields, doubled quotes). */
@@ -32,6 +33,8 @@ function parseCsv(text: string): string[][] {
 }
 
 const dir = await Deno.makeTempDir({ prefix: "keeper_sim_test_" });
+// One simulated project shared by the tests below, removed when the test run ends.
+globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 const out = `${dir}/sim`;
 const summary = await simulate(out, {
   seed: 7,
@@ -310,11 +313,4 @@ Deno.test("simulate({ rawFinal }) writes raw and delivered folders with cropped,
     recs.some((r) => r.format === "jpeg") &&
       recs.some((r) => r.crop_px === null || r.crop_px[1] === 0),
   );
-});
-
-Deno.test({
-  name: "simulate() temp folder cleanup",
-  fn: async () => {
-    await Deno.remove(dir, { recursive: true });
-  },
 });

@@ -7,6 +7,7 @@
  */
 import { OrtSession } from "../nn/mod.ts";
 import type { Box } from "../types.ts";
+import { iou } from "../math/mod.ts";
 import type { ScoredBox } from "./_types.ts";
 import { HANDTRACK_ONNX_VERSION, handtrackToOnnx } from "./_handtrack_onnx.ts";
 import { loadOrConvert } from "./_onnx_cache.ts";
@@ -118,7 +119,7 @@ export function handBoxes(
   const kept: { i: number; score: number }[] = [];
   for (const c of best) {
     if (kept.length >= options.maxHands + 1) break;
-    if (kept.every((k) => iouYx(boxes, k.i, c.i) < IOU)) kept.push(c);
+    if (kept.every((k) => iou(cornersYx(boxes, k.i), cornersYx(boxes, c.i)) < IOU)) kept.push(c);
   }
   return kept.slice(0, options.maxHands).map(({ i, score }): ScoredBox => {
     const [y1 = 0, x1 = 0, y2 = 0, x2 = 0] = boxes.subarray(4 * i, 4 * i + 4);
@@ -131,21 +132,12 @@ export function handBoxes(
   });
 }
 
-/** IoU of two `[ymin, xmin, ymax, xmax]` rows (tfjs: corners normalised by min/max). */
-function iouYx(b: Float32Array, i: number, j: number): number {
-  const ay1 = Math.min(b[4 * i]!, b[4 * i + 2]!);
-  const ax1 = Math.min(b[4 * i + 1]!, b[4 * i + 3]!);
-  const ay2 = Math.max(b[4 * i]!, b[4 * i + 2]!);
-  const ax2 = Math.max(b[4 * i + 1]!, b[4 * i + 3]!);
-  const by1 = Math.min(b[4 * j]!, b[4 * j + 2]!);
-  const bx1 = Math.min(b[4 * j + 1]!, b[4 * j + 3]!);
-  const by2 = Math.max(b[4 * j]!, b[4 * j + 2]!);
-  const bx2 = Math.max(b[4 * j + 1]!, b[4 * j + 3]!);
-  const areaA = (ay2 - ay1) * (ax2 - ax1);
-  const areaB = (by2 - by1) * (bx2 - bx1);
-  if (areaA <= 0 || areaB <= 0) return 0;
-  const ih = Math.max(0, Math.min(ay2, by2) - Math.max(ay1, by1));
-  const iw = Math.max(0, Math.min(ax2, bx2) - Math.max(ax1, bx1));
-  const inter = ih * iw;
-  return inter / (areaA + areaB - inter);
+/** Row `i` of `[ymin, xmin, ymax, xmax]` rows as an `[x1, y1, x2, y2]` box (tfjs: corners normalised by min/max). */
+function cornersYx(b: Float32Array, i: number): Box {
+  return [
+    Math.min(b[4 * i + 1]!, b[4 * i + 3]!),
+    Math.min(b[4 * i]!, b[4 * i + 2]!),
+    Math.max(b[4 * i + 1]!, b[4 * i + 3]!),
+    Math.max(b[4 * i]!, b[4 * i + 2]!),
+  ];
 }

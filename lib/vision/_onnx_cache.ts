@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { fileSha256, writeFileAtomic } from "../fs/mod.ts";
 
 /** A converted model and its metadata. */
 export interface CachedOnnx<M> {
@@ -35,12 +36,7 @@ export async function loadOrConvert<M>(
   source: string,
   convert: () => Promise<{ bytes: Uint8Array; meta: M }>,
 ): Promise<CachedOnnx<M>> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(source));
-  const hash = Array.from(
-    new Uint8Array(digest).slice(0, 6),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
+  const hash = (await fileSha256(source)).slice(0, 12);
   const stem = join(dir, `${version.replace(/[^a-z0-9]+/gi, "-")}-${hash}`);
   try {
     const meta = JSON.parse(await Deno.readTextFile(`${stem}.json`));
@@ -58,13 +54,9 @@ export async function loadOrConvert<M>(
   const { bytes, meta } = await convert();
   let cached: string | null = `${stem}.onnx`;
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    const tmp = `.${crypto.randomUUID()}.tmp`;
-    await Deno.writeFile(`${stem}.onnx${tmp}`, bytes);
-    await Deno.rename(`${stem}.onnx${tmp}`, `${stem}.onnx`);
+    await writeFileAtomic(`${stem}.onnx`, bytes);
     // The metadata goes last: a reader that finds it also finds the whole model.
-    await Deno.writeTextFile(`${stem}.json${tmp}`, JSON.stringify({ version, meta }));
-    await Deno.rename(`${stem}.json${tmp}`, `${stem}.json`);
+    await writeFileAtomic(`${stem}.json`, JSON.stringify({ version, meta }));
   } catch (e) {
     // No write permission (NotCapable) or a read-only node_modules (EACCES / EROFS) still
     // works: the model stays in memory.

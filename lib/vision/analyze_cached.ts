@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { RawImage } from "../image/mod.ts";
 import type { VisionResult } from "./_types.ts";
 import type { AnalyzeOptions, VisionModel } from "./vision_model.ts";
+import { sha256Hex, writeFileAtomic } from "../fs/mod.ts";
 
 /** Bump when {@linkcode VisionResult} or the models' settings change (invalidates the cache). */
 export const VISION_RESULT_VERSION = "human-3.3.6+ort/3";
@@ -49,10 +50,7 @@ export async function analyzeCached(
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   const result = await model.analyze(raw, { embedding: o.embedding });
-  await Deno.mkdir(o.cacheDir, { recursive: true });
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeTextFile(tmp, stringify(result));
-  await Deno.rename(tmp, file);
+  await writeFileAtomic(file, stringify(result));
   return result;
 }
 
@@ -68,15 +66,14 @@ export async function analyzeCached(
  * await visionCacheKey(raw, true); // "3f2a…"
  * ```
  */
-export async function visionCacheKey(raw: RawImage, embedding: boolean): Promise<string> {
+export function visionCacheKey(raw: RawImage, embedding: boolean): Promise<string> {
   const head = new TextEncoder().encode(
     `${VISION_RESULT_VERSION}|${raw.width}x${raw.height}x${raw.channels}|${embedding}|`,
   );
   const buf = new Uint8Array(head.length + raw.data.length);
   buf.set(head);
   buf.set(raw.data, head.length);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return Promise.resolve(sha256Hex(buf));
 }
 
 function stringify(r: VisionResult): string {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import type { RawImage } from "../image/mod.ts";
-import { analyzeCached, visionCacheKey, type VisionResult } from "./mod.ts";
+import { analyzeCached } from "./mod.ts";
+import { visionCacheKey } from "./analyze_cached.ts";
+import type { VisionResult } from "./_types.ts";
 
 /** A stand-in model that counts calls and answers a fixed result. */
 function fakeModel(): { calls: number; analyze: (raw: RawImage) => Promise<VisionResult> } {

@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
+import type { KeypointName, VisionKeypoint, VisionResult } from "./_types.ts";
+import { subjectBox, unionBox } from "./subject_box.ts";
 import {
-  type KeypointName,
-  subjectBox,
-  unionBox,
   VISION_BLOCK_DIM,
   VISION_BLOCK_LAYOUT,
   visionBlock,
   visionBlockIndex,
-  type VisionKeypoint,
-  type VisionResult,
-} from "./mod.ts";
+} from "./vision_block.ts";
 
 /** A standing person: face at the top, shoulders, hips, knees; nothing else. */
 function person(): VisionResult {

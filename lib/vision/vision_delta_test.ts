@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
+import { VISION_BLOCK_DIM, visionBlockIndex, type VisionBlockName } from "./vision_block.ts";
 import {
-  VISION_BLOCK_DIM,
   VISION_DELTA_DIM,
   VISION_DELTA_LAYOUT,
-  visionBlockIndex,
-  type VisionBlockName,
   visionDelta,
   visionReasons,
-} from "./mod.ts";
+} from "./vision_delta.ts";
 
 function block(values: Partial<Record<VisionBlockName, number>>): Float32Array {
   const b = new Float32Array(VISION_BLOCK_DIM);

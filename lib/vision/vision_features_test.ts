@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import type { RawImage } from "../image/mod.ts";
-import {
-  BACKBONE_BLOCK_VERSION,
-  VISION_BLOCK_DIM,
-  VISION_BLOCK_VERSION,
-  visionBlocksId,
-  visionFeatures,
-  type VisionResult,
-} from "./mod.ts";
+import { visionFeatures } from "./mod.ts";
+import { BACKBONE_BLOCK_VERSION, VISION_BLOCK_DIM, VISION_BLOCK_VERSION } from "./vision_block.ts";
+import { visionBlocksId } from "./vision_features.ts";
+import type { VisionResult } from "./_types.ts";
 
 const raw: RawImage = { data: new Uint8Array(2 * 2 * 3), width: 2, height: 2, channels: 3 };
 

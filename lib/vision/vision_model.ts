@@ -20,6 +20,7 @@ import {
   type VisionResult,
 } from "./_types.ts";
 import { clampBox, subjectBox } from "./subject_box.ts";
+import { iou } from "../math/mod.ts";
 import { BACKBONE_DIM } from "./vision_block.ts";
 import { CenternetOrt, type CenternetRow } from "./_centernet.ts";
 import { HandtrackOrt } from "./_handtrack.ts";
@@ -381,14 +382,6 @@ function objects(rows: CenternetRow[], minScore: number, max: number): LabeledBo
     kept.push({ box, score, label });
   }
   return kept.sort(byScore).slice(0, max);
-}
-
-function iou(a: Box, b: Box): number {
-  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = w * h;
-  const area = (x: Box): number => (x[2] - x[0]) * (x[3] - x[1]);
-  return inter > 0 ? inter / (area(a) + area(b) - inter) : 0;
 }
 
 function l2(v: Float32Array): Float32Array {

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { readRaw } from "../image/mod.ts";
-import { visionBlock, VisionModel, visionReasons, type VisionResult } from "./mod.ts";
+import { VisionModel } from "./mod.ts";
+import { visionBlock } from "./vision_block.ts";
+import { visionReasons } from "./vision_delta.ts";
+import type { VisionResult } from "./_types.ts";
 
 const data = (name: string): string => new URL(`./testdata/${name}`, import.meta.url).pathname;
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -13,12 +13,7 @@ export {
   WORKSPACE_ENV,
   WORKSPACE_FILE,
   workspaceFile,
-  writeWorkspace,
 } from "./workspace.ts";
-export type { LoadedWorkspace, Workspace, WorkspaceFileOptions } from "./workspace.ts";
+export type { LoadedWorkspace, Workspace } from "./workspace.ts";
 export { checkWorkspace, setupWorkspace } from "./setup_workspace.ts";
-export type {
-  SetupWorkspaceOptions,
-  SetupWorkspaceResult,
-  WorkspaceCheck,
-} from "./setup_workspace.ts";
+export type { WorkspaceCheck } from "./setup_workspace.ts";

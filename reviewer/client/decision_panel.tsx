@@ -9,6 +9,7 @@ import type { ComponentChild } from "preact";
 import type { GroupView } from "./api.ts";
 import type { CropState } from "./group_view.tsx";
 import { flagLabel, plainReasons } from "./plain_words.ts";
+import type { Region } from "./change_region.ts";
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -24,10 +25,14 @@ export interface DecisionPanelProps {
   group: GroupView;
   crop: CropState;
   problems: Record<number, string> | undefined;
+  region: Region | null;
+  thumbs: string[] | null;
 }
 
 /** The decision panel. */
-export function DecisionPanel({ group, crop, problems }: DecisionPanelProps): ComponentChild {
+export function DecisionPanel(
+  { group, crop, problems, region, thumbs }: DecisionPanelProps,
+): ComponentChild {
   const r = group.review;
   const broken = Object.keys(problems ?? {}).map(Number).sort((a, b) => a - b);
   return (
@@ -58,6 +63,13 @@ export function DecisionPanel({ group, crop, problems }: DecisionPanelProps): Co
           {group.flags.map((f) => <span key={f} class="chip flag" title={f}>{flagLabel(f)}</span>)}
         </p>
       )}
+      {region !== null && thumbs !== null && (
+        <Loupe
+          group={group}
+          region={region}
+          thumbs={thumbs}
+        />
+      )}
       {group.ai.auto_approvable && <p class="chip band">in the auto-approve band</p>}
       {crop.shown && (
         <p class="mono" data-testid="crop-coords">
@@ -77,5 +89,45 @@ export function DecisionPanel({ group, crop, problems }: DecisionPanelProps): Co
         {group.flags.length > 0 && <p class="mono">flags: {group.flags.join(", ")}</p>}
       </details>
     </aside>
+  );
+}
+
+/** Both compared stages magnified on the region where they differ most. */
+function Loupe(
+  { group, region, thumbs }: { group: GroupView; region: Region; thumbs: string[] },
+): ComponentChild {
+  const [x1, y1, x2, y2] = region.box;
+  const bw = x2 - x1, bh = y2 - y1;
+  const stage = (i: number) => group.images[i]?.stage ?? "?";
+  return (
+    <div class="loupe" data-testid="loupe" data-box={JSON.stringify(region.box)}>
+      <h3>
+        Loupe: where image {region.a + 1} (stage {stage(region.a)}) and image {region.b + 1} (stage
+        {" "}
+        {stage(region.b)}) differ most
+      </h3>
+      <div class="loupe-panes">
+        {[region.a, region.b].map((i) => {
+          const im = group.images[i]!;
+          return (
+            <figure key={i}>
+              <div
+                class="loupe-pane"
+                style={{
+                  aspectRatio: `${im.width || 1} / ${im.height || 1}`,
+                  backgroundImage: `url("${thumbs[i]}")`,
+                  backgroundSize: `${100 / bw}% ${100 / bh}%`,
+                  backgroundPosition: `${(x1 / (1 - bw)) * 100}% ${(y1 / (1 - bh)) * 100}%`,
+                }}
+              />
+              <figcaption>
+                image {i + 1}
+                {i === group.ai.choice ? " (AI pick)" : ""}
+              </figcaption>
+            </figure>
+          );
+        })}
+      </div>
+    </div>
   );
 }

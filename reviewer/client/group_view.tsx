@@ -12,6 +12,7 @@ import type { Box, GroupView } from "./api.ts";
 import { CropBox } from "./crop_box.tsx";
 import type { GroupLayout, Size } from "./layout.ts";
 import { DecisionPanel } from "./decision_panel.tsx";
+import type { Region } from "./change_region.ts";
 
 /** The crop as the page holds it for one group. */
 export interface CropState {
@@ -35,6 +36,8 @@ export interface GroupPanelProps {
   placement: Placement | null;
   /** Why an image cannot be shown, by index. */
   problems: Record<number, string> | undefined;
+  /** Where the pick and its compared stage differ most (the loupe), null when unknown. */
+  region: Region | null;
   onCrop: (box: Box) => void;
   onCropDone: (box: Box) => void;
   onZoom: (index: number) => void;
@@ -85,7 +88,13 @@ export class GroupPanel extends Component<GroupPanelProps> {
         >
           {p.group.images.map((_, i) => <Card key={`${p.group.group_id}:${i}`} {...p} index={i} />)}
         </div>
-        <DecisionPanel group={p.group} crop={p.crop} problems={p.problems} />
+        <DecisionPanel
+          group={p.group}
+          crop={p.crop}
+          problems={p.problems}
+          region={p.region}
+          thumbs={p.placement?.thumbs ?? null}
+        />
       </div>
     );
   }
@@ -136,6 +145,21 @@ function Card(p: GroupPanelProps & { index: number }): ComponentChild {
               onLoad={(e) => p.onImageLoad(group.group_id, index, e.currentTarget)}
             />
           )}
+        {p.region !== null && (p.region.a === index || p.region.b === index) &&
+          problem === undefined && (
+          <div
+            class="change-mark"
+            data-testid="change-region"
+            data-box={JSON.stringify(p.region.box)}
+            title="where these two stages differ most (D in compare view zooms there)"
+            style={{
+              left: `${p.region.box[0] * 100}%`,
+              top: `${p.region.box[1] * 100}%`,
+              width: `${(p.region.box[2] - p.region.box[0]) * 100}%`,
+              height: `${(p.region.box[3] - p.region.box[1]) * 100}%`,
+            }}
+          />
+        )}
         {chosen && crop.shown && problem === undefined && (
           <CropBox box={crop.box} locked={p.locked} onChange={p.onCrop} onDone={p.onCropDone} />
         )}

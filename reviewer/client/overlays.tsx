@@ -11,14 +11,19 @@ export const KEYMAP: [string, string][] = [
   ["A", "approve the AI pick (with the crop if shown)"],
   ["R", "reject: keep all, no action"],
   ["S", "skip for now"],
-  ["1-4", "override: pick image N (keeps the crop if shown)"],
+  ["1-4", "override: pick image N (the crop moves onto it and is saved with it)"],
+  ["Shift+1-4 / click", "choose image N without a verdict: the crop moves there to adjust"],
   ["Q W E T", "pick image 1-4 and mark it for a manual crop"],
-  ["Enter / ↓", "next group"],
+  ["Enter / ↓", "next group (on into the next batch)"],
   ["↑", "previous group"],
+  ["PgDn / PgUp", "next / previous batch of 50"],
   ["Z", "undo the last verdict"],
   ["C", "show / hide the crop"],
   ["L", "lock / unlock the crop aspect ratio"],
-  ["F", "full-size view of the pick (double-click any image)"],
+  [
+    "F",
+    "compare: side by side at one zoom and position; 1-4 flip in place, V side by side, + − zoom, drag pan, D go to the change, 0 reset (double-click an image: flip view)",
+  ],
   ["B", "approve every pending group in the auto-approve band (asks first)"],
   ["G", "stats"],
   ["Shift+Enter", "submit batch: write approved_decisions.jsonl"],
@@ -89,16 +94,6 @@ export function Stats({ stats, stamp }: { stats: ReviewStats | null; stamp: numb
         </table>
       )}
       <img class="chart" src={`/api/automation/stats.svg?t=${stamp}`} alt="verdicts by action" />
-    </div>
-  );
-}
-
-/** Full-size view of one image. */
-export function Zoom({ src, name }: { src: string; name: string }) {
-  return (
-    <div class="modal zoom" data-testid="zoom">
-      <div class="zoom-title">{name} (full size; Esc closes)</div>
-      <img src={src} alt={name} />
     </div>
   );
 }

@@ -24,12 +24,14 @@ import {
 import { type CropState, GroupPanel, type Placement } from "./group_view.tsx";
 import { describeQuery, Header } from "./header.tsx";
 import { layoutGroup, type Size, thumbUrl, thumbWidth } from "./layout.ts";
-import { BandConfirm, Help, Stats, Zoom } from "./overlays.tsx";
+import { BandConfirm, Help, Stats } from "./overlays.tsx";
+import { clampView, Compare, type CompareView, viewOf } from "./compare.tsx";
+import { compareTarget, greyOf, largestChange, type Region } from "./change_region.ts";
 
 type Overlay =
   | { kind: "help" }
   | { kind: "stats" }
-  | { kind: "zoom"; index: number }
+  | { kind: "compare"; view: CompareView }
   | { kind: "band"; count: number }
   | null;
 
@@ -51,6 +53,8 @@ interface State {
   problems: Record<string, Record<number, string>>;
   /** Aspect ratios measured from loaded thumbnails where they differ from the decision's. */
   aspects: Record<string, number>;
+  /** Where the pick and its compared stage differ most, by group id (null: no visible change). */
+  regions: Record<string, Region | null>;
 }
 
 const DEFAULT_BOX: Box = [0.1, 0.1, 0.9, 0.9];
@@ -118,6 +122,7 @@ export function ReviewApp() {
     area: null,
     problems: {},
     aspects: {},
+    regions: {},
   });
   const [, rerender] = useState(0);
   const set = (p: Partial<State>) => {
@@ -364,7 +369,25 @@ export function ReviewApp() {
     const g = current();
     if (g !== undefined) setCrop(g, (c) => ({ ...c, box }));
   }).current;
-  const onZoom = useRef((index: number) => set({ overlay: { kind: "zoom", index } })).current;
+  const openCompare = (mode: CompareView["mode"], index: number) =>
+    set({ overlay: { kind: "compare", view: { mode, index, zoom: 1, cx: 0.5, cy: 0.5 } } });
+  const onZoom = useRef((index: number) => openCompare("flip", index)).current;
+  const setView = (view: CompareView) => set({ overlay: { kind: "compare", view } });
+  /** Measure the change region once both compared images of the shown group have loaded. */
+  const measureRegion = (g: GroupView) => {
+    if (g.group_id in st.current.regions) return;
+    const b = compareTarget(g);
+    if (b === null) return;
+    const a = g.ai.choice;
+    const img = (i: number) =>
+      document.querySelector<HTMLImageElement>(`main figure.card[data-index="${i}"] img`);
+    const ia = img(a), ib = img(b);
+    if (!ia?.complete || !ib?.complete || ia.naturalWidth === 0 || ib.naturalWidth === 0) return;
+    const c = largestChange(greyOf(ia), greyOf(ib));
+    // Below ~2 grey levels on average nothing visible changed: no loupe.
+    const region = c.strength < 2 ? null : { box: c.box, a, b, strength: c.strength };
+    set({ regions: { ...st.current.regions, [g.group_id]: region } });
+  };
   // A crop adjusted on a group that already kept a pick is saved with that verdict.
   const onCropDone = useRef((box: Box) => {
     const g = current();
@@ -393,6 +416,7 @@ export function ReviewApp() {
     const g = st.current.batch?.groups.find((x) => x.group_id === groupId);
     const im = g?.images[index];
     if (im === undefined || img.naturalWidth === 0 || img.naturalHeight === 0) return;
+    measureRegion(g!);
     const natural = img.naturalWidth / img.naturalHeight;
     // The decision's size is a claim: when the file's shape differs, lay it out as it is.
     if (Math.abs(natural / (im.width / im.height) - 1) > 0.01) {
@@ -411,6 +435,21 @@ export function ReviewApp() {
     load().catch((e) => say(String(e.message ?? e)));
   };
 
+  const compareKey = (k: string, v: CompareView) => {
+    const g = current();
+    if (g === undefined) return;
+    if (/^[1-4]$/.test(k) && Number(k) <= g.images.length) {
+      setView({ ...v, mode: "flip", index: Number(k) - 1 });
+    } else if (k === "v") setView({ ...v, mode: v.mode === "side" ? "flip" : "side" });
+    else if (k === "+" || k === "=") setView(clampView({ ...v, zoom: v.zoom * 1.5 }));
+    else if (k === "-") setView(clampView({ ...v, zoom: v.zoom / 1.5 }));
+    else if (k === "0") setView({ ...v, zoom: 1, cx: 0.5, cy: 0.5 });
+    else if (k === "d") {
+      const r = st.current.regions[g.group_id];
+      if (r) setView(viewOf(r.box, v));
+    }
+  };
+
   useEffect(() => {
     load().catch((e) => say(String(e.message ?? e)));
     const onKey = (e: KeyboardEvent) => {
@@ -425,10 +464,11 @@ export function ReviewApp() {
       if (overlay !== null) {
         if (
           k === "Escape" || (k === "?" && overlay.kind === "help") ||
-          (k === "f" && overlay.kind === "zoom") || (k === "g" && overlay.kind === "stats")
+          (k === "f" && overlay.kind === "compare") || (k === "g" && overlay.kind === "stats")
         ) {
           set({ overlay: null });
         } else if (k === "Enter" && overlay.kind === "band") confirmBand(overlay.count);
+        else if (overlay.kind === "compare") compareKey(k, overlay.view);
         e.preventDefault();
         return;
       }
@@ -452,7 +492,7 @@ export function ReviewApp() {
       else if (k === "z") undo();
       else if (k === "c") setCrop(group, (c) => ({ ...c, shown: !c.shown }));
       else if (k === "l") set({ locked: !st.current.locked });
-      else if (k === "f") set({ overlay: { kind: "zoom", index: group.ai.choice } });
+      else if (k === "f") openCompare("side", group.ai.choice);
       else if (k === "b") openBand();
       else if (k === "g") openStats();
       else if (k === "?") set({ overlay: { kind: "help" } });
@@ -501,7 +541,6 @@ export function ReviewApp() {
 
   if (batch === null) return <div class="loading">Loading… {s.toast}</div>;
   const overlay = s.overlay;
-  const zoomed = overlay?.kind === "zoom" ? group?.images[overlay.index] : undefined;
   return (
     <div class="page">
       <Header
@@ -536,6 +575,7 @@ export function ReviewApp() {
               locked={s.locked}
               placement={placementOf(group)}
               problems={s.problems[group.group_id]}
+              region={s.regions[group.group_id] ?? null}
               onCrop={onCrop}
               onCropDone={onCropDone}
               onZoom={onZoom}
@@ -557,7 +597,14 @@ export function ReviewApp() {
       </footer>
       {overlay?.kind === "help" && <Help />}
       {overlay?.kind === "stats" && <Stats stats={s.stats} stamp={s.statsStamp} />}
-      {zoomed !== undefined && <Zoom src={zoomed.full} name={zoomed.name} />}
+      {overlay?.kind === "compare" && group !== undefined && (
+        <Compare
+          group={group}
+          view={overlay.view}
+          region={s.regions[group.group_id]?.box ?? null}
+          onView={setView}
+        />
+      )}
       {overlay?.kind === "band" && <BandConfirm count={overlay.count} />}
     </div>
   );

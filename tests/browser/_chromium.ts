@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { chromium } from "playwright-core";
-import type { BrowserContext } from "playwright-core";
+import { type BrowserContext, chromium } from "playwright-core";
 import { CHROMIUM_ENV, findChromium } from "../../lib/cli/mod.ts";
 
 /** Chromium's path: `$KEEPER_CHROMIUM`, else `chromium` on PATH (Debian package `chromium`). */

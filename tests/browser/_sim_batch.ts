@@ -7,8 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { simulate } from "../../lib/sim/mod.ts";
-import type { GroundTruthRecord } from "../../lib/sim/mod.ts";
+import { type GroundTruthRecord, simulate } from "../../lib/sim/mod.ts";
 import {
   appendAutomationDecisions,
   groupIdOf,

@@ -181,3 +181,66 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "review page: crop coordinates on hover, drag to adjust on any chosen image, aspect lock shown on the box and toggled with L",
+  async () => {
+    const box: Box = [0.2, 0.2, 0.6, 0.5];
+    const o = await openPage([
+      { images: [{ w: 800, h: 600 }, { w: 800, h: 600 }, { w: 800, h: 600 }], pick: 0, box },
+    ], { width: 1440, height: 900 });
+    const { page } = o;
+    try {
+      await imagesSettled(page);
+      // Hover: the read-out gives the pointer's place, normalised and in the file's pixels.
+      const img = await paintedRect(page, 'figure.card[data-index="0"] img');
+      await page.mouse.move(img.x + 0.1 * img.width, img.y + 0.8 * img.height);
+      const readout = page.locator('figure.card[data-index="0"] [data-testid=readout]');
+      await page.waitForFunction(() =>
+        document.querySelector('figure.card[data-index="0"] [data-testid=readout]')?.textContent !==
+          ""
+      );
+      const text = (await readout.textContent()) ?? "";
+      const m = text.match(
+        /x ([\d.]+) y ([\d.]+) · (\d+), (\d+) px · crop (\d+),(\d+) → (\d+),(\d+) px/,
+      );
+      assert.ok(m !== null, text);
+      assert.ok(Math.abs(Number(m[1]) - 0.1) < 0.01 && Math.abs(Number(m[2]) - 0.8) < 0.01, text);
+      assert.ok(Math.abs(Number(m[3]) - 80) <= 8 && Math.abs(Number(m[4]) - 480) <= 6, text);
+      assert.deepEqual(m.slice(5).map(Number), [160, 120, 480, 300]);
+      // The lock is on the box itself.
+      const tag = page.locator("[data-testid=crop-lock]");
+      assert.match((await tag.textContent()) ?? "", /aspect locked/);
+      // Choose image 3 (click), unlock, and drag a corner there: the shape changes freely.
+      await page.click('figure.card[data-index="2"] .card-head');
+      await page.waitForSelector('figure.card[data-index="2"] [data-testid=crop-box]');
+      await page.keyboard.press("l");
+      await page.waitForFunction(() =>
+        /aspect free/.test(document.querySelector("[data-testid=crop-lock]")?.textContent ?? "")
+      );
+      const h = (await page.locator('figure.card[data-index="2"] .crop-handle.se').boundingBox())!;
+      await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(h.x + 40, h.y - 30, { steps: 4 });
+      await page.mouse.up();
+      await page.waitForFunction(
+        (was) => document.querySelector("[data-testid=crop-box]")?.getAttribute("data-box") !== was,
+        JSON.stringify(box),
+      );
+      const after = JSON.parse(
+        (await page.getAttribute("[data-testid=crop-box]", "data-box"))!,
+      ) as Box;
+      const ratio = (b: Box) => (b[3] - b[1]) / (b[2] - b[0]);
+      assert.ok(after[2] > box[2] && after[3] < box[3], `${after}`);
+      assert.ok(Math.abs(ratio(after) - ratio(box)) > 0.05, "unlocked: the shape changed");
+      assert.deepEqual(after.slice(0, 2), box.slice(0, 2));
+      assert.match(
+        (await page.textContent("[data-testid=crop-coords]")) ?? "",
+        /crop on image 3/,
+      );
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  },
+);

@@ -74,7 +74,7 @@ Deno.test({
           await at(25);
           assert.match(
             (await page.textContent("[data-testid=progress]")) ?? "",
-            /Reviewed 25\/50 groups \(50%\)/,
+            /reviewed 25\/50 groups \(50%\)/i,
           );
         }
         if (i === 35) {
@@ -86,7 +86,7 @@ Deno.test({
           await at(35);
           assert.match(
             (await page.textContent("[data-testid=progress]")) ?? "",
-            /Reviewed 35\/50 groups \(70%\)/,
+            /reviewed 35\/50 groups \(70%\)/i,
           );
         }
         if (i === shotAt) {
@@ -189,10 +189,10 @@ Deno.test({
       }
 
       mark("50 groups reviewed");
-      // Full-size view of the pick, then the key map, then stats with its chart; then submit.
+      // The compare view, then the key map, then stats with its chart; then submit.
       await page.keyboard.press("f");
       await page.waitForFunction(() =>
-        (document.querySelector("[data-testid=zoom] img") as HTMLImageElement | null)
+        (document.querySelector("[data-testid=compare] img") as HTMLImageElement | null)
           ?.naturalWidth! > 0
       );
       await page.keyboard.press("Escape");
@@ -215,7 +215,7 @@ Deno.test({
       );
       assert.match(
         (await page.textContent("[data-testid=progress]")) ?? "",
-        /Reviewed 50\/50 groups \(100%\)/,
+        /reviewed 50\/50 groups \(100%\)/i,
       );
       assert.ok(await verdict());
 

@@ -9,9 +9,8 @@
 import { join } from "node:path";
 import process from "node:process";
 import type { Benchmark } from "../../../lib/bench/mod.ts";
-import { executePlan } from "../../../lib/apply/execute_plan.ts";
+import { executePlan, planApply } from "../../../lib/apply/mod.ts";
 import { makeApplyFixture } from "../../fixtures/make_apply_fixture.ts";
-import { planApply } from "../../../lib/apply/plan_apply.ts";
 import { runFaultTrials } from "../../fixtures/run_fault_trials.ts";
 import { runTamperTrials, TAMPER_KINDS } from "../../fixtures/run_tamper_trials.ts";
 

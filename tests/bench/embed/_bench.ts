@@ -18,17 +18,19 @@ import {
   gridTiles,
   phashFromGrey32,
   probe,
+  type RawImage,
   ReadBuffer,
   referencePhash,
   resizeRaw,
   writeJpeg,
 } from "../../../lib/image/mod.ts";
-import type { RawImage } from "../../../lib/image/mod.ts";
 import { benchImages, interleaved, REALISTIC_SIZES, throughput } from "./_bench_images.ts";
-import { computeBuiltinFeatures } from "../../../lib/embed/builtin_features.ts";
-import { OnnxEmbedder } from "../../../lib/embed/embedder.ts";
-import { embedFiles } from "../../../lib/embed/embed_files.ts";
-import { FeatureCache } from "../../../lib/embed/feature_cache.ts";
+import {
+  computeBuiltinFeatures,
+  embedFiles,
+  FeatureCache,
+  OnnxEmbedder,
+} from "../../../lib/embed/mod.ts";
 import { makeTestEncoder } from "../../fixtures/make_test_encoder.ts";
 
 const CONCURRENCY = 4;

@@ -7,8 +7,7 @@
  */
 import type { Benchmark } from "../../../lib/bench/mod.ts";
 import { simulate } from "../../../lib/sim/mod.ts";
-import { extractHistory } from "../../../lib/extract/extract_history.ts";
-import { scoreExtraction, type TruthRecord } from "../../../lib/extract/score_extraction.ts";
+import { extractHistory, scoreExtraction, type TruthRecord } from "../../../lib/extract/mod.ts";
 
 /** The extraction benchmarks. */
 export const benchmarks: Benchmark[] = [

@@ -10,9 +10,7 @@
  */
 import process from "node:process";
 import type { Benchmark } from "../../../lib/bench/mod.ts";
-import { groupImages } from "../../../lib/group/group_images.ts";
-import type { ContentFile } from "../../../lib/group/group_by_content.ts";
-import { scoreGrouping } from "../../../lib/group/score_grouping.ts";
+import { type ContentFile, groupImages, scoreGrouping } from "../../../lib/group/mod.ts";
 
 const STAGES = ["stage1_generated", "stage1.5_face_swapped", "stage2_upscaled"];
 

@@ -5,7 +5,7 @@
  * @module
  */
 import process from "node:process";
-import { ingestLogs } from "../../../lib/logs/ingest_logs.ts";
+import { ingestLogs } from "../../../lib/logs/mod.ts";
 
 const [logs, out] = Deno.args;
 if (logs === undefined || out === undefined) {

@@ -10,13 +10,18 @@
  * @module
  */
 import type { BenchFigures, Benchmark } from "../../../lib/bench/mod.ts";
-import { GraphBuilder } from "../../../lib/nn/_graph.ts";
-import { OrtSession } from "../../../lib/nn/_ort.ts";
-import { Mlp } from "../../../lib/nn/mlp.ts";
-import { fitEpochs, type FitLoss } from "../../../lib/nn/fit_epochs.ts";
-import { PhaseTimer, processCpuSeconds } from "../../../lib/nn/phase_timer.ts";
-import { gaussian, mulberry32 } from "../../../lib/nn/rng.ts";
-import { boxLoss, decodeBox, iou } from "../../../lib/crop/mod.ts";
+import {
+  fitEpochs,
+  type FitLoss,
+  GraphBuilder,
+  Mlp,
+  OrtSession,
+  PhaseTimer,
+  processCpuSeconds,
+} from "../../../lib/nn/mod.ts";
+import { gaussian, mulberry32 } from "../../../lib/random/mod.ts";
+import { boxLoss, decodeBox } from "../../../lib/crop/mod.ts";
+import { iou } from "../../../lib/math/mod.ts";
 import type { Box } from "../../../lib/types.ts";
 
 /** FLOPs of one training step on `n` rows (forward + backward, no dX for layer 0). */

@@ -16,9 +16,9 @@
  *
  * @module
  */
-import type { Benchmark } from "../../../lib/bench/types.ts";
+import type { Benchmark } from "../../../lib/bench/mod.ts";
 import { writeReviewFixture } from "../../fixtures/write_review_fixture.ts";
-import { ReviewStore } from "../../../lib/review/review_store.ts";
+import { ReviewStore } from "../../../lib/review/mod.ts";
 import { BenchServer, type LoadFigures, loadRun } from "./_bench_load.ts";
 
 function hasChromium(): boolean {

@@ -7,7 +7,7 @@
  */
 import process from "node:process";
 import type { Benchmark } from "../../../lib/bench/mod.ts";
-import { simulate } from "../../../lib/sim/simulate.ts";
+import { simulate } from "../../../lib/sim/mod.ts";
 
 /** The simulator benchmarks. */
 export const benchmarks: Benchmark[] = [

@@ -75,7 +75,7 @@ export const benchmarks: Benchmark[] = [{
       first_image_seconds: round(firstS),
       seconds_per_image: round(cold),
       cpu_seconds_per_image: round(coldCpu),
-      // Wall seconds per image inside each model group; they overlap (see ARCHITECTURE.md).
+      // Wall seconds per image inside each model group; they overlap (see docs/design_notes.md, lib/vision).
       human_seconds_per_image: perImage("human"),
       centernet_seconds_per_image: perImage("centernet"),
       handtrack_seconds_per_image: perImage("handtrack"),

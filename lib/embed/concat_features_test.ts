@@ -2,21 +2,6 @@ import assert from "node:assert/strict";
 import type { ImageFeatures } from "../types.ts";
 import { BUILTIN_FEATURE_NAMES } from "./builtin_features.ts";
 import { concatFeatures } from "./concat_features.ts";
-import { cosine, l2normalize } from "./vector_math.ts";
-
-Deno.test("l2normalize() returns a unit copy and keeps zero vectors at zero", () => {
-  const v = new Float32Array([3, 4]);
-  assert.deepEqual(Array.from(l2normalize(v)), [0.6000000238418579, 0.800000011920929]);
-  assert.deepEqual(Array.from(v), [3, 4]);
-  assert.deepEqual(Array.from(l2normalize([0, 0, 0])), [0, 0, 0]);
-});
-
-Deno.test("cosine() is scale-invariant and rejects length mismatches", () => {
-  assert.ok(Math.abs(cosine([1, 0], [1, 1]) - Math.SQRT1_2) < 1e-12);
-  assert.ok(Math.abs(cosine([2, 4], [1, 2]) - 1) < 1e-12);
-  assert.equal(cosine([0, 0], [1, 2]), 0);
-  assert.throws(() => cosine([1], [1, 2]), RangeError);
-});
 
 Deno.test("concatFeatures() normalises each block so none dominates by scale", () => {
   const f: ImageFeatures = {

@@ -1,11 +1,9 @@
 /**
- * Seeded pseudo-random numbers (mulberry32) so training and splits are
+ * Draws from a seeded generator (shuffles, normal samples) so training and splits are
  * reproducible.
  *
  * @module
  */
-
-export { mulberry32 } from "../random/mod.ts";
 
 /**
  * Fisher-Yates shuffle in place with a seeded generator.

@@ -1,0 +1,119 @@
+/**
+ * The rules ARCHITECTURE.md states, checked against the imports of a checkout:
+ *
+ * 1. Every `lib/` folder (and `lib/types.ts`) sits in exactly one layer of ARCHITECTURE.md's
+ *    "Layers" table.
+ * 2. Product code in `lib/` imports only folders of lower layers.
+ * 3. Another folder is imported only through its `mod.ts` (or `lib/types.ts`); nothing imports
+ *    another top folder's private `_x.ts` file.
+ * 4. Top folders import downwards only: lib → lib; reviewer → lib; tasks → lib, reviewer;
+ *    notebooks → lib; tests → anything. Unit tests in lib and reviewer (`*_test.ts`,
+ *    `_test_helpers.ts`) may also import `tests/fixtures/`.
+ * 5. No import circle between the files of one folder.
+ *
+ * @module
+ */
+import { circles, importsOf, listSources, REPO_ROOT, unitOf } from "./_graph.ts";
+import { join } from "node:path";
+
+/** One broken rule at one import. */
+export interface Violation {
+  rule: "layer-table" | "layer" | "mod-only" | "direction" | "circle";
+  where: string;
+  detail: string;
+}
+
+const isTest = (f: string) => /_test(_helpers)?\.tsx?$/.test(f);
+
+/** The layers table of ARCHITECTURE.md: unit (`lib/<folder>` or `lib`) → layer number. */
+export function readLayers(root: string = REPO_ROOT): Map<string, number> {
+  const text = Deno.readTextFileSync(join(root, "ARCHITECTURE.md"));
+  const section = text.split(/^## /m).find((s) => s.startsWith("Layers"));
+  if (section === undefined) throw new SyntaxError('Cannot read ARCHITECTURE.md: no "## Layers"');
+  const layers = new Map<string, number>();
+  for (const row of section.split("\n")) {
+    const m = /^\|\s*(\d+)\s*\|.*\|$/.exec(row.trim());
+    if (!m) continue;
+    for (const name of row.matchAll(/`([a-z_]+(?:\.ts)?)`/g)) {
+      const unit = name[1] === "types.ts" ? "lib" : `lib/${name[1]}`;
+      layers.set(unit, Number(m[1]));
+    }
+  }
+  return layers;
+}
+
+function libFolders(root: string): string[] {
+  return [...Deno.readDirSync(join(root, "lib"))].filter((e) => e.isDirectory)
+    .map((e) => `lib/${e.name}`).sort();
+}
+
+/** Every broken rule in the checkout at `root` (empty: the map is true). */
+export function checkArchitecture(root: string = REPO_ROOT): Violation[] {
+  const out: Violation[] = [];
+  const layers = readLayers(root);
+  for (const f of [...libFolders(root), "lib"]) {
+    if (!layers.has(f)) {
+      out.push({ rule: "layer-table", where: f, detail: "not in ARCHITECTURE.md's layers table" });
+    }
+  }
+  for (const f of layers.keys()) {
+    if (f !== "lib" && !libFolders(root).includes(f)) {
+      out.push({ rule: "layer-table", where: f, detail: "in the layers table but not in lib/" });
+    }
+  }
+  const files = listSources(["lib", "reviewer", "tasks", "tests", "notebooks"], root);
+  const sameFolder = new Map<string, Set<string>>();
+  for (const file of files) {
+    for (const e of importsOf(file, root)) {
+      const from = unitOf(e.from);
+      const to = unitOf(e.to);
+      const where = `${e.from}:${e.line}`;
+      const top = (u: string) => u.split("/")[0]!;
+      if (from === to) {
+        if (from.startsWith("lib/") && !isTest(e.from) && !isTest(e.to)) {
+          if (!sameFolder.has(e.from)) sameFolder.set(e.from, new Set());
+          sameFolder.get(e.from)!.add(e.to);
+        }
+        continue;
+      }
+      // 4. Direction between top folders.
+      const allowed: Record<string, string[]> = {
+        lib: ["lib"],
+        reviewer: ["lib", "reviewer"],
+        tasks: ["lib", "reviewer", "tasks"],
+        notebooks: ["lib"],
+        tests: ["lib", "reviewer", "tasks", "tests", "notebooks"],
+      };
+      const ok = allowed[top(from)]?.includes(top(to)) ||
+        (["lib", "reviewer"].includes(top(from)) && isTest(e.from) &&
+          e.to.startsWith("tests/fixtures/"));
+      if (!ok) {
+        out.push({ rule: "direction", where, detail: `${top(from)} imports ${e.to}` });
+        continue;
+      }
+      // 3. Through mod.ts only; never another folder's private file.
+      if (to.startsWith("lib") && e.to !== "lib/types.ts" && !/^lib\/[^/]+\/mod\.ts$/.test(e.to)) {
+        out.push({ rule: "mod-only", where, detail: `imports ${e.to}, not ${to}/mod.ts` });
+      } else if (!to.startsWith("lib") && /(^|\/)_[^/]+$/.test(e.to) && top(from) !== top(to)) {
+        out.push({ rule: "mod-only", where, detail: `imports the private file ${e.to}` });
+      }
+      // 2. Layers (product code of lib only; tests beside code are leaves nothing imports).
+      if (from.startsWith("lib") && to.startsWith("lib") && !isTest(e.from)) {
+        const a = layers.get(from);
+        const b = layers.get(to);
+        if (a !== undefined && b !== undefined && b >= a) {
+          out.push({
+            rule: "layer",
+            where,
+            detail: `${from} (layer ${a}) imports ${to} (layer ${b}): only lower layers`,
+          });
+        }
+      }
+    }
+  }
+  // 5. Circles between the files of one folder.
+  for (const c of circles(sameFolder.keys(), sameFolder)) {
+    out.push({ rule: "circle", where: unitOf(c[0]!), detail: c.join(" <-> ") });
+  }
+  return out;
+}

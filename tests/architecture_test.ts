@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { checkArchitecture, readLayers } from "./architecture/check_architecture.ts";
+
+const show = (v: { rule: string; where: string; detail: string }[]) =>
+  v.map((x) => `${x.rule}: ${x.where}: ${x.detail}`).join("\n");
+
+Deno.test("the repository keeps the layers, mod.ts boundaries and directions ARCHITECTURE.md states", () => {
+  const violations = checkArchitecture();
+  assert.deepEqual(violations, [], `\n${show(violations)}`);
+});
+
+Deno.test("ARCHITECTURE.md's layers table places lib/types.ts lowest and every lib folder", () => {
+  const layers = readLayers();
+  assert.equal(layers.get("lib"), 0);
+  const folders = [...Deno.readDirSync(new URL("../lib", import.meta.url))]
+    .filter((e) => e.isDirectory).map((e) => `lib/${e.name}`);
+  for (const f of folders) assert.ok(layers.has(f), `${f} is not in the layers table`);
+});
+
+/** A throwaway checkout: ARCHITECTURE.md with two layers and the given files. */
+function tree(files: Record<string, string>): string {
+  const root = Deno.makeTempDirSync({ prefix: "keeper-arch-" });
+  const all: Record<string, string> = {
+    "ARCHITECTURE.md": "# x\n\n## Layers\n\n| layer | folders |\n| - | - |\n" +
+      "| 0 | `types.ts` |\n| 1 | `low` |\n| 2 | `high` |\n",
+    "lib/types.ts": "export type T = number;\n",
+    "lib/low/mod.ts": 'export { low } from "./low.ts";\n',
+    "lib/low/low.ts": "export const low = 1;\n",
+    "lib/low/_private.ts": "export const hidden = 2;\n",
+    "lib/high/mod.ts": 'export { high } from "./high.ts";\n',
+    "lib/high/high.ts": 'import { low } from "../low/mod.ts";\nexport const high = low + 1;\n',
+    ...files,
+  };
+  for (const [path, text] of Object.entries(all)) {
+    Deno.mkdirSync(dirname(join(root, path)), { recursive: true });
+    Deno.writeTextFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function violationsOf(files: Record<string, string>): string[] {
+  const root = tree(files);
+  try {
+    return checkArchitecture(root).map((v) => `${v.rule} ${v.where}`);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+}
+
+Deno.test("checkArchitecture() passes a clean tree and names each kind of broken rule", () => {
+  assert.deepEqual(violationsOf({}), []);
+  // A lower layer importing a higher one.
+  assert.deepEqual(
+    violationsOf({
+      "lib/low/up.ts": 'import { high } from "../high/mod.ts";\nexport const u = high;\n',
+    }),
+    ["layer lib/low/up.ts:1"],
+  );
+  // Another folder's private file, and a non-mod.ts file.
+  assert.deepEqual(
+    violationsOf({
+      "lib/high/a.ts": 'import { hidden } from "../low/_private.ts";\nexport const a = hidden;\n',
+      "lib/high/b.ts": 'import { low } from "../low/low.ts";\nexport const b = low;\n',
+    }),
+    ["mod-only lib/high/a.ts:1", "mod-only lib/high/b.ts:1"],
+  );
+  // Product code importing tests/ or tasks/; a lib test may use tests/fixtures.
+  assert.deepEqual(
+    violationsOf({
+      "tests/fixtures/make.ts": "export const make = 1;\n",
+      "lib/low/bad.ts":
+        'import { make } from "../../tests/fixtures/make.ts";\nexport const b = make;\n',
+      "lib/low/low_test.ts":
+        'import { make } from "../../tests/fixtures/make.ts";\nconsole.log(make);\n',
+    }),
+    ["direction lib/low/bad.ts:1"],
+  );
+  // A folder missing from the layers table, and a circle inside a folder.
+  assert.deepEqual(
+    violationsOf({
+      "lib/new/mod.ts": "export const n = 1;\n",
+      "lib/low/x.ts": 'import { y } from "./y.ts";\nexport const x = y;\n',
+      "lib/low/y.ts": 'import type { x } from "./x.ts";\nexport const y = 1 as typeof x;\n',
+    }),
+    ["layer-table lib/new", "circle lib/low"],
+  );
+});
