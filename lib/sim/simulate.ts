@@ -260,7 +260,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     rawFinal: opts.rawFinal,
     ...(opts.layout === "original" ? { layout: "original" } : {}),
     ...(opts.tasteFree.length ? { tasteFree: [...opts.tasteFree].sort() } : {}),
-    version: 2,
+    version: 3,
   });
   const partialPath = `${out}/partial.json`;
   let resume = false;
