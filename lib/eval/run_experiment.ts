@@ -176,7 +176,26 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       modelDir: models,
       leaveOneProjectOut: o.leaveOneProjectOut,
       onStep: o.onStep,
-      slices: { outcome: (g) => truthOf.get(g.id)?.outcome ?? null },
+      slices: {
+        outcome: (g) => truthOf.get(g.id)?.outcome ?? null,
+        // Noticed defects by kind and by the step that broke; taste groups by rule.
+        defect_kind: (g) => {
+          const t = truthOf.get(g.id);
+          return t?.outcome === "defect" ? t.defect_kinds?.[0] ?? null : null;
+        },
+        defect_step: (g) => {
+          const t = truthOf.get(g.id);
+          if (t?.outcome !== "defect") return null;
+          const broke = t.members.find((m) => (m as { defects?: unknown[] }).defects?.length);
+          return broke ? String(broke.stage) : null;
+        },
+        taste_rule: (g) => {
+          const t = truthOf.get(g.id);
+          return t?.outcome === "taste" || t?.outcome === "taste_ignored"
+            ? `${t.outcome}:${t.taste_rule ?? "sharpen"}`
+            : null;
+        },
+      },
       defectKinds: o.leaveOneKindOut ? (g) => truthOf.get(g.id)?.defect_kinds ?? [] : null,
     }));
   evaluation.data.truth_matched = ds.groups.filter((g) => truthOf.has(g.id)).length;

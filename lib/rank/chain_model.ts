@@ -16,8 +16,36 @@
  * @module
  */
 import type { GroupMemberInput } from "../types.ts";
-import { TRANSITION_SIZE } from "../signature/mod.ts";
-import { memberSteps, type RankFeatureLayout, transitionKind } from "./rank_features.ts";
+import { TRANSITION_FEATURES, TRANSITION_SIZE } from "../signature/mod.ts";
+import {
+  memberSteps,
+  type RankFeatureLayout,
+  TASTE_FEATURES,
+  transitionKind,
+} from "./rank_features.ts";
+
+export { TASTE_FEATURES };
+
+/** Where a model's features go: shared columns, and the per-project taste columns. */
+interface StepLayout {
+  kinds: readonly string[];
+  projects: readonly string[];
+  /** Indices (into the transition values) of the taste features; empty: none. */
+  taste: readonly number[];
+  /** Per transition index: true when it is a taste feature (kept out of the shared terms). */
+  isTaste: readonly boolean[];
+}
+
+function stepLayout(
+  kinds: readonly string[],
+  projects: readonly string[],
+  taste: readonly string[] | undefined,
+): StepLayout {
+  const idx = (taste ?? []).map((n) => TRANSITION_FEATURES.indexOf(n)).filter((j) => j >= 0);
+  const isTaste = new Array<boolean>(TRANSITION_SIZE).fill(false);
+  for (const j of idx) isTaste[j] = true;
+  return { kinds, projects, taste: idx, isTaste };
+}
 
 /** A fitted chain model (saved in the ranker's metadata). */
 export interface ChainModel {
@@ -25,6 +53,12 @@ export interface ChainModel {
   kinds: string[];
   /** Projects with their own indicator column. */
   projects: string[];
+  /**
+   * Processing-strength features that enter only as per-project terms (the creator's taste in
+   * that project, penalised toward no effect) and never as shared ones; absent (older models):
+   * every feature shared.
+   */
+  taste?: string[];
   /** Standardisation of the step features. */
   mean: number[];
   invStd: number[];
@@ -51,9 +85,13 @@ export interface FitChainOptions {
   l2?: number;
   /** Newton iterations (stops earlier on convergence). */
   iterations?: number;
+  /** Features kept to per-project terms ({@linkcode TASTE_FEATURES}); `[]`: all shared. */
+  taste?: readonly string[];
 }
 
-const defaults = { l2: 1, iterations: 50 } satisfies Required<FitChainOptions>;
+const defaults = { l2: 1, iterations: 50, taste: TASTE_FEATURES } satisfies Required<
+  FitChainOptions
+>;
 
 /** Floor of a member's log-probability (keeps scores finite). */
 const LOG_FLOOR = -40;
@@ -85,31 +123,44 @@ function chainOf(
 }
 
 /** Length of a step's feature vector. */
-function featureSize(kinds: readonly string[], projects: readonly string[]): number {
-  return 2 * TRANSITION_SIZE + 1 + kinds.length + projects.length;
+function featureSize(l: StepLayout): number {
+  return 2 * TRANSITION_SIZE + 1 + l.kinds.length + l.projects.length * (1 + 2 * l.taste.length);
 }
 
-/** Raw step features: the transition values, their positive parts, the most unusual one, kind, project. */
+/**
+ * Raw step features: the transition values and their positive parts (taste features left at
+ * 0 here), the most unusual shared one, kind, project, then per project its own copy of the
+ * taste features (signed and positive part; 0 in every other project's columns).
+ */
 function stepFeatures(
   values: Float32Array,
   kind: string,
   project: string,
-  kinds: readonly string[],
-  projects: readonly string[],
+  l: StepLayout,
 ): Float64Array {
-  const f = new Float64Array(featureSize(kinds, projects));
+  const f = new Float64Array(featureSize(l));
   let m = 0;
   for (let j = 0; j < TRANSITION_SIZE; j++) {
+    if (l.isTaste[j]) continue;
     const v = values[j]!;
     f[j] = v;
     f[TRANSITION_SIZE + j] = Math.max(0, v);
     m = Math.max(m, Math.abs(v));
   }
   f[2 * TRANSITION_SIZE] = m;
-  const k = kinds.indexOf(kind);
+  const k = l.kinds.indexOf(kind);
   if (k >= 0) f[2 * TRANSITION_SIZE + 1 + k] = 1;
-  const p = projects.indexOf(project);
-  if (p >= 0) f[2 * TRANSITION_SIZE + 1 + kinds.length + p] = 1;
+  const p = l.projects.indexOf(project);
+  const base = 2 * TRANSITION_SIZE + 1 + l.kinds.length;
+  if (p >= 0) {
+    f[base + p] = 1;
+    const t = base + l.projects.length + p * 2 * l.taste.length;
+    l.taste.forEach((j, q) => {
+      const v = values[j]!;
+      f[t + 2 * q] = v;
+      f[t + 2 * q + 1] = Math.max(0, v);
+    });
+  }
   return f;
 }
 
@@ -173,6 +224,7 @@ export function fitChainModel(
     ),
   ].sort();
   const projects = [...new Set(chains.map(({ g }) => g.members[0]!.project))].sort();
+  const sl = stepLayout(kinds, projects, o.taste);
   const rows: Float64Array[] = [], ys: number[] = [];
   for (const { g, c } of chains) {
     const pos = c.order.indexOf(g.chosen);
@@ -183,8 +235,7 @@ export function fitChainModel(
           c.steps[j - 1]!,
           kindOf(g.members, c.order, j),
           g.members[0]!.project,
-          kinds,
-          projects,
+          sl,
         ),
       );
       ys.push(j === pos + 1 ? 1 : 0);
@@ -192,7 +243,7 @@ export function fitChainModel(
   }
   const broken = ys.reduce((a, b) => a + b, 0);
   if (broken === 0 || broken === ys.length) return null;
-  const d = featureSize(kinds, projects), n = rows.length;
+  const d = featureSize(sl), n = rows.length;
   const mean = new Array<number>(d).fill(0), invStd = new Array<number>(d).fill(1);
   for (let j = 0; j < d; j++) {
     let s = 0, q = 0;
@@ -258,6 +309,7 @@ export function fitChainModel(
   return {
     kinds,
     projects,
+    ...(o.taste.length ? { taste: [...o.taste] } : {}),
     mean,
     invStd,
     coef: Array.from(beta.subarray(0, d)),
@@ -354,14 +406,9 @@ function chainLogits(
   const project = members[0]?.project ?? "";
   const c = chainOf(members, layout);
   if (!c) return null;
+  const sl = stepLayout(model.kinds, model.projects, model.taste);
   const logits = c.steps.map((values, j) => {
-    const f = stepFeatures(
-      values,
-      kindOf(members, c.order, j + 1),
-      project,
-      model.kinds,
-      model.projects,
-    );
+    const f = stepFeatures(values, kindOf(members, c.order, j + 1), project, sl);
     let u = model.bias;
     for (let k = 0; k < f.length; k++) {
       u += model.coef[k]! * (f[k]! - model.mean[k]!) * model.invStd[k]!;
