@@ -143,7 +143,7 @@ Deno.test("fitChainModel() keeps a project's taste in its project (no evidence: 
   // Project a passes over over-sharpened tops (its taste), b keeps them, c never had one;
   // every project has plain groups and pasted-patch defects (shared: a defect for anyone).
   const train: { members: GroupMemberInput[]; chosen: number }[] = [];
-  for (const p of ["a", "b", "c"]) {
+  for (let p = 0; p < 3; p++) {
     for (let i = 0; i < 40; i++) train.push(group(null));
     for (let i = 0; i < 6; i++) train.push(group(i % 2 ? 2 : 1.5));
   }
