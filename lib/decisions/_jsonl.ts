@@ -6,7 +6,7 @@
  */
 import type { Box } from "../types.ts";
 import { assertValid, SchemaError } from "../schema/mod.ts";
-import { writeFileAtomic } from "../fs/mod.ts";
+import { LineReadError, readLines, writeFileAtomic } from "../fs/mod.ts";
 
 /** A parsed, validated line. */
 export interface JsonlLine<T> {
@@ -14,48 +14,79 @@ export interface JsonlLine<T> {
   value: T;
 }
 
+/** Longest path accepted in a decision record (characters, PATH_MAX). */
+export const MAX_PATH_CHARS = 4096;
+
 /**
  * Read every non-blank line of `path`, parse it and validate it with `schema`
  * plus `check` (semantic rules JSON Schema cannot say). A missing file reads
- * as empty.
+ * as empty. Lines are streamed with a per-line byte cap (`field_too_long`), a
+ * file cap (`file_too_large`) and strict UTF-8 (`bad_encoding`).
  */
 export async function readJsonl<T>(
   path: string,
   schema: object,
-  check: (value: T) => { field: string; message: string } | null,
+  check: (value: T) => { field: string; message: string; reason?: string } | null,
 ): Promise<T[]> {
-  let text: string;
+  return (await readJsonlLines(path, schema, check)).map((l) => l.value);
+}
+
+/** {@linkcode readJsonl} with each record's line number. */
+export async function readJsonlLines<T>(
+  path: string,
+  schema: object,
+  check: (value: T) => { field: string; message: string; reason?: string } | null,
+): Promise<JsonlLine<T>[]> {
+  const out: JsonlLine<T>[] = [];
   try {
-    text = await Deno.readTextFile(path);
+    for await (const { line, text } of readLines(path)) {
+      const raw = text.trim();
+      if (raw === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new SchemaError(
+          `Cannot accept record at ${path}:${line}: field "/": not JSON (${detail})`,
+          { file: path, line, field: "/" },
+        );
+      }
+      out.push({ line, value: validateRecord<T>(value, schema, check, { file: path, line }) });
+    }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
-    throw new Error(`Cannot read decisions: "${path}" is not readable`, { cause: error });
-  }
-  const out: T[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+    if (error instanceof LineReadError) {
+      const at = error.line > 0 ? `${path}:${error.line}` : path;
       throw new SchemaError(
-        `Cannot accept record at ${path}:${i + 1}: field "/": not JSON (${detail})`,
-        { file: path, line: i + 1, field: "/" },
+        `Cannot accept record at ${at}: field "/": ${error.message}`,
+        { file: path, line: error.line, field: "/", reason: error.reason },
       );
     }
-    out.push(validateRecord<T>(value, schema, check, { file: path, line: i + 1 }));
+    if (error instanceof SchemaError) throw error;
+    throw new Error(`Cannot read decisions: "${path}" is not readable`, { cause: error });
   }
   return out;
+}
+
+/** A path over {@linkcode MAX_PATH_CHARS} as a `field_too_long` problem, else null. */
+export function pathProblem(
+  path: string,
+  field: string,
+): { field: string; message: string; reason: string } | null {
+  if (path.length <= MAX_PATH_CHARS) return null;
+  return {
+    field,
+    message: `${path.length} characters, over the limit of ${MAX_PATH_CHARS} (field_too_long)`,
+    reason: "field_too_long",
+  };
 }
 
 /** Validate one record against the schema and the semantic check; returns it typed. */
 export function validateRecord<T>(
   value: unknown,
   schema: object,
-  check: (value: T) => { field: string; message: string } | null,
+  check: (value: T) => { field: string; message: string; reason?: string } | null,
   where: { file: string; line: number },
 ): T {
   assertValid(schema, value, where);
@@ -64,7 +95,11 @@ export function validateRecord<T>(
     const at = where.line > 0 ? `${where.file}:${where.line}` : where.file;
     throw new SchemaError(
       `Cannot accept record at ${at}: field "${problem.field}": ${problem.message}`,
-      { ...where, field: problem.field },
+      {
+        ...where,
+        field: problem.field,
+        ...(problem.reason === undefined ? {} : { reason: problem.reason }),
+      },
     );
   }
   return value as T;
