@@ -5,24 +5,15 @@
  * @module
  */
 import type { AutomationDecision } from "../types.ts";
-import { SchemaError } from "../schema/mod.ts";
 import schema from "./automation_decisions.schema.json" with { type: "json" };
-import {
-  atomicWriteText,
-  boxProblem,
-  existingText,
-  pathProblem,
-  readJsonlLines,
-  toJsonl,
-  validateRecord,
-} from "./_jsonl.ts";
+import { SchemaError } from "../schema/mod.ts";
+import { jsonlStore, pathProblem, type RecordProblem, type RecordWhere } from "./jsonl_store.ts";
+import { boxProblem } from "./_box_problem.ts";
 
 /** The JSON Schema of one `automation_decisions.jsonl` record. */
 export const AUTOMATION_DECISION_SCHEMA: object = schema;
 
-function checkAutomation(
-  d: AutomationDecision,
-): { field: string; message: string; reason?: string } | null {
+function checkAutomation(d: AutomationDecision): RecordProblem | null {
   for (const [i, img] of d.images.entries()) {
     const p = pathProblem(img.path, `/images/${i}/path`);
     if (p !== null) return p;
@@ -46,6 +37,8 @@ function checkAutomation(
   return boxProblem(d.step2_crop.box, "/step2_crop/box");
 }
 
+const store = jsonlStore<AutomationDecision>({ schema, check: checkAutomation });
+
 /**
  * Validate one automation decision (schema + index/box rules); throws a
  * `SchemaError` naming file, line and field.
@@ -60,9 +53,9 @@ function checkAutomation(
  */
 export function validateAutomationDecision(
   record: unknown,
-  where: { file: string; line: number } = { file: "<memory>", line: 0 },
+  where?: RecordWhere,
 ): AutomationDecision {
-  return validateRecord<AutomationDecision>(record, schema, checkAutomation, where);
+  return store.validate(record, where);
 }
 
 /** Options for {@linkcode readAutomationDecisions}. */
@@ -80,8 +73,8 @@ const readDefaults = { duplicates: "refuse" } satisfies Required<ReadAutomationD
 /**
  * Read and validate every record of an `automation_decisions.jsonl`; a missing
  * file reads as `[]`. Lines are capped (`field_too_long`), strict UTF-8
- * (`bad_encoding`), paths at most 4096 characters, and a duplicate
- * `group_id` is refused unless `duplicates: "keep"`.
+ * (`bad_encoding`), paths at most 4096 characters, and a `group_id` on two
+ * lines is refused (`duplicate_group`) unless `duplicates: "keep"`.
  *
  * @param path The JSONL file.
  * @param options Duplicate handling.
@@ -97,7 +90,7 @@ export async function readAutomationDecisions(
   options: ReadAutomationDecisionsOptions = {},
 ): Promise<AutomationDecision[]> {
   const opts = { ...readDefaults, ...options };
-  const lines = await readJsonlLines<AutomationDecision>(path, schema, checkAutomation);
+  const lines = await store.readLines(path);
   if (opts.duplicates === "refuse") {
     const first = new Map<string, number>();
     for (const { line, value } of lines) {
@@ -105,8 +98,8 @@ export async function readAutomationDecisions(
       if (earlier !== undefined) {
         throw new SchemaError(
           `Cannot accept record at ${path}:${line}: field "/group_id": group ` +
-            `"${value.group_id}" is already decided on line ${earlier} (duplicate_group; keep one ` +
-            `record per group, e.g. re-run decide with --force to rewrite the file)`,
+            `"${value.group_id}" is already decided on line ${earlier} (duplicate_group; keep ` +
+            `one record per group, e.g. re-run decide with --force to rewrite the file)`,
           { file: path, line, field: "/group_id", reason: "duplicate_group" },
         );
       }
@@ -132,11 +125,7 @@ export async function appendAutomationDecisions(
   path: string,
   records: readonly AutomationDecision[],
 ): Promise<void> {
-  if (records.length === 0) return;
-  const before = await existingText(path);
-  const offset = before === "" ? 0 : before.split("\n").length - 1;
-  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: offset + i + 1 }));
-  await atomicWriteText(path, before + toJsonl(records));
+  await store.append(path, records);
 }
 
 /**
@@ -154,6 +143,5 @@ export async function writeAutomationDecisions(
   path: string,
   records: readonly AutomationDecision[],
 ): Promise<void> {
-  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: i + 1 }));
-  await atomicWriteText(path, toJsonl(records));
+  await store.write(path, records);
 }
