@@ -106,7 +106,7 @@ await runTask(async () => {
   if (index.delivered.length > 0) {
     const d = index.delivered[0]!;
     coverageLines.push(
-      `  ${index.delivered.length} delivered copies in <project>_final/ differ from their originals: ` +
+      `  ${index.delivered.length} delivered copies (<project>_final/, apply's __cropped/) differ from their originals: ` +
         `originals used (e.g. ${d.original} over ${d.copies[0]})`,
     );
   }

@@ -6,19 +6,13 @@
  */
 import type { AutomationDecision } from "../types.ts";
 import schema from "./automation_decisions.schema.json" with { type: "json" };
-import {
-  atomicWriteText,
-  boxProblem,
-  existingText,
-  readJsonl,
-  toJsonl,
-  validateRecord,
-} from "./_jsonl.ts";
+import { jsonlStore, type RecordProblem, type RecordWhere } from "./jsonl_store.ts";
+import { boxProblem } from "./_box_problem.ts";
 
 /** The JSON Schema of one `automation_decisions.jsonl` record. */
 export const AUTOMATION_DECISION_SCHEMA: object = schema;
 
-function checkAutomation(d: AutomationDecision): { field: string; message: string } | null {
+function checkAutomation(d: AutomationDecision): RecordProblem | null {
   const s = d.step1_selection;
   if (s.chosen_index >= d.images.length) {
     return {
@@ -38,6 +32,8 @@ function checkAutomation(d: AutomationDecision): { field: string; message: strin
   return boxProblem(d.step2_crop.box, "/step2_crop/box");
 }
 
+const store = jsonlStore<AutomationDecision>({ schema, check: checkAutomation });
+
 /**
  * Validate one automation decision (schema + index/box rules); throws a
  * `SchemaError` naming file, line and field.
@@ -52,9 +48,9 @@ function checkAutomation(d: AutomationDecision): { field: string; message: strin
  */
 export function validateAutomationDecision(
   record: unknown,
-  where: { file: string; line: number } = { file: "<memory>", line: 0 },
+  where?: RecordWhere,
 ): AutomationDecision {
-  return validateRecord<AutomationDecision>(record, schema, checkAutomation, where);
+  return store.validate(record, where);
 }
 
 /**
@@ -69,7 +65,7 @@ export function validateAutomationDecision(
  * ```
  */
 export async function readAutomationDecisions(path: string): Promise<AutomationDecision[]> {
-  return await readJsonl<AutomationDecision>(path, schema, checkAutomation);
+  return await store.read(path);
 }
 
 /**
@@ -88,11 +84,7 @@ export async function appendAutomationDecisions(
   path: string,
   records: readonly AutomationDecision[],
 ): Promise<void> {
-  if (records.length === 0) return;
-  const before = await existingText(path);
-  const offset = before === "" ? 0 : before.split("\n").length - 1;
-  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: offset + i + 1 }));
-  await atomicWriteText(path, before + toJsonl(records));
+  await store.append(path, records);
 }
 
 /**
@@ -110,6 +102,5 @@ export async function writeAutomationDecisions(
   path: string,
   records: readonly AutomationDecision[],
 ): Promise<void> {
-  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: i + 1 }));
-  await atomicWriteText(path, toJsonl(records));
+  await store.write(path, records);
 }

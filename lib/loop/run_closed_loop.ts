@@ -21,7 +21,8 @@ import {
   heldoutFromGroundTruth,
   trainModels,
 } from "../eval/mod.ts";
-import { decideFolder, readAutomationDecisions, writeApprovedDecisions } from "../decisions/mod.ts";
+import { decideFolder } from "../decide/mod.ts";
+import { readAutomationDecisions, writeApprovedDecisions } from "../decisions/mod.ts";
 import type { ApprovedDecision, AutomationDecision, ImageFeatures, ImageRef } from "../types.ts";
 
 /** Options for {@linkcode runClosedLoop}. */
