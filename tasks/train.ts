@@ -13,16 +13,14 @@ import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { CLIP_BLOCK, loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
+import { coverageErrors, formatCoverage, indexResolver } from "../lib/eval/mod.ts";
 import {
   buildDataset,
-  coverageErrors,
   datasetPaths,
-  formatCoverage,
   indexForStore,
-  indexResolver,
   REVIEW_WEIGHT,
   trainModels,
-} from "../lib/eval/mod.ts";
+} from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "train",
