@@ -5,6 +5,7 @@
  * @module
  */
 import { evaluateGrouping } from "../group/mod.ts";
+import { imageIdentity } from "../paths/mod.ts";
 import { join } from "node:path";
 import { type SimSummary, simulate } from "../sim/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
@@ -159,16 +160,25 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ranker: o.ranker,
       crop: o.crop,
     }));
-  // Ground truth per set (logged sets by their pick's path, held-out by group id): the
-  // outcome slices the test sets (taste-rule groups) and the defect kinds drive
-  // leave-one-defect-kind-out.
+  // Ground truth per set (logged sets by their pick's identity, as the dataset keys them;
+  // held-out by group id): the outcome slices the test sets (taste-rule groups) and the
+  // defect kinds drive leave-one-defect-kind-out.
   const truthOf = new Map<string, GroundTruthLike>();
   for (const r of truth) {
     truthOf.set(
       r.split === "heldout"
         ? `${r.project}:${r.group_id}`
-        : `${r.project}:${join(simDir, r.chosen_path ?? "")}`,
+        : imageIdentity(r.project, r.chosen_path ?? ""),
       r,
+    );
+  }
+  const matched = ds.groups.filter((g) => truthOf.has(g.id)).length;
+  if (o.leaveOneKindOut && ds.groups.length > 0 && matched === 0) {
+    // Without it every "held-out kind" model would be trained on that kind: a silent zero.
+    throw new Error(
+      `Cannot run experiment: 0 of ${ds.groups.length} logged sets matched the simulator's ` +
+        `ground truth (e.g. set "${ds.groups[0]!.id}"), so leave-one-defect-kind-out cannot ` +
+        "leave anything out",
     );
   }
   const evaluation = await timed("evaluate", () =>
@@ -198,7 +208,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       },
       defectKinds: o.leaveOneKindOut ? (g) => truthOf.get(g.id)?.defect_kinds ?? [] : null,
     }));
-  evaluation.data.truth_matched = ds.groups.filter((g) => truthOf.has(g.id)).length;
+  evaluation.data.truth_matched = matched;
   // Grouping, scored on the held-out folders (several groups per folder).
   const heldTruth = truth.filter((r) => r.split === "heldout");
   const files = heldTruth.flatMap((r) =>
