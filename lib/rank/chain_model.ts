@@ -104,6 +104,8 @@ export interface ChainModel {
   projects: string[];
   /** Each project's usual processing (absent: pooled values in the taste columns). */
   taste_ref?: TasteReference;
+  /** L2 penalty the taste terms were fitted with. */
+  taste_l2?: number;
   /**
    * Processing-strength features that enter only as per-project terms (the creator's taste in
    * that project, penalised toward no effect) and never as shared ones; absent (older models):
@@ -138,9 +140,11 @@ export interface FitChainOptions {
   iterations?: number;
   /** Features kept to per-project terms ({@linkcode TASTE_FEATURES}); `[]`: all shared. */
   taste?: readonly string[];
+  /** L2 penalty on the per-project taste terms (robust units; shrinks toward no effect). */
+  tasteL2?: number;
 }
 
-const defaults = { l2: 1, iterations: 50, taste: TASTE_FEATURES } satisfies Required<
+const defaults = { l2: 1, iterations: 50, taste: TASTE_FEATURES, tasteL2: 1 } satisfies Required<
   FitChainOptions
 >;
 
@@ -340,7 +344,10 @@ export function fitChainModel(
   // Newton's method on the penalised log-likelihood (step halved until the objective drops);
   // the intercept is the last coordinate.
   const dd = d + 1;
-  const pen = (j: number): number => (j === d ? 1e-3 : o.l2);
+  // Taste terms have their own, fixed penalty: in robust units of the project's own habit a
+  // coefficient of ~1 is a plausible taste, and the shared terms' penalty (chosen on
+  // validation for the defects) must not silence a taste shown in a few dozen groups.
+  const pen = (j: number): number => (j === d ? 1e-3 : j >= tasteStart ? o.tasteL2 : o.l2);
   const objective = (b: Float64Array): number => {
     let f = 0;
     for (let i = 0; i < n; i++) {
@@ -391,7 +398,9 @@ export function fitChainModel(
   return {
     kinds,
     projects,
-    ...(o.taste.length ? { taste: [...o.taste], taste_ref: tasteRef ?? {} } : {}),
+    ...(o.taste.length
+      ? { taste: [...o.taste], taste_ref: tasteRef ?? {}, taste_l2: o.tasteL2 }
+      : {}),
     mean,
     invStd,
     coef: Array.from(beta.subarray(0, d)),

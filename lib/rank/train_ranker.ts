@@ -165,6 +165,11 @@ export interface RankerCalibration {
 export type RankerChain = ChainModel & {
   mix: ChainMix;
   validation: Record<string, ChainValidation>;
+  /**
+   * Every mix's figures on the out-of-fold scores of all logged sets, when the mix was chosen
+   * there (lib/rank/choose_mix.ts); absent: chosen on validation.
+   */
+  out_of_fold?: Record<string, ChainValidation>;
 };
 
 /** Validation NLL (at its own temperature) and accuracy of one chain mix. */
