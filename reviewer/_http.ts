@@ -10,14 +10,18 @@ import type { Context } from "hono";
 export class HttpError extends Error {
   /** HTTP status. */
   readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 422;
+  /** More fields for the JSON answer beside `error` (e.g. the groups refused). */
+  readonly details: Record<string, unknown>;
   /**
    * @param status HTTP status.
    * @param message "Cannot <action>: <state>".
+   * @param details More fields for the JSON answer.
    */
-  constructor(status: HttpError["status"], message: string) {
+  constructor(status: HttpError["status"], message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "HttpError";
     this.status = status;
+    this.details = details;
   }
 }
 

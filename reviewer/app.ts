@@ -30,6 +30,7 @@ import {
 } from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
+import { describeUnshowable, findUnshowable, type Unshowable } from "./_showable.ts";
 import { assertStatePath, StatePathError } from "./_state_paths.ts";
 
 /** What {@linkcode createApp} needs. */
@@ -90,6 +91,8 @@ export function createApp(deps: ReviewerDeps): Hono {
     return await readJsonBody(c, opts.maxBody);
   };
   const progress = () => progressOf(opts.decisions, opts.store.all());
+  const unshowable = (ds: readonly AutomationDecision[]): Promise<Unshowable[]> =>
+    findUnshowable(ds, images, positionOf);
   const imageOf = (c: Context) => {
     const id = c.req.param("group") ?? "";
     const index = c.req.param("index") ?? "";
@@ -208,6 +211,19 @@ export function createApp(deps: ReviewerDeps): Hono {
 
   app.post("/api/automation/submit_decision", async (c) => {
     const { body, decision } = parseDecisionBody(await post(c), (id) => byId.get(id));
+    if (body.action === "approve" || body.action === "override") {
+      // Nothing is approved blind: checked now, whatever the page believed.
+      const bad = await unshowable([decision]);
+      if (bad.length > 0) {
+        throw new HttpError(
+          409,
+          `Cannot ${body.action} group "${decision.group_id}": ${
+            describeUnshowable(bad)
+          }; an image that cannot be shown cannot be approved (reject or skip the group)`,
+          { unshowable: bad },
+        );
+      }
+    }
     const entry: ReviewEntry = {
       group_id: decision.group_id,
       action: body.action,
@@ -231,9 +247,11 @@ export function createApp(deps: ReviewerDeps): Hono {
     });
   });
 
-  app.get("/api/automation/approve_band", (c) => {
+  app.get("/api/automation/approve_band", async (c) => {
     const reviews = opts.store.all();
-    return c.json({ count: opts.decisions.filter((d) => inBand(d, reviews)).length });
+    const band = opts.decisions.filter((d) => inBand(d, reviews));
+    // Groups the band action will leave pending: their images cannot be shown.
+    return c.json({ count: band.length, unshowable: await unshowable(band) });
   });
 
   app.post("/api/automation/approve_band", async (c) => {
@@ -246,9 +264,21 @@ export function createApp(deps: ReviewerDeps): Hono {
         `Cannot approve band: it now holds ${band.length} groups, not ${expected_count} (reload)`,
       );
     }
+    // Groups with an image that cannot be shown are left pending, and said.
+    const bad = await unshowable(band);
+    const skip = new Set(bad.map((u) => u.group_id));
+    const approve = band.filter((d) => !skip.has(d.group_id));
+    if (approve.length === 0 && bad.length > 0) {
+      throw new HttpError(
+        409,
+        `Cannot approve band: all ${bad.length} of its groups have an image that cannot be ` +
+          `shown: ${describeUnshowable(bad)}`,
+        { approved: [], skipped: bad.length, unshowable: bad },
+      );
+    }
     const at = opts.now().toISOString();
     opts.store.record(
-      band.map((d) => ({
+      approve.map((d) => ({
         group_id: d.group_id,
         action: "approve",
         final_choice: d.step1_selection.chosen_index,
@@ -259,7 +289,12 @@ export function createApp(deps: ReviewerDeps): Hono {
       })),
       { requestId: request_id },
     );
-    return c.json({ approved: band.map((d) => d.group_id), progress: progress() });
+    return c.json({
+      approved: approve.map((d) => d.group_id),
+      skipped: bad.length,
+      unshowable: bad,
+      progress: progress(),
+    });
   });
 
   app.post("/api/automation/submit_batch", async (c) => {
@@ -271,6 +306,24 @@ export function createApp(deps: ReviewerDeps): Hono {
     });
     if (records.length === 0) {
       throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
+    }
+    // Checked at the moment of writing: an approved group whose image has since
+    // gone or broken is refused, never handed to apply.
+    const kept = new Set(
+      records.filter((r) => r.action === "approve" || r.action === "override")
+        .map((r) => r.group_id),
+    );
+    const bad = await unshowable(opts.decisions.filter((d) => kept.has(d.group_id)));
+    if (bad.length > 0) {
+      throw new HttpError(
+        409,
+        `Cannot submit batch: ${bad.length} approved group${
+          bad.length === 1 ? " has an image" : "s have images"
+        } that cannot be shown: ${describeUnshowable(bad)}; reject or skip ${
+          bad.length === 1 ? "it" : "them"
+        } first`,
+        { unshowable: bad },
+      );
     }
     await assertStatePath(opts.sandboxRoot, opts.approvedPath, { what: "approved decisions file" });
     opts.store.claimRequest(request_id, "submit_batch");
@@ -338,7 +391,9 @@ export function createApp(deps: ReviewerDeps): Hono {
   app.onError((error, c) => {
     // Also for errors of routes that run before the header middleware (load_batch).
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
-    if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    if (error instanceof HttpError) {
+      return c.json({ error: error.message, ...error.details }, error.status);
+    }
     if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
     if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
     // A planted link or a state path outside the sandbox: refused, with the reason.
