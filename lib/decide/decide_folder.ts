@@ -226,7 +226,8 @@ export async function decideFolder(
       }),
       opts.grouping,
     );
-    const existing = await readAutomationDecisions(out);
+    // Duplicates are kept: --force rewrites the file, which is how they are cleared.
+    const existing = await readAutomationDecisions(out, { duplicates: "keep" });
     const done = new Set(existing.map((d) => d.group_id));
     const created = opts.now().toISOString();
     const fresh: AutomationDecision[] = [];

@@ -11,6 +11,7 @@
 export {
   appendAutomationDecisions,
   readAutomationDecisions,
+  type ReadAutomationDecisionsOptions,
   validateAutomationDecision,
   writeAutomationDecisions,
 } from "./automation_decisions.ts";
