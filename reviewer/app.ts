@@ -80,6 +80,15 @@ const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "referrer-policy
 export function createApp(deps: ReviewerDeps): Hono {
   const opts = { ...defaults, ...deps };
   const byId = new Map(opts.decisions.map((d) => [d.group_id, d]));
+  if (byId.size !== opts.decisions.length) {
+    // The same group twice would be listed twice and its verdict written once: refuse.
+    const seen = new Set<string>();
+    const dup = opts.decisions.findIndex((d) => seen.size === seen.add(d.group_id).size);
+    throw new TypeError(
+      `Cannot review: group "${opts.decisions[dup]!.group_id}" is given twice ` +
+        `(decision ${dup + 1}); keep one record per group`,
+    );
+  }
   // "Group N" is the group's place in the decisions file, under every order and filter.
   const positionOf = new Map(opts.decisions.map((d, i) => [d.group_id, i]));
   const projects = [...new Set(opts.decisions.map((d) => d.project))].sort();

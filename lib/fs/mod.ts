@@ -12,3 +12,5 @@
  */
 export { fileSha256, fileSha256Sync, sha256Hex } from "./sha256.ts";
 export { writeFileAtomic } from "./write_file_atomic.ts";
+export { LineReadError, MAX_JSONL_FILE_BYTES, MAX_RECORD_BYTES, readLines } from "./read_lines.ts";
+export type { LineProblem, ReadLinesOptions, TextLine } from "./read_lines.ts";

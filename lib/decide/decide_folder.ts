@@ -12,10 +12,11 @@ import { isImageName, parseFilenameTimestamp } from "../paths/mod.ts";
 import { groupImages, type GroupImagesOptions } from "../group/mod.ts";
 import {
   appendAutomationDecisions,
+  groupIdOfSync,
   readAutomationDecisions,
+  toDecisionPath,
   writeAutomationDecisions,
-} from "./automation_decisions.ts";
-import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
+} from "../decisions/mod.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
 import type { DecideParts } from "./decide_parts.ts";
 import { fileSha256 } from "../fs/mod.ts";
@@ -225,7 +226,8 @@ export async function decideFolder(
       }),
       opts.grouping,
     );
-    const existing = await readAutomationDecisions(out);
+    // Duplicates are kept: --force rewrites the file, which is how they are cleared.
+    const existing = await readAutomationDecisions(out, { duplicates: "keep" });
     const done = new Set(existing.map((d) => d.group_id));
     const created = opts.now().toISOString();
     const fresh: AutomationDecision[] = [];

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { GroupMemberInput, ImageFeatures } from "../types.ts";
-import { decideFolder, readAutomationDecisions } from "./mod.ts";
+import { decideFolder } from "./mod.ts";
+import { readAutomationDecisions } from "../decisions/mod.ts";
 import type { DecideParts } from "./decide_parts.ts";
 
 /** Stage file name `sec` seconds after 2025-07-08 06:00:00. */
