@@ -7,13 +7,44 @@
  * @module
  */
 import { assertValid, SchemaError } from "../schema/mod.ts";
-import { writeFileAtomic } from "../fs/mod.ts";
+import { LineReadError, MAX_JSONL_FILE_BYTES, readLines, writeFileAtomic } from "../fs/mod.ts";
 
 /** What a semantic check says is wrong with a record (null: nothing). */
 export interface RecordProblem {
   /** JSON Pointer of the offending field, e.g. `"/final_choice"`. */
   field: string;
   message: string;
+  /** Rejection reason when more specific than `invalid_record` (e.g. `field_too_long`). */
+  reason?: string;
+}
+
+/** A record and its 1-based line. */
+export interface RecordLine<T> {
+  line: number;
+  value: T;
+}
+
+/** Longest path accepted in a decision record (characters, PATH_MAX). */
+export const MAX_PATH_CHARS = 4096;
+
+/**
+ * A path over {@linkcode MAX_PATH_CHARS} as a `field_too_long` problem, else null.
+ *
+ * @param path The path.
+ * @param field Its JSON Pointer.
+ * @returns The problem or null.
+ * @example
+ * ```ts
+ * pathProblem("a".repeat(5000), "/images/0/path")?.reason; // "field_too_long"
+ * ```
+ */
+export function pathProblem(path: string, field: string): RecordProblem | null {
+  if (path.length <= MAX_PATH_CHARS) return null;
+  return {
+    field,
+    message: `${path.length} characters, over the limit of ${MAX_PATH_CHARS} (field_too_long)`,
+    reason: "field_too_long",
+  };
 }
 
 /** Where a record comes from, for error messages (line 0: not from a file). */
@@ -36,8 +67,15 @@ export interface JsonlStore<T> {
   readonly schema: object;
   /** Validate one record (schema + check); throws a `SchemaError` naming file, line and field. */
   validate(record: unknown, where?: RecordWhere): T;
-  /** Every record of `path` in file order (blank lines skipped); a missing file reads as `[]`. */
+  /**
+   * Every record of `path` in file order (blank lines skipped); a missing file reads as `[]`.
+   * Lines are streamed with a byte cap per line (`field_too_long`) and per file
+   * (`file_too_large`) and must be UTF-8 (`bad_encoding`): a planted 100 MB line is refused
+   * with its line number, never held whole.
+   */
   read(path: string): Promise<T[]>;
+  /** {@linkcode JsonlStore.read} with each record's line number. */
+  readLines(path: string): Promise<RecordLine<T>[]>;
   /** Replace `path` with `records` atomically (all validated first; folder created when missing). */
   write(path: string, records: readonly T[]): Promise<void>;
   /** Append `records` atomically (validated first, numbered after the existing lines). */
@@ -70,20 +108,20 @@ export function jsonlStore<T>(options: JsonlStoreOptions<T>): JsonlStore<T> {
       const at = where.line > 0 ? `${where.file}:${where.line}` : where.file;
       throw new SchemaError(
         `Cannot accept record at ${at}: field "${problem.field}": ${problem.message}`,
-        { ...where, field: problem.field },
+        {
+          ...where,
+          field: problem.field,
+          ...(problem.reason === undefined ? {} : { reason: problem.reason }),
+        },
       );
     }
     return record as T;
   };
-  return {
-    schema,
-    validate,
-    async read(path) {
-      const text = await readText(path);
-      const out: T[] = [];
-      const lines = (text ?? "").split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        const raw = lines[i]!.trim();
+  const readWithLines = async (path: string): Promise<RecordLine<T>[]> => {
+    const out: RecordLine<T>[] = [];
+    try {
+      for await (const { line, text } of readLines(path)) {
+        const raw = text.trim();
         if (raw === "") continue;
         let value: unknown;
         try {
@@ -91,13 +129,34 @@ export function jsonlStore<T>(options: JsonlStoreOptions<T>): JsonlStore<T> {
         } catch (error) {
           const detail = error instanceof Error ? error.message : String(error);
           throw new SchemaError(
-            `Cannot accept record at ${path}:${i + 1}: field "/": not JSON (${detail})`,
-            { file: path, line: i + 1, field: "/" },
+            `Cannot accept record at ${path}:${line}: field "/": not JSON (${detail})`,
+            { file: path, line, field: "/" },
           );
         }
-        out.push(validate(value, { file: path, line: i + 1 }));
+        out.push({ line, value: validate(value, { file: path, line }) });
       }
-      return out;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      if (error instanceof SchemaError) throw error;
+      if (error instanceof LineReadError) {
+        const at = error.line > 0 ? `${path}:${error.line}` : path;
+        throw new SchemaError(`Cannot accept record at ${at}: field "/": ${error.message}`, {
+          file: path,
+          line: error.line,
+          field: "/",
+          reason: error.reason,
+        });
+      }
+      throw new Error(`Cannot read decisions: "${path}" is not readable`, { cause: error });
+    }
+    return out;
+  };
+  return {
+    schema,
+    validate,
+    readLines: readWithLines,
+    async read(path) {
+      return (await readWithLines(path)).map((r) => r.value);
     },
     async write(path, records) {
       records.forEach((r, i) => validate(r, { file: path, line: i + 1 }));
@@ -122,9 +181,18 @@ function toJsonl(records: readonly unknown[]): string {
 /** The text of `path`, or null when it does not exist. */
 async function readText(path: string): Promise<string | null> {
   try {
+    const size = (await Deno.stat(path)).size;
+    if (size > MAX_JSONL_FILE_BYTES) {
+      throw new SchemaError(
+        `Cannot accept records of "${path}": ${size} bytes, over the limit of ` +
+          `${MAX_JSONL_FILE_BYTES} (file_too_large)`,
+        { file: path, line: 0, field: "/", reason: "file_too_large" },
+      );
+    }
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof SchemaError) throw error;
     throw new Error(`Cannot read decisions: "${path}" is not readable`, { cause: error });
   }
 }

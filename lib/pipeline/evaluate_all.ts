@@ -89,7 +89,7 @@ export interface BaselineDetail {
   overall_acc: number;
 }
 
-/** The evaluate JSON (keys are a contract: see README `train`). */
+/** The evaluate JSON (keys are a contract: see docs/training.md, "evaluate and experiment"). */
 export interface EvaluateResult {
   /**
    * Pairwise grouping scores on the held-out folders against ground truth, with
