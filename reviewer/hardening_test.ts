@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { writeReviewFixture } from "../tests/fixtures/write_review_fixture.ts";
-import { sweepTempFiles } from "../lib/decisions/mod.ts";
+import { sweepTempFiles } from "../lib/fs/mod.ts";
 import { serveReviewer } from "./server.ts";
 import { goodHeaders, post, rid, testApp } from "./_test_helpers.ts";
 
@@ -351,6 +351,55 @@ Deno.test("a real server answers a Host header with a space or port 99999 with 4
   });
 });
 
+// --- 7. a group decided twice --------------------------------------------
+
+Deno.test("serveReviewer() refuses automation_decisions.jsonl with a duplicate group_id, naming file, line and field", async () => {
+  await withSandbox(async (root) => {
+    const file = join(root, "automation_decisions.jsonl");
+    const lines = (await Deno.readTextFile(file)).trimEnd().split("\n");
+    // The first group again with another pick: which one was reviewed would be a guess.
+    const again = JSON.parse(lines[0]!);
+    again.step1_selection.chosen_index = again.step1_selection.chosen_index === 0 ? 1 : 0;
+    again.step1_selection.chosen = again.images[again.step1_selection.chosen_index].path;
+    await Deno.writeTextFile(file, [...lines, JSON.stringify(again)].join("\n") + "\n");
+    const before = await listing(root);
+    await assert.rejects(
+      () => serveReviewer(file, { port: 0 }),
+      (e: Error) => {
+        assert.ok(e.message.includes(`${file}:${lines.length + 1}`), e.message);
+        assert.match(e.message, /field "\/group_id".*already decided on line 1/);
+        assert.match(e.message, /duplicate_group/);
+        return true;
+      },
+    );
+    assert.deepEqual(await listing(root), before, "no state file created");
+  });
+});
+
+Deno.test("createApp() refuses decisions given in memory with a group twice", async () => {
+  await withSandbox(async (root) => {
+    const decisions = (await Deno.readTextFile(join(root, "automation_decisions.jsonl")))
+      .trimEnd().split("\n").map((l) => JSON.parse(l));
+    const { createApp } = await import("./app.ts");
+    const { ReviewStore } = await import("../lib/review/mod.ts");
+    const store = ReviewStore.open(":memory:");
+    assert.throws(
+      () =>
+        createApp({
+          decisions: [...decisions, decisions[1]],
+          store,
+          sandboxRoot: root,
+          approvedPath: join(root, "approved_decisions.jsonl"),
+          token: "x".repeat(32),
+          thumbDir: null,
+          assets: { js: () => Promise.resolve(""), css: () => Promise.resolve("") },
+        }),
+      /^TypeError: Cannot review: group "g_[0-9a-f]{16}" is given twice \(decision 4\)/,
+    );
+    store.close();
+  });
+});
+
 // --- 13. temp files of an interrupted submit_batch ------------------------
 
 Deno.test("serveReviewer() sweeps the temp file a kill -9 during submit_batch left behind", async () => {
@@ -360,9 +409,14 @@ Deno.test("serveReviewer() sweeps the temp file a kill -9 during submit_batch le
     const notOurs = join(root, ".approved_decisions.jsonl.notes.tmp");
     await Deno.writeTextFile(stale, '{"half":');
     await Deno.writeTextFile(notOurs, "a person's file");
+    // And a thumbnail being cached when it was killed.
+    await Deno.mkdir(join(root, ".thumbs"));
+    const thumb = join(root, ".thumbs", `.${"b".repeat(64)}_256.jpg.99999999.0a1b2c3e.tmp`);
+    await Deno.writeTextFile(thumb, "half a jpeg");
     const r = await serveReviewer(join(root, "automation_decisions.jsonl"), { port: 0 });
     try {
-      assert.deepEqual(r.sweptTempFiles, [stale]);
+      assert.deepEqual(r.sweptTempFiles, [stale, thumb]);
+      await assert.rejects(() => Deno.lstat(thumb), Deno.errors.NotFound);
       await assert.rejects(() => Deno.lstat(stale), Deno.errors.NotFound);
       assert.equal(await Deno.readTextFile(notOurs), "a person's file");
     } finally {

@@ -206,11 +206,20 @@ function printSummary(s: ApplySummary, json: boolean): void {
     console.log(JSON.stringify(s));
     return;
   }
+  if (s.state === "rolled_back") {
+    // The counters describe a forward run; after a rollback say what was undone instead.
+    console.log(
+      `rolled back ${s.run_id}: ${s.steps_done} steps undone; every file of the run is back ` +
+        "where the plan found it",
+    );
+    console.log(`journal: ${s.journal}`);
+    return;
+  }
   console.log(
     `${s.state === "nothing" ? "already finished" : s.state} ${s.run_id}: ${s.groups_applied} ` +
       `groups applied, ${s.files_moved} files moved, ${s.files_copied} companions copied, ` +
       `${s.crops_written} crops written, ${s.conflicts} conflicts; ${s.steps_done} steps this time`,
   );
   console.log(`journal: ${s.journal}`);
-  if (s.state !== "rolled_back") console.log(`rollback: ${s.rollback_command}`);
+  console.log(`rollback: ${s.rollback_command}`);
 }

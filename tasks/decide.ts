@@ -8,7 +8,7 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { decideFolder, type DecideSummary } from "../lib/decisions/mod.ts";
+import { decideFolder, type DecideSummary } from "../lib/decide/mod.ts";
 
 const SPEC = defineTask({
   task: "decide",

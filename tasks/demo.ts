@@ -11,7 +11,7 @@
 import { relative } from "node:path";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { dryRunBand, runDemo } from "../lib/demo/mod.ts";
-import { AUTO_APPROVE_PRECISION } from "../lib/eval/mod.ts";
+import { AUTO_APPROVE_PRECISION } from "../lib/pipeline/mod.ts";
 import { serveReviewer } from "../reviewer/server.ts";
 
 const SPEC = defineTask({

@@ -8,13 +8,13 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import { formatCoverage } from "../lib/eval/mod.ts";
 import {
   evaluateCropPixelFree,
   evaluateStored,
-  formatCoverage,
   readCropLog,
   writeReport,
-} from "../lib/eval/mod.ts";
+} from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "evaluate",

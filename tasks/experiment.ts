@@ -14,14 +14,14 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import { aggregateRuns } from "../lib/eval/mod.ts";
 import {
-  aggregateRuns,
   type EmbeddingScenarioResult,
   type EvaluateResult,
   runEmbeddingScenario,
   runExperiment,
   writeReport,
-} from "../lib/eval/mod.ts";
+} from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "experiment",

@@ -81,7 +81,7 @@ await runTask(async () => {
     );
   }
   const decisions = await readAutomationDecisions(values.decisions);
-  let baseline: number;
+  let baseline: number | null;
   let source: string;
   const flag = values["manual-seconds-per-group"];
   if (flag !== undefined) {
@@ -95,14 +95,16 @@ await runTask(async () => {
   } else {
     const fromSheets = manualSecondsPerGroup(await readManifests(values.manifests));
     if (fromSheets === undefined) {
-      throw new RangeError(
-        `Cannot estimate the manual baseline: no manifest in "${values.manifests}" records ` +
-          "totalHours and initialImages; pass --manual-seconds-per-group",
-      );
+      // The rest of the report stands without it: say what is missing, leave time saved out.
+      baseline = null;
+      source = `no manifest in ${values.manifests} records totalHours and initialImages; ` +
+        "pass --manual-seconds-per-group <s>";
+      console.error(`report: manual baseline unknown (${source}); time saved is n/a`);
+    } else {
+      baseline = fromSheets;
+      source =
+        `the creator's timesheets in ${values.manifests}: total hours ÷ (initial images ÷ 2.9)`;
     }
-    baseline = fromSheets;
-    source =
-      `the creator's timesheets in ${values.manifests}: total hours ÷ (initial images ÷ 2.9)`;
   }
   const metrics = reviewMetrics(approved, decisions, { manualSecondsPerGroup: baseline });
   const { markdown, charts } = renderReviewReport(metrics, { baselineSource: source });
@@ -118,8 +120,8 @@ await runTask(async () => {
       `${metrics.groups} groups reviewed: ${(100 * metrics.approval_rate).toFixed(1)}% approved, ` +
         `${(100 * metrics.override_rate).toFixed(1)}% overridden; ` +
         `${metrics.seconds_per_group_mean.toFixed(1)} s/group vs ${
-          baseline.toFixed(1)
-        } s by hand; ` +
+          baseline === null ? "an unknown time" : `${baseline.toFixed(1)} s`
+        } by hand; ` +
         `report in ${values.out}/report.md`,
     );
     console.log(`approval rate = ${APPROVAL_RATE_DEFINITION} (the review page uses the same)`);

@@ -13,16 +13,14 @@ import { readIngested } from "../lib/logs/mod.ts";
 import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
 import { CLIP_BLOCK, loadClipByIdentity } from "../lib/clip/mod.ts";
 import { embedWithBlocks } from "../lib/blocks/mod.ts";
+import { coverageErrors, formatCoverage, indexResolver } from "../lib/eval/mod.ts";
 import {
   buildDataset,
-  coverageErrors,
   datasetPaths,
-  formatCoverage,
   indexForStore,
-  indexResolver,
   REVIEW_WEIGHT,
   trainModels,
-} from "../lib/eval/mod.ts";
+} from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "train",
@@ -106,7 +104,7 @@ await runTask(async () => {
   if (index.delivered.length > 0) {
     const d = index.delivered[0]!;
     coverageLines.push(
-      `  ${index.delivered.length} delivered copies in <project>_final/ differ from their originals: ` +
+      `  ${index.delivered.length} delivered copies (<project>_final/, apply's __cropped/) differ from their originals: ` +
         `originals used (e.g. ${d.original} over ${d.copies[0]})`,
     );
   }

@@ -339,7 +339,7 @@ async function loadRecords(
       ? ctx.opts.decisions.map((r, i) =>
         validateAutomationDecision(r, { file: "<decisions>", line: i + 1 })
       )
-      : await readAutomationDecisions(decisionsFile);
+      : await readAutomationDecisions(decisionsFile, { duplicates: "keep" });
   } catch (error) {
     if (error instanceof SchemaError) {
       const at = `${basename(error.file)}:${error.line}`;

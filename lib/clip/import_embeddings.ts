@@ -22,7 +22,7 @@ import {
 } from "../paths/mod.ts";
 import { CLIP_BLOCK_ID, CLIP_DIM } from "./clip_block.ts";
 import { NpyError, readNpyVector } from "./npy.ts";
-import { readLines } from "./_lines.ts";
+import { readLines } from "../fs/mod.ts";
 
 /** Options for {@linkcode importEmbeddings}. */
 export interface ImportEmbeddingsOptions {

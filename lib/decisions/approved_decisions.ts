@@ -6,19 +6,13 @@
  */
 import type { ApprovedDecision } from "../types.ts";
 import schema from "./approved_decisions.schema.json" with { type: "json" };
-import {
-  atomicWriteText,
-  boxProblem,
-  existingText,
-  readJsonl,
-  toJsonl,
-  validateRecord,
-} from "./_jsonl.ts";
+import { jsonlStore, type RecordProblem, type RecordWhere } from "./jsonl_store.ts";
+import { boxProblem } from "./_box_problem.ts";
 
 /** The JSON Schema of one `approved_decisions.jsonl` record. */
 export const APPROVED_DECISION_SCHEMA: object = schema;
 
-function checkApproved(d: ApprovedDecision): { field: string; message: string } | null {
+function checkApproved(d: ApprovedDecision): RecordProblem | null {
   const picks = d.action === "approve" || d.action === "override";
   if (picks && d.final_choice === null) {
     return { field: "/final_choice", message: `action "${d.action}" needs a final_choice` };
@@ -28,6 +22,8 @@ function checkApproved(d: ApprovedDecision): { field: string; message: string } 
   }
   return boxProblem(d.crop_coords, "/crop_coords") ?? boxProblem(d.ai_crop, "/ai_crop");
 }
+
+const store = jsonlStore<ApprovedDecision>({ schema, check: checkApproved });
 
 /**
  * Validate one approved decision (schema + action/choice/box rules); throws a
@@ -45,9 +41,9 @@ function checkApproved(d: ApprovedDecision): { field: string; message: string } 
  */
 export function validateApprovedDecision(
   record: unknown,
-  where: { file: string; line: number } = { file: "<memory>", line: 0 },
+  where?: RecordWhere,
 ): ApprovedDecision {
-  return validateRecord<ApprovedDecision>(record, schema, checkApproved, where);
+  return store.validate(record, where);
 }
 
 /**
@@ -63,7 +59,7 @@ export function validateApprovedDecision(
  * ```
  */
 export async function readApprovedDecisions(path: string): Promise<ApprovedDecision[]> {
-  return await readJsonl<ApprovedDecision>(path, schema, checkApproved);
+  return await store.read(path);
 }
 
 /**
@@ -81,8 +77,7 @@ export async function writeApprovedDecisions(
   path: string,
   records: readonly ApprovedDecision[],
 ): Promise<void> {
-  records.forEach((r, i) => validateApprovedDecision(r, { file: path, line: i + 1 }));
-  await atomicWriteText(path, toJsonl(records));
+  await store.write(path, records);
 }
 
 /**
@@ -100,9 +95,5 @@ export async function appendApprovedDecisions(
   path: string,
   records: readonly ApprovedDecision[],
 ): Promise<void> {
-  if (records.length === 0) return;
-  const before = await existingText(path);
-  const offset = before === "" ? 0 : before.split("\n").length - 1;
-  records.forEach((r, i) => validateApprovedDecision(r, { file: path, line: offset + i + 1 }));
-  await atomicWriteText(path, before + toJsonl(records));
+  await store.append(path, records);
 }

@@ -6,19 +6,18 @@
  */
 import type { AutomationDecision } from "../types.ts";
 import schema from "./automation_decisions.schema.json" with { type: "json" };
-import {
-  atomicWriteText,
-  boxProblem,
-  existingText,
-  readJsonl,
-  toJsonl,
-  validateRecord,
-} from "./_jsonl.ts";
+import { SchemaError } from "../schema/mod.ts";
+import { jsonlStore, pathProblem, type RecordProblem, type RecordWhere } from "./jsonl_store.ts";
+import { boxProblem } from "./_box_problem.ts";
 
 /** The JSON Schema of one `automation_decisions.jsonl` record. */
 export const AUTOMATION_DECISION_SCHEMA: object = schema;
 
-function checkAutomation(d: AutomationDecision): { field: string; message: string } | null {
+function checkAutomation(d: AutomationDecision): RecordProblem | null {
+  for (const [i, img] of d.images.entries()) {
+    const p = pathProblem(img.path, `/images/${i}/path`);
+    if (p !== null) return p;
+  }
   const s = d.step1_selection;
   if (s.chosen_index >= d.images.length) {
     return {
@@ -38,6 +37,8 @@ function checkAutomation(d: AutomationDecision): { field: string; message: strin
   return boxProblem(d.step2_crop.box, "/step2_crop/box");
 }
 
+const store = jsonlStore<AutomationDecision>({ schema, check: checkAutomation });
+
 /**
  * Validate one automation decision (schema + index/box rules); throws a
  * `SchemaError` naming file, line and field.
@@ -52,24 +53,60 @@ function checkAutomation(d: AutomationDecision): { field: string; message: strin
  */
 export function validateAutomationDecision(
   record: unknown,
-  where: { file: string; line: number } = { file: "<memory>", line: 0 },
+  where?: RecordWhere,
 ): AutomationDecision {
-  return validateRecord<AutomationDecision>(record, schema, checkAutomation, where);
+  return store.validate(record, where);
 }
+
+/** Options for {@linkcode readAutomationDecisions}. */
+export interface ReadAutomationDecisionsOptions {
+  /**
+   * `refuse` (default): a `group_id` on two lines throws a `SchemaError` naming
+   * the later line (which record a person reviewed would be a guess). `keep`:
+   * return them all (for callers that refuse per group, or rewrite the file).
+   */
+  duplicates?: "refuse" | "keep";
+}
+
+const readDefaults = { duplicates: "refuse" } satisfies Required<ReadAutomationDecisionsOptions>;
 
 /**
  * Read and validate every record of an `automation_decisions.jsonl`; a missing
- * file reads as `[]`.
+ * file reads as `[]`. Lines are capped (`field_too_long`), strict UTF-8
+ * (`bad_encoding`), paths at most 4096 characters, and a `group_id` on two
+ * lines is refused (`duplicate_group`) unless `duplicates: "keep"`.
  *
  * @param path The JSONL file.
+ * @param options Duplicate handling.
  * @returns The records in file order.
+ * @throws {SchemaError} Naming file, line and field (`reason` says why).
  * @example
  * ```ts
  * const decisions = await readAutomationDecisions("sandbox/automation_decisions.jsonl");
  * ```
  */
-export async function readAutomationDecisions(path: string): Promise<AutomationDecision[]> {
-  return await readJsonl<AutomationDecision>(path, schema, checkAutomation);
+export async function readAutomationDecisions(
+  path: string,
+  options: ReadAutomationDecisionsOptions = {},
+): Promise<AutomationDecision[]> {
+  const opts = { ...readDefaults, ...options };
+  const lines = await store.readLines(path);
+  if (opts.duplicates === "refuse") {
+    const first = new Map<string, number>();
+    for (const { line, value } of lines) {
+      const earlier = first.get(value.group_id);
+      if (earlier !== undefined) {
+        throw new SchemaError(
+          `Cannot accept record at ${path}:${line}: field "/group_id": group ` +
+            `"${value.group_id}" is already decided on line ${earlier} (duplicate_group; keep ` +
+            `one record per group, e.g. re-run decide with --force to rewrite the file)`,
+          { file: path, line, field: "/group_id", reason: "duplicate_group" },
+        );
+      }
+      first.set(value.group_id, line);
+    }
+  }
+  return lines.map((l) => l.value);
 }
 
 /**
@@ -88,11 +125,7 @@ export async function appendAutomationDecisions(
   path: string,
   records: readonly AutomationDecision[],
 ): Promise<void> {
-  if (records.length === 0) return;
-  const before = await existingText(path);
-  const offset = before === "" ? 0 : before.split("\n").length - 1;
-  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: offset + i + 1 }));
-  await atomicWriteText(path, before + toJsonl(records));
+  await store.append(path, records);
 }
 
 /**
@@ -110,6 +143,5 @@ export async function writeAutomationDecisions(
   path: string,
   records: readonly AutomationDecision[],
 ): Promise<void> {
-  records.forEach((r, i) => validateAutomationDecision(r, { file: path, line: i + 1 }));
-  await atomicWriteText(path, toJsonl(records));
+  await store.write(path, records);
 }

@@ -75,9 +75,10 @@ Deno.test("automation decisions round-trip through append and read unchanged", a
     const path = join(dir, "sub", "automation_decisions.jsonl");
     const d = await decision();
     await appendAutomationDecisions(path, [d]);
-    await appendAutomationDecisions(path, [{ ...d, project: "mojo2" }]);
+    const other = { ...d, group_id: "g_0123456789abcdef", project: "mojo2" };
+    await appendAutomationDecisions(path, [other]);
     const back = await readAutomationDecisions(path);
-    assert.deepEqual(back, [d, { ...d, project: "mojo2" }]);
+    assert.deepEqual(back, [d, other]);
     const leftovers = [...Deno.readDirSync(join(dir, "sub"))].map((e) => e.name);
     assert.deepEqual(leftovers, ["automation_decisions.jsonl"]);
   } finally {

@@ -1,24 +1,29 @@
 /**
- * Decision files: JSON Schemas, validated readers and atomic writers for
- * `automation_decisions.jsonl` and `approved_decisions.jsonl`, and the path
- * convention (POSIX, relative to the sandbox root).
+ * Decision files: `automation_decisions.jsonl` and `approved_decisions.jsonl`,
+ * each a JSONL record store (`jsonl_store.ts`) checked against its JSON Schema beside this
+ * file on every read and write; the path convention (POSIX, relative to the
+ * sandbox root) and group ids. (Sweeping the temp files a killed writer left: lib/fs.)
+ * What ingest, the reviewer and apply import; the engine that writes
+ * automation decisions lives in `lib/decide`.
  *
  * @module
  */
 export {
   appendAutomationDecisions,
   readAutomationDecisions,
+  type ReadAutomationDecisionsOptions,
   validateAutomationDecision,
   writeAutomationDecisions,
 } from "./automation_decisions.ts";
-export { decideFolder } from "./decide_folder.ts";
-export { scoreDecisions } from "./score_decisions.ts";
-export { sweepTempFiles } from "./sweep_temp_files.ts";
-export type { DecisionScore, TruthGroup } from "./score_decisions.ts";
-export type { DecideSummary } from "./decide_folder.ts";
 export {
   readApprovedDecisions,
   validateApprovedDecision,
   writeApprovedDecisions,
 } from "./approved_decisions.ts";
-export { groupIdOf, isInsideSandbox, resolveDecisionPath } from "./decision_paths.ts";
+export {
+  groupIdOf,
+  groupIdOfSync,
+  isInsideSandbox,
+  resolveDecisionPath,
+  toDecisionPath,
+} from "./decision_paths.ts";

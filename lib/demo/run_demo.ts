@@ -10,13 +10,14 @@
 import { join, resolve } from "node:path";
 import { analyzeAnomalies } from "../anomaly/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
-import { runExperiment } from "../eval/mod.ts";
-import { decideFolder, readAutomationDecisions, scoreDecisions } from "../decisions/mod.ts";
-import type { DecideSummary, DecisionScore, TruthGroup } from "../decisions/mod.ts";
+import { runExperiment } from "../pipeline/mod.ts";
+import { readAutomationDecisions } from "../decisions/mod.ts";
+import { decideFolder, scoreDecisions } from "../decide/mod.ts";
+import type { DecideSummary, DecisionScore, TruthGroup } from "../decide/mod.ts";
 import { planApply } from "../apply/mod.ts";
 import { DEFAULT_RATES } from "../sim/mod.ts";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
-import type { EvaluateResult, ExperimentResult } from "../eval/mod.ts";
+import type { EvaluateResult, ExperimentResult } from "../pipeline/mod.ts";
 import type { IngestSummary } from "../logs/mod.ts";
 import type { AnomalyReport } from "../anomaly/mod.ts";
 

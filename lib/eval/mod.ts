@@ -1,32 +1,38 @@
 /**
- * Honest evaluation: group splits, datasets from ingested logs + features,
- * training both models, metrics (accuracy by set kind, calibration, the
- * auto-approve band, crop IoU), baselines, reports, and the pixel-free crop
- * evaluation on a real crop log.
+ * Metrics, and nothing that trains or loads: group splits, ranking accuracy
+ * (by set kind, by slice, against "highest stage wins" and random),
+ * calibration (reliability, ECE, the auto-approve band), crop IoU and
+ * baselines, label coverage (found / missing, with examples), and merging
+ * repeated runs. The steps that produce the numbers live in `lib/pipeline`.
+ *
+ * @example
+ * ```ts
+ * import { ece } from "../eval/mod.ts";
+ * const e: number = ece([0.9, 0.6], [true, false]);
+ * ```
  *
  * @module
  */
-export { evaluateCropPixelFree } from "./crop_pixel_free.ts";
-export { readCropLog } from "./read_crop_log.ts";
+export { splitBy } from "./splits.ts";
+export type { SplitOptions } from "./splits.ts";
 export {
-  buildDataset,
-  datasetPaths,
-  groundTruthPaths,
-  heldoutFromGroundTruth,
-  REVIEW_WEIGHT,
-} from "./dataset.ts";
-export { indexForStore } from "./index_for_store.ts";
-export { coverageErrors, formatCoverage, indexResolver } from "./label_coverage.ts";
-export type { Coverage, KindCoverage } from "./label_coverage.ts";
-export type { Dataset, GroundTruthLike } from "./dataset.ts";
-export { AUTO_APPROVE_PRECISION, trainModels } from "./train_models.ts";
-export { evaluateAll } from "./evaluate_all.ts";
-export type { EvaluateResult } from "./evaluate_all.ts";
-export { writeReport } from "./write_report.ts";
-export { runExperiment } from "./run_experiment.ts";
-export { evaluateStored } from "./evaluate_stored.ts";
-export type { EvaluateStoredOptions, EvaluateStoredResult } from "./evaluate_stored.ts";
-export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
-export type { EmbeddingScenarioResult } from "./run_embedding_scenario.ts";
-export type { ExperimentResult } from "./run_experiment.ts";
+  accuracy,
+  calibrationOf,
+  randomAccuracy,
+  scoreGroups,
+  sliceAccuracy,
+} from "./rank_metrics.ts";
+export type { SliceAccuracy } from "./rank_metrics.ts";
+export { approvedScores, autoApproveThreshold, bandScores, ece } from "./calibration.ts";
+export type { ReliabilityBin } from "./calibration.ts";
+export { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
+export {
+  coverageErrors,
+  CoverageTally,
+  cropKind,
+  formatCoverage,
+  indexResolver,
+  rootResolver,
+} from "./label_coverage.ts";
+export type { Coverage, ImageResolver, KindCoverage, LabelKind } from "./label_coverage.ts";
 export { aggregateRuns } from "./aggregate_runs.ts";

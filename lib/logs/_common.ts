@@ -20,7 +20,7 @@ import {
   ProjectResolver,
   type Resolution,
 } from "../paths/mod.ts";
-import { type CsvSkip, readCsvRows } from "./_csv.ts";
+import { type CsvSkip, MAX_RECORD_BYTES, readCsvRows } from "./_csv.ts";
 
 /** Longest field accepted (characters); longer ones reject the row as `field_too_long`. */
 export const MAX_FIELD_CHARS = 16_384;
@@ -282,6 +282,15 @@ export async function* iterateCsvLog(
       continue;
     }
     const source = { file, line: row.line };
+    if (row.cut === true) {
+      // Over the record cap: its end never reached the parser, whatever field it was in.
+      const last = row.fields.length - 1;
+      yield reject(source, "field_too_long", {
+        field: header[last] ?? `column ${last + 1}`,
+        detail: `record longer than ${MAX_RECORD_BYTES} bytes (cut)`,
+      });
+      continue;
+    }
     const bad = fieldProblem(source, row.fields, header);
     if (bad !== null) {
       yield bad;

@@ -10,10 +10,12 @@ import { parse } from "csv-parse";
 export interface CsvRow {
   line: number;
   fields: string[];
+  /** The record was longer than {@linkcode MAX_RECORD_BYTES}; its end was dropped. */
+  cut?: boolean;
 }
 
-/** Longest physical line passed on whole (bytes); the rest of a longer line is dropped. */
-export const MAX_LINE_BYTES = 1 << 20;
+/** Longest record passed on whole (bytes, all its lines); the rest of a longer one is dropped. */
+export const MAX_RECORD_BYTES = 1 << 20;
 
 /** A record csv-parse could not read at all. */
 export interface CsvSkip {
@@ -46,10 +48,16 @@ export async function* readCsvRows(
   // Feed the parser chunk by chunk and drain it synchronously: one await per
   // chunk rather than one per record.
   type Rec = { record: string[]; info: { lines: number } };
+  const cap = new RecordCap(MAX_RECORD_BYTES);
   const drain = function* (): Generator<CsvRow> {
     let rec: Rec | null;
     while ((rec = parser.read() as Rec | null) !== null) {
-      yield { line: rec.info.lines, fields: rec.record };
+      const at = cap.cuts.length === 0
+        ? { line: rec.info.lines, cut: false }
+        : cap.lineOf(rec.info.lines);
+      yield at.cut
+        ? { line: at.line, fields: rec.record, cut: true }
+        : { line: at.line, fields: rec.record };
     }
   };
   let failure: unknown = null;
@@ -57,7 +65,6 @@ export async function* readCsvRows(
     failure = e;
   });
   const file_ = await Deno.open(file);
-  const cap = new LineCap(MAX_LINE_BYTES);
   try {
     for await (const chunk of file_.readable) {
       parser.write(cap.pass(chunk));
@@ -72,6 +79,8 @@ export async function* readCsvRows(
     }
   }
   const ended = new Promise<void>((resolve) => parser.once("end", () => resolve()));
+  const tail = cap.finish();
+  if (tail.length > 0) parser.write(tail);
   parser.end();
   yield* drain();
   await Promise.race([ended, new Promise<void>((r) => setTimeout(r, 0))]);
@@ -80,58 +89,132 @@ export async function* readCsvRows(
 }
 
 /**
- * Bounds memory on a huge line (a 50 MB field): bytes of a physical line past
- * `max` are dropped before the parser sees them, so no record grows past
- * `max` per line; the field that remains is over every field limit and the
- * row is rejected as `field_too_long`. Quote parity of the dropped bytes is
- * kept (an odd count adds one `"`), so the parser's in/out-of-quotes state
- * after the line is what it would have been.
+ * Bounds memory on a huge record (a 50 MB field on one line, or a quoted
+ * field spread over a million short lines): bytes of a record past `max` are
+ * dropped before the parser sees them. A small CSV state machine (quoted
+ * fields, `""` escapes, quotes opening only at a field start as with
+ * `relax_quotes`) finds where each record really ends; a cut record is closed
+ * there (a `"` added when the cut fell inside quotes) so the parser resumes in
+ * step, and the newlines dropped inside it are remembered so later rows keep
+ * their true line numbers.
  */
-class LineCap {
+export class RecordCap {
   readonly #max: number;
   #len = 0;
-  #droppedQuotes = 0;
+  #fieldStart = true;
+  #inQuotes = false;
+  #quotePending = false;
   #dropping = false;
+  #closeQuote = false;
+  #droppedLines = 0;
+  /** Newlines passed on so far (the output's line count). */
+  #outLines = 0;
+  /** Cut records: output line where each ends, and newlines dropped up to it. */
+  readonly cuts: { outLine: number; dropped: number }[] = [];
 
   constructor(max: number) {
     this.#max = max;
   }
 
+  /** The bytes of `chunk` the parser may see. */
   pass(chunk: Uint8Array): Uint8Array {
-    // Fast path: no line in this chunk reaches the cap.
-    let from = 0;
-    let len = this.#len;
-    let fits = !this.#dropping;
-    while (fits) {
-      const nl = chunk.indexOf(10, from);
-      const end = nl < 0 ? chunk.length : nl;
-      if (len + (end - from) > this.#max) fits = false;
-      else if (nl < 0) {
-        this.#len = len + (end - from);
-        return chunk;
-      } else {
-        len = 0;
-        from = nl + 1;
+    const pieces: Uint8Array[] = [];
+    let outStart = 0;
+    let changed = this.#dropping;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      // The parser's state before this byte (what it is left in if the byte is dropped).
+      const openBefore = this.#inQuotes && !this.#quotePending;
+      let recordEnd = false;
+      if (this.#quotePending) {
+        this.#quotePending = false;
+        if (b !== 0x22) this.#inQuotes = false;
+      } else if (this.#inQuotes && b === 0x22) {
+        this.#quotePending = true;
       }
-    }
-    const out: number[] = [];
-    for (const b of chunk) {
-      if (b === 10) {
-        if (this.#dropping && this.#droppedQuotes % 2 === 1) out.push(0x22);
-        out.push(10);
+      if (!this.#inQuotes) {
+        if (b === 0x22 && this.#fieldStart) {
+          this.#inQuotes = true;
+          this.#fieldStart = false;
+        } else if (b === 0x2c) this.#fieldStart = true;
+        else if (b === 10) {
+          recordEnd = true;
+          this.#fieldStart = true;
+        } else this.#fieldStart = false;
+      }
+      if (this.#dropping) {
+        if (recordEnd) {
+          this.#endCut(pieces);
+          outStart = i; // the newline itself is passed on
+          this.#outLines++;
+        } else if (b === 10) this.#droppedLines++;
+        continue;
+      }
+      if (recordEnd) {
         this.#len = 0;
-        this.#dropping = false;
-        this.#droppedQuotes = 0;
-      } else if (this.#len >= this.#max) {
+        this.#outLines++;
+        continue;
+      }
+      if (b === 10) this.#outLines++;
+      if (++this.#len > this.#max) {
+        pieces.push(chunk.subarray(outStart, i));
+        changed = true;
         this.#dropping = true;
-        if (b === 0x22) this.#droppedQuotes++;
-      } else {
-        out.push(b);
-        this.#len++;
+        // Inside quotes with no quote just seen, the parser needs one to close the field.
+        this.#closeQuote = openBefore;
+        if (b === 10) {
+          this.#droppedLines++;
+          this.#outLines--;
+        }
       }
     }
-    return new Uint8Array(out);
+    if (!changed) return chunk;
+    if (!this.#dropping) pieces.push(chunk.subarray(outStart));
+    return concatBytes(pieces);
   }
+
+  /** Bytes to pass after the last chunk (closing a record cut at end of file). */
+  finish(): Uint8Array {
+    if (!this.#dropping) return new Uint8Array(0);
+    const pieces: Uint8Array[] = [];
+    this.#endCut(pieces);
+    return concatBytes(pieces);
+  }
+
+  #endCut(pieces: Uint8Array[]): void {
+    if (this.#closeQuote) pieces.push(QUOTE);
+    this.cuts.push({ outLine: this.#outLines + 1, dropped: this.#droppedLines });
+    this.#dropping = false;
+    this.#closeQuote = false;
+    this.#len = 0;
+  }
+
+  /** The input line of a record the parser says ends on output line `outLine`, and whether it was cut. */
+  lineOf(outLine: number): { line: number; cut: boolean } {
+    let dropped = 0;
+    let cut = false;
+    // Cuts are few and in order; later rows see every earlier cut.
+    for (const c of this.cuts) {
+      if (c.outLine > outLine) break;
+      dropped = c.dropped;
+      if (c.outLine === outLine) cut = true;
+    }
+    return { line: outLine + dropped, cut };
+  }
+}
+
+const QUOTE = new Uint8Array([0x22]);
+
+function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const p of pieces) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 /**

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+import { readLines } from "../fs/mod.ts";
 
 /** Appends JSON lines to a file through a buffer. */
 export class JsonlWriter {
@@ -52,16 +51,17 @@ export class JsonlWriter {
 }
 
 /**
- * Stream the records of a JSONL file (blank lines skipped).
+ * Stream the records of a JSONL file (blank lines skipped). Each line is
+ * capped at 1 MiB and must be UTF-8: keeper's own files are re-checked, not
+ * trusted (a planted 100 MB line is refused, not held in memory).
  *
  * @param path The file.
  * @returns Parsed records.
+ * @throws {LineReadError} A line over the cap (`field_too_long`), not UTF-8 (`bad_encoding`).
+ * @throws {SyntaxError} A line that is not JSON, naming file and line.
  */
 export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of rl) {
-    line++;
+  for await (const { line, text } of readLines(path)) {
     if (text.trim() === "") continue;
     try {
       yield JSON.parse(text) as T;

@@ -14,6 +14,7 @@ import type {
   SelectionSet,
 } from "../types.ts";
 import { readApprovedDecisions, readAutomationDecisions } from "../decisions/mod.ts";
+import { SchemaError } from "../schema/mod.ts";
 import {
   buildSet,
   type LogEvent,
@@ -37,9 +38,15 @@ async function readOrReject<T>(
   try {
     return await read(file);
   } catch (error) {
-    return reject({ file, line: 0 }, "invalid_decision_file", {
-      detail: error instanceof Error ? error.message : String(error),
-    });
+    const detail = error instanceof Error ? error.message : String(error);
+    // A record too long, not UTF-8 or a duplicate group keeps its own reason and line.
+    if (error instanceof SchemaError && error.reason !== "invalid_record") {
+      return reject({ file: error.file, line: error.line }, error.reason, {
+        field: error.field,
+        detail,
+      });
+    }
+    return reject({ file, line: 0 }, "invalid_decision_file", { detail });
   }
 }
 

@@ -20,8 +20,9 @@ import {
   type EvaluateResult,
   heldoutFromGroundTruth,
   trainModels,
-} from "../eval/mod.ts";
-import { decideFolder, readAutomationDecisions, writeApprovedDecisions } from "../decisions/mod.ts";
+} from "../pipeline/mod.ts";
+import { decideFolder } from "../decide/mod.ts";
+import { readAutomationDecisions, writeApprovedDecisions } from "../decisions/mod.ts";
 import type { ApprovedDecision, AutomationDecision, ImageFeatures, ImageRef } from "../types.ts";
 
 /** Options for {@linkcode runClosedLoop}. */

@@ -17,7 +17,9 @@ const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}
 function row(name: string, r: ReviewRates): string {
   return `| ${name} | ${r.groups} | ${pct(r.approval_rate)} | ${pct(r.override_rate)} | ` +
     `${pct(r.reject_rate)} | ${pct(r.skip_rate)} | ${pct(r.crop_acceptance)} | ` +
-    `${r.seconds_per_group_mean.toFixed(1)} | ${(r.time_saved_seconds / 60).toFixed(1)} |`;
+    `${r.seconds_per_group_mean.toFixed(1)} | ${
+      r.time_saved_seconds === null ? "n/a" : (r.time_saved_seconds / 60).toFixed(1)
+    } |`;
 }
 
 /**
@@ -42,8 +44,10 @@ export function renderReviewReport(
   const lines = [
     "# Review report",
     "",
-    `Manual baseline: ${metrics.manual_seconds_per_group.toFixed(1)} s per group ` +
-    `(${options.baselineSource}). Time saved = groups × baseline − seconds spent reviewing.`,
+    metrics.manual_seconds_per_group === null
+      ? `Manual baseline: unknown (${options.baselineSource}), so time saved is n/a.`
+      : `Manual baseline: ${metrics.manual_seconds_per_group.toFixed(1)} s per group ` +
+        `(${options.baselineSource}). Time saved = groups × baseline − seconds spent reviewing.`,
     "",
     header,
     row("all", metrics),
@@ -79,7 +83,7 @@ export function renderReviewReport(
       x: { type: "point", label: "day" },
       y: { label: "share of groups", domain: [0, 1] },
       marks: [
-        Plot.lineY(daily, { x: "day", y: "value", stroke: "rate", marker: true }),
+        Plot.lineY(daily, { x: "day", y: "value", stroke: "rate", z: "rate", marker: true }),
         Plot.ruleY([0]),
       ],
     }),
@@ -89,7 +93,9 @@ export function renderReviewReport(
       x: { label: "seconds per group" },
       marks: [
         Plot.barX(perProject, { y: "project", x: "seconds" }),
-        Plot.ruleX([metrics.manual_seconds_per_group], { stroke: "red" }),
+        ...(metrics.manual_seconds_per_group === null
+          ? []
+          : [Plot.ruleX([metrics.manual_seconds_per_group], { stroke: "red" })]),
       ],
     }),
   };

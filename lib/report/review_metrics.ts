@@ -14,17 +14,18 @@ import { actionRate } from "./approval_rate.ts";
 export interface ReviewMetricsOptions {
   /**
    * Seconds a person spends per group when culling and cropping by hand
-   * (the manual baseline). See {@linkcode manualSecondsPerGroup}.
+   * (the manual baseline). See {@linkcode manualSecondsPerGroup}. `null`:
+   * unknown (no timesheet), so time saved is `null` too.
    */
-  manualSecondsPerGroup?: number;
+  manualSecondsPerGroup?: number | null;
   /** Corner tolerance for "crop accepted" (the original's crop_match used 0.05). */
   cropTolerance?: number;
 }
 
-const defaults = {
+const defaults: Required<ReviewMetricsOptions> = {
   manualSecondsPerGroup: 15,
   cropTolerance: 0.05,
-} satisfies Required<ReviewMetricsOptions>;
+};
 
 /** Rates over a set of reviewed groups. */
 export interface ReviewRates {
@@ -43,13 +44,14 @@ export interface ReviewRates {
   crop_proposals: number;
   seconds_per_group_mean: number;
   seconds_per_group_median: number;
-  /** Manual baseline minus time spent, in seconds (positive = saved). */
-  time_saved_seconds: number;
+  /** Manual baseline minus time spent, in seconds (positive = saved); `null` without a baseline. */
+  time_saved_seconds: number | null;
 }
 
 /** The full report. */
 export interface ReviewMetrics extends ReviewRates {
-  manual_seconds_per_group: number;
+  /** `null`: no manual baseline known (no timesheet, no flag). */
+  manual_seconds_per_group: number | null;
   by_project: Record<string, ReviewRates>;
   /** Keyed by UTC day `YYYY-MM-DD` of the review timestamp. */
   by_day: Record<string, ReviewRates>;
@@ -106,7 +108,9 @@ function rates(records: ApprovedDecision[], opts: Required<ReviewMetricsOptions>
     crop_proposals: withCrop.length,
     seconds_per_group_mean: n > 0 ? spent / n : 0,
     seconds_per_group_median: median(seconds),
-    time_saved_seconds: n * opts.manualSecondsPerGroup - spent,
+    time_saved_seconds: opts.manualSecondsPerGroup === null
+      ? null
+      : n * opts.manualSecondsPerGroup - spent,
   };
 }
 

@@ -77,3 +77,16 @@ Deno.test("renderReviewReport() states the baseline and draws two charts", () =>
     assert.ok(r.markdown.includes(`](${name})`), `report.md does not show ${name}`);
   }
 });
+
+Deno.test("reviewMetrics() without a manual baseline leaves time saved out, not zero", () => {
+  const m = reviewMetrics([approved("g1", "approve")], [decision("g1", "p")], {
+    manualSecondsPerGroup: null,
+  });
+  assert.equal(m.manual_seconds_per_group, null);
+  assert.equal(m.time_saved_seconds, null);
+  assert.equal(m.by_project["p"]!.time_saved_seconds, null);
+  const r = renderReviewReport(m, { baselineSource: "no timesheet" });
+  assert.match(r.markdown, /Manual baseline: unknown \(no timesheet\), so time saved is n\/a/);
+  assert.match(r.markdown, /\| n\/a \|/);
+  assert.doesNotMatch(r.charts["seconds_by_project.svg"]!, /stroke="red"/);
+});

@@ -14,17 +14,23 @@ export class SchemaError extends TypeError {
   readonly line: number;
   /** JSON pointer of the offending field, e.g. `/step1_selection/chosen_index`. */
   readonly field: string;
+  /** Rejection reason: `invalid_record` unless more is known (`field_too_long`, `bad_encoding`, `duplicate_group`, …). */
+  readonly reason: string;
 
   /**
    * @param message Full message.
    * @param where Location of the failure.
    */
-  constructor(message: string, where: { file: string; line: number; field: string }) {
+  constructor(
+    message: string,
+    where: { file: string; line: number; field: string; reason?: string },
+  ) {
     super(message);
     this.name = "SchemaError";
     this.file = where.file;
     this.line = where.line;
     this.field = where.field;
+    this.reason = where.reason ?? "invalid_record";
   }
 }
 

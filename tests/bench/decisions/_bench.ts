@@ -22,10 +22,11 @@ import { encodeRaw } from "../../../lib/image/mod.ts";
 import { embedFiles } from "../../../lib/embed/mod.ts";
 import type { ImageFeatures } from "../../../lib/types.ts";
 import { parseStage } from "../../../lib/paths/mod.ts";
-import { type Dataset, trainModels } from "../../../lib/eval/mod.ts";
+import { type Dataset, trainModels } from "../../../lib/pipeline/mod.ts";
 import { LAYOUT_BLOCK } from "../../../lib/crop/mod.ts";
 import { pixelBlocksFor } from "../../../lib/blocks/mod.ts";
-import { decideFolder, readAutomationDecisions } from "../../../lib/decisions/mod.ts";
+import { decideFolder } from "../../../lib/decide/mod.ts";
+import { readAutomationDecisions } from "../../../lib/decisions/mod.ts";
 
 const STAGES = ["stage1_generated", "stage1.5_face_swapped", "stage2_upscaled"];
 

@@ -19,7 +19,7 @@ import {
   heldoutFromGroundTruth,
 } from "./dataset.ts";
 import { indexForStore } from "./index_for_store.ts";
-import { type Coverage, coverageErrors, indexResolver } from "./label_coverage.ts";
+import { type Coverage, coverageErrors, indexResolver } from "../eval/mod.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 
 /** Options for {@linkcode evaluateStored}. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { GroupMemberInput, ImageFeatures } from "../types.ts";
-import { decideFolder, readAutomationDecisions } from "./mod.ts";
+import { decideFolder } from "./mod.ts";
+import { readAutomationDecisions } from "../decisions/mod.ts";
 import type { DecideParts } from "./decide_parts.ts";
 
 /** Stage file name `sec` seconds after 2025-07-08 06:00:00. */
@@ -389,5 +390,25 @@ Deno.test("decideFolder() names every image it did not use and why: undecodable,
   } finally {
     await fx.cleanup();
     await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("decideFolder() sweeps the temp file a decide killed mid-write left beside automation_decisions.jsonl", async () => {
+  const fx = await fixture({
+    [stageName(0, "stage1_generated")]: "AAAAAAAA q=1",
+    [stageName(60, "stage2_upscaled")]: "AAAAAAAB q=3",
+  });
+  try {
+    // What writeFileAtomic leaves when killed between write and rename (pid long gone).
+    const stale = join(fx.sandbox, ".automation_decisions.jsonl.99999999.0a1b2c3d.tmp");
+    await Deno.writeTextFile(stale, '{"group_id":');
+    await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
+    await assert.rejects(() => Deno.lstat(stale), Deno.errors.NotFound);
+    assert.equal(
+      (await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"))).length,
+      1,
+    );
+  } finally {
+    await fx.cleanup();
   }
 });

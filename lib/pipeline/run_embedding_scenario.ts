@@ -21,7 +21,7 @@ import { CLIP_BLOCK, importEmbeddings, loadClipByIdentity } from "../clip/mod.ts
 import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 import { LAYOUT_BLOCK } from "../crop/mod.ts";
 import type { ImageFeatures } from "../types.ts";
-import type { SliceAccuracy } from "./rank_metrics.ts";
+import type { SliceAccuracy } from "../eval/mod.ts";
 import {
   buildDataset,
   datasetPaths,

@@ -12,13 +12,14 @@ import { isImageName, parseFilenameTimestamp } from "../paths/mod.ts";
 import { groupImages, type GroupImagesOptions } from "../group/mod.ts";
 import {
   appendAutomationDecisions,
+  groupIdOfSync,
   readAutomationDecisions,
+  toDecisionPath,
   writeAutomationDecisions,
-} from "./automation_decisions.ts";
-import { groupIdOfSync, toDecisionPath } from "./decision_paths.ts";
+} from "../decisions/mod.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
 import type { DecideParts } from "./decide_parts.ts";
-import { fileSha256 } from "../fs/mod.ts";
+import { fileSha256, sweepTempFiles } from "../fs/mod.ts";
 
 /** Options for {@linkcode decideFolder}. */
 export interface DecideFolderOptions {
@@ -201,6 +202,8 @@ export async function decideFolder(
     );
   }
   const project = opts.project !== "" ? opts.project : basename(input);
+  // A decide killed between writing its temp file and the rename left one: remove it.
+  await sweepTempFiles(out);
   const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb, opts.encoder);
   try {
     const { paths, leftOut } = await listImages(input);
@@ -225,7 +228,8 @@ export async function decideFolder(
       }),
       opts.grouping,
     );
-    const existing = await readAutomationDecisions(out);
+    // Duplicates are kept: --force rewrites the file, which is how they are cleared.
+    const existing = await readAutomationDecisions(out, { duplicates: "keep" });
     const done = new Set(existing.map((d) => d.group_id));
     const created = opts.now().toISOString();
     const fresh: AutomationDecision[] = [];

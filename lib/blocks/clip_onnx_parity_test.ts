@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeOnce, encodeRaw } from "../image/mod.ts";
 import { cosine, OnnxEmbedder, openFeatureCache } from "../embed/mod.ts";
-import { embedWithBlocks } from "../blocks/mod.ts";
+import { embedWithBlocks } from "./mod.ts";
 import { synthImage } from "../../tests/fixtures/synth_image.ts";
 import { makeTestEncoder } from "../../tests/fixtures/make_test_encoder.ts";
-import { CLIP_BLOCK, CLIP_BLOCK_ID } from "./clip_block.ts";
-import { importEmbeddings } from "./import_embeddings.ts";
-import { writeNpyVector } from "./npy.ts";
+import { CLIP_BLOCK, CLIP_BLOCK_ID, importEmbeddings, writeNpyVector } from "../clip/mod.ts";
 
 Deno.test("the clip block from the CLIP ONNX export agrees with the original's .npy of the same image after import", async () => {
   const dir = await Deno.makeTempDir({ prefix: "keeper_clip_parity_" });

@@ -3,16 +3,13 @@ import { createHash } from "node:crypto";
 import type { CropLabel, ImageFeatures, ImageRef, SelectionSet } from "../types.ts";
 import {
   buildDataset,
-  coverageErrors,
   datasetPaths,
-  formatCoverage,
   groundTruthPaths,
   heldoutFromGroundTruth,
   indexForStore,
-  indexResolver,
   REVIEW_WEIGHT,
 } from "./mod.ts";
-import { splitBy } from "./splits.ts";
+import { coverageErrors, formatCoverage, indexResolver, splitBy } from "../eval/mod.ts";
 
 function ref(path: string, project: string | null, stage = 1): ImageRef {
   const filename = path.slice(path.lastIndexOf("/") + 1);

@@ -21,18 +21,22 @@ import {
 import { CROP_FILES, type CropModelMeta, cropProposerFrom, subjectView } from "../crop/mod.ts";
 import type { Box } from "../types.ts";
 import { type Dataset, type KeyedCrop, setView, type SetViews } from "./dataset.ts";
-import { splitBy } from "./splits.ts";
-import { splitOptionsFor } from "./train_models.ts";
 import {
   accuracy,
+  approvedScores,
+  bandScores,
   calibrationOf,
+  cropBaselines,
+  cropScores,
+  needsCropScores,
   randomAccuracy,
+  type ReliabilityBin,
   scoreGroups,
   type SliceAccuracy,
   sliceAccuracy,
-} from "./rank_metrics.ts";
-import { approvedScores, bandScores, type ReliabilityBin } from "./calibration.ts";
-import { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
+  splitBy,
+} from "../eval/mod.ts";
+import { splitOptionsFor } from "./train_models.ts";
 import { iou } from "../math/mod.ts";
 
 /** The original tool's ranker recipe (v3) as a baseline config. */
@@ -85,7 +89,7 @@ export interface BaselineDetail {
   overall_acc: number;
 }
 
-/** The evaluate JSON (keys are a contract: see README `train`). */
+/** The evaluate JSON (keys are a contract: see docs/training.md, "evaluate and experiment"). */
 export interface EvaluateResult {
   /**
    * Pairwise grouping scores on the held-out folders against ground truth, with

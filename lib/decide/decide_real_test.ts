@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeRaw } from "../image/mod.ts";
-import { decideFolder, readAutomationDecisions } from "./mod.ts";
+import { decideFolder } from "./mod.ts";
+import { readAutomationDecisions } from "../decisions/mod.ts";
 
 Deno.test("decideFolder() with the real loaders: cached features, fallback models, a corrupt PNG", async () => {
   const root = await Deno.makeTempDir({ prefix: "keeper-decide-real-" });

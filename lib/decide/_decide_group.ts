@@ -14,7 +14,7 @@ import type {
 } from "../types.ts";
 import { parseStage } from "../paths/mod.ts";
 import { dirOf, type GroupImagesOptions, type ImageGroup } from "../group/mod.ts";
-import { toDecisionPath } from "./decision_paths.ts";
+import { toDecisionPath } from "../decisions/mod.ts";
 import { cropReasons, selectionReasons } from "./_reasons.ts";
 import type { DecideParts } from "./decide_parts.ts";
 

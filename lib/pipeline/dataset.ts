@@ -25,7 +25,7 @@ import {
   type ImageResolver,
   type LabelKind,
   rootResolver,
-} from "./label_coverage.ts";
+} from "../eval/mod.ts";
 
 /** A crop example with the key of the group it belongs to (for splits). */
 export interface KeyedCrop {

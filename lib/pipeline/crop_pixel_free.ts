@@ -15,7 +15,7 @@ import {
 } from "../crop/mod.ts";
 import { OnnxModel } from "../nn/mod.ts";
 import { mulberry32, shuffle } from "../random/mod.ts";
-import { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
+import { cropBaselines, cropScores, needsCropScores } from "../eval/mod.ts";
 
 /** Options for {@linkcode evaluateCropPixelFree}. */
 export interface PixelFreeOptions {

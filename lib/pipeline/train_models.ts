@@ -25,9 +25,15 @@ import {
   trainCropProposer,
 } from "../crop/mod.ts";
 import { type Dataset, datasetHash } from "./dataset.ts";
-import { splitBy, type SplitOptions } from "./splits.ts";
-import { scoreGroups } from "./rank_metrics.ts";
-import { approvedScores, autoApproveThreshold, bandScores, ece } from "./calibration.ts";
+import {
+  approvedScores,
+  autoApproveThreshold,
+  bandScores,
+  ece,
+  scoreGroups,
+  splitBy,
+  type SplitOptions,
+} from "../eval/mod.ts";
 
 /** Precision the auto-approve band must reach on validation. */
 export const AUTO_APPROVE_PRECISION = 0.97;
