@@ -31,13 +31,21 @@ function member(project: string, subject: Box | null): GroupMemberInput {
     v[visionBlockIndex("face_h")] = 0.12 * (subject[3] - subject[1]);
   }
   return {
-    path: `${project}/${Math.random()}.png`,
+    path: `${project}/${subject?.join("_")}.png`,
     project,
     stage: 2,
     width: 512,
     height: 512,
-    features: { builtin: new Float32Array(4), embedding: null, blocks: { vision: v } },
-  } as GroupMemberInput;
+    features: {
+      sha256: "",
+      width: 512,
+      height: 512,
+      phash: [0, 0],
+      builtin: new Float32Array(4),
+      embedding: null,
+      blocks: { vision: v },
+    },
+  };
 }
 
 /** A creator who crops from a margin above the subject down to `cut` of its height. */
