@@ -7,19 +7,14 @@
 import { evaluateGrouping } from "../group/mod.ts";
 import { join } from "node:path";
 import { type SimSummary, simulate } from "../sim/mod.ts";
-import { ingestLogs, readIngested } from "../logs/mod.ts";
-import { embedFiles } from "../embed/mod.ts";
-import {
-  buildDataset,
-  datasetPaths,
-  type GroundTruthLike,
-  heldoutFromGroundTruth,
-} from "./dataset.ts";
+import { ingestLogs } from "../logs/mod.ts";
+import { type GroundTruthLike, heldoutFromGroundTruth } from "./dataset.ts";
+import { loadDataset } from "./load_dataset.ts";
+import { addFeatureBlocks } from "../blocks/mod.ts";
 import { trainModels } from "./train_models.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 import type { TrainRankerOptions } from "../rank/mod.ts";
 import { LAYOUT_BLOCK, type TrainCropOptions } from "../crop/mod.ts";
-import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 
 /** Options for {@linkcode runExperiment}. */
 export interface ExperimentOptions {
@@ -134,35 +129,28 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     () =>
       ingestLogs(join(simDir, "logs"), { projectsDir: join(simDir, "projects"), outDir: ingested }),
   );
-  const store = await readIngested(ingested);
   const truth: GroundTruthLike[] = (await Deno.readTextFile(join(simDir, "ground_truth.jsonl")))
     .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const imagesRoot = join(simDir, "images");
-  const paths = [
-    ...datasetPaths(store, { imagesRoot }),
-    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
+  // Features: lib/embed's blocks ("embed"), then the blocks decide adds ("blocks": layout,
+  // vision, backbone), each timed as its own step.
+  const loaded = await loadDataset(ingested, {
+    cache: join(dir, "features.sqlite"),
+    features: o.features,
+    imagesRoot: join(simDir, "images"),
+    encoder: o.model,
+    extraPaths: truth.filter((r) => r.split === "heldout").flatMap((r) =>
       r.members.map((m) => join(simDir, m.path))
     ),
-  ];
-  const embedded = await timed("embed", () =>
-    embedFiles(paths, {
-      cacheDb: join(dir, "features.sqlite"),
-      features: o.features.filter((f) => f === "builtin" || f === "embedding"),
-      // Pixel blocks (layout, signature) come from the same one decode, cached.
-      blocks: pixelBlocksFor(o.features),
-      ...(o.model ? { model: o.model } : {}),
-    }));
-  // The same extra blocks decide computes (lib/blocks): layout, vision, backbone.
-  const extra = await timed(
-    "blocks",
-    () =>
-      addFeatureBlocks(embedded.byPath, o.features, { visionCacheDir: join(dir, "vision_cache") }),
-  );
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
-  for (const [block, n] of Object.entries(extra.failed)) {
+    clipByIdentity: false,
+    visionCacheDir: join(dir, "vision_cache"),
+    onPhase: o.onStep,
+  });
+  Object.assign(seconds, loaded.seconds);
+  const ds = loaded.dataset;
+  for (const [block, n] of Object.entries(loaded.blocksFailed)) {
     if (n > 0) ds.skipped[`${block}_failed`] = n;
   }
-  const held = heldoutFromGroundTruth(truth, embedded.byPath, simDir);
+  const held = heldoutFromGroundTruth(truth, loaded.byPath, simDir);
   ds.heldout = { groups: held.groups, crops: held.crops };
   if (o.cropVision && !o.features.includes("vision")) {
     // Vision on the crop images only (about a third of all images): cached by content.
@@ -176,7 +164,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     );
     if ((v.failed.vision ?? 0) > 0) ds.skipped["crop_vision_failed"] = v.failed.vision!;
   }
-  if (embedded.failed.length) ds.skipped["embed_failed"] = embedded.failed.length;
+  if (loaded.embedFailed) ds.skipped["embed_failed"] = loaded.embedFailed;
   const models = join(dir, "models");
   await timed("train", () =>
     trainModels(ds, {
@@ -212,7 +200,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
   const files = heldTruth.flatMap((r) =>
     r.members.map((m) => {
       const path = join(simDir, m.path);
-      const f = embedded.byPath.get(path);
+      const f = loaded.byPath.get(path);
       return {
         path,
         sha256: f?.sha256 ?? null,
