@@ -10,6 +10,7 @@ import { type SimSummary, simulate } from "../sim/mod.ts";
 import { ingestLogs } from "../logs/mod.ts";
 import { type GroundTruthLike, heldoutFromGroundTruth } from "./dataset.ts";
 import { loadDataset } from "./load_dataset.ts";
+import { addFeatureBlocks } from "../blocks/mod.ts";
 import { trainModels } from "./train_models.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 import type { TrainRankerOptions } from "../rank/mod.ts";
@@ -28,6 +29,8 @@ export interface ExperimentOptions {
   anomalyRate?: number[];
   /** Simulated projects (1-based) without the taste rule. */
   tasteFree?: number[];
+  /** Simulated creator (see `SimulateOptions.creator`). */
+  creator?: "photo" | "subject";
   /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
@@ -45,6 +48,16 @@ export interface ExperimentOptions {
   leaveOneProjectOut?: boolean;
   /** Retrain without each defect kind and score the test anomalies carrying it. */
   leaveOneKindOut?: boolean;
+  /**
+   * Run vision on the crop images (logged and held-out picks) so the crop proposer can read
+   * the subject (lib/crop/subject_crop.ts); the ranker's features are unchanged.
+   */
+  cropVision?: boolean;
+  /**
+   * Logged crop images per project that vision analyses (a fixed sample by path, the same for
+   * every split seed; vision costs about 0.4-0.7 s an image here). Held-out crops: all.
+   */
+  cropVisionPerProject?: number;
   onStep?: (step: string) => void;
 }
 
@@ -59,10 +72,12 @@ const defaults = {
   crop: {},
   leaveOneProjectOut: true,
   leaveOneKindOut: true,
+  cropVision: true,
+  cropVisionPerProject: 300,
   onStep: () => {},
 } satisfies Omit<
   Required<ExperimentOptions>,
-  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree"
+  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree" | "creator"
 >;
 
 /** What {@linkcode runExperiment} returns. */
@@ -105,6 +120,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
       ...(o.anomalyRate !== undefined ? { anomalyRate: o.anomalyRate } : {}),
       ...(o.tasteFree !== undefined ? { tasteFree: o.tasteFree } : {}),
+      ...(o.creator !== undefined ? { creator: o.creator } : {}),
     }));
   const ingested = join(dir, "ingested");
   await Deno.remove(ingested, { recursive: true }).catch(() => {});
@@ -136,6 +152,18 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
   }
   const held = heldoutFromGroundTruth(truth, loaded.byPath, simDir);
   ds.heldout = { groups: held.groups, crops: held.crops };
+  if (o.cropVision && !o.features.includes("vision")) {
+    // Vision on the crop images only (about a third of all images): cached by content.
+    const sample = sampleByProject(ds.crops.map((c) => c.example.member), o.cropVisionPerProject);
+    const cropImages = new Map(
+      [...sample, ...held.crops.map((c) => c.example.member)].map((m) => [m.path, m.features]),
+    );
+    const v = await timed(
+      "crop_vision",
+      () => addFeatureBlocks(cropImages, ["vision"], { visionCacheDir: join(dir, "vision_cache") }),
+    );
+    if ((v.failed.vision ?? 0) > 0) ds.skipped["crop_vision_failed"] = v.failed.vision!;
+  }
   if (loaded.embedFailed) ds.skipped["embed_failed"] = loaded.embedFailed;
   const models = join(dir, "models");
   await timed("train", () =>
@@ -186,4 +214,21 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     heldTruth.map((r) => r.members.map((m) => join(simDir, m.path))),
   );
   return { dir, sim, seconds, evaluation };
+}
+
+/** Up to `n` members per project, the same whatever the order (smallest path hash first). */
+function sampleByProject<T extends { path: string; project: string }>(
+  members: T[],
+  n: number,
+): T[] {
+  const hash = (s: string): number => {
+    let h = 2166136261;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+    return h;
+  };
+  const byProject = new Map<string, T[]>();
+  for (const m of members) byProject.set(m.project, [...(byProject.get(m.project) ?? []), m]);
+  return [...byProject.values()].flatMap((ms) =>
+    ms.map((m) => ({ m, h: hash(m.path) })).sort((a, b) => a.h - b.h).slice(0, n).map((x) => x.m)
+  );
 }
