@@ -342,3 +342,28 @@ Deno.test("ingestLogs() rejects a review file with a 20 MB line or a group decid
     await Deno.remove(w.dir, { recursive: true });
   }
 });
+
+Deno.test("ingestLogs() sweeps temp files a killed ingest left beside summary.json and projects.json", async () => {
+  const w = await workspace();
+  try {
+    const out = join(w.dir, "out");
+    await Deno.mkdir(out);
+    const stale = [
+      join(out, ".summary.json.99999999.0a1b2c3d.tmp"),
+      join(out, ".projects.json.99999999.0a1b2c3e.tmp"),
+    ];
+    for (const f of stale) await Deno.writeTextFile(f, "{");
+    await ingestLogs(w.logs, { projectsDir: w.projects, outDir: out });
+    const names = (await Array.fromAsync(Deno.readDir(out))).map((e) => e.name).sort();
+    assert.deepEqual(names, [
+      "crops.jsonl",
+      "kept.jsonl",
+      "projects.json",
+      "rejections.jsonl",
+      "selections.jsonl",
+      "summary.json",
+    ]);
+  } finally {
+    await Deno.remove(w.dir, { recursive: true });
+  }
+});
