@@ -10,32 +10,44 @@ import type { Context } from "hono";
 export class HttpError extends Error {
   /** HTTP status. */
   readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 422;
+  /** More fields for the JSON answer beside `error` (e.g. the groups refused). */
+  readonly details: Record<string, unknown>;
   /**
    * @param status HTTP status.
    * @param message "Cannot <action>: <state>".
+   * @param details More fields for the JSON answer.
    */
-  constructor(status: HttpError["status"], message: string) {
+  constructor(status: HttpError["status"], message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "HttpError";
     this.status = status;
+    this.details = details;
   }
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-/** Refuse requests addressed to a non-loopback host name (DNS rebinding). */
-export function assertLocalHost(c: Context): void {
-  let host: string;
+/**
+ * Refuse requests addressed to a non-loopback host name (DNS rebinding).
+ *
+ * @returns The parsed request URL.
+ */
+export function assertLocalHost(c: Context): URL {
+  let url: URL;
   try {
     // A Host header the URL parser refuses (a space, port 99999) makes the request URL invalid.
-    host = new URL(c.req.url).hostname;
+    url = new URL(c.req.url);
   } catch {
     const given = JSON.stringify(c.req.header("host") ?? "");
     throw new HttpError(400, `Cannot serve request: Host header ${given} is not a valid host`);
   }
-  if (!LOCAL_HOSTS.has(host)) {
-    throw new HttpError(403, `Cannot serve request: host "${host}" is not a loopback name`);
+  if (!LOCAL_HOSTS.has(url.hostname)) {
+    throw new HttpError(
+      403,
+      `Cannot serve request: host "${url.hostname}" is not a loopback name`,
+    );
   }
+  return url;
 }
 
 function sameText(a: string, b: string): boolean {

@@ -9,6 +9,7 @@
  */
 import { extname, isAbsolute, relative } from "node:path";
 import {
+  checkImageFile,
   classifyDecoderMessage,
   encodeRaw,
   ImageReadError,
@@ -45,6 +46,8 @@ export interface ImageBytes {
 export class ImageServer {
   readonly #root: string;
   readonly #thumbs = new Map<string, Uint8Array>();
+  /** Whether a file version (path, mtime, size) can be shown: null, or why not. */
+  readonly #health = new Map<string, string | null>();
   readonly #maxCached: number;
   readonly #thumbDir: string | null;
   #realRoot: string | null = null;
@@ -59,7 +62,9 @@ export class ImageServer {
     this.#thumbDir = options.thumbDir ?? null;
   }
 
-  async #resolve(image: DecisionImage): Promise<{ abs: string; mtime: number; type: string }> {
+  async #resolve(
+    image: DecisionImage,
+  ): Promise<{ abs: string; mtime: number; size: number; type: string }> {
     const type = TYPES[extname(image.path).toLowerCase()];
     if (type === undefined) {
       throw new HttpError(415, `Cannot serve image: "${image.path}" is not a PNG, JPEG or WebP`);
@@ -83,7 +88,7 @@ export class ImageServer {
     }
     const info = await Deno.stat(real);
     if (!info.isFile) throw new HttpError(404, `Cannot serve image: "${image.path}" is not a file`);
-    return { abs: real, mtime: info.mtime?.getTime() ?? 0, type };
+    return { abs: real, mtime: info.mtime?.getTime() ?? 0, size: info.size, type };
   }
 
   async #render(abs: string, image: DecisionImage, width: number): Promise<Uint8Array> {
@@ -110,6 +115,45 @@ export class ImageServer {
     return await encodeRaw(raw, { format: "jpeg", quality: 82 });
   }
 
+  #remember(key: string, problem: string | null): void {
+    if (this.#health.size >= 4 * this.#maxCached) this.#health.clear();
+    this.#health.set(key, problem);
+  }
+
+  /**
+   * Why an image cannot be shown, or null when it can: checked now (the file
+   * is resolved inside the sandbox again), its content judged by what serving
+   * it found for this version of the file (path, mtime, size), else by
+   * `checkImageFile` (signature, end marker, header, pixel limit; no decode).
+   *
+   * @param image A decision image.
+   * @returns Null, or the reason, e.g. `"a.png" does not exist`.
+   * @example
+   * ```ts
+   * const images = new ImageServer("sandbox");
+   * const decision = JSON.parse(await Deno.readTextFile("sandbox/one_decision.json"));
+   * const why = await images.problem(decision.images[0]);
+   * ```
+   */
+  async problem(image: DecisionImage): Promise<string | null> {
+    let r;
+    try {
+      r = await this.#resolve(image);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return error.message.replace(/^Cannot [^:]*: /, "");
+    }
+    const key = `${r.abs}\u0000${r.mtime}\u0000${r.size}`;
+    const known = this.#health.get(key);
+    if (known !== undefined) return known;
+    const failure = await checkImageFile(r.abs);
+    const why = failure === null
+      ? null
+      : `"${image.path}" is not a usable image (${failure.reason})`;
+    this.#remember(key, why);
+    return why;
+  }
+
   /** The file's own bytes. */
   async full(image: DecisionImage): Promise<ImageBytes> {
     const { abs, type } = await this.#resolve(image);
@@ -118,7 +162,8 @@ export class ImageServer {
 
   /** A JPEG no wider or taller than `width` (the original when already small). */
   async thumb(image: DecisionImage, width: number): Promise<ImageBytes> {
-    const { abs, mtime, type } = await this.#resolve(image);
+    const { abs, mtime, size, type } = await this.#resolve(image);
+    const version = `${abs}\u0000${mtime}\u0000${size}`;
     const side = Math.max(image.width, image.height);
     if (side > 0 && side <= width) return { bytes: await Deno.readFile(abs), type };
     const key = `${abs}\u0000${mtime}\u0000${width}`;
@@ -130,11 +175,12 @@ export class ImageServer {
     } catch (error) {
       // A file named .png that is no image, or one over the pixel limit: the request's fault.
       if (!(error instanceof ImageReadError)) throw error;
-      throw new HttpError(
-        422,
-        `Cannot serve thumbnail: "${image.path}" is not a usable image (${error.reason})`,
-      );
+      const why = `"${image.path}" is not a usable image (${error.reason})`;
+      // Approving this group is refused from now on (until the file changes).
+      this.#remember(version, why);
+      throw new HttpError(422, `Cannot serve thumbnail: ${why}`);
     }
+    this.#remember(version, null);
     if (this.#thumbs.size >= this.#maxCached) {
       const oldest = this.#thumbs.keys().next().value;
       if (oldest !== undefined) this.#thumbs.delete(oldest);

@@ -30,6 +30,7 @@ import {
 } from "./_views.ts";
 import { ImageServer, THUMB_WIDTHS } from "./_images.ts";
 import { pageHtml } from "./_page.ts";
+import { describeUnshowable, findUnshowable, type Unshowable } from "./_showable.ts";
 import { assertStatePath, StatePathError } from "./_state_paths.ts";
 
 /** What {@linkcode createApp} needs. */
@@ -99,6 +100,8 @@ export function createApp(deps: ReviewerDeps): Hono {
     return await readJsonBody(c, opts.maxBody);
   };
   const progress = () => progressOf(opts.decisions, opts.store.all());
+  const unshowable = (ds: readonly AutomationDecision[]): Promise<Unshowable[]> =>
+    findUnshowable(ds, images, positionOf);
   const imageOf = (c: Context) => {
     const id = c.req.param("group") ?? "";
     const index = c.req.param("index") ?? "";
@@ -119,49 +122,21 @@ export function createApp(deps: ReviewerDeps): Hono {
       },
     });
 
-  // Headers are set before the handler runs: Hono applies them to c.body/c.json/
-  // c.html answers. Setting them afterwards would re-wrap every finished Response
-  // around its body stream (Deno's string fast path lost: ~150 µs per request).
-  app.use("*", async (c, next) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
-    assertLocalHost(c);
-    await next();
-  });
-
-  app.get("/", (c) => {
-    c.header(
-      "content-security-policy",
-      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
-        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
-    return c.html(pageHtml(opts.token));
-  });
-  app.get("/favicon.ico", (c) => c.body(null, 204));
-  app.get("/static/app.js", async (c) => {
-    c.header("content-type", "text/javascript; charset=utf-8");
-    c.header("cache-control", "no-cache");
-    return c.body(await opts.assets.js());
-  });
-  app.get("/static/app.css", async (c) => {
-    c.header("content-type", "text/css; charset=utf-8");
-    c.header("cache-control", "no-cache");
-    return c.body(await opts.assets.css());
-  });
-
-  // load_batch answers are cached by query and store version (every verdict,
-  // undo or band approval bumps it): a reload, a second tab or a burst of
-  // identical requests costs one render. Kept as strings: Deno.serve sends a
-  // string body for ~65 µs of CPU, a Uint8Array for ~300 µs (measured, 51 KB).
+  // load_batch answers are cached by their query string and the store version
+  // (every verdict, undo or band approval bumps it): a reload, a second tab or
+  // a burst of identical requests costs one render. Kept as strings: Deno.serve
+  // sends a string body for ~65 µs of CPU, a Uint8Array for ~300 µs (measured,
+  // 51 KB).
   const batchCache = new Map<string, string>();
   let cachedVersion = -1;
-  const batchBody = (q: ReturnType<typeof parseBatchQuery>): string => {
+  const batchBody = (search: string, query: () => Record<string, string>): string => {
     if (cachedVersion !== opts.store.version) {
       batchCache.clear();
       cachedVersion = opts.store.version;
     }
-    const key = `${q.size}|${q.offset}|${q.filter.join(",")}|${q.order}|${q.project}`;
-    const hit = batchCache.get(key);
+    const hit = batchCache.get(search);
     if (hit !== undefined) return hit;
+    const q = parseBatchQuery(query());
     if (q.project !== null && !projects.includes(q.project)) {
       throw new HttpError(
         400,
@@ -192,11 +167,16 @@ export function createApp(deps: ReviewerDeps): Hono {
       undo_depth: opts.store.historyDepth(),
     });
     if (batchCache.size > 64) batchCache.clear();
-    batchCache.set(key, body);
+    batchCache.set(search, body);
     return body;
   };
+  // The page's most frequent request: registered before the middleware below
+  // (which then never runs for it), so it does its own host check and sets its
+  // own headers; a cached answer parses nothing but the URL. Through the
+  // middleware it cost ~2× the CPU of a bare Hono route per request.
   app.get("/api/automation/load_batch", (c) => {
-    const body = batchBody(parseBatchQuery(c.req.query()));
+    const url = assertLocalHost(c);
+    const body = batchBody(url.search, () => c.req.query());
     // A plain Response over the cached text: nothing for Hono to merge per request.
     return new Response(body, {
       headers: {
@@ -207,10 +187,52 @@ export function createApp(deps: ReviewerDeps): Hono {
     });
   });
 
+  // Headers are set before the handler runs: Hono applies them to c.body/c.json/
+  // c.html answers. Setting them afterwards would re-wrap every finished Response
+  // around its body stream (Deno's string fast path lost: ~150 µs per request).
+  app.use("*", async (c, next) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    assertLocalHost(c);
+    await next();
+  });
+
+  app.get("/", (c) => {
+    c.header(
+      "content-security-policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    return c.html(pageHtml(opts.token));
+  });
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+  app.get("/static/app.js", async (c) => {
+    c.header("content-type", "text/javascript; charset=utf-8");
+    c.header("cache-control", "no-cache");
+    return c.body(await opts.assets.js());
+  });
+  app.get("/static/app.css", async (c) => {
+    c.header("content-type", "text/css; charset=utf-8");
+    c.header("cache-control", "no-cache");
+    return c.body(await opts.assets.css());
+  });
+
   app.get("/api/automation/progress", (c) => c.json(progress()));
 
   app.post("/api/automation/submit_decision", async (c) => {
     const { body, decision } = parseDecisionBody(await post(c), (id) => byId.get(id));
+    if (body.action === "approve" || body.action === "override") {
+      // Nothing is approved blind: checked now, whatever the page believed.
+      const bad = await unshowable([decision]);
+      if (bad.length > 0) {
+        throw new HttpError(
+          409,
+          `Cannot ${body.action} group "${decision.group_id}": ${
+            describeUnshowable(bad)
+          }; an image that cannot be shown cannot be approved (reject or skip the group)`,
+          { unshowable: bad },
+        );
+      }
+    }
     const entry: ReviewEntry = {
       group_id: decision.group_id,
       action: body.action,
@@ -234,9 +256,11 @@ export function createApp(deps: ReviewerDeps): Hono {
     });
   });
 
-  app.get("/api/automation/approve_band", (c) => {
+  app.get("/api/automation/approve_band", async (c) => {
     const reviews = opts.store.all();
-    return c.json({ count: opts.decisions.filter((d) => inBand(d, reviews)).length });
+    const band = opts.decisions.filter((d) => inBand(d, reviews));
+    // Groups the band action will leave pending: their images cannot be shown.
+    return c.json({ count: band.length, unshowable: await unshowable(band) });
   });
 
   app.post("/api/automation/approve_band", async (c) => {
@@ -249,9 +273,21 @@ export function createApp(deps: ReviewerDeps): Hono {
         `Cannot approve band: it now holds ${band.length} groups, not ${expected_count} (reload)`,
       );
     }
+    // Groups with an image that cannot be shown are left pending, and said.
+    const bad = await unshowable(band);
+    const skip = new Set(bad.map((u) => u.group_id));
+    const approve = band.filter((d) => !skip.has(d.group_id));
+    if (approve.length === 0 && bad.length > 0) {
+      throw new HttpError(
+        409,
+        `Cannot approve band: all ${bad.length} of its groups have an image that cannot be ` +
+          `shown: ${describeUnshowable(bad)}`,
+        { approved: [], skipped: bad.length, unshowable: bad },
+      );
+    }
     const at = opts.now().toISOString();
     opts.store.record(
-      band.map((d) => ({
+      approve.map((d) => ({
         group_id: d.group_id,
         action: "approve",
         final_choice: d.step1_selection.chosen_index,
@@ -262,7 +298,12 @@ export function createApp(deps: ReviewerDeps): Hono {
       })),
       { requestId: request_id },
     );
-    return c.json({ approved: band.map((d) => d.group_id), progress: progress() });
+    return c.json({
+      approved: approve.map((d) => d.group_id),
+      skipped: bad.length,
+      unshowable: bad,
+      progress: progress(),
+    });
   });
 
   app.post("/api/automation/submit_batch", async (c) => {
@@ -274,6 +315,24 @@ export function createApp(deps: ReviewerDeps): Hono {
     });
     if (records.length === 0) {
       throw new HttpError(409, "Cannot submit batch: no group has been reviewed yet");
+    }
+    // Checked at the moment of writing: an approved group whose image has since
+    // gone or broken is refused, never handed to apply.
+    const kept = new Set(
+      records.filter((r) => r.action === "approve" || r.action === "override")
+        .map((r) => r.group_id),
+    );
+    const bad = await unshowable(opts.decisions.filter((d) => kept.has(d.group_id)));
+    if (bad.length > 0) {
+      throw new HttpError(
+        409,
+        `Cannot submit batch: ${bad.length} approved group${
+          bad.length === 1 ? " has an image" : "s have images"
+        } that cannot be shown: ${describeUnshowable(bad)}; reject or skip ${
+          bad.length === 1 ? "it" : "them"
+        } first`,
+        { unshowable: bad },
+      );
     }
     await assertStatePath(opts.sandboxRoot, opts.approvedPath, { what: "approved decisions file" });
     opts.store.claimRequest(request_id, "submit_batch");
@@ -339,7 +398,11 @@ export function createApp(deps: ReviewerDeps): Hono {
   app.notFound((c) => c.json({ error: `Cannot find "${c.req.path}"` }, 404));
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    // Also for errors of routes that run before the header middleware (load_batch).
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    if (error instanceof HttpError) {
+      return c.json({ error: error.message, ...error.details }, error.status);
+    }
     if (error instanceof ReplayError) return c.json({ error: error.message }, 409);
     if (error instanceof SchemaError) return c.json({ error: error.message }, 400);
     // A planted link or a state path outside the sandbox: refused, with the reason.

@@ -287,8 +287,11 @@ Deno.test("every answer carries nosniff and no-referrer: page, API, image, 404 a
     await t.app.request(`/api/image/${g.group_id}/0`),
     await t.app.request("/no/such/route"),
     await t.app.request("http://evil.example/api/automation/progress"),
+    // load_batch runs before the header middleware: its refusals carry them too.
+    await t.app.request("http://evil.example/api/automation/load_batch?size=1"),
+    await t.app.request("/api/automation/load_batch?size=0"),
   ];
-  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 404, 403]);
+  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 404, 403, 403, 400]);
   for (const r of answers) {
     assert.equal(r.headers.get("x-content-type-options"), "nosniff", r.url);
     assert.equal(r.headers.get("referrer-policy"), "no-referrer", r.url);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { writeReviewFixture } from "../tests/fixtures/write_review_fixture.ts";
-import { sweepTempFiles } from "../lib/decisions/mod.ts";
+import { sweepTempFiles } from "../lib/fs/mod.ts";
 import { serveReviewer } from "./server.ts";
 import { goodHeaders, post, rid, testApp } from "./_test_helpers.ts";
 
@@ -409,9 +409,14 @@ Deno.test("serveReviewer() sweeps the temp file a kill -9 during submit_batch le
     const notOurs = join(root, ".approved_decisions.jsonl.notes.tmp");
     await Deno.writeTextFile(stale, '{"half":');
     await Deno.writeTextFile(notOurs, "a person's file");
+    // And a thumbnail being cached when it was killed.
+    await Deno.mkdir(join(root, ".thumbs"));
+    const thumb = join(root, ".thumbs", `.${"b".repeat(64)}_256.jpg.99999999.0a1b2c3e.tmp`);
+    await Deno.writeTextFile(thumb, "half a jpeg");
     const r = await serveReviewer(join(root, "automation_decisions.jsonl"), { port: 0 });
     try {
-      assert.deepEqual(r.sweptTempFiles, [stale]);
+      assert.deepEqual(r.sweptTempFiles, [stale, thumb]);
+      await assert.rejects(() => Deno.lstat(thumb), Deno.errors.NotFound);
       await assert.rejects(() => Deno.lstat(stale), Deno.errors.NotFound);
       assert.equal(await Deno.readTextFile(notOurs), "a person's file");
     } finally {

@@ -5,7 +5,8 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { readAutomationDecisions, sweepTempFiles } from "../lib/decisions/mod.ts";
+import { readAutomationDecisions } from "../lib/decisions/mod.ts";
+import { sweepTempFiles, sweepTempFilesIn } from "../lib/fs/mod.ts";
 import { ReviewStore } from "../lib/review/mod.ts";
 import { createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";
@@ -82,7 +83,11 @@ export async function serveReviewer(
   if (thumbDir !== null) {
     await assertStatePath(root, thumbDir, { what: "thumbnail folder", kind: "dir" });
   }
-  const sweptTempFiles = await sweepTempFiles(approvedPath);
+  // Temp files a kill -9 left: of submit_batch, and of thumbnails being cached.
+  const sweptTempFiles = [
+    ...await sweepTempFiles(approvedPath),
+    ...(thumbDir === null ? [] : await sweepTempFilesIn(thumbDir)),
+  ];
   const store = ReviewStore.open(statePath);
   const token = Array.from(
     crypto.getRandomValues(new Uint8Array(24)),

@@ -9,12 +9,7 @@
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { formatCoverage } from "../lib/eval/mod.ts";
-import {
-  evaluateCropPixelFree,
-  evaluateStored,
-  readCropLog,
-  writeReport,
-} from "../lib/pipeline/mod.ts";
+import { evaluateCropLog, evaluateStored } from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "evaluate",
@@ -90,16 +85,15 @@ await runTask(async () => {
         "Cannot evaluate crops: use --crop-log <csv> --project-map <file> --pixel-free together",
       );
     }
-    const { labels, rejections } = await readCropLog(values["crop-log"], values["project-map"]);
     const n = Number(values.seeds);
-    const r = await evaluateCropPixelFree(labels, {
+    const r = await evaluateCropLog(values["crop-log"], values["project-map"], {
       seeds: Array.from({ length: n }, (_, i) => i + 1),
       onSeed: (s, m) => log(`seed ${s}: mean IoU ${m.toFixed(4)}`),
     });
-    if (values.json) console.log(JSON.stringify({ ...r, rejected_rows: rejections.length }));
+    if (values.json) console.log(JSON.stringify(r));
     else {
       console.log(
-        `pixel-free crops on ${r.rows} rows (${rejections.length} rejected), ` +
+        `pixel-free crops on ${r.rows} rows (${r.rejected_rows} rejected), ` +
           `${r.seeds} seeds × ${(r.test_fraction * 100).toFixed(0)}% test:`,
       );
       console.log(
@@ -112,12 +106,12 @@ await runTask(async () => {
     }
     return;
   }
-  const roots = [...values.images];
-  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
   let coverageLines: string[] = [];
-  const { result, coverage, heldout } = await evaluateStored(values.data, values.models, {
+  const { result, coverage, heldout, files } = await evaluateStored(values.data, values.models, {
     cache: values.cache,
-    images: roots,
+    images: values.images,
+    sandbox: values.sandbox,
+    report: values.out,
     groundTruth: values["ground-truth"] ?? null,
     encoder: values.encoder ?? null,
     allowEmpty: values["allow-empty"],
@@ -133,7 +127,6 @@ await runTask(async () => {
       `evaluate: ${heldout.skipped} of ${heldout.records} held-out groups skipped (no features)`,
     );
   }
-  const files = await writeReport(values.out, result);
   if (values.json) console.log(JSON.stringify({ ...result, coverage }));
   else {
     for (const line of coverageLines) console.log(line);
@@ -174,11 +167,3 @@ await runTask(async () => {
     console.log(`report: ${files.join(", ")}`);
   }
 });
-
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}

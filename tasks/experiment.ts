@@ -14,13 +14,12 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { aggregateRuns } from "../lib/eval/mod.ts";
 import {
+  defaultFeatures,
   type EmbeddingScenarioResult,
   type EvaluateResult,
   runEmbeddingScenario,
-  runExperiment,
-  writeReport,
+  runExperiments,
 } from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
@@ -64,6 +63,14 @@ const SPEC = defineTask({
       arg: "<a,b,c>",
       description: "simulated anomaly rate per project",
       defaultText: "simulate's",
+    },
+    creator: {
+      type: "string",
+      arg: "<photo|subject>",
+      description:
+        "simulated creator: photo (characters cut from photos) or subject (drawn/painted/3-D " +
+        "characters from data/art placed anywhere, crops that follow the subject)",
+      default: "photo",
     },
     "taste-free": {
       type: "string",
@@ -113,10 +120,7 @@ await runTask(async () => {
     }
     return n;
   };
-  const features = values.features?.split(",") ??
-    (values.encoder
-      ? ["builtin", "embedding", "layout", "signature"]
-      : ["builtin", "layout", "signature"]);
+  const features = values.features?.split(",") ?? defaultFeatures(Boolean(values.encoder), false);
   const sizes = {
     ...(values.projects ? { projects: num("projects", values.projects)! } : {}),
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),
@@ -124,6 +128,7 @@ await runTask(async () => {
     ...(values["anomaly-rate"]
       ? { anomalyRate: values["anomaly-rate"].split(",").map((v) => num("anomaly-rate", v)!) }
       : {}),
+    ...(values.creator !== "photo" ? { creator: values.creator as "photo" | "subject" } : {}),
     ...(values["taste-free"]
       ? { tasteFree: values["taste-free"].split(",").map((v) => integer("taste-free", v)) }
       : {}),
@@ -150,64 +155,32 @@ await runTask(async () => {
       ...(values.epochs ? { epochs: integer("epochs", values.epochs) } : {}),
       ...sizes,
       ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
+      keep: values.keep === true,
       onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
     });
-    try {
-      if (values.json) console.log(JSON.stringify(r));
-      else printScenario(r);
-    } finally {
-      if (!values.keep && !values["work-dir"]) await Deno.remove(r.dir, { recursive: true });
-    }
+    if (values.json) console.log(JSON.stringify(r));
+    else printScenario(r);
     return;
   }
   const repeat = integer("repeat", values.repeat);
-  if (repeat < 1) {
-    throw new RangeError(`Cannot run experiment: --repeat "${repeat}" must be 1 or more`);
-  }
-  const seed0 = integer("seed", values.seed);
-  // Repeats share one folder: the simulation and feature cache are made once.
-  let dir: string | undefined = values["work-dir"];
-  const runs: { seed: number; evaluation: EvaluateResult; seconds: Record<string, number> }[] = [];
-  try {
-    for (let i = 0; i < repeat; i++) {
-      const seed = seed0 + i;
-      const r = await runExperiment({
-        simSeed: num("sim-seed", values["sim-seed"])!,
-        scale: num("scale", values.scale)!,
-        seed,
-        features,
-        ...sizes,
-        ...(values.encoder ? { model: { path: values.encoder } } : {}),
-        ...(dir ? { workDir: dir } : {}),
-        onStep: (s) =>
-          console.error(
-            `[${((performance.now() - t0) / 1000).toFixed(0)}s]${
-              repeat > 1 ? ` seed ${seed}:` : ""
-            } ${s}`,
-          ),
-      });
-      dir = r.dir;
-      runs.push({ seed, evaluation: r.evaluation, seconds: r.seconds });
-      await writeReport(`${r.dir}/report${repeat > 1 ? `_seed${seed}` : ""}`, r.evaluation);
-    }
-    if (repeat === 1) {
-      const r = runs[0]!;
-      if (values.json) console.log(JSON.stringify(r.evaluation));
-      else printSummary(`experiment in ${dir}`, r.evaluation, r.seconds);
-    } else {
-      const merged = {
-        ...aggregateRuns(runs.map((r) => r.evaluation)),
-        repeat: { n: repeat, seeds: runs.map((r) => r.seed) },
-      };
-      if (values.json) console.log(JSON.stringify(merged));
-      else {
-        for (const r of runs) printSummary(`seed ${r.seed}`, r.evaluation, r.seconds);
-        printRange(merged as Record<string, unknown>);
-      }
-    }
-  } finally {
-    // A folder the user named is theirs to keep.
-    if (dir && !values.keep && !values["work-dir"]) await Deno.remove(dir, { recursive: true });
+  const { dir, runs, json } = await runExperiments({
+    simSeed: num("sim-seed", values["sim-seed"])!,
+    scale: num("scale", values.scale)!,
+    seed: integer("seed", values.seed),
+    repeat,
+    features,
+    ...sizes,
+    ...(values.encoder ? { model: { path: values.encoder } } : {}),
+    ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
+    keep: values.keep === true,
+    onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+  });
+  if (values.json) console.log(JSON.stringify(json));
+  else if (repeat === 1) {
+    printSummary(`experiment in ${dir}`, runs[0]!.evaluation, runs[0]!.seconds);
+  } else {
+    for (const r of runs) printSummary(`seed ${r.seed}`, r.evaluation, r.seconds);
+    printRange(json);
   }
 });
 

@@ -115,7 +115,8 @@ async function denoTests(name: string, args: string[]) {
 
 /**
  * Source files with a ```ts example in their doc comments, less those listed in
- * tests/doc_examples_pending.txt (examples that do not type-check yet).
+ * tests/doc_examples_pending.txt (examples that do not type-check yet), plus
+ * README.md, ARCHITECTURE.md and docs/*.md where they hold a TypeScript block.
  */
 function docExampleFiles(): string[] {
   const pending = new Set(
@@ -134,6 +135,12 @@ function docExampleFiles(): string[] {
     }
   };
   for (const dir of ["lib", "reviewer", "tasks"]) walk(dir);
+  const docs = existsSync("docs")
+    ? readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)
+    : [];
+  for (const p of ["README.md", "ARCHITECTURE.md", ...docs]) {
+    if (existsSync(p) && !pending.has(p) && /```tsx?\n/.test(Deno.readTextFileSync(p))) out.push(p);
+  }
   return out.sort();
 }
 

@@ -9,18 +9,7 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { readIngested } from "../lib/logs/mod.ts";
-import { LAYOUT_BLOCK } from "../lib/crop/mod.ts";
-import { CLIP_BLOCK, loadClipByIdentity } from "../lib/clip/mod.ts";
-import { embedWithBlocks } from "../lib/blocks/mod.ts";
-import { coverageErrors, formatCoverage, indexResolver } from "../lib/eval/mod.ts";
-import {
-  buildDataset,
-  datasetPaths,
-  indexForStore,
-  REVIEW_WEIGHT,
-  trainModels,
-} from "../lib/pipeline/mod.ts";
+import { trainStored } from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "train",
@@ -72,129 +61,50 @@ await runTask(async () => {
   if (!Number.isInteger(seed)) {
     throw new TypeError(`Cannot train: --seed "${values.seed}" is not an integer`);
   }
-  const store = await readIngested(values.data);
-  // Imported CLIP history (deno task import-embeddings): sets whose files are gone take part.
-  const clipByIdentity = loadClipByIdentity(values.cache, store);
-  const features = values.features?.split(",") ??
-    [
-      ...(values.encoder
-        ? ["builtin", "embedding", LAYOUT_BLOCK, "signature"]
-        : ["builtin", LAYOUT_BLOCK, "signature"]),
-      ...(clipByIdentity.size > 0 ? [CLIP_BLOCK] : []),
-    ];
-  const roots = [...values.images];
-  // apply's destination folders live in the sandbox: reviewed files are found there after a move.
-  if (!roots.includes(values.sandbox) && await isFolder(values.sandbox)) roots.push(values.sandbox);
-  const index = await indexForStore(store, roots);
-  const resolver = indexResolver(index);
-  const paths = datasetPaths(store, { resolver });
-  let bar: Progress | undefined;
-  const { embedded } = await embedWithBlocks(paths, features, {
-    cacheDb: values.cache,
-    ...(values.encoder ? { model: { path: values.encoder } } : {}),
-    onProgress: ({ done, total }) => {
+  const epochs = values.epochs ? Number(values.epochs) : undefined;
+  // Bars start when their phase does (their clocks time that phase alone).
+  let bar: Progress | undefined, rankBar: Progress | undefined, cropBar: Progress | undefined;
+  const rank = () => rankBar ??= new Progress(epochs ?? 40, { label: "ranker" });
+  const crop = () => cropBar ??= new Progress(epochs ?? 60, { label: "crop" });
+  const { summary, coverageLines } = await trainStored(values.data, {
+    cache: values.cache,
+    images: values.images,
+    sandbox: values.sandbox,
+    encoder: values.encoder ?? null,
+    features: values.features?.split(",") ?? null,
+    allowEmpty: values["allow-empty"],
+    out: values.models,
+    seed,
+    epochs: epochs ?? null,
+    onFeatures: (done, total) => {
       bar ??= new Progress(total, { label: "features" });
       bar.tick(1);
       if (done === total) bar.done();
     },
+    onRankEpoch: (r) => rank().tick(1, `loss ${r.loss.toFixed(4)} val acc ${r.val_acc.toFixed(3)}`),
+    onCropEpoch: (_e, loss, iou) =>
+      crop().tick(1, `loss ${loss.toFixed(4)} val IoU ${iou.toFixed(3)}`),
+    onCoverage: (lines) => {
+      for (const line of lines) console.error(line);
+    },
   });
-  const ds = buildDataset(store, embedded.byPath, { resolver, clipByIdentity });
-  const coverage = ds.coverage!;
-  const coverageLines = formatCoverage(coverage);
-  if (index.delivered.length > 0) {
-    const d = index.delivered[0]!;
-    coverageLines.push(
-      `  ${index.delivered.length} delivered copies (<project>_final/, apply's __cropped/) differ from their originals: ` +
-        `originals used (e.g. ${d.original} over ${d.copies[0]})`,
-    );
-  }
-  if (index.conflicts.length > 0) {
-    coverageLines.push(
-      `  ${index.conflicts.length} identities are held by two different files: a label that ` +
-        `recorded its file's sha256 (a review) takes the one with those bytes, others are not used`,
-    );
-  }
-  for (const c of index.conflicts.slice(0, 5)) {
-    coverageLines.push(`  conflict: ${c.identity} is two different files: ${c.paths.join(", ")}`);
-  }
-  const errors = coverageErrors(coverage, { allowEmpty: values["allow-empty"] });
-  if (errors.length > 0) {
-    for (const line of coverageLines) console.error(line);
-    throw new Error(errors.join("\n"));
-  }
+  rank().done();
+  crop().done();
   // Partial coverage is not an error, but never silent: stderr, also in --json mode.
-  const short = Object.entries(coverage.kinds).filter(([, c]) => c.usable < c.labels);
+  const short = Object.entries(summary.coverage.kinds).filter(([, c]) => c.usable < c.labels);
   if (values.json && short.length > 0) {
     for (const [k, c] of short) {
       console.error(`train: ${k}: ${c.usable} of ${c.labels} labels used (${c.missing} missing)`);
     }
   }
-  const epochs = values.epochs ? Number(values.epochs) : undefined;
-  const rankBar = new Progress(epochs ?? 40, { label: "ranker" });
-  const cropBar = new Progress(epochs ?? 60, { label: "crop" });
-  const result = await trainModels(ds, {
-    out: values.models,
-    seed,
-    features,
-    ...(epochs ? { ranker: { epochs }, crop: { epochs } } : {}),
-    onRankEpoch: (r) =>
-      rankBar.tick(1, `loss ${r.loss.toFixed(4)} val acc ${r.val_acc.toFixed(3)}`),
-    onCropEpoch: (_e, loss, iou) =>
-      cropBar.tick(1, `loss ${loss.toFixed(4)} val IoU ${iou.toFixed(3)}`),
-  });
-  rankBar.done();
-  cropBar.done();
-  const summary = {
-    out: result.out,
-    counts: result.counts,
-    features,
-    views: ds.views ?? null,
-    skipped: { ...ds.skipped, embed_failed: embedded.failed.length },
-    coverage,
-    images: {
-      roots: index.roots,
-      files: index.files,
-      unresolved: index.unresolved,
-      conflicts: index.conflicts,
-      duplicates: index.duplicates,
-      delivered_copies: index.delivered.length,
-    },
-    reviews: {
-      sets: ds.groups.filter((g) => g.weight !== undefined).length,
-      crops: ds.crops.filter((c) => c.example.weight !== undefined).length,
-      weight: REVIEW_WEIGHT,
-    },
-    ranker: result.ranker && {
-      identity: result.ranker.identity,
-      best_epoch: result.ranker.best_epoch,
-      temperature: result.ranker.temperature,
-      auto_approve_threshold: result.ranker.auto_approve_threshold,
-      metrics: result.ranker.metrics,
-      calibration: result.ranker.calibration ?? null,
-      auto_approve: result.ranker.auto_approve ?? null,
-      chain: result.ranker.chain
-        ? {
-          mix: result.ranker.chain.mix,
-          l2: result.ranker.chain.l2,
-          steps: result.ranker.chain.steps,
-          broken: result.ranker.chain.broken,
-        }
-        : null,
-    },
-    crop: result.crop && {
-      identity: result.crop.identity,
-      best_epoch: result.crop.best_epoch,
-      val_iou: result.crop.val_iou,
-    },
-  };
   if (values.json) console.log(JSON.stringify(summary));
   else {
     console.log(
-      `trained into ${result.out}: ${result.counts.train_sets} train / ` +
-        `${result.counts.val_sets} validation sets, ${result.counts.train_crops} crops`,
+      `trained into ${summary.out}: ${summary.counts.train_sets} train / ` +
+        `${summary.counts.val_sets} validation sets, ${summary.counts.train_crops} crops`,
     );
     for (const line of coverageLines) console.log(`  ${line}`);
-    const v = ds.views;
+    const v = summary.views;
     if (v) {
       console.log(
         `  sets by features: every member embedded ${v.every_member_embedded}, ` +
@@ -249,11 +159,3 @@ await runTask(async () => {
     } else console.log("  crop: no crops with features (nothing trained)");
   }
 });
-
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}

@@ -85,4 +85,39 @@ Deno.test("checkArchitecture() passes a clean tree and names each kind of broken
     }),
     ["layer-table lib/new", "circle lib/low"],
   );
+  // A native library imported outside its one adapter (a test may use it directly).
+  assert.deepEqual(
+    violationsOf({
+      "lib/low/resize.ts": 'import sharp from "sharp";\nexport const r = sharp;\n',
+      "lib/high/run.ts": 'export const o = () => import("npm:onnxruntime-node@1");\n',
+      "lib/low/resize_test.ts": 'import sharp from "sharp";\nconsole.log(sharp);\n',
+    }),
+    ["adapter lib/high/run.ts:1", "adapter lib/low/resize.ts:1"],
+  );
+});
+
+/** The npm packages and local modules `deno info` finds in the static graph of `entry`. */
+function graphOf(entry: string): { local: number; npm: string[] } {
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: new URL("..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "null",
+  }).outputSync();
+  const g = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string }[];
+  };
+  return {
+    local: g.modules.filter((m) => m.specifier.startsWith("file://")).length,
+    npm: g.modules.filter((m) => m.specifier.startsWith("npm:")).map((m) => m.specifier),
+  };
+}
+
+Deno.test("ingest loads no native library; the reviewer and apply load no onnxruntime", () => {
+  const ingest = graphOf("tasks/ingest.ts");
+  assert.ok(ingest.local > 10, `deno info saw ${ingest.local} local modules`);
+  assert.deepEqual(ingest.npm.filter((s) => /onnxruntime|sharp/.test(s)), []);
+  for (const entry of ["tasks/apply.ts", "tasks/review.ts", "reviewer/server.ts"]) {
+    assert.deepEqual(graphOf(entry).npm.filter((s) => /onnxruntime/.test(s)), [], entry);
+  }
 });

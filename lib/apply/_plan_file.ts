@@ -4,25 +4,20 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
-import { sha256Hex, syncDir } from "./_ops.ts";
+import { dirname } from "node:path";
+import { sweepTempFilesIn, writeFileAtomic } from "../fs/mod.ts";
+import { sha256Hex } from "./_ops.ts";
 import type { ApplyPlan } from "./types.ts";
 
-/** Write `plan` as JSON to `path` (temp + fsync + rename); returns its sha256. */
+/**
+ * Write `plan` as JSON to `path` (temp + fsync + rename); returns its sha256.
+ * Temp files of a plan write killed earlier (dead writer) are swept first.
+ */
 export async function writePlanFile(path: string, plan: ApplyPlan): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(plan, null, 1) + "\n");
   await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${crypto.randomUUID()}.tmp`);
-  const file = await Deno.open(tmp, { write: true, createNew: true });
-  try {
-    let off = 0;
-    while (off < bytes.length) off += await file.write(bytes.subarray(off));
-    await file.sync();
-  } finally {
-    file.close();
-  }
-  await Deno.rename(tmp, path);
-  syncDir(dirname(path));
+  await sweepTempFilesIn(dirname(path));
+  await writeFileAtomic(path, bytes, { sync: true, mkdir: false });
   return sha256Hex(bytes);
 }
 

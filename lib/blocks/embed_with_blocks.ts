@@ -19,12 +19,18 @@ import { CLIP_BLOCK } from "../clip/mod.ts";
 /** Options for {@linkcode embedWithBlocks}: lib/embed's, plus where vision results are cached. */
 export type EmbedWithBlocksOptions =
   & Omit<EmbedFilesOptions, "features" | "blocks">
-  & Pick<AddFeatureBlocksOptions, "visionCacheDir">;
+  & Pick<AddFeatureBlocksOptions, "visionCacheDir">
+  & {
+    /** Called as each phase starts: lib/embed's blocks, then the extra blocks. */
+    onPhase?: (phase: "embed" | "blocks") => void;
+  };
 
 /** What {@linkcode embedWithBlocks} did. */
 export interface EmbedWithBlocksResult {
   embedded: EmbedFilesResult;
   extra: AddFeatureBlocksResult;
+  /** Wall seconds of each phase. */
+  seconds: { embed: number; blocks: number };
 }
 
 /**
@@ -44,20 +50,25 @@ export async function embedWithBlocks(
   names: readonly string[],
   options: EmbedWithBlocksOptions,
 ): Promise<EmbedWithBlocksResult> {
-  const { visionCacheDir, ...embedOptions } = options;
+  const { visionCacheDir, onPhase, ...embedOptions } = options;
   // The clip block of a new image is the CLIP encoder's embedding (when one is configured).
   const encoder = options.model != null || options.embedder != null;
   const base = names.filter((f) => f === "builtin" || f === "embedding");
   if (encoder && names.includes(CLIP_BLOCK) && !base.includes("embedding")) base.push("embedding");
+  onPhase?.("embed");
+  const t0 = performance.now();
   const embedded = await embedFiles(paths, {
     ...embedOptions,
     features: base,
     blocks: pixelBlocksFor(names),
   });
+  onPhase?.("blocks");
+  const t1 = performance.now();
   const extra = await addFeatureBlocks(
     embedded.byPath,
     names,
     { cacheDb: options.cacheDb, ...(visionCacheDir === undefined ? {} : { visionCacheDir }) },
   );
-  return { embedded, extra };
+  const seconds = { embed: (t1 - t0) / 1000, blocks: (performance.now() - t1) / 1000 };
+  return { embedded, extra, seconds };
 }

@@ -19,7 +19,7 @@ import {
 } from "../decisions/mod.ts";
 import { decideGroup, inside } from "./_decide_group.ts";
 import type { DecideParts } from "./decide_parts.ts";
-import { fileSha256 } from "../fs/mod.ts";
+import { fileSha256, sweepTempFiles } from "../fs/mod.ts";
 
 /** Options for {@linkcode decideFolder}. */
 export interface DecideFolderOptions {
@@ -202,6 +202,8 @@ export async function decideFolder(
     );
   }
   const project = opts.project !== "" ? opts.project : basename(input);
+  // A decide killed between writing its temp file and the rename left one: remove it.
+  await sweepTempFiles(out);
   const parts = opts.parts ?? await loadParts(opts.models, opts.cacheDb, opts.encoder);
   try {
     const { paths, leftOut } = await listImages(input);

@@ -392,3 +392,23 @@ Deno.test("decideFolder() names every image it did not use and why: undecodable,
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("decideFolder() sweeps the temp file a decide killed mid-write left beside automation_decisions.jsonl", async () => {
+  const fx = await fixture({
+    [stageName(0, "stage1_generated")]: "AAAAAAAA q=1",
+    [stageName(60, "stage2_upscaled")]: "AAAAAAAB q=3",
+  });
+  try {
+    // What writeFileAtomic leaves when killed between write and rename (pid long gone).
+    const stale = join(fx.sandbox, ".automation_decisions.jsonl.99999999.0a1b2c3d.tmp");
+    await Deno.writeTextFile(stale, '{"group_id":');
+    await decideFolder(fx.input, { sandboxRoot: fx.sandbox, parts: fakeParts(), now });
+    await assert.rejects(() => Deno.lstat(stale), Deno.errors.NotFound);
+    assert.equal(
+      (await readAutomationDecisions(join(fx.sandbox, "automation_decisions.jsonl"))).length,
+      1,
+    );
+  } finally {
+    await fx.cleanup();
+  }
+});

@@ -2,7 +2,7 @@
  * Decision files: `automation_decisions.jsonl` and `approved_decisions.jsonl`,
  * each a JSONL record store (`jsonl_store.ts`) checked against its JSON Schema beside this
  * file on every read and write; the path convention (POSIX, relative to the
- * sandbox root) and group ids; sweeping temp files a killed writer left.
+ * sandbox root) and group ids. (Sweeping the temp files a killed writer left: lib/fs.)
  * What ingest, the reviewer and apply import; the engine that writes
  * automation decisions lives in `lib/decide`.
  *
@@ -27,4 +27,3 @@ export {
   resolveDecisionPath,
   toDecisionPath,
 } from "./decision_paths.ts";
-export { sweepTempFiles } from "./sweep_temp_files.ts";

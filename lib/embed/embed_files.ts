@@ -23,7 +23,7 @@ import { type Embedder, OnnxEmbedder } from "./embedder.ts";
 import type { EncoderConfig } from "./encoder_config.ts";
 import { type CacheIds, FeatureCache } from "./feature_cache.ts";
 import { checkPixelBlocks, type PixelBlock, pixelBlockKey } from "./pixel_block.ts";
-import { sha256Hex } from "../fs/mod.ts";
+import { sha256Hex, sweepTempFilesIn } from "../fs/mod.ts";
 
 /** Decode parameters that the built-in block depends on (part of its cache key). */
 const WORK_SIDE = 224;
@@ -161,6 +161,8 @@ export async function embedFiles(
 ): Promise<EmbedFilesResult> {
   const opts = { ...defaults, ...options };
   const t0 = performance.now();
+  // Thumbnails being written when an earlier embed was killed left temp files.
+  if (opts.thumbnailDir !== null) await sweepTempFilesIn(opts.thumbnailDir);
   for (const f of opts.features) {
     if (!(FEATURE_BLOCKS as readonly string[]).includes(f)) {
       throw new RangeError(

@@ -183,3 +183,19 @@ Deno.test("openFeatureCache().featuresForPaths() returns cached features without
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("embedFiles() sweeps thumbnail temp files a killed embed left in the thumbnail folder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const files = await writeImages(dir, 1);
+    const thumbs = join(dir, "thumbs");
+    await Deno.mkdir(thumbs);
+    const stale = join(thumbs, `.${"a".repeat(64)}_224.jpg.99999999.0a1b2c3d.tmp`);
+    await Deno.writeTextFile(stale, "half a jpeg");
+    const r = await embedFiles(files, { cacheDb: join(dir, "c.sqlite"), thumbnailDir: thumbs });
+    assert.equal(r.byPath.size, 1);
+    await assert.rejects(() => Deno.lstat(stale), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -60,7 +60,7 @@ export async function writeFileAtomic(
   const dir = dirname(path);
   if (opts.mkdir) await Deno.mkdir(dir, { recursive: true });
   // `.<name>.<pid>.<8 hex>.tmp`: the pid tells a sweeper a dead writer's leftover from a live
-  // writer's file (lib/decisions/sweep_temp_files.ts).
+  // writer's file (sweep_temp_files.ts).
   const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
     if (typeof data === "function") {

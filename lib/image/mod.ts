@@ -26,3 +26,5 @@ export { classifyDecoderMessage, ImageReadError } from "./image_read_error.ts";
 export { grey32, hammingDistance64, phashBits, phashFromGrey32 } from "./phash.ts";
 export { boxToPixels, cropEncoded, cropToNewFile, MAX_PIXELS } from "./crop_to_new_file.ts";
 export { thumbnail } from "./thumbnail.ts";
+export { checkImageFile } from "./check_image_file.ts";
+export type { CheckImageFileOptions } from "./check_image_file.ts";

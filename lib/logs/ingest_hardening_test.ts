@@ -150,7 +150,7 @@ Deno.test("ingestLogs() lists a FIFO and a link named *.csv as left out, and rea
   }
 });
 
-Deno.test("ingestLogs() does not trust a project id in a user folder outside known roots over the map: the map decides, the conflict is flagged", async () => {
+Deno.test("ingestLogs() does not trust a project id in a user folder outside known roots: the map decides or it stays unresolved, flagged; the original layout's project folder still resolves", async () => {
   const w = await workspace();
   try {
     await Deno.writeTextFile(
@@ -174,10 +174,39 @@ Deno.test("ingestLogs() does not trust a project id in a user folder outside kno
       folder: "mojo1",
       resolved: "other",
     });
-    // No map, no log column: the folder name is the last resort, and no conflict.
+    // No map, no log column: a home folder (or any folder above the file's own) is never
+    // taken for the project; the row is unresolved and the untrusted folder is flagged.
     const bare = await ingestLogs(w.logs, { projectsDir: w.projects, outDir: null });
-    assert.deepEqual(bare.selection.by_project, { mojo1: 2 });
-    assert.equal(bare.projects.conflicts.count, 0);
+    assert.deepEqual(bare.selection.by_project, { mojo1: 1 });
+    assert.deepEqual(bare.selection.rejected, { unresolved_project: 1 });
+    assert.equal(bare.projects.conflicts.count, 1);
+    assert.deepEqual(bare.projects.conflicts.examples[0], {
+      path: "/Users/mojo1/work/crop/20250727_224840_stage2_upscaled.png",
+      folder: "mojo1",
+      resolved: null,
+    });
+
+    // The original's layout (lib/sim/original_layout.ts): the project folder holds the file,
+    // or `<project>_final/<character>/` does. That folder is still the last resort.
+    const original = join(w.dir, "original");
+    await Deno.mkdir(original);
+    await Deno.writeTextFile(
+      join(original, "selection_log.csv"),
+      HEADER +
+        row(
+          "/Users/dana/Studio/mojo1/20250727_224840_stage2_upscaled.png",
+          "/Users/dana/Studio/mojo1/20250727_224840_stage1_generated.png",
+        ) +
+        row(
+          "/Users/dana/Studio/mojo1_final/_bbw/20250727_224841_stage2_upscaled.png",
+          "/Users/dana/Studio/mojo1/20250727_224841_stage1_generated.png",
+          "20250727_224841",
+        ),
+    );
+    const laid = await ingestLogs(original, { projectsDir: w.projects, outDir: null });
+    assert.deepEqual(laid.selection.by_project, { mojo1: 2 });
+    assert.deepEqual(laid.selection.rejected, {});
+    assert.equal(laid.projects.conflicts.count, 0);
   } finally {
     await Deno.remove(w.dir, { recursive: true });
   }
@@ -309,6 +338,31 @@ Deno.test("ingestLogs() rejects a review file with a 20 MB line or a group decid
       outDir: null,
     });
     assert.deepEqual(twice.reviews.rejected, { duplicate_group: 1 });
+  } finally {
+    await Deno.remove(w.dir, { recursive: true });
+  }
+});
+
+Deno.test("ingestLogs() sweeps temp files a killed ingest left beside summary.json and projects.json", async () => {
+  const w = await workspace();
+  try {
+    const out = join(w.dir, "out");
+    await Deno.mkdir(out);
+    const stale = [
+      join(out, ".summary.json.99999999.0a1b2c3d.tmp"),
+      join(out, ".projects.json.99999999.0a1b2c3e.tmp"),
+    ];
+    for (const f of stale) await Deno.writeTextFile(f, "{");
+    await ingestLogs(w.logs, { projectsDir: w.projects, outDir: out });
+    const names = (await Array.fromAsync(Deno.readDir(out))).map((e) => e.name).sort();
+    assert.deepEqual(names, [
+      "crops.jsonl",
+      "kept.jsonl",
+      "projects.json",
+      "rejections.jsonl",
+      "selections.jsonl",
+      "summary.json",
+    ]);
   } finally {
     await Deno.remove(w.dir, { recursive: true });
   }

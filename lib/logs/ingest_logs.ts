@@ -16,6 +16,7 @@ import type { LogEvent, ParseLogOptions } from "./_common.ts";
 import type { IngestedProjects } from "./read_ingested.ts";
 import { readCsvHeader } from "./_csv.ts";
 import { JsonlWriter } from "./_jsonl.ts";
+import { sweepTempFiles, writeFileAtomic } from "../fs/mod.ts";
 import { type Counts, emptySummary, type IngestSummary, Tally } from "./_tally.ts";
 import { detectLogFormat } from "./detect_log_format.ts";
 import { iterateAnomalyExport } from "./parse_anomaly_export.ts";
@@ -159,7 +160,11 @@ export async function ingestLogs(
   const tally = new Tally(summary);
 
   const out = opts.outDir;
-  if (out !== null) await Deno.mkdir(out, { recursive: true });
+  if (out !== null) {
+    await Deno.mkdir(out, { recursive: true });
+    // Temp files of a killed run: the `<name>.jsonl.tmp` are truncated below, these are not.
+    for (const f of ["summary.json", "projects.json"]) await sweepTempFiles(`${out}/${f}`);
+  }
   const names = ["selections", "crops", "kept", "rejections"] as const;
   const writers = out === null ? null : Object.fromEntries(
     await Promise.all(names.map(async (n) => [n, await JsonlWriter.open(`${out}/${n}.jsonl.tmp`)])),
@@ -210,10 +215,10 @@ export async function ingestLogs(
   };
   if (out !== null) {
     for (const n of names) await Deno.rename(`${out}/${n}.jsonl.tmp`, `${out}/${n}.jsonl`);
-    await Deno.writeTextFile(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
+    await writeFileAtomic(`${out}/summary.json`, JSON.stringify(summary, null, 2) + "\n");
     // The projects the logs were resolved with: train's image index reads them (aliases, roots).
     const known: IngestedProjects = { manifests, aliases: map?.aliases ?? {} };
-    await Deno.writeTextFile(`${out}/projects.json`, JSON.stringify(known, null, 2) + "\n");
+    await writeFileAtomic(`${out}/projects.json`, JSON.stringify(known, null, 2) + "\n");
   }
   return summary;
 }

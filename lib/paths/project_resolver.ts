@@ -107,6 +107,11 @@ export function stripRoots(
   return { rel: p.replace(/^\.\//, ""), convention: false };
 }
 
+/** Whether `segs[i]` of an absolute path is a user's home folder: `/Users/<i>`, `/home/<i>`. */
+function isHomeFolder(segs: readonly string[], i: number): boolean {
+  return i === 2 && segs[0] === "" && /^(users|home)$/i.test(segs[1] ?? "");
+}
+
 /** Resolves logged paths to (project, filename) with a fixed index and map. */
 export class ProjectResolver {
   readonly index: ProjectIndex;
@@ -191,13 +196,22 @@ export class ProjectResolver {
       } else {
         // Outside every known root, a folder that happens to carry a project's
         // name (a user name, a work folder) is only a hint: the log column, a
-        // manifest or the map decide, and a disagreement is flagged; the
-        // folder is used only when none of them knows.
+        // manifest or the map decide, and a disagreement is flagged. The
+        // nearest such folder to the file counts. It may serve as the last
+        // resort only where a project folder sits in the original's layout:
+        // the file's own folder, or `<project>_final/<character>/`; never a
+        // home folder (`/Users/<name>`, `/home/<name>`) or one further up
+        // (`/Users/mojo1/work/crop/a.png` stays unresolved without a map).
         const segs = rel.split("/");
-        for (let i = 1; i < segs.length - 1; i++) {
-          if (trySegment(segs[i] as string)) {
+        for (let i = segs.length - 2; i >= 1; i--) {
+          const seg = segs[i] as string;
+          if (trySegment(seg)) {
             untrusted = project ?? candidates.join(", ");
-            hint = { project, candidates, rel: segs.slice(i).join("/") };
+            const placed = i === segs.length - 2 ||
+              (i === segs.length - 3 && /_final$/i.test(seg));
+            if (placed && !isHomeFolder(segs, i)) {
+              hint = { project, candidates, rel: segs.slice(i).join("/") };
+            }
             project = null;
             candidates = [];
             break;

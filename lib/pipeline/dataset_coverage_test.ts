@@ -6,9 +6,9 @@ import {
   datasetPaths,
   groundTruthPaths,
   heldoutFromGroundTruth,
-  indexForStore,
   REVIEW_WEIGHT,
-} from "./mod.ts";
+} from "./dataset.ts";
+import { indexForStore } from "./index_for_store.ts";
 import { coverageErrors, formatCoverage, indexResolver, splitBy } from "../eval/mod.ts";
 
 function ref(path: string, project: string | null, stage = 1): ImageRef {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { isAnomaly } from "../rank/mod.ts";
-import { type Dataset, evaluateAll, type EvaluateResult, trainModels, writeReport } from "./mod.ts";
+import { type Dataset, evaluateAll, type EvaluateResult, trainModels } from "./mod.ts";
+import { writeReport } from "./write_report.ts";
 import { syntheticCrops, syntheticGroups } from "../../tests/fixtures/synthetic.ts";
 
 function tinyDataset(): Dataset {

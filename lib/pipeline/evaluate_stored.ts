@@ -1,7 +1,7 @@
 /**
  * `evaluateStored()`: evaluate the saved models on a creator's stored data
  * (ingested store, feature cache, image roots), as `deno task evaluate` and
- * the notebooks do, without writing anything.
+ * the notebooks do; writes the report only when asked (`report`).
  *
  * @module
  */
@@ -9,18 +9,12 @@ import { dirname } from "node:path";
 import { readIngested } from "../logs/mod.ts";
 import { readRankerModel } from "../rank/mod.ts";
 import { loadCropProposer } from "../crop/mod.ts";
-import { loadClipByIdentity } from "../clip/mod.ts";
-import { embedWithBlocks } from "../blocks/mod.ts";
-import {
-  buildDataset,
-  datasetPaths,
-  type GroundTruthLike,
-  groundTruthPaths,
-  heldoutFromGroundTruth,
-} from "./dataset.ts";
-import { indexForStore } from "./index_for_store.ts";
-import { type Coverage, coverageErrors, indexResolver } from "../eval/mod.ts";
+import { type GroundTruthLike, groundTruthPaths, heldoutFromGroundTruth } from "./dataset.ts";
+import { type Coverage, coverageErrors } from "../eval/mod.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
+import { loadDataset } from "./load_dataset.ts";
+import { writeReport } from "./write_report.ts";
+import { imageRoots } from "./_image_roots.ts";
 
 /** Options for {@linkcode evaluateStored}. */
 export interface EvaluateStoredOptions {
@@ -28,6 +22,10 @@ export interface EvaluateStoredOptions {
   cache?: string;
   /** Image roots (labels are found by project and file name under them). */
   images?: readonly string[];
+  /** The sandbox, searched too when it is a folder (`apply` moves reviewed files there). */
+  sandbox?: string | null;
+  /** Report folder to write report.json, report.md and the charts to; null: write nothing. */
+  report?: string | null;
   /** Simulator ground truth (held-out groups become the test sets); null: split the history. */
   groundTruth?: string | null;
   /** ONNX encoder for images with no cached or imported vector. */
@@ -46,6 +44,8 @@ export interface EvaluateStoredOptions {
 const defaults = {
   cache: "data/cache/features.sqlite",
   images: ["."],
+  sandbox: null,
+  report: null,
   groundTruth: null,
   encoder: null,
   allowEmpty: [],
@@ -60,6 +60,8 @@ export interface EvaluateStoredResult {
   coverage: Coverage;
   /** Held-out ground-truth groups: records read and skipped for want of features. */
   heldout: { records: number; skipped: number };
+  /** The report files written (empty without `report`). */
+  files: string[];
 }
 
 /**
@@ -82,14 +84,12 @@ export async function evaluateStored(
   options: EvaluateStoredOptions = {},
 ): Promise<EvaluateStoredResult> {
   const o = { ...defaults, ...options };
+  // The store first: a missing store is the error to report, before any model is read.
   const store = await readIngested(ingested);
   const truth: GroundTruthLike[] = o.groundTruth === null ? [] : (await Deno.readTextFile(
     o.groundTruth,
   )).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
   const gtRoot = o.groundTruth === null ? "." : dirname(o.groundTruth);
-  const index = await indexForStore(store, [...o.images]);
-  const resolver = indexResolver(index);
-  const paths = [...datasetPaths(store, { resolver }), ...groundTruthPaths(truth, gtRoot)];
   const rankerFeatures = await readRankerModel(models).then(
     (m) => (m.meta.hyperparameters["features"] as string[] | undefined) ?? ["builtin"],
     () => ["builtin"],
@@ -97,13 +97,12 @@ export async function evaluateStored(
   const crop = await loadCropProposer(models);
   const features = [...new Set([...rankerFeatures, ...crop.blocks])];
   crop.dispose();
-  const { embedded } = await embedWithBlocks(paths, features, {
-    cacheDb: o.cache,
-    ...(o.encoder !== null ? { model: { path: o.encoder } } : {}),
-  });
-  const ds = buildDataset(store, embedded.byPath, {
-    resolver,
-    clipByIdentity: loadClipByIdentity(o.cache, store),
+  const { dataset: ds, byPath } = await loadDataset(store, {
+    cache: o.cache,
+    features,
+    images: await imageRoots(o.images, o.sandbox),
+    encoder: o.encoder === null ? null : { path: o.encoder },
+    extraPaths: groundTruthPaths(truth, gtRoot),
   });
   const coverage = ds.coverage!;
   const errors = coverageErrors(coverage, { allowEmpty: o.allowEmpty, command: "evaluate" });
@@ -111,7 +110,7 @@ export async function evaluateStored(
   if (errors.length > 0) throw new Error(errors.join("\n"));
   const heldout = { records: truth.filter((r) => r.split === "heldout").length, skipped: 0 };
   if (truth.length > 0) {
-    const held = heldoutFromGroundTruth(truth, embedded.byPath, gtRoot);
+    const held = heldoutFromGroundTruth(truth, byPath, gtRoot);
     if (held.groups.length === 0 && held.crops.length === 0) {
       const first = groundTruthPaths(truth, gtRoot)[0] ?? "(no held-out member)";
       throw new Error(
@@ -127,5 +126,6 @@ export async function evaluateStored(
     leaveOneProjectOut: o.leaveOneProjectOut,
     onStep: o.onStep,
   });
-  return { result, coverage, heldout };
+  const files = o.report === null ? [] : await writeReport(o.report, result);
+  return { result, coverage, heldout, files };
 }

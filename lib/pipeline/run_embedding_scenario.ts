@@ -16,19 +16,11 @@ import {
   writeEmbeddingCache,
 } from "../sim/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
-import { embedFiles } from "../embed/mod.ts";
-import { CLIP_BLOCK, importEmbeddings, loadClipByIdentity } from "../clip/mod.ts";
-import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
+import { CLIP_BLOCK, importEmbeddings } from "../clip/mod.ts";
 import { LAYOUT_BLOCK } from "../crop/mod.ts";
-import type { ImageFeatures } from "../types.ts";
 import type { SliceAccuracy } from "../eval/mod.ts";
-import {
-  buildDataset,
-  datasetPaths,
-  type GroundTruthLike,
-  heldoutFromGroundTruth,
-  type SetViews,
-} from "./dataset.ts";
+import { type GroundTruthLike, heldoutFromGroundTruth, type SetViews } from "./dataset.ts";
+import { loadDataset, type LoadedDataset } from "./load_dataset.ts";
 import { trainModels } from "./train_models.ts";
 import { evaluateAll } from "./evaluate_all.ts";
 
@@ -49,6 +41,8 @@ export interface EmbeddingScenarioOptions {
   epochs?: number;
   /** Work folder (default: a fresh temp folder). */
   workDir?: string | null;
+  /** Keep the temp folder when done (a `workDir` is always kept). */
+  keep?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -58,6 +52,7 @@ const defaults = {
   features: ["builtin", LAYOUT_BLOCK, "signature"],
   seed: 1,
   workDir: null,
+  keep: false,
   onStep: () => {},
 } satisfies Omit<
   Required<EmbeddingScenarioOptions>,
@@ -149,33 +144,26 @@ export async function runEmbeddingScenario(
       projectsDir: join(simDir, "projects"),
       rejectionsFile: join(dir, "import_rejections.jsonl"),
     }));
-  const clipByIdentity = loadClipByIdentity(cacheDb, store);
   const truth: GroundTruthLike[] = (await Deno.readTextFile(join(simDir, "ground_truth.jsonl")))
     .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const imagesRoot = join(simDir, "images");
   const heldPaths = truth.filter((r) => r.split === "heldout").flatMap((r) =>
     r.members.map((m) => join(simDir, m.path))
   );
   const features = [...o.features.filter((f) => f !== "embedding"), CLIP_BLOCK];
-  const featuresOf = async (label: string): Promise<Map<string, ImageFeatures>> => {
-    const paths = [...datasetPaths(store, { imagesRoot }), ...heldPaths];
-    const embedded = await timed(`embed (${label})`, () =>
-      embedFiles(paths, {
-        cacheDb,
-        // The encoder's embedding is the clip block of images with no imported vector.
-        features: ["builtin", "embedding"],
-        blocks: pixelBlocksFor(features),
-        model: o.model,
+  // The encoder's embedding is the clip block of images with no imported vector.
+  const featuresOf = (label: string): Promise<LoadedDataset> =>
+    timed(`embed (${label})`, () =>
+      loadDataset(store, {
+        cache: cacheDb,
+        features,
+        imagesRoot: join(simDir, "images"),
+        encoder: o.model,
+        extraPaths: heldPaths,
+        visionCacheDir: join(dir, "vision_cache"),
       }));
-    await addFeatureBlocks(embedded.byPath, features, {
-      cacheDb,
-      visionCacheDir: join(dir, "vision_cache"),
-    });
-    return embedded.byPath;
-  };
-  const arm = async (label: string, byPath: Map<string, ImageFeatures>): Promise<ScenarioArm> => {
-    const ds = buildDataset(store, byPath, { imagesRoot, clipByIdentity });
-    const held = heldoutFromGroundTruth(truth, byPath, simDir);
+  const arm = async (label: string, loaded: LoadedDataset): Promise<ScenarioArm> => {
+    const ds = loaded.dataset;
+    const held = heldoutFromGroundTruth(truth, loaded.byPath, simDir);
     ds.heldout = { groups: held.groups, crops: held.crops };
     const models = join(dir, `models_${label}`);
     const trained = await timed(`train (${label})`, () =>
@@ -224,6 +212,7 @@ export async function runEmbeddingScenario(
   if (testIds.get("pixels") !== testIds.get("embeddings_only")) {
     throw new Error("Cannot compare: the two arms were scored on different held-out sets");
   }
+  if (!o.keep && o.workDir === null) await Deno.remove(dir, { recursive: true });
   return {
     scenario: "embeddings-only",
     dir,

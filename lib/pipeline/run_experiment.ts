@@ -8,19 +8,14 @@ import { evaluateGrouping } from "../group/mod.ts";
 import { imageIdentity } from "../paths/mod.ts";
 import { join } from "node:path";
 import { type SimSummary, simulate } from "../sim/mod.ts";
-import { ingestLogs, readIngested } from "../logs/mod.ts";
-import { embedFiles } from "../embed/mod.ts";
-import {
-  buildDataset,
-  datasetPaths,
-  type GroundTruthLike,
-  heldoutFromGroundTruth,
-} from "./dataset.ts";
+import { ingestLogs } from "../logs/mod.ts";
+import { type GroundTruthLike, heldoutFromGroundTruth } from "./dataset.ts";
+import { loadDataset } from "./load_dataset.ts";
+import { addFeatureBlocks } from "../blocks/mod.ts";
 import { trainModels } from "./train_models.ts";
 import { evaluateAll, type EvaluateResult } from "./evaluate_all.ts";
 import type { TrainRankerOptions } from "../rank/mod.ts";
 import { LAYOUT_BLOCK, type TrainCropOptions } from "../crop/mod.ts";
-import { addFeatureBlocks, pixelBlocksFor } from "../blocks/mod.ts";
 
 /** Options for {@linkcode runExperiment}. */
 export interface ExperimentOptions {
@@ -35,6 +30,8 @@ export interface ExperimentOptions {
   anomalyRate?: number[];
   /** Simulated projects (1-based) without the taste rule. */
   tasteFree?: number[];
+  /** Simulated creator (see `SimulateOptions.creator`). */
+  creator?: "photo" | "subject";
   /** Feature blocks (e.g. `["builtin"]`, `["builtin", "embedding"]`). */
   features?: string[];
   /** ONNX encoder for the "embedding" block. */
@@ -52,6 +49,16 @@ export interface ExperimentOptions {
   leaveOneProjectOut?: boolean;
   /** Retrain without each defect kind and score the test anomalies carrying it. */
   leaveOneKindOut?: boolean;
+  /**
+   * Run vision on the crop images (logged and held-out picks) so the crop proposer can read
+   * the subject (lib/crop/subject_crop.ts); the ranker's features are unchanged.
+   */
+  cropVision?: boolean;
+  /**
+   * Logged crop images per project that vision analyses (a fixed sample by path, the same for
+   * every split seed; vision costs about 0.4-0.7 s an image here). Held-out crops: all.
+   */
+  cropVisionPerProject?: number;
   onStep?: (step: string) => void;
 }
 
@@ -66,10 +73,12 @@ const defaults = {
   crop: {},
   leaveOneProjectOut: true,
   leaveOneKindOut: true,
+  cropVision: true,
+  cropVisionPerProject: 300,
   onStep: () => {},
 } satisfies Omit<
   Required<ExperimentOptions>,
-  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree"
+  "projects" | "groups" | "heldout" | "anomalyRate" | "tasteFree" | "creator"
 >;
 
 /** What {@linkcode runExperiment} returns. */
@@ -112,6 +121,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ...(o.heldout !== undefined ? { heldout: o.heldout } : {}),
       ...(o.anomalyRate !== undefined ? { anomalyRate: o.anomalyRate } : {}),
       ...(o.tasteFree !== undefined ? { tasteFree: o.tasteFree } : {}),
+      ...(o.creator !== undefined ? { creator: o.creator } : {}),
     }));
   const ingested = join(dir, "ingested");
   await Deno.remove(ingested, { recursive: true }).catch(() => {});
@@ -120,37 +130,42 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     () =>
       ingestLogs(join(simDir, "logs"), { projectsDir: join(simDir, "projects"), outDir: ingested }),
   );
-  const store = await readIngested(ingested);
   const truth: GroundTruthLike[] = (await Deno.readTextFile(join(simDir, "ground_truth.jsonl")))
     .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const imagesRoot = join(simDir, "images");
-  const paths = [
-    ...datasetPaths(store, { imagesRoot }),
-    ...truth.filter((r) => r.split === "heldout").flatMap((r) =>
+  // Features: lib/embed's blocks ("embed"), then the blocks decide adds ("blocks": layout,
+  // vision, backbone), each timed as its own step.
+  const loaded = await loadDataset(ingested, {
+    cache: join(dir, "features.sqlite"),
+    features: o.features,
+    imagesRoot: join(simDir, "images"),
+    encoder: o.model,
+    extraPaths: truth.filter((r) => r.split === "heldout").flatMap((r) =>
       r.members.map((m) => join(simDir, m.path))
     ),
-  ];
-  const embedded = await timed("embed", () =>
-    embedFiles(paths, {
-      cacheDb: join(dir, "features.sqlite"),
-      features: o.features.filter((f) => f === "builtin" || f === "embedding"),
-      // Pixel blocks (layout, signature) come from the same one decode, cached.
-      blocks: pixelBlocksFor(o.features),
-      ...(o.model ? { model: o.model } : {}),
-    }));
-  // The same extra blocks decide computes (lib/blocks): layout, vision, backbone.
-  const extra = await timed(
-    "blocks",
-    () =>
-      addFeatureBlocks(embedded.byPath, o.features, { visionCacheDir: join(dir, "vision_cache") }),
-  );
-  const ds = buildDataset(store, embedded.byPath, { imagesRoot });
-  for (const [block, n] of Object.entries(extra.failed)) {
+    clipByIdentity: false,
+    visionCacheDir: join(dir, "vision_cache"),
+    onPhase: o.onStep,
+  });
+  Object.assign(seconds, loaded.seconds);
+  const ds = loaded.dataset;
+  for (const [block, n] of Object.entries(loaded.blocksFailed)) {
     if (n > 0) ds.skipped[`${block}_failed`] = n;
   }
-  const held = heldoutFromGroundTruth(truth, embedded.byPath, simDir);
+  const held = heldoutFromGroundTruth(truth, loaded.byPath, simDir);
   ds.heldout = { groups: held.groups, crops: held.crops };
-  if (embedded.failed.length) ds.skipped["embed_failed"] = embedded.failed.length;
+  if (o.cropVision && !o.features.includes("vision")) {
+    // Vision on the crop images only (about a third of all images): cached by content.
+    const sample = sampleByProject(ds.crops.map((c) => c.example.member), o.cropVisionPerProject);
+    const cropImages = new Map(
+      [...sample, ...held.crops.map((c) => c.example.member)].map((m) => [m.path, m.features]),
+    );
+    const v = await timed(
+      "crop_vision",
+      () => addFeatureBlocks(cropImages, ["vision"], { visionCacheDir: join(dir, "vision_cache") }),
+    );
+    if ((v.failed.vision ?? 0) > 0) ds.skipped["crop_vision_failed"] = v.failed.vision!;
+  }
+  if (loaded.embedFailed) ds.skipped["embed_failed"] = loaded.embedFailed;
   const models = join(dir, "models");
   await timed("train", () =>
     trainModels(ds, {
@@ -214,7 +229,7 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
   const files = heldTruth.flatMap((r) =>
     r.members.map((m) => {
       const path = join(simDir, m.path);
-      const f = embedded.byPath.get(path);
+      const f = loaded.byPath.get(path);
       return {
         path,
         sha256: f?.sha256 ?? null,
@@ -228,4 +243,21 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
     heldTruth.map((r) => r.members.map((m) => join(simDir, m.path))),
   );
   return { dir, sim, seconds, evaluation };
+}
+
+/** Up to `n` members per project, the same whatever the order (smallest path hash first). */
+function sampleByProject<T extends { path: string; project: string }>(
+  members: T[],
+  n: number,
+): T[] {
+  const hash = (s: string): number => {
+    let h = 2166136261;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+    return h;
+  };
+  const byProject = new Map<string, T[]>();
+  for (const m of members) byProject.set(m.project, [...(byProject.get(m.project) ?? []), m]);
+  return [...byProject.values()].flatMap((ms) =>
+    ms.map((m) => ({ m, h: hash(m.path) })).sort((a, b) => a.h - b.h).slice(0, n).map((x) => x.m)
+  );
 }

@@ -19,7 +19,9 @@ import {
   type TrainRankerOptions,
 } from "../rank/mod.ts";
 import {
+  addSubjectCrop,
   type CropModelMeta,
+  cropProposerFrom,
   saveCropModel,
   type TrainCropOptions,
   trainCropProposer,
@@ -182,6 +184,13 @@ export async function trainModels(
         ...o.crop,
       },
     );
+    // The subject-relative crop where the crop images carry the vision block (see
+    // lib/crop/blend_crop.ts): mixed per project with the learned box on validation.
+    const learned = cropProposerFrom(model);
+    addSubjectCrop(model.meta, {
+      train: c.train.map((x) => x.example),
+      val: c.val.map((x) => x.example),
+    }, (m) => learned.propose(m));
     model.meta.training_data_hash = hash;
     model.meta.split_seed = o.seed;
     model.meta.metrics = { val_iou: model.meta.val_iou };

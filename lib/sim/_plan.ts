@@ -8,6 +8,7 @@
 import { DEFAULT_STAGES } from "../paths/mod.ts";
 import type { Box } from "../types.ts";
 import { makeRng, type Rng, seedOf } from "./_rng.ts";
+import { planArtScene, planSubjectCrop } from "./_art.ts";
 import type {
   DefectKind,
   DefectPlan,
@@ -380,7 +381,10 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
         companions: { yaml: rng.chance(0.97), caption: rng.chance(0.87), txt: rng.chance(0.005) },
       });
     }
-    const { scene, subject, face } = planScene(rng, ch, options.backgrounds, w1, h1);
+    // The subject-following creator places its characters anywhere (lib/sim/_art.ts).
+    const { scene, subject, face } = project.subject_crop
+      ? planArtScene(rng, ch, options.backgrounds, w1, h1)
+      : planScene(rng, ch, options.backgrounds, w1, h1);
     // Outcome: anomaly (defect noticed, or taste), a tolerated mild defect, or plain.
     const u = rng.next();
     let outcome: Outcome = "highest";
@@ -427,7 +431,9 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
       );
       if (outcome === "defect") chosen = stages.indexOf(origin) - 1;
     }
-    const crop = planCrop(rng, project, subject, face);
+    const crop = project.subject_crop
+      ? planSubjectCrop(rng, project.subject_crop, ch.name, { subject, face })
+      : planCrop(rng, project, subject, face);
     // Drawn whatever the swap rule says, so the main stream stays as it was.
     const usualSwap = rng.uniform(0.55, 0.9);
     out.push({

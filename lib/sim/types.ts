@@ -59,7 +59,27 @@ export interface ProjectPlan {
    */
   swap_limit?: number;
   crop: { k: number; k_sd: number; top_p: number; no_crop_p: number; x_sd: number };
+  /** The subject-following creator's crop habit (`creator: "subject"`); absent: `crop` applies. */
+  subject_crop?: SubjectCropHabit;
   start_ms: number;
+}
+
+/**
+ * A crop habit that follows the subject (lib/sim/_art.ts): the frame starts `head_margin`
+ * subject heights above the subject's top and ends `cut` (+ the character's offset) subject
+ * heights below it; its centre is `face_weight` of the way from the figure's centre to the
+ * face's, moved by `lean` crop sides. `_sd`: per-image noise.
+ */
+export interface SubjectCropHabit {
+  head_margin: number;
+  head_margin_sd: number;
+  cut: number;
+  cut_sd: number;
+  face_weight: number;
+  lean: number;
+  x_sd: number;
+  no_crop_p: number;
+  character_cut: Record<string, number>;
 }
 
 /** The scene behind one group (stage1 framing; normalised). */

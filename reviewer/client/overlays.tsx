@@ -98,8 +98,34 @@ export function Stats({ stats, stamp }: { stats: ReviewStats | null; stamp: numb
   );
 }
 
-/** Confirmation of the approve-band action, with the count first. */
-export function BandConfirm({ count }: { count: number }) {
+/** A group the band action leaves pending: an image of it cannot be shown. */
+export interface UnshowableGroup {
+  group_id: string;
+  group: number;
+  images: { index: number; name: string; reason: string }[];
+}
+
+/**
+ * "Group 3, Group 9 and 2 more" (the page's names for groups).
+ *
+ * @example
+ * ```ts
+ * groupNames([{ group_id: "g_0123456789abcdef", group: 3, images: [] }]); // "Group 3"
+ * ```
+ */
+export function groupNames(list: readonly UnshowableGroup[], max = 6): string {
+  const named = list.slice(0, max).map((u) => `Group ${u.group}`).join(", ");
+  return list.length > max ? `${named} and ${list.length - max} more` : named;
+}
+
+/**
+ * Confirmation of the approve-band action, with the count first and the
+ * groups it will leave pending because an image of theirs cannot be shown.
+ */
+export function BandConfirm(
+  { count, unshowable }: { count: number; unshowable: UnshowableGroup[] },
+) {
+  const n = unshowable.length;
   return (
     <div class="modal" data-testid="band">
       <h2>Approve the auto-approve band?</h2>
@@ -107,6 +133,12 @@ export function BandConfirm({ count }: { count: number }) {
         <b data-testid="band-count">{count}</b>{" "}
         pending groups are in the auto-approve band. Each gets the AI pick and its proposed crop.
       </p>
+      {n > 0 && (
+        <p class="warn" data-testid="band-unshowable">
+          {n === 1 ? "1 of them has an image" : `${n} of them have images`}{" "}
+          that cannot be shown and will stay pending, not approved: {groupNames(unshowable)}.
+        </p>
+      )}
       <p class="hint">Enter confirms · Esc cancels · Z undoes it afterwards as one step</p>
     </div>
   );

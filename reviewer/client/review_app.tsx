@@ -24,7 +24,7 @@ import {
 import { type CropState, GroupPanel, type Placement } from "./group_view.tsx";
 import { describeQuery, Header } from "./header.tsx";
 import { layoutGroup, type Size, thumbUrl, thumbWidth } from "./layout.ts";
-import { BandConfirm, Help, Stats } from "./overlays.tsx";
+import { BandConfirm, groupNames, Help, Stats, type UnshowableGroup } from "./overlays.tsx";
 import { clampView, Compare, type CompareView, viewOf } from "./compare.tsx";
 import { compareTarget, greyOf, largestChange, type Region } from "./change_region.ts";
 
@@ -32,7 +32,7 @@ type Overlay =
   | { kind: "help" }
   | { kind: "stats" }
   | { kind: "compare"; view: CompareView }
-  | { kind: "band"; count: number }
+  | { kind: "band"; count: number; unshowable: UnshowableGroup[] }
   | null;
 
 interface State {
@@ -166,7 +166,7 @@ export function ReviewApp() {
     );
     const layout = layoutGroup(aspects, area);
     const thumbs = g.images.map((im, i) =>
-      thumbUrl(im.thumb, thumbWidth(layout.images[i]!, dpr, im))
+      thumbUrl(g.group_id, im.index, thumbWidth(layout.images[i]!, dpr, im))
     );
     const p = { layout, thumbs };
     placements.current.set(g.group_id, p);
@@ -337,18 +337,26 @@ export function ReviewApp() {
 
   const openBand = async () => {
     await drain();
-    const { count } = await getJson<{ count: number }>("/api/automation/approve_band");
-    set({ overlay: { kind: "band", count } });
+    const { count, unshowable } = await getJson<{ count: number; unshowable: UnshowableGroup[] }>(
+      "/api/automation/approve_band",
+    );
+    set({ overlay: { kind: "band", count, unshowable } });
   };
 
   const confirmBand = async (count: number) => {
     set({ overlay: null });
     try {
-      const r = await postJson<{ approved: string[] }>("/api/automation/approve_band", {
-        expected_count: count,
-      });
+      const r = await postJson<{ approved: string[]; unshowable: UnshowableGroup[] }>(
+        "/api/automation/approve_band",
+        { expected_count: count },
+      );
       await load(st.current.batch?.offset);
-      say(`Approved ${r.approved.length} groups in the auto-approve band`);
+      const left = r.unshowable.length;
+      say(
+        `Approved ${r.approved.length} groups in the auto-approve band` +
+          (left === 0 ? "" : `; left ${left} pending: their images cannot be shown ` +
+            `(${groupNames(r.unshowable)})`),
+      );
     } catch (e) {
       say(`Band approval failed: ${(e as Error).message}`);
     }
@@ -605,7 +613,9 @@ export function ReviewApp() {
           onView={setView}
         />
       )}
-      {overlay?.kind === "band" && <BandConfirm count={overlay.count} />}
+      {overlay?.kind === "band" && (
+        <BandConfirm count={overlay.count} unshowable={overlay.unshowable} />
+      )}
     </div>
   );
 }

@@ -109,6 +109,26 @@ export function importsOf(file: string, root: string = REPO_ROOT): ImportEdge[] 
   return edges;
 }
 
+/** The bare (package) specifiers a file imports, statically or dynamically, with their lines. */
+export function packagesOf(
+  file: string,
+  root: string = REPO_ROOT,
+): { spec: string; line: number }[] {
+  const text = stripComments(codeOf(file, root));
+  const out: { spec: string; line: number }[] = [];
+  const add = (spec: string, index: number) => {
+    if (!spec.startsWith(".") && !spec.startsWith("node:")) {
+      out.push({
+        spec: spec.replace(/^npm:\/?/, "").replace(/@[^/]*$/, ""),
+        line: lineAt(text, index),
+      });
+    }
+  };
+  for (const m of text.matchAll(STATIC)) add(m[5] ?? m[4]!, m.index!);
+  for (const m of text.matchAll(DYNAMIC)) add(m[1]!, m.index!);
+  return out;
+}
+
 /** The names a `mod.ts` exports (`export { a, type B } from`, `export const/function/class …`). */
 export function exportedNames(file: string, root: string = REPO_ROOT): string[] {
   const text = stripComments(Deno.readTextFileSync(join(root, file)));

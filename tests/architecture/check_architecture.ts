@@ -10,20 +10,29 @@
  *    notebooks → lib; tests → anything. Unit tests in lib and reviewer (`*_test.ts`,
  *    `_test_helpers.ts`) may also import `tests/fixtures/`.
  * 5. No import circle between the files of one folder.
+ * 6. Each native library has one adapter: only `lib/nn/_ort.ts` imports onnxruntime-node, only
+ *    `lib/image/_sharp.ts` imports sharp (and sharp-phash).
  *
  * @module
  */
-import { circles, importsOf, listSources, REPO_ROOT, unitOf } from "./_graph.ts";
+import { circles, importsOf, listSources, packagesOf, REPO_ROOT, unitOf } from "./_graph.ts";
 import { join } from "node:path";
 
 /** One broken rule at one import. */
 export interface Violation {
-  rule: "layer-table" | "layer" | "mod-only" | "direction" | "circle";
+  rule: "layer-table" | "layer" | "mod-only" | "direction" | "circle" | "adapter";
   where: string;
   detail: string;
 }
 
 const isTest = (f: string) => /_test(_helpers)?\.tsx?$/.test(f);
+
+/** Native package → the one file allowed to import it. */
+export const ADAPTERS: Readonly<Record<string, string>> = Object.freeze({
+  "onnxruntime-node": "lib/nn/_ort.ts",
+  "sharp": "lib/image/_sharp.ts",
+  "sharp-phash": "lib/image/_sharp.ts",
+});
 
 /** The layers table of ARCHITECTURE.md: unit (`lib/<folder>` or `lib`) → layer number. */
 export function readLayers(root: string = REPO_ROOT): Map<string, number> {
@@ -108,6 +117,20 @@ export function checkArchitecture(root: string = REPO_ROOT): Violation[] {
             detail: `${from} (layer ${a}) imports ${to} (layer ${b}): only lower layers`,
           });
         }
+      }
+    }
+  }
+  // 6. One adapter per native library (product code; tests may drive a library directly).
+  for (const file of files) {
+    if (isTest(file) || !/^(lib|reviewer|tasks)\//.test(file)) continue;
+    for (const p of packagesOf(file, root)) {
+      const home = ADAPTERS[p.spec];
+      if (home !== undefined && home !== file) {
+        out.push({
+          rule: "adapter",
+          where: `${file}:${p.line}`,
+          detail: `imports ${p.spec}; only ${home} may`,
+        });
       }
     }
   }

@@ -38,6 +38,8 @@ export interface GroupSpec {
   reasons?: string[];
   /** Normalised region where every stage after the first differs from it. */
   change?: Box;
+  /** In the auto-approve band (default false). */
+  auto?: boolean;
 }
 
 const STAGES: [string, number][] = [
@@ -128,7 +130,7 @@ export async function writePageFixture(root: string, groups: GroupSpec[]): Promi
         margin: 0.2,
         reasons: spec.reasons ??
           [`kept stage ${images[pick]!.stage}: highest stage, no defect signals`],
-        auto_approvable: false,
+        auto_approvable: spec.auto ?? false,
       },
       step2_crop: {
         needs_crop: box !== null,

@@ -1,7 +1,10 @@
 /**
  * Remove the temp files an interrupted atomic write left behind
- * (`.<name>.<pid>.<8 hex>.tmp` beside `<name>`, see lib/fs `writeFileAtomic`): a
+ * (`.<name>.<pid>.<8 hex>.tmp` beside `<name>`, see `writeFileAtomic`): a
  * kill -9 between writing the temp file and renaming it leaves one forever.
+ * Every writer of state files sweeps at start: the reviewer (approved file,
+ * thumbnail folder), decide (automation decisions), apply (plans folder),
+ * ingest (its outputs), setup (the workspace file), embed (thumbnail folder).
  *
  * @module
  */
@@ -61,9 +64,35 @@ export async function sweepTempFiles(
   path: string,
   options: SweepTempFilesOptions = {},
 ): Promise<string[]> {
+  const name = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  return await sweep(dirname(path), name, options);
+}
+
+/**
+ * {@linkcode sweepTempFiles} for every file of a folder at once (a cache of
+ * many files written atomically): removes stale `.<any name>.<pid>.<8 hex>.tmp`.
+ *
+ * @param dir The folder (not descended into).
+ * @param options Age limit, clock, liveness probe.
+ * @returns The removed paths, sorted.
+ * @example
+ * ```ts
+ * const removed = await sweepTempFilesIn("sandbox/.thumbs");
+ * ```
+ */
+export async function sweepTempFilesIn(
+  dir: string,
+  options: SweepTempFilesOptions = {},
+): Promise<string[]> {
+  return await sweep(dir, /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/, options);
+}
+
+async function sweep(
+  dir: string,
+  pattern: RegExp,
+  options: SweepTempFilesOptions,
+): Promise<string[]> {
   const opts = { ...defaults, ...options };
-  const dir = dirname(path);
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
   const removed: string[] = [];
   let entries: Deno.DirEntry[];
   try {
@@ -77,11 +106,22 @@ export async function sweepTempFiles(
     if (m === null || e.isDirectory) continue;
     const pid = Number(m[1]);
     const full = join(dir, e.name);
-    const info = await Deno.lstat(full);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(full);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // renamed by its live writer
+      throw error;
+    }
     const age = opts.now() - (info.mtime?.getTime() ?? 0);
     const alive = pid === Deno.pid ? true : opts.isAlive(pid);
     if (alive === false || age > opts.liveMaxAgeMs) {
-      await Deno.remove(full);
+      try {
+        await Deno.remove(full);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) continue;
+        throw error;
+      }
       removed.push(full);
     }
   }
