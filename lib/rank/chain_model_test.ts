@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import type { GroupMemberInput, Stage } from "../types.ts";
 import { mulberry32 } from "../random/mod.ts";
 import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
-import { NATIVE_OFFSET } from "../signature/signature.ts";
 import {
   chainLogProbabilities,
   type ChainModel,
@@ -121,6 +120,9 @@ Deno.test("fitChainModel() returns null without a broken step to learn from", ()
   const train = Array.from({ length: 20 }, () => group(null));
   assert.equal(fitChainModel(train, layoutFor(train)), null);
 });
+
+/** Start of the native-tile values (after the r, g, b, detail and highlight planes). */
+const NATIVE_OFFSET = 5 * SIGNATURE_GRID * SIGNATURE_GRID;
 
 /** A three-stage group of `project`; `sharp` over-sharpens the top (detail ×2.5 everywhere). */
 function tasteGroup(
