@@ -5,6 +5,7 @@
  * @module
  */
 import { evaluateGrouping } from "../group/mod.ts";
+import { imageIdentity } from "../paths/mod.ts";
 import { join } from "node:path";
 import { type SimSummary, simulate } from "../sim/mod.ts";
 import { ingestLogs } from "../logs/mod.ts";
@@ -174,16 +175,25 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       ranker: o.ranker,
       crop: o.crop,
     }));
-  // Ground truth per set (logged sets by their pick's path, held-out by group id): the
-  // outcome slices the test sets (taste-rule groups) and the defect kinds drive
-  // leave-one-defect-kind-out.
+  // Ground truth per set (logged sets by their pick's identity, as the dataset keys them;
+  // held-out by group id): the outcome slices the test sets (taste-rule groups) and the
+  // defect kinds drive leave-one-defect-kind-out.
   const truthOf = new Map<string, GroundTruthLike>();
   for (const r of truth) {
     truthOf.set(
       r.split === "heldout"
         ? `${r.project}:${r.group_id}`
-        : `${r.project}:${join(simDir, r.chosen_path ?? "")}`,
+        : imageIdentity(r.project, r.chosen_path ?? ""),
       r,
+    );
+  }
+  const matched = ds.groups.filter((g) => truthOf.has(g.id)).length;
+  if (o.leaveOneKindOut && ds.groups.length > 0 && matched === 0) {
+    // Without it every "held-out kind" model would be trained on that kind: a silent zero.
+    throw new Error(
+      `Cannot run experiment: 0 of ${ds.groups.length} logged sets matched the simulator's ` +
+        `ground truth (e.g. set "${ds.groups[0]!.id}"), so leave-one-defect-kind-out cannot ` +
+        "leave anything out",
     );
   }
   const evaluation = await timed("evaluate", () =>
@@ -191,10 +201,29 @@ export async function runExperiment(options: ExperimentOptions = {}): Promise<Ex
       modelDir: models,
       leaveOneProjectOut: o.leaveOneProjectOut,
       onStep: o.onStep,
-      slices: { outcome: (g) => truthOf.get(g.id)?.outcome ?? null },
+      slices: {
+        outcome: (g) => truthOf.get(g.id)?.outcome ?? null,
+        // Noticed defects by kind and by the step that broke; taste groups by rule.
+        defect_kind: (g) => {
+          const t = truthOf.get(g.id);
+          return t?.outcome === "defect" ? t.defect_kinds?.[0] ?? null : null;
+        },
+        defect_step: (g) => {
+          const t = truthOf.get(g.id);
+          if (t?.outcome !== "defect") return null;
+          const broke = t.members.find((m) => (m as { defects?: unknown[] }).defects?.length);
+          return broke ? String(broke.stage) : null;
+        },
+        taste_rule: (g) => {
+          const t = truthOf.get(g.id);
+          return t?.outcome === "taste" || t?.outcome === "taste_ignored"
+            ? `${t.outcome}:${t.taste_rule ?? "sharpen"}`
+            : null;
+        },
+      },
       defectKinds: o.leaveOneKindOut ? (g) => truthOf.get(g.id)?.defect_kinds ?? [] : null,
     }));
-  evaluation.data.truth_matched = ds.groups.filter((g) => truthOf.has(g.id)).length;
+  evaluation.data.truth_matched = matched;
   // Grouping, scored on the held-out folders (several groups per folder).
   const heldTruth = truth.filter((r) => r.split === "heldout");
   const files = heldTruth.flatMap((r) =>

@@ -8,7 +8,9 @@ import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import { LAYOUT_BLOCK } from "../crop/mod.ts";
 import {
   calibrateFromOutOfFold,
+  chooseMixOutOfFold,
   crossFitRanker,
+  mixChainScores,
   type RankEpoch,
   rankerFrom,
   type RankerMeta,
@@ -123,7 +125,24 @@ export async function trainModels(
         ranker: { ...hyper, seed: o.seed },
         onFold: o.onFold,
       });
-      const cal = calibrateFromOutOfFold(model.meta.temperature, oof, {
+      // The chain mix, too, is chosen on every logged set out of fold, not on one split.
+      const choice = model.meta.chain ? chooseMixOutOfFold(oof) : null;
+      let validationTemperature = model.meta.temperature, scoredOof = oof;
+      if (choice && model.meta.chain) {
+        const mix = choice.mix;
+        model.meta.chain = { ...model.meta.chain, mix, out_of_fold: choice.figures };
+        model.meta.identity = model.meta.identity.replace("+chain", "").replace(
+          /-s(\d+)$/,
+          `${mix.chain > 0 ? "+chain" : ""}-s$1`,
+        );
+        validationTemperature = choice.temperature;
+        scoredOof = oof.map((r) => ({
+          ...r,
+          scores: mixChainScores(r.mlp, r.chain, mix),
+          temperature: choice.temperature,
+        }));
+      }
+      const cal = calibrateFromOutOfFold(validationTemperature, scoredOof, {
         folds: o.crossFit,
         band: { precision: AUTO_APPROVE_PRECISION },
       });

@@ -273,7 +273,7 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     ...(opts.layout === "original" ? { layout: "original" } : {}),
     ...(opts.tasteFree.length ? { tasteFree: [...opts.tasteFree].sort() } : {}),
     ...(opts.creator === "subject" ? { creator: "subject" } : {}),
-    version: 2,
+    version: 3,
   });
   const partialPath = `${out}/partial.json`;
   let resume = false;
