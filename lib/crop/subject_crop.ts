@@ -1,6 +1,6 @@
 /**
  * The subject-relative crop: the creator's crop read off what vision finds
- * (person box, face, head top) with per-project habits shrunk toward the
+ * (person box, face, head top; the best non-person object when no person is found) with per-project habits shrunk toward the
  * creator's global habit, a learned "no crop" decision and the project's
  * median box when no subject is found.
  *
@@ -20,8 +20,10 @@ import { visionBlockIndex } from "../vision/mod.ts";
 import { S_MIN } from "./box_param.ts";
 import type { CropExample } from "./train_crop.ts";
 
-/** Length of the subject feature vector φ. */
-const PHI = 9;
+/** Length of the subject feature vector φ (person terms, then the same terms for objects). */
+const PHI = 18;
+/** A non-person object (the cat, the dragon) stands in for the subject from this score. */
+export const MIN_OBJECT_SCORE = 0.3;
 /** Ridge strengths tried (in units of examples). */
 const LAMBDAS = [0.3, 3, 30, 300, 3000] as const;
 /** Pseudo-count pulling a project's top-anchor share toward the global share. */
@@ -36,6 +38,8 @@ export interface SubjectView {
   headTop: number;
   hasFace: boolean;
   faceH: number;
+  /** `object`: no person evidence, the best non-person detection instead. */
+  kind: "person" | "object";
 }
 
 /** Coefficients of the three coordinates. */
@@ -65,7 +69,8 @@ export interface SubjectCropModel {
  * Read the subject from an image's `vision` block.
  *
  * @param member The image (its `features.blocks.vision`).
- * @returns The subject, or null when vision found none or the block is absent.
+ * @returns The subject (a person, else an object scoring at least {@linkcode MIN_OBJECT_SCORE}),
+ *   or null when vision found neither or the block is absent.
  * @example
  * ```ts
  * subjectView(member)?.box;
@@ -73,8 +78,20 @@ export interface SubjectCropModel {
  */
 export function subjectView(member: Pick<GroupMemberInput, "features">): SubjectView | null {
   const v = member.features.blocks?.vision;
-  if (!v || !v[visionBlockIndex("has_subject")]) return null;
+  if (!v) return null;
   const at = (n: Parameters<typeof visionBlockIndex>[0]): number => v[visionBlockIndex(n)] ?? 0;
+  if (!at("has_subject")) {
+    if (at("object_score") < MIN_OBJECT_SCORE) return null;
+    const o: Box = [at("object_x1"), at("object_y1"), at("object_x2"), at("object_y2")];
+    return {
+      box: o,
+      anchorX: (o[0] + o[2]) / 2,
+      headTop: o[1],
+      hasFace: false,
+      faceH: 0,
+      kind: "object",
+    };
+  }
   const box: Box = [at("subject_x1"), at("subject_y1"), at("subject_x2"), at("subject_y2")];
   const faceH = at("face_h");
   const hasFace = faceH > 0;
@@ -84,12 +101,16 @@ export function subjectView(member: Pick<GroupMemberInput, "features">): Subject
     headTop: at("has_head_top") ? at("head_top_y") : box[1],
     hasFace,
     faceH,
+    kind: "person",
   };
 }
 
 function phi(s: SubjectView): number[] {
   const [x1, y1, x2, y2] = s.box;
-  return [1, x1, y1, x2, y2, s.anchorX, s.headTop, s.hasFace ? 1 : 0, s.faceH];
+  const base = [1, x1, y1, x2, y2, s.anchorX, s.headTop, s.hasFace ? 1 : 0, s.faceH];
+  // An object (a cat, a dragon) relates to the crop differently from a person box: its own
+  // coefficients, pulled toward the same global habit.
+  return s.kind === "object" ? [...base.map(() => 0), ...base] : [...base, ...base.map(() => 0)];
 }
 
 /** Solve `A x = b` (A symmetric positive definite, small) by Gaussian elimination. */
@@ -208,7 +229,8 @@ function noCropInput(
 ): number[] {
   if (r.phi === null) return [1, 0, 0, 0, 0];
   const b = boxOf(m, r.project, r.phi);
-  return [1, b[2] - b[0], b[3], r.phi[4]! - r.phi[2]!, 1];
+  const o = r.phi[0] ? 0 : PHI / 2; // the object half holds the box for an object
+  return [1, b[2] - b[0], b[3], r.phi[o + 4]! - r.phi[o + 2]!, 1];
 }
 
 /** L2-penalised logistic regression (weights toward 0, project biases toward 0). */

@@ -171,3 +171,18 @@ Deno.test("addSubjectCrop() adds nothing when no crop image went through vision"
   assert.deepEqual(addSubjectCrop(meta, { train: xs, val: [] }, learned), false);
   assert.deepEqual(meta.subject, undefined);
 });
+
+Deno.test("subjectView() takes a confident non-person object when no person is found", () => {
+  const m = member("a", null);
+  const v = m.features.blocks!.vision!;
+  v[visionBlockIndex("object_x1")] = 0.2;
+  v[visionBlockIndex("object_y1")] = 0.3;
+  v[visionBlockIndex("object_x2")] = 0.6;
+  v[visionBlockIndex("object_y2")] = 0.9;
+  v[visionBlockIndex("object_score")] = 0.2;
+  assert.equal(subjectView(m), null);
+  v[visionBlockIndex("object_score")] = 0.7;
+  const s = subjectView(m)!;
+  assert.equal(s.kind, "object");
+  assert.deepEqual(s.box, [0.2, 0.3, 0.6, 0.9].map((x) => Math.fround(x)));
+});

@@ -154,7 +154,12 @@ export interface EvaluateResult {
     share_iou_gt_0_7: number;
     share_corners_within_0_05: number;
     needs_crop: { precision: number; recall: number; base_rate: number };
-    baselines: { full_image: number; median_box: number; project_mean: number };
+    baselines: {
+      full_image: number;
+      median_box: number;
+      project_mean: number;
+      project_median: number;
+    };
     iou_histogram: { lo: number; hi: number; count: number }[];
     history: CropModelMeta["history"];
     /**

@@ -45,9 +45,10 @@ export const benchmarks: Benchmark[] = [
     async run(ctx) {
       if (!hasChromium()) return { p95_ms: null, note: "no /usr/bin/chromium" };
       // playwright-core reads /proc paths that Deno only allows under -A, so the
-      // browser half runs in a child process (the bench task already has --allow-run).
+      // browser half runs in a child process (the bench task may run `deno` by name).
       const script = new URL("./_bench_next.ts", import.meta.url).pathname;
-      const out = await new Deno.Command(Deno.execPath(), {
+      // By name: `deno task bench` may run only `deno` and `cp`, by name (deno.json).
+      const out = await new Deno.Command("deno", {
         args: ["run", "-A", script, ctx.tmpDir, String(ctx.quick ? 15 : 47)],
         env: { NO_COLOR: "1" },
         stdout: "piped",
