@@ -28,6 +28,20 @@ export class HttpError extends Error {
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
+ * Whether a URL host name is a loopback name the reviewer answers.
+ *
+ * @param hostname `URL.hostname`.
+ * @returns True for 127.0.0.1, localhost and [::1].
+ * @example
+ * ```ts
+ * isLocalHost("localhost"); // true
+ * ```
+ */
+export function isLocalHost(hostname: string): boolean {
+  return LOCAL_HOSTS.has(hostname);
+}
+
+/**
  * Refuse requests addressed to a non-loopback host name (DNS rebinding).
  *
  * @returns The parsed request URL.

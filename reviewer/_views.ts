@@ -27,7 +27,11 @@ export type BatchFilter = typeof FILTERS[number];
 /** Batch orders of `load_batch?order=`. */
 export const ORDERS = ["file", "low_confidence"] as const;
 
-/** One group as sent to the page. */
+/**
+ * One group as sent to the page. Image URLs are not sent: the page builds
+ * `/api/thumb/<group>/<index>?w=` and `/api/image/<group>/<index>` itself
+ * (they were a quarter of every `load_batch` answer).
+ */
 export interface GroupView {
   group_id: string;
   project: string;
@@ -40,8 +44,6 @@ export interface GroupView {
     height: number;
     score: number;
     probability: number | null;
-    thumb: string;
-    full: string;
   }[];
   ai: {
     choice: number;
@@ -120,8 +122,6 @@ export function groupView(
       height: im.height,
       score: im.score,
       probability: (im as { probability?: number }).probability ?? null,
-      thumb: `/api/thumb/${id}/${index}?w=512`,
-      full: `/api/image/${id}/${index}`,
     })),
     ai: {
       choice: d.step1_selection.chosen_index,

@@ -283,6 +283,8 @@ Deno.test("every answer carries nosniff and no-referrer: page, API, image, 404 a
   const answers = [
     await t.app.request("/"),
     await t.app.request("/api/automation/load_batch?size=1"),
+    // The same again: answered from the cache before Hono routes it.
+    await t.app.request("/api/automation/load_batch?size=1"),
     await t.app.request("/api/automation/progress"),
     await t.app.request(`/api/image/${g.group_id}/0`),
     await t.app.request("/no/such/route"),
@@ -291,7 +293,10 @@ Deno.test("every answer carries nosniff and no-referrer: page, API, image, 404 a
     await t.app.request("http://evil.example/api/automation/load_batch?size=1"),
     await t.app.request("/api/automation/load_batch?size=0"),
   ];
-  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 404, 403, 403, 400]);
+  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 200, 404, 403, 403, 400]);
+  assert.equal(await answers[2]!.clone().text(), await answers[1]!.clone().text());
+  assert.equal(answers[2]!.headers.get("content-type"), "application/json");
+  assert.equal(answers[2]!.headers.get("cache-control"), "no-store");
   for (const r of answers) {
     assert.equal(r.headers.get("x-content-type-options"), "nosniff", r.url);
     assert.equal(r.headers.get("referrer-policy"), "no-referrer", r.url);

@@ -64,6 +64,14 @@ const SPEC = defineTask({
       description: "simulated anomaly rate per project",
       defaultText: "simulate's",
     },
+    creator: {
+      type: "string",
+      arg: "<photo|subject>",
+      description:
+        "simulated creator: photo (characters cut from photos) or subject (drawn/painted/3-D " +
+        "characters from data/art placed anywhere, crops that follow the subject)",
+      default: "photo",
+    },
     "taste-free": {
       type: "string",
       arg: "<n,…>",
@@ -120,6 +128,7 @@ await runTask(async () => {
     ...(values["anomaly-rate"]
       ? { anomalyRate: values["anomaly-rate"].split(",").map((v) => num("anomaly-rate", v)!) }
       : {}),
+    ...(values.creator !== "photo" ? { creator: values.creator as "photo" | "subject" } : {}),
     ...(values["taste-free"]
       ? { tasteFree: values["taste-free"].split(",").map((v) => integer("taste-free", v)) }
       : {}),

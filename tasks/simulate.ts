@@ -1,6 +1,6 @@
 /**
  * `deno task simulate --out <dir> [--seed 1] [--projects 3] [--groups 600] [--heldout 200]
- * [--anomaly-rate 0.005,0.04,0.17] [--taste-free 3] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
+ * [--anomaly-rate 0.005,0.04,0.17] [--taste-free 3] [--creator photo|subject] [--scale 1] [--threads 2] [--raw-final] [--layout keeper|original] [--contact-sheet <png>] [--json]`
  * [--embedding-cache <clip.onnx> [--keep-rejected]]
  *
  * `--embedding-cache` also writes the original's CLIP cache for the logged history
@@ -44,6 +44,14 @@ const SPEC = defineTask({
       defaultText: "0.005,0.04,0.17",
     },
     scale: { type: "string", arg: "<s>", description: "image size (0 < s <= 1)", default: "1" },
+    creator: {
+      type: "string",
+      arg: "<photo|subject>",
+      description:
+        "simulated creator: photo (characters cut from photos) or subject (drawn/painted/3-D " +
+        "characters from data/art placed anywhere, crops that follow the subject)",
+      default: "photo",
+    },
     "taste-free": {
       type: "string",
       arg: "<n,…>",
@@ -104,6 +112,7 @@ await runTask(async () => {
     layout,
     threads: num("threads", values.threads),
     ...(rates ? { anomalyRate: rates } : {}),
+    ...(values.creator !== "photo" ? { creator: values.creator as "photo" | "subject" } : {}),
     ...(values["taste-free"]
       ? { tasteFree: values["taste-free"].split(",").map((v) => num("taste-free", v)) }
       : {}),

@@ -10,6 +10,7 @@ import type { Box, CropProposal, GroupMemberInput } from "../types.ts";
 import { denseForward, type DenseMlp, readOnnxMlp } from "../nn/mod.ts";
 import { cropInputSize, writeCropInput } from "./crop_features.ts";
 import { type CropModelMeta, decodeCropRow, type TrainedCropModel } from "./train_crop.ts";
+import { blendProposal } from "./blend_crop.ts";
 
 /** File names inside a model folder. */
 export const CROP_FILES = { onnx: "crop.onnx", meta: "crop.json" } as const;
@@ -44,14 +45,24 @@ export function cropProposerFrom(model: TrainedCropModel): CropProposer {
   const dense: DenseMlp = readOnnxMlp(model.onnx);
   const layout = model.meta.layout;
   const d = cropInputSize(layout);
+  const learned = (member: GroupMemberInput): CropProposal => {
+    const x = new Float32Array(d);
+    writeCropInput(member, layout, x, 0);
+    const r = decodeCropRow(denseForward(dense, x, 1), 0);
+    return { needs_crop: r.needs, box: r.box, confidence: r.conf };
+  };
+  const { subject, blend } = model.meta;
+  const blocks = model.meta.layout.image.blocks.map((b) => b.name);
+  if (!subject || !blend) {
+    return { identity: model.meta.identity, blocks, propose: learned, dispose() {} };
+  }
   return {
-    identity: model.meta.identity,
-    blocks: model.meta.layout.image.blocks.map((b) => b.name),
+    identity: `${model.meta.identity}+subject`,
+    // The subject crop reads the vision block, so decide must compute it.
+    blocks: [...new Set([...blocks, "vision"])],
     propose(member: GroupMemberInput): CropProposal {
-      const x = new Float32Array(d);
-      writeCropInput(member, layout, x, 0);
-      const r = decodeCropRow(denseForward(dense, x, 1), 0);
-      return { needs_crop: r.needs, box: r.box, confidence: r.conf };
+      const w = blend.projects[member.project] ?? blend.global;
+      return blendProposal(learned(member), subject, member, w);
     },
     dispose(): void {},
   };

@@ -10,3 +10,7 @@ export { cropMatrix, decodeCropRow, trainCropProposer } from "./train_crop.ts";
 export type { CropExample, CropModelMeta, TrainCropOptions } from "./train_crop.ts";
 export { CROP_FILES, cropProposerFrom, loadCropProposer, saveCropModel } from "./crop_proposer.ts";
 export { LAYOUT_BLOCK, LAYOUT_GRID, layoutFromGrey } from "./layout_block.ts";
+export { boxFromCoords, fitSubjectCrop, proposeSubjectCrop, subjectView } from "./subject_crop.ts";
+export type { SubjectCropModel, SubjectView } from "./subject_crop.ts";
+export { addSubjectCrop, BLEND_OPTIONS, blendProposal, chooseCropBlend } from "./blend_crop.ts";
+export type { CropBlend } from "./blend_crop.ts";

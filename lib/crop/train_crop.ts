@@ -19,6 +19,8 @@ import {
 import { boxLoss, decodeBox, encodeBox } from "./box_param.ts";
 import { iou, median } from "../math/mod.ts";
 import { type CropFeatureLayout, cropInputSize, writeCropInput } from "./crop_features.ts";
+import type { SubjectCropModel } from "./subject_crop.ts";
+import type { CropBlend } from "./blend_crop.ts";
 
 /** One labelled crop. */
 export interface CropExample {
@@ -77,6 +79,10 @@ export interface CropModelMeta {
   training_data_hash?: string;
   split_seed?: number;
   metrics?: Record<string, unknown>;
+  /** The subject-relative crop (absent: no crop image carried the `vision` block). */
+  subject?: SubjectCropModel;
+  /** Per-project mix of the learned and subject crops, chosen on validation. */
+  blend?: CropBlend;
 }
 
 /** A trained crop model: inference ONNX + metadata. */

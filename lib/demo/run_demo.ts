@@ -153,6 +153,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
       anomalyRate: [o.anomalyRate],
       workDir: root,
       leaveOneProjectOut: false,
+      // The demo stays quick: no vision pass for the subject crop (decide would then run
+      // vision on every image too).
+      cropVision: false,
       onStep: (s) => o.onStep(s),
     });
   let exp;

@@ -86,7 +86,7 @@ export function meanBox(boxes: Box[]): Box {
 
 /**
  * The constant-box baselines on one split: full image, per-coordinate median
- * of the training boxes, per-project mean of the training boxes.
+ * of the training boxes, per-project mean and per-project median of the training boxes.
  *
  * @param train Training boxes with projects.
  * @param test Test boxes with projects.
@@ -101,17 +101,24 @@ export function meanBox(boxes: Box[]): Box {
 export function cropBaselines(
   train: { project: string; box: Box }[],
   test: { project: string; box: Box }[],
-): { full_image: number; median_box: number; project_mean: number } {
+): { full_image: number; median_box: number; project_mean: number; project_median: number } {
   const med = [0, 1, 2, 3].map((i) => median(train.map((r) => r.box[i]!))) as Box;
   const byProject = new Map<string, Box[]>();
   for (const r of train) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r.box]);
   const global = meanBox(train.map((r) => r.box));
   const projectMean = new Map([...byProject].map(([p, b]) => [p, meanBox(b)]));
+  const projectMedian = new Map(
+    [...byProject].map((
+      [p, b],
+    ) => [p, [0, 1, 2, 3].map((i) => median(b.map((x) => x[i]!))) as Box]),
+  );
   const targets = test.map((r) => r.box);
   return {
     full_image: cropScores(test.map(() => [0, 0, 1, 1] as Box), targets).mean_iou,
     median_box: cropScores(test.map(() => med), targets).mean_iou,
     project_mean:
       cropScores(test.map((r) => projectMean.get(r.project) ?? global), targets).mean_iou,
+    project_median:
+      cropScores(test.map((r) => projectMedian.get(r.project) ?? med), targets).mean_iou,
   };
 }

@@ -35,8 +35,8 @@ function toRaw(
 export interface ReadRawOptions {
   /** Refuse images with more pixels than this (decompression bombs). */
   maxPixels?: number;
-  /** Output channels: 3 drops alpha (flattened on black), 1 converts to grey. */
-  channels?: 1 | 3;
+  /** Output channels: 3 drops alpha (flattened on black), 1 converts to grey, 4 keeps alpha. */
+  channels?: 1 | 3 | 4;
   /** Resize to fit inside this box (fit: fill = exact size) before returning. */
   resize?: { width: number; height: number; fit?: "fill" | "inside" | "cover"; kernel?: Kernel };
 }
@@ -67,6 +67,7 @@ export async function readRaw(
   const opts = { ...readDefaults, ...options };
   let pipe = sharp(input, { limitInputPixels: opts.maxPixels }).rotate();
   if (opts.channels === 1) pipe = pipe.grayscale();
+  else if (opts.channels === 4) pipe = pipe.ensureAlpha();
   else pipe = pipe.removeAlpha();
   if (opts.resize) {
     pipe = pipe.resize(opts.resize.width, opts.resize.height, {

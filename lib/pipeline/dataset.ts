@@ -351,6 +351,8 @@ export interface GroundTruthLike {
   chosen_path?: string;
   outcome?: string;
   defect_kinds?: string[];
+  /** Which taste rule a taste group shows (`sharpen`, `swap`). */
+  taste_rule?: string;
 }
 
 /**

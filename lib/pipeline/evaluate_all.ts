@@ -18,7 +18,7 @@ import {
   trainRanker,
   type TrainRankerOptions,
 } from "../rank/mod.ts";
-import { CROP_FILES, type CropModelMeta, cropProposerFrom } from "../crop/mod.ts";
+import { CROP_FILES, type CropModelMeta, cropProposerFrom, subjectView } from "../crop/mod.ts";
 import type { Box } from "../types.ts";
 import { type Dataset, type KeyedCrop, setView, type SetViews } from "./dataset.ts";
 import {
@@ -154,9 +154,26 @@ export interface EvaluateResult {
     share_iou_gt_0_7: number;
     share_corners_within_0_05: number;
     needs_crop: { precision: number; recall: number; base_rate: number };
-    baselines: { full_image: number; median_box: number; project_mean: number };
+    baselines: {
+      full_image: number;
+      median_box: number;
+      project_mean: number;
+      project_median: number;
+    };
     iou_histogram: { lo: number; hi: number; count: number }[];
     history: CropModelMeta["history"];
+    /**
+     * The subject-relative crop (absent without vision): share of test images where vision
+     * found a subject, each project's chosen subject weight (0 learned only, 1 subject only,
+     * -1 median box) and the learned proposer alone on the same test images.
+     */
+    subject?: {
+      found: number;
+      blend: Record<string, number>;
+      learned_mean_iou: number;
+      no_crop_found: number;
+      no_crop_total: number;
+    };
   } | null;
 }
 
@@ -386,6 +403,23 @@ export async function evaluateAll(
       })),
       history: cropModel.meta.history,
     };
+    if (cropModel.meta.subject && cropModel.meta.blend) {
+      const { subject: _s, blend: _b, ...plain } = cropModel.meta;
+      const learned = cropProposerFrom({ onnx: cropModel.onnx, meta: plain });
+      const noCrop = testCrops.filter((x) => x.example.no_crop).length;
+      result.crop.subject = {
+        found: testCrops.filter((x) => subjectView(x.example.member) !== null).length /
+          testCrops.length,
+        blend: cropModel.meta.blend.projects,
+        learned_mean_iou: cropScores(
+          testCrops.map((x) => learned.propose(x.example.member).box),
+          targets,
+        ).mean_iou,
+        no_crop_found: testCrops.filter((x, i) => x.example.no_crop && props[i]!.needs_crop < 0.5)
+          .length,
+        no_crop_total: noCrop,
+      };
+    }
   }
   return result;
 }

@@ -8,7 +8,9 @@ import { SIGNATURE_BLOCK } from "../signature/mod.ts";
 import { LAYOUT_BLOCK } from "../crop/mod.ts";
 import {
   calibrateFromOutOfFold,
+  chooseMixOutOfFold,
   crossFitRanker,
+  mixChainScores,
   type RankEpoch,
   rankerFrom,
   type RankerMeta,
@@ -17,7 +19,9 @@ import {
   type TrainRankerOptions,
 } from "../rank/mod.ts";
 import {
+  addSubjectCrop,
   type CropModelMeta,
+  cropProposerFrom,
   saveCropModel,
   type TrainCropOptions,
   trainCropProposer,
@@ -123,7 +127,24 @@ export async function trainModels(
         ranker: { ...hyper, seed: o.seed },
         onFold: o.onFold,
       });
-      const cal = calibrateFromOutOfFold(model.meta.temperature, oof, {
+      // The chain mix, too, is chosen on every logged set out of fold, not on one split.
+      const choice = model.meta.chain ? chooseMixOutOfFold(oof) : null;
+      let validationTemperature = model.meta.temperature, scoredOof = oof;
+      if (choice && model.meta.chain) {
+        const mix = choice.mix;
+        model.meta.chain = { ...model.meta.chain, mix, out_of_fold: choice.figures };
+        model.meta.identity = model.meta.identity.replace("+chain", "").replace(
+          /-s(\d+)$/,
+          `${mix.chain > 0 ? "+chain" : ""}-s$1`,
+        );
+        validationTemperature = choice.temperature;
+        scoredOof = oof.map((r) => ({
+          ...r,
+          scores: mixChainScores(r.mlp, r.chain, mix),
+          temperature: choice.temperature,
+        }));
+      }
+      const cal = calibrateFromOutOfFold(validationTemperature, scoredOof, {
         folds: o.crossFit,
         band: { precision: AUTO_APPROVE_PRECISION },
       });
@@ -165,6 +186,13 @@ export async function trainModels(
         ...o.crop,
       },
     );
+    // The subject-relative crop where the crop images carry the vision block (see
+    // lib/crop/blend_crop.ts): mixed per project with the learned box on validation.
+    const learned = cropProposerFrom(model);
+    addSubjectCrop(model.meta, {
+      train: c.train.map((x) => x.example),
+      val: c.val.map((x) => x.example),
+    }, (m) => learned.propose(m));
     model.meta.training_data_hash = hash;
     model.meta.split_seed = o.seed;
     model.meta.metrics = { val_iou: model.meta.val_iou };

@@ -83,6 +83,19 @@ export function reportMarkdown(r: EvaluateResult): string {
       `| full image | ${f(c.baselines.full_image)} |`,
       `| median box | ${f(c.baselines.median_box)} |`,
       `| per-project mean box | ${f(c.baselines.project_mean)} |`,
+      `| per-project median box | ${f(c.baselines.project_median)} |`,
+      ...(c.subject
+        ? [
+          `| learned proposer alone | ${f(c.subject.learned_mean_iou)} |`,
+          "",
+          `Vision found a subject (person or object) in ${
+            f(c.subject.found)
+          } of the test images; ` +
+          `subject weight per project (0 learned, 1 subject, −1 median box): ${
+            Object.entries(c.subject.blend).map(([p, w]) => `${p} ${w}`).join(", ")
+          }; "no crop" found ${c.subject.no_crop_found} of ${c.subject.no_crop_total}.`,
+        ]
+        : []),
       "",
       `Median IoU ${f(c.median_iou)}, IoU > 0.7 ${
         f(c.share_iou_gt_0_7)

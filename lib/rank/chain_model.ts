@@ -16,8 +16,85 @@
  * @module
  */
 import type { GroupMemberInput } from "../types.ts";
-import { TRANSITION_SIZE } from "../signature/mod.ts";
-import { memberSteps, type RankFeatureLayout, transitionKind } from "./rank_features.ts";
+import { TRANSITION_FEATURES, TRANSITION_SIZE } from "../signature/mod.ts";
+import {
+  memberSteps,
+  type RankFeatureLayout,
+  TASTE_FEATURES,
+  transitionKind,
+} from "./rank_features.ts";
+
+export { TASTE_FEATURES };
+
+/** Where a model's features go: shared columns, and the per-project taste columns. */
+interface StepLayout {
+  kinds: readonly string[];
+  projects: readonly string[];
+  /** Indices (into the transition values) of the taste features; empty: none. */
+  taste: readonly number[];
+  /** Per transition index: true when it is a taste feature (kept out of the shared terms). */
+  isTaste: readonly boolean[];
+  /** What each project's usual processing looks like (see {@linkcode TasteReference}). */
+  ref: TasteReference;
+}
+
+/**
+ * Per project and step kind (or `"any"` for the project's steps of every kind): median, robust
+ * scale and 90th percentile of each taste feature over the project's training steps (labels
+ * unused, like the pooled reference). A project's taste columns read "how much more processing
+ * than this project usually gets": a creator's limit is relative to their own habit.
+ */
+export type TasteReference = Record<
+  string,
+  Record<string, { median: number[]; scale: number[]; q90: number[] }>
+>;
+
+/** Steps of one kind in one project needed for its own taste reference (else "any", else none). */
+const MIN_TASTE_REFERENCE = 20;
+
+function stepLayout(
+  kinds: readonly string[],
+  projects: readonly string[],
+  taste: readonly string[] | undefined,
+  ref: TasteReference | undefined,
+): StepLayout {
+  const idx = (taste ?? []).map((n) => TRANSITION_FEATURES.indexOf(n)).filter((j) => j >= 0);
+  const isTaste = new Array<boolean>(TRANSITION_SIZE).fill(false);
+  for (const j of idx) isTaste[j] = true;
+  return { kinds, projects, taste: idx, isTaste, ref: ref ?? {} };
+}
+
+/** The taste reference of training chains (see {@linkcode TasteReference}). */
+function tasteReference(
+  steps: { project: string; kind: string; values: Float32Array }[],
+  taste: readonly number[],
+): TasteReference {
+  const out: TasteReference = {};
+  const byKey = new Map<string, Float32Array[]>();
+  for (const s of steps) {
+    for (const k of [s.kind, "any"]) {
+      const key = `${s.project}\u0000${k}`;
+      if (!byKey.has(key)) byKey.set(key, []);
+      byKey.get(key)!.push(s.values);
+    }
+  }
+  const q = (v: number[], p: number) => v[Math.floor(p * (v.length - 1))]!;
+  for (const [key, vs] of byKey) {
+    if (vs.length < MIN_TASTE_REFERENCE) continue;
+    const [project, kind] = key.split("\u0000") as [string, string];
+    const r = { median: [] as number[], scale: [] as number[], q90: [] as number[] };
+    for (const j of taste) {
+      const v = vs.map((x) => x[j]!).sort((a, b) => a - b);
+      const m = q(v, 0.5);
+      const mad = q(v.map((x) => Math.abs(x - m)).sort((a, b) => a - b), 0.5);
+      r.median.push(m);
+      r.scale.push(Math.max(1.4826 * mad, (q(v, 0.9) - q(v, 0.1)) / 2.56, 0.05));
+      r.q90.push(q(v, 0.9));
+    }
+    (out[project] ??= {})[kind] = r;
+  }
+  return out;
+}
 
 /** A fitted chain model (saved in the ranker's metadata). */
 export interface ChainModel {
@@ -25,6 +102,16 @@ export interface ChainModel {
   kinds: string[];
   /** Projects with their own indicator column. */
   projects: string[];
+  /** Each project's usual processing (absent: pooled values in the taste columns). */
+  taste_ref?: TasteReference;
+  /** L2 penalty the taste terms were fitted with. */
+  taste_l2?: number;
+  /**
+   * Processing-strength features that enter only as per-project terms (the creator's taste in
+   * that project, penalised toward no effect) and never as shared ones; absent (older models):
+   * every feature shared.
+   */
+  taste?: string[];
   /** Standardisation of the step features. */
   mean: number[];
   invStd: number[];
@@ -51,9 +138,15 @@ export interface FitChainOptions {
   l2?: number;
   /** Newton iterations (stops earlier on convergence). */
   iterations?: number;
+  /** Features kept to per-project terms ({@linkcode TASTE_FEATURES}); `[]`: all shared. */
+  taste?: readonly string[];
+  /** L2 penalty on the per-project taste terms (robust units; shrinks toward no effect). */
+  tasteL2?: number;
 }
 
-const defaults = { l2: 1, iterations: 50 } satisfies Required<FitChainOptions>;
+const defaults = { l2: 1, iterations: 50, taste: TASTE_FEATURES, tasteL2: 1 } satisfies Required<
+  FitChainOptions
+>;
 
 /** Floor of a member's log-probability (keeps scores finite). */
 const LOG_FLOOR = -40;
@@ -84,32 +177,58 @@ function chainOf(
   return { order, steps };
 }
 
+/** Columns per project and taste feature: signed, positive part, beyond the project's usual. */
+const TASTE_COLUMNS = 3;
+
 /** Length of a step's feature vector. */
-function featureSize(kinds: readonly string[], projects: readonly string[]): number {
-  return 2 * TRANSITION_SIZE + 1 + kinds.length + projects.length;
+function featureSize(l: StepLayout): number {
+  return 2 * TRANSITION_SIZE + 1 + l.kinds.length +
+    l.projects.length * (1 + TASTE_COLUMNS * l.taste.length);
 }
 
-/** Raw step features: the transition values, their positive parts, the most unusual one, kind, project. */
+/**
+ * Raw step features: the transition values and their positive parts (taste features left at
+ * 0 here), the most unusual shared one, kind, project, then per project its own copy of the
+ * taste features against the project's own habit (0 in every other project's columns):
+ * the change in the project's robust units, its positive part, and how far it is beyond the
+ * project's 90th percentile. A project without a reference of its own reads the pooled values.
+ */
 function stepFeatures(
   values: Float32Array,
   kind: string,
   project: string,
-  kinds: readonly string[],
-  projects: readonly string[],
+  l: StepLayout,
 ): Float64Array {
-  const f = new Float64Array(featureSize(kinds, projects));
+  const f = new Float64Array(featureSize(l));
   let m = 0;
   for (let j = 0; j < TRANSITION_SIZE; j++) {
+    if (l.isTaste[j]) continue;
     const v = values[j]!;
     f[j] = v;
     f[TRANSITION_SIZE + j] = Math.max(0, v);
     m = Math.max(m, Math.abs(v));
   }
   f[2 * TRANSITION_SIZE] = m;
-  const k = kinds.indexOf(kind);
+  const k = l.kinds.indexOf(kind);
   if (k >= 0) f[2 * TRANSITION_SIZE + 1 + k] = 1;
-  const p = projects.indexOf(project);
-  if (p >= 0) f[2 * TRANSITION_SIZE + 1 + kinds.length + p] = 1;
+  const p = l.projects.indexOf(project);
+  const base = 2 * TRANSITION_SIZE + 1 + l.kinds.length;
+  if (p >= 0) {
+    f[base + p] = 1;
+    const t = base + l.projects.length + p * TASTE_COLUMNS * l.taste.length;
+    const r = l.ref[project]?.[kind] ?? l.ref[project]?.["any"];
+    l.taste.forEach((j, q) => {
+      const v = values[j]!;
+      const z = r ? (v - r.median[q]!) / r.scale[q]! : v;
+      const beyond = r ? (v - r.q90[q]!) / r.scale[q]! : v - 1;
+      // Compressed like the transition z-scores: a project whose steps barely vary gives
+      // huge raw ratios, and one without evidence must not extrapolate from them.
+      const zc = Math.sign(z) * Math.log1p(Math.abs(z));
+      f[t + TASTE_COLUMNS * q] = zc;
+      f[t + TASTE_COLUMNS * q + 1] = Math.max(0, zc);
+      f[t + TASTE_COLUMNS * q + 2] = Math.log1p(Math.max(0, beyond));
+    });
+  }
   return f;
 }
 
@@ -173,6 +292,20 @@ export function fitChainModel(
     ),
   ].sort();
   const projects = [...new Set(chains.map(({ g }) => g.members[0]!.project))].sort();
+  const tasteIdx = stepLayout(kinds, projects, o.taste, undefined).taste;
+  const tasteRef = tasteIdx.length
+    ? tasteReference(
+      chains.flatMap(({ g, c }) =>
+        c.steps.map((values, j) => ({
+          project: g.members[0]!.project,
+          kind: kindOf(g.members, c.order, j + 1),
+          values,
+        }))
+      ),
+      tasteIdx,
+    )
+    : undefined;
+  const sl = stepLayout(kinds, projects, o.taste, tasteRef);
   const rows: Float64Array[] = [], ys: number[] = [];
   for (const { g, c } of chains) {
     const pos = c.order.indexOf(g.chosen);
@@ -183,8 +316,7 @@ export function fitChainModel(
           c.steps[j - 1]!,
           kindOf(g.members, c.order, j),
           g.members[0]!.project,
-          kinds,
-          projects,
+          sl,
         ),
       );
       ys.push(j === pos + 1 ? 1 : 0);
@@ -192,7 +324,7 @@ export function fitChainModel(
   }
   const broken = ys.reduce((a, b) => a + b, 0);
   if (broken === 0 || broken === ys.length) return null;
-  const d = featureSize(kinds, projects), n = rows.length;
+  const d = featureSize(sl), n = rows.length;
   const mean = new Array<number>(d).fill(0), invStd = new Array<number>(d).fill(1);
   for (let j = 0; j < d; j++) {
     let s = 0, q = 0;
@@ -203,11 +335,19 @@ export function fitChainModel(
     mean[j] = m;
     invStd[j] = sd > 1e-9 ? 1 / sd : 0;
   }
+  // Taste columns are already in each project's robust units: left as they are, so a project
+  // whose steps never varied does not get a huge scale (and the penalty means the same
+  // everywhere: shrink toward no effect).
+  const tasteStart = 2 * TRANSITION_SIZE + 1 + kinds.length + projects.length;
+  for (let j = tasteStart; j < d; j++) (mean[j] = 0), (invStd[j] = 1);
   const x = rows.map((r) => Float64Array.from(r, (v, j) => (v - mean[j]!) * invStd[j]!));
   // Newton's method on the penalised log-likelihood (step halved until the objective drops);
   // the intercept is the last coordinate.
   const dd = d + 1;
-  const pen = (j: number): number => (j === d ? 1e-3 : o.l2);
+  // Taste terms have their own, fixed penalty: in robust units of the project's own habit a
+  // coefficient of ~1 is a plausible taste, and the shared terms' penalty (chosen on
+  // validation for the defects) must not silence a taste shown in a few dozen groups.
+  const pen = (j: number): number => (j === d ? 1e-3 : j >= tasteStart ? o.tasteL2 : o.l2);
   const objective = (b: Float64Array): number => {
     let f = 0;
     for (let i = 0; i < n; i++) {
@@ -258,6 +398,9 @@ export function fitChainModel(
   return {
     kinds,
     projects,
+    ...(o.taste.length
+      ? { taste: [...o.taste], taste_ref: tasteRef ?? {}, taste_l2: o.tasteL2 }
+      : {}),
     mean,
     invStd,
     coef: Array.from(beta.subarray(0, d)),
@@ -354,14 +497,9 @@ function chainLogits(
   const project = members[0]?.project ?? "";
   const c = chainOf(members, layout);
   if (!c) return null;
+  const sl = stepLayout(model.kinds, model.projects, model.taste, model.taste_ref);
   const logits = c.steps.map((values, j) => {
-    const f = stepFeatures(
-      values,
-      kindOf(members, c.order, j + 1),
-      project,
-      model.kinds,
-      model.projects,
-    );
+    const f = stepFeatures(values, kindOf(members, c.order, j + 1), project, sl);
     let u = model.bias;
     for (let k = 0; k < f.length; k++) {
       u += model.coef[k]! * (f[k]! - model.mean[k]!) * model.invStd[k]!;

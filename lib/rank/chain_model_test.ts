@@ -4,9 +4,11 @@ import { mulberry32 } from "../random/mod.ts";
 import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
 import {
   chainLogProbabilities,
+  type ChainModel,
   evaluateChain,
   fitChainModel,
   mixChainScores,
+  TASTE_FEATURES,
 } from "./chain_model.ts";
 import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
 
@@ -117,4 +119,65 @@ Deno.test("chainLogProbabilities() is null for groups that are not a chain", () 
 Deno.test("fitChainModel() returns null without a broken step to learn from", () => {
   const train = Array.from({ length: 20 }, () => group(null));
   assert.equal(fitChainModel(train, layoutFor(train)), null);
+});
+
+/** Start of the native-tile values (after the r, g, b, detail and highlight planes). */
+const NATIVE_OFFSET = 5 * SIGNATURE_GRID * SIGNATURE_GRID;
+
+/** A three-stage group of `project`; `sharp` over-sharpens the top (detail ×2.5 everywhere). */
+function tasteGroup(
+  project: string,
+  sharp: boolean,
+  kept: number,
+): { members: GroupMemberInput[]; chosen: number } {
+  const g = group(null);
+  const top = g.members[2]!.features.blocks!.signature!;
+  if (sharp) {
+    const d0 = 3 * SIGNATURE_GRID * SIGNATURE_GRID;
+    for (let j = d0; j < d0 + SIGNATURE_GRID * SIGNATURE_GRID; j++) top[j] = top[j]! * 2.5;
+    for (let j = NATIVE_OFFSET; j < SIGNATURE_SIZE; j++) top[j] = top[j]! * 2.5 + 0.05;
+  }
+  for (const m of g.members) m.project = project;
+  return { members: g.members, chosen: kept };
+}
+
+Deno.test("fitChainModel() keeps a project's taste in its project (no evidence: no effect)", () => {
+  // Project a passes over over-sharpened tops (its taste), b keeps them, c never had one;
+  // every project has plain groups and pasted-patch defects (shared: a defect for anyone).
+  const train: { members: GroupMemberInput[]; chosen: number }[] = [];
+  for (let p = 0; p < 3; p++) {
+    for (let i = 0; i < 40; i++) train.push(group(null));
+    for (let i = 0; i < 6; i++) train.push(group(i % 2 ? 2 : 1.5));
+  }
+  train.forEach((g, i) => {
+    const p = ["a", "b", "c"][Math.floor(i / 46)]!;
+    for (const m of g.members) m.project = p;
+  });
+  for (let i = 0; i < 12; i++) train.push(tasteGroup("a", true, 1), tasteGroup("b", true, 2));
+  const layout = layoutFor(train);
+  const local = fitChainModel(train, layout)!;
+  const shared = fitChainModel(train, layout, { taste: [] })!;
+  assert.deepEqual(local.taste, [...TASTE_FEATURES]);
+  assert.equal(shared.taste, undefined);
+  const topBroken = (model: ChainModel, project: string): number => {
+    let s = 0;
+    for (let k = 0; k < 10; k++) {
+      s += evaluateChain(model, tasteGroup(project, true, 2).members, layout)!.steps[1]!.broken;
+    }
+    return s / 10;
+  };
+  // The taste is learned where it was shown …
+  assert.ok(topBroken(local, "a") > 0.5, `a: ${topBroken(local, "a")}`);
+  // … not where the creator showed the opposite, nor where nothing was shown.
+  assert.ok(topBroken(local, "b") < 0.2, `b: ${topBroken(local, "b")}`);
+  assert.ok(topBroken(local, "c") < 0.2, `c: ${topBroken(local, "c")}`);
+  assert.ok(topBroken(local, "unseen") < 0.2, `unseen: ${topBroken(local, "unseen")}`);
+  // With every feature shared, project c inherits the others' average taste.
+  assert.ok(topBroken(shared, "c") > topBroken(local, "c") + 0.05);
+  // Defects stay shared: a pasted patch is broken in every project.
+  for (const p of ["a", "b", "c"]) {
+    const g = group(2);
+    for (const m of g.members) m.project = p;
+    assert.ok(evaluateChain(local, g.members, layout)!.steps[1]!.broken > 0.5, p);
+  }
 });

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { type RankGroup, trainRanker, type TrainRankerOptions } from "./train_ranker.ts";
+import { isAnomaly, type RankGroup, trainRanker, type TrainRankerOptions } from "./train_ranker.ts";
 import { rankerFrom } from "./ranker.ts";
+import { chainLogProbabilities } from "./chain_model.ts";
 
 /** One logged set scored out of fold. */
 export interface OutOfFold {
@@ -20,6 +21,11 @@ export interface OutOfFold {
   temperature: number;
   /** Highest P(step broken) by the fold's chain model (0 without one). */
   suspicion: number;
+  /** The fold's MLP scores alone, and its chain model's log-probabilities (null: none). */
+  mlp: number[];
+  chain: number[] | null;
+  /** The creator kept a stage below the highest. */
+  anomaly: boolean;
 }
 
 /** Options for {@linkcode crossFitRanker}. */
@@ -87,9 +93,18 @@ export async function crossFitRanker(
     if (train.length === 0) continue;
     const model = await trainRanker(train, val, { ...o.ranker, seed: o.seed });
     const ranker = rankerFrom(model);
+    const chain = model.meta.chain;
+    const mlpOnly = chain
+      ? rankerFrom({
+        ...model,
+        meta: { ...model.meta, chain: { ...chain, mix: { mlp: 1, chain: 0 } } },
+      })
+      : ranker;
     for (const i of held) {
       const g = groups[i]!;
       const r = ranker.rank(g.members);
+      const mlp = chain ? mlpOnly.rank(g.members).scores : r.scores;
+      const logProbs = chain ? chainLogProbabilities(chain, g.members, model.meta.layout) : null;
       out[i] = {
         id: g.id,
         project: g.project,
@@ -97,6 +112,9 @@ export async function crossFitRanker(
         scores: r.scores,
         temperature: model.meta.temperature,
         suspicion: r.suspicion ?? 0,
+        mlp,
+        chain: logProbs,
+        anomaly: isAnomaly(g),
       };
     }
   }

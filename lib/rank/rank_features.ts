@@ -18,6 +18,23 @@ import {
 } from "../signature/mod.ts";
 import { cosineDistance } from "../math/mod.ts";
 
+/**
+ * How hard a step processed the whole frame (sharpening, contrast, saturation): whether that
+ * is "too much" is one creator's taste in one project, not a defect. These features get one
+ * coefficient per project (shrunk toward 0, "no effect") and no shared one in the chain
+ * model (and their own per-project columns in the ranker input, `layout.tasteLocal`), so a taste learned
+ * in one project never carries into another, and a project without evidence of a taste keeps
+ * its highest stage. Local and colour features (residual peaks, detail loss, highlights,
+ * colour shifts) are defects for any creator and stay shared.
+ */
+export const TASTE_FEATURES: readonly string[] = Object.freeze([
+  "detail_median",
+  "contrast_ratio",
+  "saturation_ratio",
+  "native_detail",
+  "native_edges",
+]);
+
 /** Number of fixed group-context columns after the image blocks and deltas. */
 export const CONTEXT_COLUMNS = 5 + 10;
 
@@ -51,8 +68,15 @@ export const CLIP_COLUMNS = 5;
 export function contextColumns(layout: RankFeatureLayout): number {
   return CONTEXT_COLUMNS + layout.image.blocks.length +
     (layout.projects ? layout.projects.length + 1 : 0) +
-    (layout.transitions ? TRANSITION_COLUMNS : 0) +
+    (layout.transitions ? TRANSITION_COLUMNS + tasteColumns(layout) : 0) +
     (layout.clip ? CLIP_COLUMNS : 0);
+}
+
+/** Per-project taste columns of a layout (one per project and taste feature). */
+function tasteColumns(layout: RankFeatureLayout): number {
+  return layout.tasteLocal && layout.projects
+    ? layout.projects.length * layout.tasteLocal.length
+    : 0;
 }
 
 /** Layout of the ranker input. */
@@ -72,6 +96,13 @@ export interface RankFeatureLayout {
   transitions?: boolean;
   /** Normal-transition reference (see {@linkcode TransitionReference}); absent: raw values. */
   transitionRef?: TransitionReference;
+  /**
+   * Transition features that are one project's taste ({@linkcode TASTE_FEATURES}): left out of
+   * the shared transition columns and given one column per project (zero in the others'), so
+   * what one project's creator thinks of heavy processing never reaches another project.
+   * Needs `projects`. Absent (older rankers): every transition feature shared.
+   */
+  tasteLocal?: string[];
   /** Add the CLIP columns ({@linkcode CLIP_COLUMNS}) from `features.blocks.clip`. Absent: none. */
   clip?: boolean;
 }
@@ -176,8 +207,15 @@ export function writeGroupInputs(
       o += layout.projects.length + 1;
     }
     if (layout.transitions) {
-      writeTransitions(transitions, i, out, o);
+      const local = tasteIndices(layout);
+      writeTransitions(transitions, i, out, o, local);
       o += TRANSITION_COLUMNS;
+      if (local.length && layout.projects) {
+        const p = layout.projects.indexOf(m.project);
+        const own = transitions.own[i]?.values;
+        if (p >= 0 && own) local.forEach((j, q) => (out[o + p * local.length + q] = own[j]!));
+        o += layout.projects.length * local.length;
+      }
     }
     if (layout.clip) writeClipColumns(members, stages, i, out, o);
   });
@@ -420,15 +458,24 @@ function robust(ts: Float32Array[], floor?: number[]): { median: number[]; scale
   return { median, scale };
 }
 
+/** Indices (into the transition values) of the layout's project-local taste features. */
+function tasteIndices(layout: RankFeatureLayout): number[] {
+  if (!layout.tasteLocal || !layout.projects) return [];
+  return layout.tasteLocal.map((n) => TRANSITION_FEATURES.indexOf(n)).filter((j) => j >= 0);
+}
+
 function writeTransitions(
   all: { own: (Step | null)[]; stages: number[] },
   i: number,
   out: Float32Array,
   o: number,
+  local: readonly number[] = [],
 ): void {
   const own = all.own[i]?.values;
   out[o] = own ? 1 : 0;
   if (own) out.set(own, o + 1);
+  // Taste features are the project's own (their per-project columns follow).
+  for (const j of local) out[o + 1 + j] = 0;
   // Largest absolute change over every transition at or below this member's stage.
   const cum = o + 1 + TRANSITION_SIZE;
   out.fill(0, cum, cum + TRANSITION_SIZE + 2);
@@ -436,6 +483,7 @@ function writeTransitions(
   all.own.forEach((step, k) => {
     if (!step || all.stages[k]! > all.stages[i]!) return;
     for (let j = 0; j < TRANSITION_SIZE; j++) {
+      if (local.includes(j)) continue;
       const a = Math.abs(step.values[j]!);
       out[cum + j] = Math.max(out[cum + j]!, a);
       chainMax = Math.max(chainMax, a);
@@ -443,7 +491,7 @@ function writeTransitions(
   });
   // The single most unusual value: of this step, and of the whole way up.
   let ownMax = 0;
-  if (own) { for (const v of own) ownMax = Math.max(ownMax, Math.abs(v)); }
+  if (own) own.forEach((v, j) => !local.includes(j) && (ownMax = Math.max(ownMax, Math.abs(v))));
   out[cum + TRANSITION_SIZE] = ownMax;
   out[cum + TRANSITION_SIZE + 1] = chainMax;
 }

@@ -130,3 +130,45 @@ Deno.test("writeGroupInputs() gives embeddings-only members the CLIP step from t
   // The clip vector itself is the image block.
   assert.deepEqual(Array.from(out.subarray(d, d + 4)), Array.from(unit(1.2)));
 });
+
+Deno.test("writeGroupInputs() gives taste features their project's own columns only", () => {
+  const rand = mulberry32(11);
+  const base = new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
+  // Stage 2 sharpens everything: more detail in every cell.
+  const sharp = Float32Array.from(base);
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID;
+  for (let j = 3 * g2; j < 4 * g2; j++) sharp[j] = sharp[j]! * 2;
+  const group = (project: string) =>
+    [member(1, base), member(2, Float32Array.from(sharp))].map((m) => ({ ...m, project }));
+  const taste = ["detail_median"];
+  const layout: RankFeatureLayout = {
+    image: { builtin: 2, embedding: 0, blocks: [] },
+    deltas: true,
+    projects: ["a", "b"],
+    transitions: true,
+    tasteLocal: taste,
+  };
+  const shared: RankFeatureLayout = { ...layout };
+  delete shared.tasteLocal;
+  const d = rankInputSize(layout);
+  assert.equal(d, rankInputSize(shared) + 2, "one column per project and taste feature");
+  const j = TRANSITION_FEATURES.indexOf("detail_median");
+  const t0 = d - TRANSITION_COLUMNS - 2;
+  for (const [project, col] of [["a", 0], ["b", 1], ["other", -1]] as const) {
+    const out = new Float32Array(2 * d);
+    writeGroupInputs(group(project), layout, out, 0);
+    const top = out.subarray(d, 2 * d);
+    assert.equal(top[t0 + 1 + j], 0, "not in the shared columns");
+    const own = [top[d - 2]!, top[d - 1]!];
+    if (col < 0) assert.deepEqual(own, [0, 0], "a project the ranker never saw: no taste");
+    else {
+      assert.ok(own[col]! > 0.5, `${project}: ${own}`);
+      assert.equal(own[1 - col], 0);
+    }
+  }
+  // Without tasteLocal the feature is shared.
+  const ds = rankInputSize(shared);
+  const out = new Float32Array(2 * ds);
+  writeGroupInputs(group("a"), shared, out, 0);
+  assert.ok(out[ds + ds - TRANSITION_COLUMNS + 1 + j]! > 0.5);
+});

@@ -24,6 +24,7 @@ import {
   type RankFeatureLayout,
   rankInputSize,
   rankMatrix,
+  TASTE_FEATURES,
   transitionReference,
 } from "./rank_features.ts";
 import { fitTemperature, groupNll } from "./calibration.ts";
@@ -79,6 +80,12 @@ export interface TrainRankerOptions {
    * log-probability to the MLP score, weighted as validation NLL prefers (possibly 0).
    */
   chain?: boolean;
+  /**
+   * Keep processing-strength features ({@linkcode TASTE_FEATURES}) to per-project terms in the
+   * input and the chain model: a project's taste stays in its project and shrinks toward no
+   * effect. False: shared by all projects (the recipe before #18 item 2).
+   */
+  projectTaste?: boolean;
   threads?: number;
   onEpoch?: (row: RankEpoch) => void;
 }
@@ -98,6 +105,7 @@ const defaults = {
   features: ["builtin", "embedding"],
   groupContext: true,
   chain: true,
+  projectTaste: true,
   threads: 0,
   onEpoch: () => {},
 } satisfies Required<TrainRankerOptions>;
@@ -157,6 +165,11 @@ export interface RankerCalibration {
 export type RankerChain = ChainModel & {
   mix: ChainMix;
   validation: Record<string, ChainValidation>;
+  /**
+   * Every mix's figures on the out-of-fold scores of all logged sets, when the mix was chosen
+   * there (lib/rank/choose_mix.ts); absent: chosen on validation.
+   */
+  out_of_fold?: Record<string, ChainValidation>;
 };
 
 /** Validation NLL (at its own temperature) and accuracy of one chain mix. */
@@ -288,6 +301,7 @@ export async function trainRanker(
     ...(transitions
       ? { transitions: true, transitionRef: transitionReference(train.map((g) => g.members)) }
       : {}),
+    ...(transitions && o.projectTaste ? { tasteLocal: [...TASTE_FEATURES] } : {}),
     // The embedding's step from the stage below, usable where the pixels are gone.
     ...(o.groupContext && o.features.includes(CLIP_BLOCK) ? { clip: true } : {}),
   };
@@ -349,7 +363,7 @@ export async function trainRanker(
     ? splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets)
     : [];
   const chosen = o.chain && layout.transitionRef
-    ? chooseChain(train, val, valScores, layout)
+    ? chooseChain(train, val, valScores, layout, o.projectTaste ? TASTE_FEATURES : [])
     : null;
   const chain = chosen?.chain ?? null;
   const temperature = chosen?.temperature ??
@@ -388,6 +402,7 @@ function chooseChain(
   val: RankGroup[],
   valScores: number[][],
   layout: RankFeatureLayout,
+  taste: readonly string[],
 ): { chain: RankerChain; temperature: number } | null {
   /** Validation groups scored with one model and mix, the fitted temperature and its NLL. */
   const score = (logProbs: (number[] | null)[], mix: ChainMix) => {
@@ -401,7 +416,7 @@ function chooseChain(
   // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
   let best: { model: ChainModel; logProbs: (number[] | null)[]; nll: number } | null = null;
   for (const l2 of [...CHAIN_PENALTIES].reverse()) {
-    const model = fitChainModel(train, layout, { l2 });
+    const model = fitChainModel(train, layout, { l2, taste });
     if (!model) return null;
     const logProbs = val.map((g) => chainLogProbabilities(model, g.members, layout));
     const { nll } = score(logProbs, { mlp: 0, chain: 1 });

@@ -207,5 +207,69 @@ export async function applyDefect(
       }
       return;
     }
+    case "ghosting": {
+      // A faint copy of the region, offset by a fraction of its size, over itself.
+      const [x0, y0, x1, y1] = px(defect.box, img);
+      const ox = (p.dx ?? 0.05) * (x1 - x0), oy = (p.dy ?? 0) * (y1 - y0);
+      const region = regionOf(defect.box, img, 1.1, 0.5);
+      const src = clone(img);
+      const strength = 0.12 + 0.4 * sev;
+      for (let y = Math.max(0, region.y0); y < Math.min(img.height, region.y1); y++) {
+        for (let x = Math.max(0, region.x0); x < Math.min(img.width, region.x1); x++) {
+          const a = region.alpha(x, y) * strength;
+          if (a <= 0) continue;
+          const i = (y * img.width + x) * 3;
+          for (let c = 0; c < 3; c++) {
+            const v = src.data[i + c] ?? 0;
+            img.data[i + c] = Math.round(v + a * (sample(src, x - ox, y - oy, c) - v));
+          }
+        }
+      }
+      return;
+    }
+    case "noise_burst": {
+      // Grain in cells of ~1/700 of the width (the same look at any resolution).
+      const region = regionOf(defect.box, img, 1, 0.6);
+      const rng = makeRng(p.seed ?? 1);
+      const cell = Math.max(1, Math.round(img.width / 700));
+      const sd = 5 + 26 * sev, color = p.color ?? 0.3;
+      const cols = Math.ceil(img.width / cell), rows = Math.ceil(img.height / cell);
+      const cx0 = Math.max(0, Math.floor(region.x0 / cell));
+      const cx1 = Math.min(cols, Math.ceil(region.x1 / cell));
+      const cy0 = Math.max(0, Math.floor(region.y0 / cell));
+      const cy1 = Math.min(rows, Math.ceil(region.y1 / cell));
+      for (let cy = cy0; cy < cy1; cy++) {
+        for (let cx = cx0; cx < cx1; cx++) {
+          const l = rng.normal() * sd;
+          const n = [0, 1, 2].map(() => l * (1 - color) + rng.normal() * sd * color);
+          for (let y = cy * cell; y < Math.min(img.height, (cy + 1) * cell); y++) {
+            for (let x = cx * cell; x < Math.min(img.width, (cx + 1) * cell); x++) {
+              const a = region.alpha(x, y);
+              if (a <= 0) continue;
+              const i = (y * img.width + x) * 3;
+              for (let c = 0; c < 3; c++) img.data[i + c] = clamp255(img.data[i + c]! + a * n[c]!);
+            }
+          }
+        }
+      }
+      return;
+    }
+    case "banding": {
+      // Posterised tones (fewer levels with severity) in a large soft region.
+      const region = regionOf(defect.box, img, 1, 0.6);
+      const levels = Math.max(4, Math.round(36 - 30 * sev));
+      const q = 255 / (levels - 1);
+      const src = clone(img);
+      for (let y = Math.max(0, region.y0); y < Math.min(img.height, region.y1); y++) {
+        for (let x = Math.max(0, region.x0); x < Math.min(img.width, region.x1); x++) {
+          const i = (y * img.width + x) * 3;
+          for (let c = 0; c < 3; c++) {
+            src.data[i + c] = Math.round(Math.round(src.data[i + c]! / q) * q);
+          }
+        }
+      }
+      blendRegion(img, src, region, 1);
+      return;
+    }
   }
 }

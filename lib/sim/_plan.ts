@@ -8,6 +8,7 @@
 import { DEFAULT_STAGES } from "../paths/mod.ts";
 import type { Box } from "../types.ts";
 import { makeRng, type Rng, seedOf } from "./_rng.ts";
+import { planArtScene, planSubjectCrop } from "./_art.ts";
 import type {
   DefectKind,
   DefectPlan,
@@ -16,6 +17,7 @@ import type {
   Outcome,
   ProjectPlan,
   ScenePlan,
+  TasteRule,
 } from "./types.ts";
 
 /** A character photo: subject region and face box in source pixels. */
@@ -47,6 +49,23 @@ const KINDS_BY_ORIGIN: Record<string, DefectKind[]> = {
   "2": ["smear", "warp", "tile_seam", "color_cast", "duplicate_patch", "blown_highlights"],
   "3": ["color_cast", "blown_highlights", "tile_seam", "smear"],
 };
+
+/**
+ * Defect kinds added later (#18 item 4, designed on sim seed 3): a defect planned from the
+ * first list is replaced by one of these with {@linkcode NEW_KIND_SHARE}, from a separate
+ * random stream, so every other group of a simulation stays exactly as it was.
+ */
+const NEW_KINDS_BY_ORIGIN: Record<string, DefectKind[]> = {
+  "1.5": ["ghosting"],
+  "2": ["ghosting", "noise_burst", "banding"],
+  "3": ["banding", "noise_burst"],
+};
+
+/** Share of planned defects replaced by a newer kind. */
+const NEW_KIND_SHARE = 0.3;
+
+/** Share of a swap-rule project's taste groups that show the swap rule (when they have 1.5). */
+const SWAP_TASTE_SHARE = 0.5;
 
 /** Default anomaly rates for projects 1, 2, 3 … (mature, typical, hard). */
 export const DEFAULT_RATES: readonly number[] = [0.005, 0.04, 0.17];
@@ -97,6 +116,10 @@ export function planProjects(
       },
       start_ms: start,
     });
+    // The second taste rule comes from its own stream (older draws stay as they were): two
+    // projects in three on average, at a limit just above the strongest swap the creator keeps.
+    const extra = makeRng(seedOf(seed, "projects", "swap", i));
+    if (extra.chance(0.67)) out[i]!.swap_limit = extra.uniform(0.92, 1.02);
     start += rng.int(20, 40) * 86_400_000;
   }
   return out;
@@ -234,6 +257,62 @@ function planDefect(
   return { kind, origin_stage: origin, severity, box, params };
 }
 
+/**
+ * A defect of a newer kind ({@linkcode NEW_KINDS_BY_ORIGIN}) from its own stream.
+ *
+ * - `ghosting`: a faint offset copy of the face or a body part over itself (a diffusion
+ *   double exposure); offset 3-10 % of the region, opacity grows with severity.
+ * - `noise_burst`: grain the upscaler hallucinated in one region (often background),
+ *   grain size relative to the image so it survives any resolution.
+ * - `banding`: posterised gradients in a large region (a low-bit intermediate).
+ */
+function planNewDefect(
+  rng: Rng,
+  origin: number,
+  severity: number,
+  subject: Box,
+  face: Box,
+): DefectPlan {
+  const kind = rng.pick(NEW_KINDS_BY_ORIGIN[String(origin)] ?? NEW_KINDS_BY_ORIGIN["2"]!);
+  const params: Record<string, number> = {};
+  let box: Box;
+  const anywhere = (lo: number, hi: number): Box => {
+    const w = rng.uniform(lo, hi), h = rng.uniform(lo, hi);
+    const x0 = rng.uniform(0, 1 - w), y0 = rng.uniform(0, 1 - h);
+    return [x0, y0, x0 + w, y0 + h];
+  };
+  switch (kind) {
+    case "ghosting": {
+      if (rng.chance(0.6)) box = face;
+      else {
+        const [x0, y0, x1, y1] = subject;
+        const w = (x1 - x0) * rng.uniform(0.3, 0.6), h = (y1 - y0) * rng.uniform(0.2, 0.4);
+        const cx = rng.uniform(x0 + w / 2, Math.max(x0 + w / 2, x1 - w / 2));
+        const cy = rng.uniform(y0 + h / 2, Math.max(y0 + h / 2, Math.min(0.95, y1) - h / 2));
+        box = [
+          clamp(cx - w / 2, 0, 1),
+          clamp(cy - h / 2, 0, 1),
+          clamp(cx + w / 2, 0, 1),
+          clamp(cy + h / 2, 0, 1),
+        ];
+      }
+      const ang = rng.uniform(0, 2 * Math.PI), off = rng.uniform(0.03, 0.1);
+      params.dx = Math.cos(ang) * off;
+      params.dy = Math.sin(ang) * off;
+      break;
+    }
+    case "noise_burst":
+      box = rng.chance(0.5) ? anywhere(0.2, 0.45) : face;
+      params.seed = rng.int(0, 1_000_000);
+      params.color = rng.uniform(0, 1);
+      break;
+    default: // banding
+      box = anywhere(0.35, 0.7);
+      break;
+  }
+  return { kind, origin_stage: origin, severity, box, params };
+}
+
 function planCrop(rng: Rng, p: ProjectPlan, subject: Box, face: Box): Box | null {
   if (rng.chance(p.crop.no_crop_p)) return null;
   const [, sTop, , sBottom] = subject;
@@ -302,7 +381,10 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
         companions: { yaml: rng.chance(0.97), caption: rng.chance(0.87), txt: rng.chance(0.005) },
       });
     }
-    const { scene, subject, face } = planScene(rng, ch, options.backgrounds, w1, h1);
+    // The subject-following creator places its characters anywhere (lib/sim/_art.ts).
+    const { scene, subject, face } = project.subject_crop
+      ? planArtScene(rng, ch, options.backgrounds, w1, h1)
+      : planScene(rng, ch, options.backgrounds, w1, h1);
     // Outcome: anomaly (defect noticed, or taste), a tolerated mild defect, or plain.
     const u = rng.next();
     let outcome: Outcome = "highest";
@@ -313,10 +395,25 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
     let enhance = rng.uniform(0.2, project.taste_limit * 0.35 - 0.05);
     const defects: DefectPlan[] = [];
     let chosen = top;
+    // Later additions draw from their own stream, so the main stream (and every group that
+    // does not use them) is unchanged.
+    const extra = makeRng(seedOf(options.seed, project.id, "extra", g));
+    let swap: number | null = null;
+    let tasteRule: TasteRule | undefined;
     if (outcome === "taste") {
+      tasteRule = "sharpen";
       if (stages[top] === 3) enhance = rng.uniform(project.taste_limit * 0.35 + 0.1, 0.95);
       else sharpen = rng.uniform(project.taste_limit + 0.15, project.taste_limit + 1.2);
       chosen = top - 1;
+      const swapAt = stages.indexOf(1.5);
+      if (project.swap_limit !== undefined && swapAt > 0 && extra.chance(SWAP_TASTE_SHARE)) {
+        // The swap rule instead: a usual top, a face swap stronger than the project takes.
+        tasteRule = "swap";
+        sharpen = extra.uniform(0.5, project.taste_limit - 0.1);
+        enhance = extra.uniform(0.2, project.taste_limit * 0.35 - 0.05);
+        swap = extra.uniform(project.swap_limit + 0.06, project.swap_limit + 0.4);
+        chosen = swapAt - 1;
+      }
       // Same pixels, no rule: the over-processed top is kept (the random stream is unchanged).
       if (project.taste === false) (outcome = "taste_ignored"), (chosen = top);
     } else if (outcome === "defect" || outcome === "tolerated") {
@@ -326,10 +423,19 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
       const severity = outcome === "defect"
         ? project.tolerance + (1 - project.tolerance) * Math.pow(rng.next(), 1.3)
         : rng.uniform(0.02, project.tolerance * 0.6);
-      defects.push(planDefect(rng, origin, severity, subject, face));
+      const planned = planDefect(rng, origin, severity, subject, face);
+      defects.push(
+        extra.chance(NEW_KIND_SHARE)
+          ? planNewDefect(extra, origin, severity, subject, face)
+          : planned,
+      );
       if (outcome === "defect") chosen = stages.indexOf(origin) - 1;
     }
-    const crop = planCrop(rng, project, subject, face);
+    const crop = project.subject_crop
+      ? planSubjectCrop(rng, project.subject_crop, ch.name, { subject, face })
+      : planCrop(rng, project, subject, face);
+    // Drawn whatever the swap rule says, so the main stream stays as it was.
+    const usualSwap = rng.uniform(0.55, 0.9);
     out.push({
       group_id: `${project.id}_${members[0]!.filename.slice(0, 15)}`,
       project: project.id,
@@ -340,11 +446,12 @@ export function planGroups(project: ProjectPlan, options: PlanGroupsOptions): Gr
       scene,
       subject_box: subject,
       face_box: face,
-      swap_strength: rng.uniform(0.55, 0.9),
+      swap_strength: swap ?? usualSwap,
       sharpen,
       enhance,
       defects,
       outcome,
+      ...(tasteRule ? { taste_rule: tasteRule } : {}),
       chosen_index: chosen,
       needs_crop: crop !== null,
       crop_box: crop,

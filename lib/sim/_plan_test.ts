@@ -117,3 +117,45 @@ Deno.test("planGroups() without the taste rule keeps the same over-processed top
     }
   });
 });
+
+Deno.test("planGroups() adds newer defect kinds and the face-swap taste rule on their own stream", () => {
+  const projects = planProjects(5, 6, [0.3], characters.map((c) => c.name));
+  const withSwap = projects.filter((p) => p.swap_limit !== undefined);
+  assert.ok(withSwap.length >= 2 && withSwap.length < 6, `${withSwap.length} of 6 have the rule`);
+  const p = withSwap[0]!;
+  const plan = (q: typeof p) =>
+    planGroups(q, {
+      seed: 5,
+      logged: 2000,
+      heldout: 0,
+      scale: 1,
+      characters,
+      backgrounds: ["bg.png"],
+    });
+  const gs = plan(p);
+  const kinds = new Set(gs.flatMap((g) => g.defects.map((d) => d.kind)));
+  for (const k of ["ghosting", "noise_burst", "banding", "smear", "face_mismatch"]) {
+    assert.ok(kinds.has(k as never), k);
+  }
+  const swaps = gs.filter((g) => g.taste_rule === "swap");
+  const sharps = gs.filter((g) => g.taste_rule === "sharpen");
+  assert.ok(swaps.length > 10 && sharps.length > 10, `${swaps.length} / ${sharps.length}`);
+  for (const g of swaps) {
+    // A too-strong swap: the creator keeps the stage below 1.5.
+    assert.ok(g.swap_strength > p.swap_limit!);
+    assert.equal(g.members[g.chosen_index + 1]!.stage, 1.5);
+  }
+  // Every other group's swap stays below the limit: the rule is the creator's, not noise.
+  for (const g of gs.filter((g) => g.taste_rule !== "swap")) assert.ok(g.swap_strength <= 0.9);
+  // Without the rule (same seed), the groups that do not use it are the same plans.
+  const { swap_limit: _, ...without } = p;
+  const plain = plan(without);
+  let same = 0;
+  plain.forEach((g, i) => {
+    if (gs[i]!.taste_rule !== "swap") {
+      assert.deepEqual(g, gs[i]);
+      same++;
+    }
+  });
+  assert.equal(same, gs.length - swaps.length);
+});

@@ -26,24 +26,37 @@ import type { GroupPlan } from "./types.ts";
 
 /** Decoded demo photos (RGB), loaded once. */
 export interface PhotoSet {
-  characters: Map<string, { info: CharacterInfo; image: RawImage }>;
+  /** `alpha`: the drawing's coverage (0-255, repeated in 3 channels) for cut-out characters. */
+  characters: Map<string, { info: CharacterInfo; image: RawImage; alpha?: RawImage }>;
   backgrounds: Map<string, RawImage>;
 }
 
 /** The catalogue file `photos.json`. */
 export interface PhotoCatalog {
-  characters: { name: string; file: string; subject: Box; face: Box }[];
+  /** `file`: relative to the photo folder, or absolute; `alpha`: paste along its transparency. */
+  characters: { name: string; file: string; subject: Box; face: Box; alpha?: boolean }[];
   backgrounds: string[];
 }
 
 /** Load and decode the catalogue's photos from `dir`. */
 export async function loadPhotos(dir: string, catalog: PhotoCatalog): Promise<PhotoSet> {
-  const characters = new Map<string, { info: CharacterInfo; image: RawImage }>();
+  const characters = new Map<string, { info: CharacterInfo; image: RawImage; alpha?: RawImage }>();
   for (const c of catalog.characters) {
-    const image = toRgb(await readRaw(`${dir}/${c.file}`, { channels: 3 }));
+    const path = c.file.startsWith("/") ? c.file : `${dir}/${c.file}`;
+    const { alpha: _a, ...info } = c;
+    if (c.alpha) {
+      const { image, alpha } = splitAlpha(await readRaw(path, { channels: 4 }));
+      characters.set(c.name, {
+        image,
+        alpha,
+        info: { ...info, width: image.width, height: image.height },
+      });
+      continue;
+    }
+    const image = toRgb(await readRaw(path, { channels: 3 }));
     characters.set(c.name, {
       image,
-      info: { ...c, width: image.width, height: image.height },
+      info: { ...info, width: image.width, height: image.height },
     });
   }
   const backgrounds = new Map<string, RawImage>();
@@ -83,18 +96,32 @@ export async function renderScene(plan: GroupPlan, photos: PhotoSet): Promise<Ra
   const [sx0, sy0, sx1, sy1] = ch.info.subject;
   const sw = sx1 - sx0, sh = sy1 - sy0;
   const part = s.subject_part;
-  let layer = cropRaw(
-    ch.image,
-    sx0 + part[0] * sw,
-    sy0 + part[1] * sh,
-    (part[2] - part[0]) * sw,
-    (part[3] - part[1]) * sh,
-  );
+  const cut = (src: RawImage): RawImage =>
+    cropRaw(
+      src,
+      sx0 + part[0] * sw,
+      sy0 + part[1] * sh,
+      (part[2] - part[0]) * sw,
+      (part[3] - part[1]) * sh,
+    );
+  let layer = cut(ch.image);
   const ph = Math.max(2, Math.round(s.height * h));
   const pw = Math.max(2, Math.round((ph * layer.width) / layer.height));
   layer = await resizeRaw(layer, { width: pw, height: ph });
   if (s.flip) layer = mirror(layer);
   const x0 = Math.round(s.cx * w - pw / 2), y0 = Math.round(s.top * h);
+  if (ch.alpha) {
+    // A drawing: pasted along its own outline, soft at a cut-off bottom.
+    let a = await resizeRaw(cut(ch.alpha), { width: pw, height: ph });
+    if (s.flip) a = mirror(a);
+    const open = part[3] < 1;
+    pasteLayer(img, layer, x0, y0, (u, v) => {
+      const bottom = open ? Math.min(1, (ph - v) / (ph * 0.08)) : 1;
+      return ((a.data[(v * pw + u) * 3] ?? 0) / 255) * bottom;
+    });
+    affineRgb(img, [s.grade[0], s.grade[1], s.grade[2]]);
+    return img;
+  }
   pasteLayer(img, layer, x0, y0, (u, v) => {
     const dx = Math.abs(u + 0.5 - pw / 2) / (pw / 2);
     const dy = v < ph / 2 ? (ph / 2 - v) / (ph / 2) : 0;
@@ -108,6 +135,32 @@ export async function renderScene(plan: GroupPlan, photos: PhotoSet): Promise<Ra
   });
   affineRgb(img, [s.grade[0], s.grade[1], s.grade[2]]);
   return img;
+}
+
+/** RGB (flattened on white) and the alpha channel repeated in 3 channels, from RGBA. */
+function splitAlpha(rgba: RawImage): { image: RawImage; alpha: RawImage } {
+  const n = rgba.width * rgba.height;
+  const image = {
+    data: new Uint8Array(n * 3),
+    width: rgba.width,
+    height: rgba.height,
+    channels: 3 as const,
+  };
+  const alpha = {
+    data: new Uint8Array(n * 3),
+    width: rgba.width,
+    height: rgba.height,
+    channels: 3 as const,
+  };
+  for (let i = 0; i < n; i++) {
+    const a = rgba.channels === 4 ? rgba.data[i * 4 + 3]! : 255;
+    for (let c = 0; c < 3; c++) {
+      const v = rgba.data[i * rgba.channels + c] ?? 0;
+      image.data[i * 3 + c] = Math.round((v * a + 255 * (255 - a)) / 255);
+      alpha.data[i * 3 + c] = a;
+    }
+  }
+  return { image, alpha };
 }
 
 function mirror(img: RawImage): RawImage {

@@ -215,6 +215,7 @@ export function groundTruth(g: GroupPlan, dir: string): GroundTruthRecord {
     chosen_index: g.chosen_index,
     chosen_path: `${dir}/${chosen.filename}`,
     outcome: g.outcome,
+    ...(g.taste_rule ? { taste_rule: g.taste_rule } : {}),
     anomaly: chosen.stage < maxOther,
     defect_kinds: g.defects.map((d) => d.kind),
     needs_crop: g.needs_crop,

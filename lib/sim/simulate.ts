@@ -5,6 +5,8 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { planSubjectHabit } from "./_art.ts";
 import { encodeRaw } from "../image/mod.ts";
 import { exists, groupDir, groupWritten, writeGroup } from "./_files.ts";
 import type { WorkerJob, WorkerReply } from "./_worker.ts";
@@ -51,6 +53,14 @@ export interface SimulateOptions {
   layout?: "keeper" | "original";
   /** Folder of the demo photos and `photos.json` one level up. */
   photosDir?: string;
+  /**
+   * `photo` (default): the creator whose characters are cut from photographs. `subject`: a
+   * creator of drawn / painted / 3-D-style characters (data/art) placed anywhere in the frame,
+   * whose crops follow the subject (lib/sim/_art.ts).
+   */
+  creator?: "photo" | "subject";
+  /** Folder of the art characters and their `art.json`. */
+  artDir?: string;
   /** PNG zlib level (low is much faster at full scale). */
   compressionLevel?: number;
   /** Groups rendered at once per thread (overlaps sharp's encoding with pixel work). */
@@ -74,6 +84,8 @@ const defaults = {
   rawFinal: false,
   layout: "keeper",
   photosDir: fileURLToPath(new URL("../../data/demo/photos", import.meta.url)),
+  creator: "photo",
+  artDir: fileURLToPath(new URL("../../data/art", import.meta.url)),
   compressionLevel: 1,
   concurrency: 2,
   threads: 1,
@@ -260,7 +272,8 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
     rawFinal: opts.rawFinal,
     ...(opts.layout === "original" ? { layout: "original" } : {}),
     ...(opts.tasteFree.length ? { tasteFree: [...opts.tasteFree].sort() } : {}),
-    version: 2,
+    ...(opts.creator === "subject" ? { creator: "subject" } : {}),
+    version: 3,
   });
   const partialPath = `${out}/partial.json`;
   let resume = false;
@@ -283,9 +296,19 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
   await Deno.mkdir(out, { recursive: true });
   await Deno.writeTextFile(partialPath, JSON.stringify({ key }) + "\n");
 
-  const catalog = JSON.parse(
+  let catalog = JSON.parse(
     await Deno.readTextFile(`${opts.photosDir}/../photos.json`),
   ) as PhotoCatalog;
+  if (opts.creator === "subject") {
+    // Art characters on the same background photos.
+    const art = JSON.parse(await Deno.readTextFile(`${opts.artDir}/art.json`)) as PhotoCatalog;
+    catalog = {
+      characters: art.characters.map((c) => ({ ...c, file: resolve(opts.artDir, c.file) })),
+      backgrounds: catalog.backgrounds,
+    };
+  } else if (opts.creator !== "photo") {
+    throw new RangeError(`Cannot simulate: creator "${opts.creator}" is not one of photo, subject`);
+  }
   const photos = await loadPhotos(opts.photosDir, catalog);
   const infos: CharacterInfo[] = [...photos.characters.values()].map((c) => c.info);
   const projects: ProjectPlan[] = planProjects(
@@ -302,6 +325,9 @@ export async function simulate(out: string, options: SimulateOptions = {}): Prom
       );
     }
     p.taste = false;
+  }
+  if (opts.creator === "subject") {
+    for (const p of projects) p.subject_crop = planSubjectHabit(opts.seed, p.id, p.characters);
   }
   const plans = projects.map((p) =>
     planGroups(p, {

@@ -13,7 +13,10 @@ export type DefectKind =
   | "color_cast"
   | "blown_highlights"
   | "duplicate_patch"
-  | "tile_seam";
+  | "tile_seam"
+  | "ghosting"
+  | "noise_burst"
+  | "banding";
 
 /** One injected defect (normalised geometry, so it applies at any resolution). */
 export interface DefectPlan {
@@ -34,6 +37,9 @@ export interface DefectPlan {
  */
 export type Outcome = "highest" | "defect" | "taste" | "tolerated" | "taste_ignored";
 
+/** The simulator's taste rules: over-sharpened/enhanced top, or a too-strong face swap. */
+export type TasteRule = "sharpen" | "swap";
+
 /** One project's creator habits. */
 export interface ProjectPlan {
   id: string;
@@ -47,8 +53,33 @@ export interface ProjectPlan {
   taste_limit: number;
   /** False: this project has no taste rule (over-processed tops are kept); absent: true. */
   taste?: boolean;
+  /**
+   * Face-swap strength above which the creator drops the swap and keeps the stage below 1.5
+   * (a second taste rule, about one kind of stage-1.5 change); absent: no such rule.
+   */
+  swap_limit?: number;
   crop: { k: number; k_sd: number; top_p: number; no_crop_p: number; x_sd: number };
+  /** The subject-following creator's crop habit (`creator: "subject"`); absent: `crop` applies. */
+  subject_crop?: SubjectCropHabit;
   start_ms: number;
+}
+
+/**
+ * A crop habit that follows the subject (lib/sim/_art.ts): the frame starts `head_margin`
+ * subject heights above the subject's top and ends `cut` (+ the character's offset) subject
+ * heights below it; its centre is `face_weight` of the way from the figure's centre to the
+ * face's, moved by `lean` crop sides. `_sd`: per-image noise.
+ */
+export interface SubjectCropHabit {
+  head_margin: number;
+  head_margin_sd: number;
+  cut: number;
+  cut_sd: number;
+  face_weight: number;
+  lean: number;
+  x_sd: number;
+  no_crop_p: number;
+  character_cut: Record<string, number>;
 }
 
 /** The scene behind one group (stage1 framing; normalised). */
@@ -95,6 +126,8 @@ export interface GroupPlan {
   enhance: number;
   defects: DefectPlan[];
   outcome: Outcome;
+  /** Which taste rule a `taste` / `taste_ignored` group shows; absent otherwise. */
+  taste_rule?: TasteRule;
   chosen_index: number;
   needs_crop: boolean;
   /** Normalised aspect-locked crop, or null for no crop. */
@@ -120,6 +153,8 @@ export interface GroundTruthRecord {
   chosen_index: number;
   chosen_path: string;
   outcome: Outcome;
+  /** Which taste rule a `taste` / `taste_ignored` group shows; absent otherwise. */
+  taste_rule?: TasteRule;
   anomaly: boolean;
   defect_kinds: DefectKind[];
   needs_crop: boolean;

@@ -19,3 +19,6 @@
 export { VisionModel } from "./vision_model.ts";
 export { analyzeCached } from "./analyze_cached.ts";
 export { visionFeatures } from "./vision_features.ts";
+export { VISION_BLOCK_LAYOUT, visionBlockIndex } from "./vision_block.ts";
+export type { VisionBlockName } from "./vision_block.ts";
+export { subjectBox } from "./subject_box.ts";

@@ -9,7 +9,7 @@
 import type { ComponentChild } from "preact";
 import { useRef } from "preact/hooks";
 import type { Box, GroupView } from "./api.ts";
-import { layoutGroup } from "./layout.ts";
+import { imageUrl, layoutGroup } from "./layout.ts";
 
 /** The shared view: zoom (1 = whole image) and the normalised point at the centre. */
 export interface CompareView {
@@ -120,7 +120,7 @@ export function Compare({ group, view, region, onView }: CompareProps): Componen
                 onWheel={wheel}
               >
                 <img
-                  src={im.full}
+                  src={imageUrl(group.group_id, im.index)}
                   alt={im.name}
                   draggable={false}
                   data-testid="compare-img"

@@ -99,17 +99,32 @@ export function thumbWidth(shown: Size, dpr: number, original: Size): number {
 }
 
 /**
- * A thumbnail URL with its `w` set.
+ * The URL of an image's thumbnail at a width.
  *
- * @param thumb The group view's thumbnail URL (any `w`).
- * @param width Width to ask for.
+ * @param groupId The group.
+ * @param index The image's index in the group.
+ * @param width Width to ask for (one of the server's steps).
  * @returns The URL.
  * @example
  * ```ts
- * thumbUrl("/api/thumb/g_0123456789abcdef/0?w=512", 1024); // "/api/thumb/g_0123456789abcdef/0?w=1024"
+ * thumbUrl("g_0123456789abcdef", 0, 1024); // "/api/thumb/g_0123456789abcdef/0?w=1024"
  * ```
  */
-export function thumbUrl(thumb: string, width: number): string {
-  const q = thumb.indexOf("?");
-  return `${q < 0 ? thumb : thumb.slice(0, q)}?w=${width}`;
+export function thumbUrl(groupId: string, index: number, width: number): string {
+  return `/api/thumb/${groupId}/${index}?w=${width}`;
+}
+
+/**
+ * The URL of an image file itself (compare mode's 1:1 view).
+ *
+ * @param groupId The group.
+ * @param index The image's index in the group.
+ * @returns The URL.
+ * @example
+ * ```ts
+ * imageUrl("g_0123456789abcdef", 2); // "/api/image/g_0123456789abcdef/2"
+ * ```
+ */
+export function imageUrl(groupId: string, index: number): string {
+  return `/api/image/${groupId}/${index}`;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { layoutGroup, thumbUrl, thumbWidth } from "./layout.ts";
+import { imageUrl, layoutGroup, thumbUrl, thumbWidth } from "./layout.ts";
 
 Deno.test("layoutGroup() puts two portraits in one row, filling the height", () => {
   const l = layoutGroup([2 / 3, 2 / 3], { width: 1600, height: 950 });
@@ -27,5 +27,6 @@ Deno.test("thumbWidth() asks for painted size × devicePixelRatio, capped at the
   assert.equal(thumbWidth({ width: 400, height: 600 }, 2, { width: 2000, height: 3000 }), 1536);
   // The original is smaller than needed: the step that returns the file itself.
   assert.equal(thumbWidth({ width: 400, height: 600 }, 2, { width: 300, height: 450 }), 512);
-  assert.equal(thumbUrl("/api/thumb/g_0/1?w=512", 1024), "/api/thumb/g_0/1?w=1024");
+  assert.equal(thumbUrl("g_0", 1, 1024), "/api/thumb/g_0/1?w=1024");
+  assert.equal(imageUrl("g_0", 2), "/api/image/g_0/2");
 });

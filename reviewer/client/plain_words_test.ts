@@ -14,8 +14,6 @@ const group = (pick: number, stages: number[], box: GroupView["crop"]["box"]): G
     height: 10,
     score: 0,
     probability: null,
-    thumb: "",
-    full: "",
   })),
   ai: { choice: pick, confidence: 0.95, margin: 0.5, reasons: [], auto_approvable: false },
   crop: { needs_crop: box !== null, box, confidence: 0.8, reasons: [] },

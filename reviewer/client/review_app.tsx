@@ -166,7 +166,7 @@ export function ReviewApp() {
     );
     const layout = layoutGroup(aspects, area);
     const thumbs = g.images.map((im, i) =>
-      thumbUrl(im.thumb, thumbWidth(layout.images[i]!, dpr, im))
+      thumbUrl(g.group_id, im.index, thumbWidth(layout.images[i]!, dpr, im))
     );
     const p = { layout, thumbs };
     placements.current.set(g.group_id, p);

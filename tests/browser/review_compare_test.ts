@@ -6,13 +6,11 @@
  */
 import assert from "node:assert/strict";
 import type { Box } from "../../lib/types.ts";
-import { hasChromium } from "./_chromium.ts";
 import { imagesSettled, openPage } from "./_page_fixture.ts";
 
 Deno.test({
   name:
     "review page: compare side by side with synchronised zoom and pan, flip stages in place at the same zoom, loupe on the changed region",
-  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

@@ -5,7 +5,6 @@
  * prefetched) are the painted size × devicePixelRatio.
  */
 import assert from "node:assert/strict";
-import { hasChromium } from "./_chromium.ts";
 import { imagesSettled, openPage } from "./_page_fixture.ts";
 
 const portrait = { w: 1000, h: 1500 };
@@ -15,7 +14,6 @@ const square = { w: 1200, h: 1200 };
 Deno.test({
   name:
     "review page: images fill the window for 2-4 images and any window size; thumbnails requested and prefetched at painted size × devicePixelRatio",
-  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

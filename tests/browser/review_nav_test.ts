@@ -6,11 +6,10 @@
  * with their counts, and the most-uncertain-first order.
  */
 import assert from "node:assert/strict";
-import { hasChromium } from "./_chromium.ts";
 import { type GroupSpec, type OpenPage, openPage } from "./_page_fixture.ts";
 
 const browserTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !hasChromium(), sanitizeResources: false, sanitizeOps: false, fn });
+  Deno.test({ name, sanitizeResources: false, sanitizeOps: false, fn });
 
 const low = (i: number) => i % 4 === 1;
 const flagged = (i: number) => i % 5 === 2 && i < 50;

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { writeSimulatedBatch } from "./_sim_batch.ts";
 import { readApprovedDecisions } from "../../lib/decisions/mod.ts";
 import type { AutomationDecision, Box, ReviewAction } from "../../lib/types.ts";
@@ -90,20 +89,14 @@ Deno.test({
           );
         }
         if (i === shotAt) {
-          // The page with the crop overlay, saved as a test artefact (and as
-          // docs/reviewer.png with KEEPER_UPDATE_DOCS=1).
+          // The page with the crop overlay, saved as a test artefact (the docs'
+          // screenshots come from tests/browser/_screenshots.ts).
           await page.waitForSelector("[data-testid=crop-box]");
           await page.waitForFunction(() => [...document.images].every((im) => im.complete));
           const dir = Deno.env.get("KEEPER_ARTIFACTS") ?? join(tmpdir(), "keeper-artifacts");
           await Deno.mkdir(dir, { recursive: true });
           await page.screenshot({ path: join(dir, "reviewer.png") });
           console.log(`screenshot: ${join(dir, "reviewer.png")}`);
-          if (Deno.env.get("KEEPER_UPDATE_DOCS") === "1") {
-            await Deno.copyFile(
-              join(dir, "reviewer.png"),
-              fileURLToPath(new URL("../../docs/reviewer.png", import.meta.url)),
-            );
-          }
         }
         const kind = i % 10;
         if (kind === 0) {

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { hasChromium } from "./_chromium.ts";
 import { openPage } from "./_page_fixture.ts";
 import { readApprovedDecisions } from "../../lib/decisions/mod.ts";
 import { reviewMetrics } from "../../lib/report/mod.ts";
@@ -14,7 +13,6 @@ import { reviewMetrics } from "../../lib/report/mod.ts";
 Deno.test({
   name:
     "review page: plain reasons first, technical one click away, readable flags, dark whole-number chart, the report's approval rate shown with its definition",
-  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

@@ -45,9 +45,10 @@ export const benchmarks: Benchmark[] = [
     async run(ctx) {
       if (!hasChromium()) return { p95_ms: null, note: "no /usr/bin/chromium" };
       // playwright-core reads /proc paths that Deno only allows under -A, so the
-      // browser half runs in a child process (the bench task already has --allow-run).
+      // browser half runs in a child process (the bench task may run `deno` by name).
       const script = new URL("./_bench_next.ts", import.meta.url).pathname;
-      const out = await new Deno.Command(Deno.execPath(), {
+      // By name: `deno task bench` may run only `deno` and `cp`, by name (deno.json).
+      const out = await new Deno.Command("deno", {
         args: ["run", "-A", script, ctx.tmpDir, String(ctx.quick ? 15 : 47)],
         env: { NO_COLOR: "1" },
         stdout: "piped",
@@ -55,8 +56,11 @@ export const benchmarks: Benchmark[] = [
       }).output();
       const text = new TextDecoder().decode(out.stdout).trim();
       if (!out.success) throw new Error(`Cannot benchmark review_next: child failed (${text})`);
-      const { lat, floor, committed, loaded, cpu } = JSON.parse(text.split("\n").pop()!) as {
+      const { lat, floor, committed, loaded, cpu, thumb_widths } = JSON.parse(
+        text.split("\n").pop()!,
+      ) as {
         lat: number[];
+        thumb_widths: number[];
         floor: number[];
         committed: number[];
         loaded: number[];
@@ -73,6 +77,9 @@ export const benchmarks: Benchmark[] = [
         p95_ms: r2(quantile(lat, 0.95)),
         p50_ms: r2(quantile(lat, 0.5)),
         presses: lat.length,
+        // 1200 × 1600 files: thumbnails made by the server at these widths (painted × dpr).
+        image_px: "1200x1600",
+        thumb_widths: thumb_widths.join(","),
         frame_floor_p95_ms: r2(quantile(floor, 0.95)),
         // Where the time goes: key → new group in the DOM (handler + Preact render),
         // → its images complete, → painted (the figure).

@@ -32,7 +32,8 @@ export class BenchServer {
   /** Start `_bench_serve.ts` with `args` and wait until it listens. */
   static async start(args: string[]): Promise<BenchServer> {
     const script = new URL("./_bench_serve.ts", import.meta.url).pathname;
-    const child = new Deno.Command(Deno.execPath(), {
+    // By name: `deno task bench` may run only `deno` and `cp`, by name (deno.json).
+    const child = new Deno.Command("deno", {
       args: [
         "run",
         "--allow-read",

@@ -6,6 +6,12 @@
  * key → the new group in the DOM; `loaded`: → its images complete; `cpu`: the
  * renderer's main-thread CPU and script/style/layout time per press, ms).
  *
+ * The fixture's images are 1200 × 1600, larger than any window shows, so the
+ * page asks for thumbnails at its painted size × devicePixelRatio and the
+ * server makes them (issue #21 item 4). Before each press the bench waits
+ * until no image request is in flight: the prefetch a person's look at the
+ * group gives it time for (a press every few seconds, not every frame).
+ *
  * Usage: `deno run -A lib/review/_bench_next.ts <tmpDir> <presses>`
  *
  * @module
@@ -17,11 +23,30 @@ import { launchChromium } from "../../browser/_chromium.ts";
 const [tmpDir, pressArg] = Deno.args;
 // The page loads 50 groups per batch: at most 47 measured + 2 warm-up presses.
 const presses = Math.min(47, Number(pressArg ?? "47"));
-const fx = await writeReviewFixture(tmpDir!, { groups: presses + 3, width: 192, height: 256 });
+const fx = await writeReviewFixture(tmpDir!, { groups: presses + 3, width: 1200, height: 1600 });
 const running = await serveReviewer(fx.decisionsPath, { port: 0 });
 const { context, close } = await launchChromium();
 try {
   const page = context.pages()[0] ?? await context.newPage();
+  // Image requests in flight (thumbnails and prefetches), and the widths asked for.
+  let inFlight = 0;
+  const widths = new Set<number>();
+  const isImage = (u: string) => /\/api\/(thumb|image)\//.test(u);
+  page.on("request", (r) => {
+    if (!isImage(r.url())) return;
+    inFlight++;
+    const w = new URL(r.url()).searchParams.get("w");
+    if (w !== null) widths.add(Number(w));
+  });
+  const done = (r: { url(): string }) => {
+    if (isImage(r.url())) inFlight--;
+  };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
+  const settled = async () => {
+    const until = performance.now() + 30_000;
+    while (inFlight > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+  };
   await page.goto(running.url);
   await page.waitForSelector(`main[data-group-id="${fx.decisions[0]!.group_id}"]`);
   await page.evaluate(() => {
@@ -77,6 +102,7 @@ try {
     );
   let m0: Record<string, number> = {};
   for (let i = 0; i < presses + warm; i++) {
+    await settled();
     if (i === warm) m0 = await metrics();
     await page.keyboard.press("a");
     await page.waitForFunction(
@@ -128,6 +154,7 @@ try {
   const r = (v: number) => Math.round(v * 100) / 100;
   console.log(JSON.stringify({
     lat: lat.map(r),
+    thumb_widths: [...widths].sort((a, b) => a - b),
     floor: floor.map(r),
     committed: parts.map((p) => r(p[0]!)),
     loaded: parts.map((p) => r(p[1]!)),

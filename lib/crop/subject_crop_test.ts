@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import type { Box, GroupMemberInput } from "../types.ts";
+import { iou } from "../math/mod.ts";
+import { VISION_BLOCK_LAYOUT, visionBlockIndex } from "../vision/mod.ts";
+import { boxFromCoords, fitSubjectCrop, proposeSubjectCrop, subjectView } from "./subject_crop.ts";
+import { addSubjectCrop, blendProposal, chooseCropBlend } from "./blend_crop.ts";
+import type { CropExample } from "./train_crop.ts";
+
+/** Seeded uniform numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function member(project: string, subject: Box | null): GroupMemberInput {
+  const v = new Float32Array(VISION_BLOCK_LAYOUT.length);
+  if (subject) {
+    v[visionBlockIndex("subject_x1")] = subject[0];
+    v[visionBlockIndex("subject_y1")] = subject[1];
+    v[visionBlockIndex("subject_x2")] = subject[2];
+    v[visionBlockIndex("subject_y2")] = subject[3];
+    v[visionBlockIndex("has_subject")] = 1;
+    v[visionBlockIndex("face_cx")] = (subject[0] + subject[2]) / 2;
+    v[visionBlockIndex("face_cy")] = subject[1] + 0.1 * (subject[3] - subject[1]);
+    v[visionBlockIndex("face_h")] = 0.12 * (subject[3] - subject[1]);
+  }
+  return {
+    path: `${project}/${subject?.join("_")}.png`,
+    project,
+    stage: 2,
+    width: 512,
+    height: 512,
+    features: {
+      sha256: "",
+      width: 512,
+      height: 512,
+      phash: [0, 0],
+      builtin: new Float32Array(4),
+      embedding: null,
+      blocks: { vision: v },
+    },
+  };
+}
+
+/** A creator who crops from a margin above the subject down to `cut` of its height. */
+function examples(
+  project: string,
+  n: number,
+  habit: { margin: number; cut: number; lean: number },
+  seed: number,
+): CropExample[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => {
+    const h = 0.4 + 0.5 * r(), w = 0.3 * h;
+    const x1 = r() * (1 - w), y1 = r() * (1 - h);
+    const subject: Box = [x1, y1, x1 + w, y1 + h];
+    const noise = () => (r() - 0.5) * 0.03;
+    const box = boxFromCoords(
+      y1 - habit.margin * h + noise(),
+      y1 + habit.cut * h + noise(),
+      x1 + w / 2 + habit.lean * h + noise(),
+    );
+    return { member: member(project, subject), box, no_crop: false };
+  });
+}
+
+const meanIou = (model: ReturnType<typeof fitSubjectCrop>, xs: CropExample[]): number =>
+  xs.reduce((s, e) => s + iou(proposeSubjectCrop(model, e.member).box, e.box), 0) / xs.length;
+
+Deno.test("fitSubjectCrop() learns a crop that follows the subject far better than one box", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0.05 };
+  const model = fitSubjectCrop([...examples("a", 150, habit, 1), ...examples("b", 150, habit, 2)]);
+  const test = examples("a", 100, habit, 3);
+  const fitted = meanIou(model, test);
+  const oneBox = test.reduce((s, e) => s + iou(model.projects.a!.box, e.box), 0) / test.length;
+  assert.ok(fitted > 0.85, `subject crop IoU ${fitted}`);
+  assert.ok(fitted > oneBox + 0.25, `subject ${fitted} vs median box ${oneBox}`);
+  assert.deepEqual(model.n_subject, 300);
+});
+
+Deno.test("fitSubjectCrop() keeps each project's own habit where it has the evidence", () => {
+  const tight = { margin: 0.03, cut: 0.35, lean: 0 }, loose = { margin: 0.15, cut: 0.95, lean: 0 };
+  const model = fitSubjectCrop([...examples("a", 200, tight, 4), ...examples("b", 200, loose, 5)]);
+  assert.ok(meanIou(model, examples("a", 80, tight, 6)) > 0.85);
+  assert.ok(meanIou(model, examples("b", 80, loose, 7)) > 0.85);
+});
+
+Deno.test("fitSubjectCrop() shrinks a project with a handful of crops toward the global habit", () => {
+  const common = { margin: 0.08, cut: 0.6, lean: 0 };
+  const odd = { margin: 0.08, cut: 0.9, lean: 0 };
+  const train = [
+    ...examples("a", 200, common, 8),
+    ...examples("b", 200, common, 9),
+    ...examples("c", 4, odd, 10),
+  ];
+  const fixedStrong = fitSubjectCrop(train, { lambda: 3000 });
+  const fixedWeak = fitSubjectCrop(train, { lambda: 0.3 });
+  const commonTest = examples("c", 80, common, 11);
+  // Strong shrinkage: project c behaves like the creator's global habit.
+  assert.ok(meanIou(fixedStrong, commonTest) > meanIou(fixedWeak, commonTest));
+  assert.ok(meanIou(fixedStrong, commonTest) > 0.85);
+  // The chosen λ is one of the grid's and is reported with its cross-validated IoU.
+  const chosen = fitSubjectCrop(train);
+  assert.deepEqual(chosen.cv.length, 5);
+  assert.ok(chosen.cv.some((c) => c.lambda === chosen.lambda));
+});
+
+Deno.test("proposeSubjectCrop() falls back to the project's median box without a subject", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0 };
+  const model = fitSubjectCrop(examples("a", 100, habit, 12));
+  const p = proposeSubjectCrop(model, member("a", null));
+  assert.deepEqual(p.subject, false);
+  assert.deepEqual(p.box, model.projects.a!.box);
+  assert.deepEqual(subjectView(member("a", null)), null);
+});
+
+Deno.test("fitSubjectCrop() learns 'no crop' when the subject fills the frame", () => {
+  const r = rng(13);
+  const xs: CropExample[] = [];
+  for (let i = 0; i < 300; i++) {
+    const big = r() < 0.3;
+    const h = big ? 0.92 + 0.08 * r() : 0.3 + 0.3 * r();
+    const s: Box = [0.3, 1 - h, 0.3 + 0.3 * h, 1];
+    xs.push({
+      member: member("a", s),
+      box: big ? [0, 0, 1, 1] : boxFromCoords(s[1] - 0.05, s[1] + 0.6 * h, (s[0] + s[2]) / 2),
+      no_crop: big,
+    });
+  }
+  const model = fitSubjectCrop(xs);
+  const whole = proposeSubjectCrop(model, member("a", [0.3, 0.02, 0.6, 1]));
+  const small = proposeSubjectCrop(model, member("a", [0.3, 0.6, 0.45, 1]));
+  assert.ok(whole.needs < 0.5, `needs ${whole.needs} for a frame-filling subject`);
+  assert.ok(small.needs > 0.5, `needs ${small.needs} for a small subject`);
+});
+
+Deno.test("chooseCropBlend() picks the subject crop over a constant learned box and not the reverse", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0 };
+  const train = examples("a", 200, habit, 14), val = examples("a", 60, habit, 15);
+  const subject = fitSubjectCrop(train);
+  const constant = () => ({ needs_crop: 0.9, box: [0.1, 0, 0.85, 0.75] as Box, confidence: 0 });
+  assert.deepEqual(chooseCropBlend(val, constant, subject).projects.a, 1);
+  // An oracle learned proposer wins over the subject crop.
+  const truth = new Map(val.map((e) => [e.member, e.box]));
+  const oracle = (m: GroupMemberInput) => ({ needs_crop: 0.9, box: truth.get(m)!, confidence: 1 });
+  const blend = chooseCropBlend(val, oracle, subject);
+  assert.deepEqual(blend.projects.a, 0);
+  assert.deepEqual(blend.scores.length, 6);
+});
+
+Deno.test("blendProposal() mixes corners, keeps the aspect, and uses the learned box without a subject", () => {
+  const subject = fitSubjectCrop(examples("a", 100, { margin: 0.08, cut: 0.6, lean: 0 }, 16));
+  const learned = { needs_crop: 0.9, box: [0, 0, 0.5, 0.5] as Box, confidence: 0.3 };
+  const m = member("a", [0.4, 0.2, 0.6, 0.8]);
+  const half = blendProposal(learned, subject, m, 0.5);
+  assert.ok(Math.abs((half.box[2] - half.box[0]) - (half.box[3] - half.box[1])) < 1e-9);
+  assert.deepEqual(blendProposal(learned, subject, member("a", null), 1).box, learned.box);
+});
+
+Deno.test("addSubjectCrop() adds nothing when no crop image went through vision", () => {
+  const xs = examples("a", 20, { margin: 0.08, cut: 0.6, lean: 0 }, 17);
+  for (const e of xs) e.member.features.blocks = {};
+  const meta: Parameters<typeof addSubjectCrop>[0] = {};
+  const learned = () => ({ needs_crop: 0.9, box: [0, 0, 1, 1] as Box, confidence: 0 });
+  assert.deepEqual(addSubjectCrop(meta, { train: xs, val: [] }, learned), false);
+  assert.deepEqual(meta.subject, undefined);
+});
+
+Deno.test("subjectView() takes a confident non-person object when no person is found", () => {
+  const m = member("a", null);
+  const v = m.features.blocks!.vision!;
+  v[visionBlockIndex("object_x1")] = 0.2;
+  v[visionBlockIndex("object_y1")] = 0.3;
+  v[visionBlockIndex("object_x2")] = 0.6;
+  v[visionBlockIndex("object_y2")] = 0.9;
+  v[visionBlockIndex("object_score")] = 0.2;
+  assert.equal(subjectView(m), null);
+  v[visionBlockIndex("object_score")] = 0.7;
+  const s = subjectView(m)!;
+  assert.equal(s.kind, "object");
+  assert.deepEqual(s.box, [0.2, 0.3, 0.6, 0.9].map((x) => Math.fround(x)));
+});
