@@ -152,6 +152,7 @@ function cropRowLoss(
  * @returns Inference ONNX and metadata.
  * @example
  * ```ts
+ * declare const trainSet: Parameters<typeof trainCropProposer>[0], valSet: Parameters<typeof trainCropProposer>[1];
  * const model = await trainCropProposer(trainSet, valSet, { epochs: 30 });
  * ```
  */
