@@ -73,6 +73,8 @@ export interface SubjectCropModel {
  *   or null when vision found neither or the block is absent.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const member: GroupMemberInput;
  * subjectView(member)?.box;
  * ```
  */
@@ -282,6 +284,8 @@ const fitDefaults = { folds: 5, lambda: null } satisfies Required<FitSubjectCrop
  * @returns The model.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const trainCrops: Parameters<typeof fitSubjectCrop>[0], member: GroupMemberInput;
  * const model = fitSubjectCrop(trainCrops);
  * proposeSubjectCrop(model, member).box;
  * ```
@@ -331,6 +335,8 @@ export function fitSubjectCrop(
  * @returns Box, probability that the creator crops, and whether a subject was found.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const model: Parameters<typeof proposeSubjectCrop>[0], member: GroupMemberInput;
  * const { box, needs } = proposeSubjectCrop(model, member);
  * ```
  */

@@ -63,6 +63,7 @@ export function planSubjectHabit(
  * @returns Scene, subject box, face box (normalised).
  * @example
  * ```ts
+ * declare const rng: Parameters<typeof planArtScene>[0], fairy: Parameters<typeof planArtScene>[1];
  * const { subject } = planArtScene(rng, fairy, ["brick.png"], 832, 1216);
  * ```
  */
@@ -123,6 +124,8 @@ export function planArtScene(
  * @returns The normalised box or null.
  * @example
  * ```ts
+ * type Args = Parameters<typeof planSubjectCrop>;
+ * declare const rng: Args[0], habit: Args[1], subject: Args[3]["subject"], face: Args[3]["face"];
  * planSubjectCrop(rng, habit, "fairy", { subject, face });
  * ```
  */
