@@ -10,7 +10,7 @@
 import type { Box, CropProposal, GroupMemberInput } from "../types.ts";
 import { iou } from "../math/mod.ts";
 import { fitSubjectCrop, proposeSubjectCrop, type SubjectCropModel } from "./subject_crop.ts";
-import type { CropExample } from "./train_crop.ts";
+import type { CropExample } from "./crop_example.ts";
 
 /** Weights of the subject crop tried (0 = learned only); -1 = the project's median box. */
 export const BLEND_OPTIONS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, -1];

@@ -18,7 +18,7 @@ import type { Box, GroupMemberInput } from "../types.ts";
 import { iou, median } from "../math/mod.ts";
 import { visionBlockIndex } from "../vision/mod.ts";
 import { S_MIN } from "./box_param.ts";
-import type { CropExample } from "./train_crop.ts";
+import type { CropExample } from "./crop_example.ts";
 
 /** Length of the subject feature vector φ (person terms, then the same terms for objects). */
 const PHI = 18;

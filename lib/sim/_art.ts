@@ -10,8 +10,17 @@
  */
 import type { Box } from "../types.ts";
 import { makeRng, type Rng, seedOf } from "./_rng.ts";
-import type { CharacterInfo } from "./_plan.ts";
 import type { ScenePlan, SubjectCropHabit } from "./types.ts";
+
+/** A character photo: subject region and face box in source pixels. */
+export interface CharacterInfo {
+  name: string;
+  file: string;
+  width: number;
+  height: number;
+  subject: Box;
+  face: Box;
+}
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
