@@ -79,6 +79,9 @@ const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "referrer-policy
  * @returns The Hono app (serve it with `Deno.serve(app.fetch)`).
  * @example
  * ```ts
+ * type Deps = Parameters<typeof createApp>[0];
+ * declare const decisions: Deps["decisions"], store: Deps["store"], sandboxRoot: Deps["sandboxRoot"];
+ * declare const approvedPath: Deps["approvedPath"], token: Deps["token"], assets: Deps["assets"];
  * const app = createApp({ decisions, store, sandboxRoot, approvedPath, token, assets });
  * const res = await app.request("/api/automation/progress");
  * ```

@@ -54,6 +54,7 @@ const defaults = { kinds: null } satisfies Required<AnalyzeAnomaliesOptions>;
  * @returns True, false or null (not evaluable).
  * @example
  * ```ts
+ * declare const set: Parameters<typeof isAnomaly>[0];
  * isAnomaly(set); // true when stage1 was kept over stage1.5
  * ```
  */
@@ -113,6 +114,7 @@ function add(st: AnomalyStats, set: SelectionSet): void {
  * @returns Stats per project and in total.
  * @example
  * ```ts
+ * declare const selections: Parameters<typeof analyzeAnomalies>[0];
  * const report = analyzeAnomalies(selections);
  * report.projects["mojo1"]?.anomalies;
  * ```

@@ -28,6 +28,7 @@ export interface CropProblem {
  * @returns One problem per crop that would fail.
  * @example
  * ```ts
+ * declare const plan: { steps: Parameters<typeof cropProblems>[1] };
  * const bad = await cropProblems("/real/sandbox", plan.steps);
  * ```
  */

@@ -38,6 +38,7 @@ function under(path: string, folder: string): boolean {
  * @returns The checked plan and the root it was made in.
  * @example
  * ```ts
+ * declare const text: string, root: string, runId: string, planPath: string;
  * const { plan } = checkLoadedPlan(JSON.parse(text), { root, runId, planPath, relocated: false });
  * ```
  */

@@ -48,6 +48,7 @@ function inside(a: string, b: string): boolean {
  * @returns Problems, each naming the folder key and why.
  * @example
  * ```ts
+ * import { DEFAULT_FOLDERS } from "./plan_apply.ts";
  * folderProblems("/real/sandbox", { ...DEFAULT_FOLDERS, selected: "journal" }); // 1 problem
  * ```
  */

@@ -48,6 +48,7 @@ export function runPaths(plan: ApplyPlan): { plan: string; journal: string; audi
  * @returns What was done, with the rollback command.
  * @example
  * ```ts
+ * import { planApply } from "./plan_apply.ts";
  * const plan = await planApply("sandbox");
  * const summary = await executePlan(plan);
  * console.log(summary.rollback_command);

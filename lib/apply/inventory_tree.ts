@@ -59,6 +59,7 @@ export function inventoryTree(root: string, options: InventoryOptions = {}): Inv
  * @returns Lines such as `missing a.png`, `extra .keeper-tmp-…`, `changed b.yaml`.
  * @example
  * ```ts
+ * declare const before: Parameters<typeof diffInventories>[0], after: Parameters<typeof diffInventories>[1];
  * diffInventories(before, after); // []
  * ```
  */

@@ -69,6 +69,7 @@ export interface AddFeatureBlocksResult {
  * @returns Counts per block.
  * @example
  * ```ts
+ * declare const embedded: { byPath: Parameters<typeof addFeatureBlocks>[0] };
  * await addFeatureBlocks(embedded.byPath, ["builtin", "layout"]);
  * ```
  */

@@ -42,6 +42,7 @@ export interface EmbedWithBlocksResult {
  * @returns lib/embed's result (with `blocks` filled in) and the extra-block counts.
  * @example
  * ```ts
+ * declare const paths: string[], cacheDb: string;
  * const { embedded } = await embedWithBlocks(paths, ["builtin", "layout", "signature"], { cacheDb });
  * ```
  */

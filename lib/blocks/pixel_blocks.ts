@@ -20,6 +20,7 @@ import { SIGNATURE_BLOCK, SIGNATURE_VERSION, signatureOf } from "../signature/mo
  * @returns Row-major grey values 0-255.
  * @example
  * ```ts
+ * declare const decoded: { work: Parameters<typeof greySquare>[0] };
  * const grey = greySquare(decoded.work, 32);
  * ```
  */
@@ -65,6 +66,8 @@ export const PIXEL_BLOCK_NAMES: readonly string[] = Object.freeze([LAYOUT_BLOCK,
  * @returns The blocks to hand to `embedFiles({ blocks })`.
  * @example
  * ```ts
+ * import { embedFiles } from "../embed/mod.ts";
+ * declare const paths: string[], cacheDb: string;
  * await embedFiles(paths, { cacheDb, blocks: pixelBlocksFor(["builtin", "layout"]) });
  * ```
  */

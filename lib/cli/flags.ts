@@ -229,6 +229,7 @@ function shownPath(value: string): string {
  * @returns The help text.
  * @example
  * ```ts
+ * declare const SPEC: Parameters<typeof formatHelp>[0];
  * console.log(formatHelp(SPEC, null));
  * ```
  */
@@ -294,6 +295,7 @@ export function formatHelp(spec: TaskSpec, workspace: LoadedWorkspace | null): s
  * @returns Typed values, positionals, which flags were given, and the workspace used.
  * @example
  * ```ts
+ * declare const SPEC: Parameters<typeof parseFlags>[0];
  * const { values } = parseFlags(SPEC, { args: ["--models", "m"] });
  * ```
  */

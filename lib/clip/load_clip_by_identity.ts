@@ -17,8 +17,10 @@ import { CLIP_BLOCK_ID } from "./clip_block.ts";
  * @returns identity → L2-normalised vector.
  * @example
  * ```ts
- * const clip = loadClipByIdentity("data/cache/features.sqlite", await readIngested("data/ingested"));
- * buildDataset(store, byPath, { clipByIdentity: clip });
+ * import { readIngested } from "../logs/mod.ts";
+ * const store = await readIngested("data/ingested");
+ * const clip = loadClipByIdentity("data/cache/features.sqlite", store);
+ * clip.size; // imported vectors joined to the store's images by (project, file name)
  * ```
  */
 export function loadClipByIdentity(

@@ -10,7 +10,7 @@
 import type { Box, CropProposal, GroupMemberInput } from "../types.ts";
 import { iou } from "../math/mod.ts";
 import { fitSubjectCrop, proposeSubjectCrop, type SubjectCropModel } from "./subject_crop.ts";
-import type { CropExample } from "./train_crop.ts";
+import type { CropExample } from "./crop_example.ts";
 
 /** Weights of the subject crop tried (0 = learned only); -1 = the project's median box. */
 export const BLEND_OPTIONS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, -1];
@@ -41,6 +41,9 @@ export interface CropBlend {
  * @returns The proposal.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * type Args = Parameters<typeof blendProposal>;
+ * declare const nn: { propose(m: GroupMemberInput): Args[0] }, model: Args[1], m: GroupMemberInput;
  * blendProposal(nn.propose(m), model, m, 0.5).box;
  * ```
  */
@@ -84,6 +87,8 @@ const defaults = { prior: 10 } satisfies Required<ChooseCropBlendOptions>;
  * @returns The per-project choice.
  * @example
  * ```ts
+ * type Args = Parameters<typeof chooseCropBlend>;
+ * declare const val: Args[0], nn: { propose: Args[1] }, subjectModel: Args[2];
  * const blend = chooseCropBlend(val, (m) => nn.propose(m), subjectModel);
  * ```
  */
@@ -133,6 +138,9 @@ export function chooseCropBlend(
  * @returns Whether the subject crop was added.
  * @example
  * ```ts
+ * import { cropProposerFrom } from "./crop_proposer.ts";
+ * type Sets = Parameters<typeof addSubjectCrop>[1];
+ * declare const model: Parameters<typeof cropProposerFrom>[0], train: Sets["train"], val: Sets["val"];
  * addSubjectCrop(model.meta, { train, val }, (m) => cropProposerFrom(model).propose(m));
  * ```
  */

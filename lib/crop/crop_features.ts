@@ -38,6 +38,8 @@ export function writeStageOneHot(stage: Stage, out: Float32Array, offset: number
  * @param row Row index.
  * @example
  * ```ts
+ * type Args = Parameters<typeof writeCropInput>;
+ * declare const member: Args[0], layout: Args[1], x: Float32Array;
  * writeCropInput(member, layout, x, 0);
  * ```
  */

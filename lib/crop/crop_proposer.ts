@@ -38,6 +38,8 @@ export interface CropProposer {
  * @returns The proposer.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const trained: Parameters<typeof cropProposerFrom>[0], member: GroupMemberInput;
  * const p = cropProposerFrom(trained); p.propose(member).box;
  * ```
  */
@@ -75,6 +77,8 @@ export function cropProposerFrom(model: TrainedCropModel): CropProposer {
  * @returns The proposer.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const member: GroupMemberInput;
  * fallbackCropProposer().propose(member).box; // FALLBACK_BOX
  * ```
  */
@@ -94,6 +98,7 @@ export function fallbackCropProposer(): CropProposer {
  * @param model Trained model.
  * @example
  * ```ts
+ * declare const trained: Parameters<typeof saveCropModel>[1];
  * await saveCropModel("data/ai_data/models", trained);
  * ```
  */

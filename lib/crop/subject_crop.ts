@@ -18,7 +18,7 @@ import type { Box, GroupMemberInput } from "../types.ts";
 import { iou, median } from "../math/mod.ts";
 import { visionBlockIndex } from "../vision/mod.ts";
 import { S_MIN } from "./box_param.ts";
-import type { CropExample } from "./train_crop.ts";
+import type { CropExample } from "./crop_example.ts";
 
 /** Length of the subject feature vector φ (person terms, then the same terms for objects). */
 const PHI = 18;
@@ -73,6 +73,8 @@ export interface SubjectCropModel {
  *   or null when vision found neither or the block is absent.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const member: GroupMemberInput;
  * subjectView(member)?.box;
  * ```
  */
@@ -282,6 +284,8 @@ const fitDefaults = { folds: 5, lambda: null } satisfies Required<FitSubjectCrop
  * @returns The model.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const trainCrops: Parameters<typeof fitSubjectCrop>[0], member: GroupMemberInput;
  * const model = fitSubjectCrop(trainCrops);
  * proposeSubjectCrop(model, member).box;
  * ```
@@ -331,6 +335,8 @@ export function fitSubjectCrop(
  * @returns Box, probability that the creator crops, and whether a subject was found.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const model: Parameters<typeof proposeSubjectCrop>[0], member: GroupMemberInput;
  * const { box, needs } = proposeSubjectCrop(model, member);
  * ```
  */

@@ -22,15 +22,8 @@ import { type CropFeatureLayout, cropInputSize, writeCropInput } from "./crop_fe
 import type { SubjectCropModel } from "./subject_crop.ts";
 import type { CropBlend } from "./blend_crop.ts";
 
-/** One labelled crop. */
-export interface CropExample {
-  member: GroupMemberInput;
-  /** Target box (`[0,0,1,1]` when not cropped). */
-  box: Box;
-  no_crop: boolean;
-  /** Loss weight (default 1): reviews, the creator's newest taste, count more. */
-  weight?: number;
-}
+export type { CropExample } from "./crop_example.ts";
+import type { CropExample } from "./crop_example.ts";
 
 /** Options for {@linkcode trainCropProposer}. */
 export interface TrainCropOptions {
@@ -152,6 +145,7 @@ function cropRowLoss(
  * @returns Inference ONNX and metadata.
  * @example
  * ```ts
+ * declare const trainSet: Parameters<typeof trainCropProposer>[0], valSet: Parameters<typeof trainCropProposer>[1];
  * const model = await trainCropProposer(trainSet, valSet, { epochs: 30 });
  * ```
  */

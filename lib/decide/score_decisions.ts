@@ -78,6 +78,8 @@ const FULL: Box = [0, 0, 1, 1];
  * @returns Pick accuracy, crop IoU, needs-crop accuracy and pairwise grouping scores.
  * @example
  * ```ts
+ * import { readAutomationDecisions } from "../decisions/mod.ts";
+ * declare const out: string, truthRecords: TruthGroup[];
  * const s = scoreDecisions(await readAutomationDecisions(out), truthRecords);
  * console.log(s.pick_accuracy, s.crop_iou, s.grouping.f1);
  * ```

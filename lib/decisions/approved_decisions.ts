@@ -70,6 +70,8 @@ export async function readApprovedDecisions(path: string): Promise<ApprovedDecis
  * @param records All records the file should hold.
  * @example
  * ```ts
+ * import type { ApprovedDecision } from "../types.ts";
+ * declare const records: ApprovedDecision[];
  * await writeApprovedDecisions("sandbox/approved_decisions.jsonl", records);
  * ```
  */
@@ -88,6 +90,8 @@ export async function writeApprovedDecisions(
  * @param records Records to append.
  * @example
  * ```ts
+ * import type { ApprovedDecision } from "../types.ts";
+ * declare const record: ApprovedDecision;
  * await appendApprovedDecisions("sandbox/approved_decisions.jsonl", [record]);
  * ```
  */

@@ -48,6 +48,7 @@ const store = jsonlStore<AutomationDecision>({ schema, check: checkAutomation })
  * @returns The record, typed.
  * @example
  * ```ts
+ * declare const line: string;
  * const d = validateAutomationDecision(JSON.parse(line), { file: "x.jsonl", line: 3 });
  * ```
  */
@@ -118,6 +119,8 @@ export async function readAutomationDecisions(
  * @param records Records to append.
  * @example
  * ```ts
+ * import type { AutomationDecision } from "../types.ts";
+ * declare const decision: AutomationDecision;
  * await appendAutomationDecisions("sandbox/automation_decisions.jsonl", [decision]);
  * ```
  */
@@ -136,6 +139,8 @@ export async function appendAutomationDecisions(
  * @param records All records the file should hold.
  * @example
  * ```ts
+ * import type { AutomationDecision } from "../types.ts";
+ * declare const records: AutomationDecision[];
  * await writeAutomationDecisions("sandbox/automation_decisions.jsonl", records);
  * ```
  */

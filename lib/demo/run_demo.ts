@@ -94,6 +94,8 @@ export interface DemoResult {
  * @returns Approved records.
  * @example
  * ```ts
+ * import { readAutomationDecisions } from "../decisions/mod.ts";
+ * declare const file: string;
  * const approved = bandApprovals(await readAutomationDecisions(file), new Date());
  * ```
  */

@@ -276,6 +276,7 @@ function duplicatePatch(l: Float32Array, w: number, h: number): number {
  * @returns `BUILTIN_FEATURE_NAMES.length` values.
  * @example
  * ```ts
+ * import { decodeOnce } from "../image/mod.ts";
  * const d = await decodeOnce("a.png");
  * const f = computeBuiltinFeatures(d);
  * ```

@@ -89,6 +89,7 @@ const defaults = {
  *   throws when a requested extra block is missing).
  * @example
  * ```ts
+ * declare const f: Parameters<typeof concatFeatures>[0];
  * const v = concatFeatures(f, { blocks: ["embedding", "builtin"] });
  * ```
  */

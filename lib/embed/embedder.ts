@@ -46,6 +46,7 @@ const defaults = { threads: 0 } satisfies Required<OnnxEmbedderOptions>;
  * @returns A short stable id (`onnx-<24 hex>`).
  * @example
  * ```ts
+ * import { CLIP_DEFAULTS } from "./encoder_config.ts";
  * encoderIdentity("ab…", CLIP_DEFAULTS);
  * ```
  */
@@ -126,6 +127,8 @@ export class OnnxEmbedder implements Embedder {
    * @returns One raw vector per square.
    * @example
    * ```ts
+   * import type { RawImage } from "../image/mod.ts";
+   * declare const embedder: OnnxEmbedder, square: RawImage;
    * const [raw] = await embedder.embedRaw([square]);
    * ```
    */

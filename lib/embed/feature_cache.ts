@@ -273,6 +273,9 @@ export class FeatureCache {
    * @param ids Identities; `ids.blocks` maps block name → cache key.
    * @example
    * ```ts
+   * import type { ImageFeatures } from "../types.ts";
+   * declare const cache: FeatureCache, features: ImageFeatures;
+   * declare const ids: Omit<Parameters<FeatureCache["putBlocks"]>[1], "blocks">;
    * cache.putBlocks([features], { ...ids, blocks: { layout: "layout@v1" } });
    * ```
    */
@@ -298,6 +301,7 @@ export class FeatureCache {
    * @returns sha256 → the blocks found (by name; missing ones are absent).
    * @example
    * ```ts
+   * declare const cache: FeatureCache, shas: string[];
    * const found = cache.getBlocks(shas, { layout: "layout@v1" });
    * ```
    */
@@ -328,6 +332,7 @@ export class FeatureCache {
    * @param data The block.
    * @example
    * ```ts
+   * declare const cache: FeatureCache, sha: string, vector: Float32Array;
    * cache.putBlock(sha, "clip@v1", vector);
    * ```
    */
@@ -343,6 +348,7 @@ export class FeatureCache {
    * @param blockId Cache key `name@version`.
    * @example
    * ```ts
+   * declare const cache: FeatureCache, v: Float32Array;
    * cache.putIdentityBlocks([{ identity: "mojo1/a.png", data: v, source: "x.jsonl:1" }], "clip@v1");
    * ```
    */
@@ -367,6 +373,7 @@ export class FeatureCache {
    * @returns identity → block, for those found.
    * @example
    * ```ts
+   * declare const cache: FeatureCache;
    * cache.getIdentityBlocks(["mojo1/a.png"], "clip@v1").get("mojo1/a.png");
    * ```
    */
@@ -438,6 +445,7 @@ export class FeatureCache {
    * @returns Hashes (row order), dimension and the `rows × dim` matrix.
    * @example
    * ```ts
+   * declare const cache: FeatureCache, embedder: { id: string };
    * const { sha256, dim, matrix } = cache.loadEmbeddings(embedder.id);
    * ```
    */
@@ -532,6 +540,7 @@ export class FeatureCache {
    * @returns Features by path and the paths not answered.
    * @example
    * ```ts
+   * declare const db: string, paths: string[];
    * const { byPath, missing } = openFeatureCache(db).featuresForPaths(paths);
    * ```
    */

@@ -38,7 +38,7 @@ export const PIXEL_BLOCKS: Record<string, PixelBlock> = {};
  * @returns Its key.
  * @example
  * ```ts
- * pixelBlockKey({ name: "layout", version: "v1", compute: () => new Float32Array() }); // "layout@v1"
+ * pixelBlockKey({ name: "layout", version: "v1" }); // "layout@v1"
  * ```
  */
 export function pixelBlockKey(block: Pick<PixelBlock, "name" | "version">): string {

@@ -16,6 +16,9 @@ import type { EncoderConfig } from "./encoder_config.ts";
  * @param config Mean, std and input size.
  * @example
  * ```ts
+ * import { CLIP_DEFAULTS } from "./encoder_config.ts";
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const square: RawImage, batch: Float32Array;
  * writeEncoderInput(square, batch, 0, CLIP_DEFAULTS);
  * ```
  */

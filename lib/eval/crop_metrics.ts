@@ -93,6 +93,8 @@ export function meanBox(boxes: Box[]): Box {
  * @returns Mean IoU of each baseline on the test boxes.
  * @example
  * ```ts
+ * declare const trainRows: { project: string; box: Box }[], testRows: { project: string; box: Box }[];
+ * import type { Box } from "../types.ts";
  * cropBaselines(trainRows, testRows).median_box;
  * ```
  */

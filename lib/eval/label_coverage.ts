@@ -92,6 +92,8 @@ export interface ImageResolver {
  * @returns The resolver.
  * @example
  * ```ts
+ * import { buildImageIndex } from "../paths/mod.ts";
+ * declare const projects: string[];
  * const resolver = indexResolver(await buildImageIndex(["images", "sandbox"], { projects }));
  * ```
  */
@@ -120,6 +122,8 @@ export function indexResolver(index: ImageIndex): ImageResolver {
  * @returns The resolver.
  * @example
  * ```ts
+ * import type { ImageRef } from "../types.ts";
+ * declare const ref: ImageRef;
  * rootResolver("sim/images").resolve(ref, "mojo1"); // { kind: "found", path: "sim/images/mojo1/a/x.png" }
  * ```
  */
@@ -217,6 +221,7 @@ const errorDefaults = {
  * @returns Error lines (empty when all is well).
  * @example
  * ```ts
+ * declare const ds: { coverage: Coverage };
  * const errors = coverageErrors(ds.coverage, { allowEmpty: ["crop"] });
  * if (errors.length) throw new Error(errors.join("\n"));
  * ```
@@ -253,6 +258,7 @@ export function coverageErrors(coverage: Coverage, options: CoverageErrorsOption
  * @returns Lines for a task's summary.
  * @example
  * ```ts
+ * declare const ds: { coverage: Coverage };
  * for (const line of formatCoverage(ds.coverage)) console.log(line);
  * ```
  */

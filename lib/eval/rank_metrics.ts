@@ -48,6 +48,10 @@ function argmax(v: readonly number[]): number {
  * @returns Pick, confidence, correctness per set.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * import type { RankGroup } from "../rank/mod.ts";
+ * declare const test: RankGroup[];
+ * declare const ranker: { rank(m: GroupMemberInput[]): { scores: number[] } };
  * scoreGroups(test, (m) => ranker.rank(m).scores, 1);
  * ```
  */

@@ -57,6 +57,7 @@ export function splitOf(key: string, options: SplitOptions = {}): SplitPart {
  * @returns Train, validation and test lists.
  * @example
  * ```ts
+ * declare const groups: { id: string }[];
  * const { train, val, test } = splitBy(groups, (g) => g.id, { seed: 2 });
  * ```
  */

@@ -16,6 +16,8 @@ import type { ExtractReport } from "./types.ts";
  * @returns The coverage (kinds with labels only).
  * @example
  * ```ts
+ * import { extractHistory } from "./extract_history.ts";
+ * declare const raw: string, final: string;
  * const { report } = await extractHistory(raw, final, { project: "mojo1" });
  * extractCoverage(report).kinds.extraction?.missing;
  * ```

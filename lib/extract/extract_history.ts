@@ -37,7 +37,7 @@ const defaults = {
  * @example
  * ```ts
  * const r = await extractHistory("mojo1_raw", "mojo1_final", { project: "mojo1", outDir: "data/extracted/mojo1" });
- * console.log(r.chosen_by_name, r.chosen_by_content, r.all_rejected);
+ * console.log(r.report.chosen_by_name, r.report.chosen_by_content, r.report.all_rejected);
  * ```
  */
 export async function extractHistory(

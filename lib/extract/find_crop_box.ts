@@ -68,6 +68,7 @@ export interface CropMatch {
  * @returns The resized image.
  * @example
  * ```ts
+ * declare const img: Parameters<typeof resizeGrey>[0];
  * const small = resizeGrey(img, { width: 48, height: 32 });
  * ```
  */
@@ -146,6 +147,7 @@ interface Cand {
  * @returns The best box with its score, or null when no box fits.
  * @example
  * ```ts
+ * declare const rawGrey: Parameters<typeof findCropBox>[0], finalGrey: Parameters<typeof findCropBox>[0];
  * const m = findCropBox(rawGrey, finalGrey);
  * if (m && m.score > 0.95) console.log(m.box);
  * ```

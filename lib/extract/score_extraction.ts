@@ -49,6 +49,7 @@ const defaults = { limit: null } satisfies Required<ScoreExtractionOptions>;
  * @returns Agreement and crop IoU.
  * @example
  * ```ts
+ * declare const groups: Parameters<typeof scoreExtraction>[0], truth: Parameters<typeof scoreExtraction>[1];
  * const s = scoreExtraction(groups, truth);
  * console.log(s.agreement, s.mean_iou);
  * ```

@@ -54,6 +54,7 @@ export function stripStageName(path: string): string {
  * @returns Pairwise precision/recall/F1 for both runs.
  * @example
  * ```ts
+ * declare const files: Parameters<typeof evaluateGrouping>[0], truthGroups: string[][];
  * const { stage_names, content_only } = evaluateGrouping(files, truthGroups);
  * ```
  */

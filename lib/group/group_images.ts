@@ -64,6 +64,7 @@ export interface Grouping {
  * @returns Groups (≥ 2 members each), singletons and counts.
  * @example
  * ```ts
+ * declare const paths: string[];
  * const { groups, singletons } = groupImages(paths.map((path) => ({ path })));
  * ```
  */

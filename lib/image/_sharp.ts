@@ -125,6 +125,7 @@ export async function encodeRaw(image: RawImage, options: EncodeOptions = {}): P
  * @returns Resized raw pixels.
  * @example
  * ```ts
+ * declare const img: RawImage;
  * const small = await resizeRaw(img, { width: 64, height: 64 });
  * ```
  */
@@ -155,6 +156,7 @@ export async function resizeRaw(
  * @param quality JPEG quality 1-100.
  * @example
  * ```ts
+ * declare const img: RawImage;
  * await writeJpeg(img, "thumb.jpg", 80);
  * ```
  */
@@ -247,6 +249,7 @@ export async function decodeToRgb(
  * @returns Resized raw pixels.
  * @example
  * ```ts
+ * declare const img: RawImage;
  * const small = await resizeInside(img, 256);
  * ```
  */
@@ -267,6 +270,7 @@ export async function resizeInside(image: RawImage, maxSide: number): Promise<Ra
  * @returns The extracted region.
  * @example
  * ```ts
+ * declare const img: RawImage;
  * const crop = await resizeCubicExtract(img, { width: 298, height: 224, left: 37, top: 0, size: 224 });
  * ```
  */
@@ -296,6 +300,7 @@ export async function resizeCubicExtract(
  * @returns Encoded bytes and the format written.
  * @example
  * ```ts
+ * declare const src: Uint8Array;
  * const { bytes } = await extractEncoded(src, { left: 0, top: 0, width: 10, height: 10 });
  * ```
  */
@@ -322,6 +327,7 @@ export async function extractEncoded(
  * @returns Width, height, format and whether the header was readable.
  * @example
  * ```ts
+ * declare const bytes: Uint8Array;
  * const { width } = await probeOriented(bytes);
  * ```
  */
@@ -383,6 +389,7 @@ export async function bareDecodeResize(input: string | Uint8Array, size: number)
  * @returns Raw bytes length.
  * @example
  * ```ts
+ * declare const bytes: Uint8Array;
  * await decodeRegion(bytes, { left: 0, top: 1014, width: 1024, height: 10 });
  * ```
  */

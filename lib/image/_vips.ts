@@ -120,6 +120,8 @@ function openVips(): Vips | null {
  *
  * @example
  * ```ts
+ * import { decodeToRgb } from "./_sharp.ts";
+ * declare const bytes: Uint8Array;
  * const into = new PixelBuffer();
  * const rgb = await decodeToRgb(bytes, { into }); // rgb.data is valid until the next decode into it
  * ```

@@ -75,6 +75,7 @@ export function boxToPixels(
  * @returns Source size, pixel region and the encoded crop.
  * @example
  * ```ts
+ * declare const bytes: Uint8Array;
  * const { out } = await cropEncoded(bytes, [0, 0, 0.5, 0.5]);
  * ```
  */

@@ -189,6 +189,7 @@ function extractTile(img: RawImage, x0: number, y0: number, w: number, h: number
  * @returns Row-major tiles.
  * @example
  * ```ts
+ * declare const rgb: Parameters<typeof gridTiles>[0];
  * const tiles = gridTiles(rgb, 3, 128);
  * ```
  */

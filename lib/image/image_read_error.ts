@@ -78,6 +78,7 @@ export function sniffImageFormat(bytes: Uint8Array): string | null {
  * @returns True when the end marker is missing.
  * @example
  * ```ts
+ * declare const pngBytes: Uint8Array;
  * isVisiblyTruncated(pngBytes.subarray(0, 100), "png"); // true
  * ```
  */

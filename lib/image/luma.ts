@@ -12,6 +12,7 @@ import type { RawImage } from "./raw_image.ts";
  * @returns One value per pixel, 0-255, row-major.
  * @example
  * ```ts
+ * declare const decoded: { work: Parameters<typeof lumaOf>[0] };
  * const l = lumaOf(decoded.work);
  * ```
  */

@@ -72,6 +72,7 @@ export function phashFromGrey32(grey: ArrayLike<number>): [number, number] {
  * @returns 1024 grey values.
  * @example
  * ```ts
+ * declare const rgb: { data: Uint8Array; width: number; height: number; channels: number };
  * const g = grey32(rgb.data, rgb);
  * ```
  */

@@ -39,6 +39,8 @@ export const ANOMALY_EXPORT_COLUMNS: readonly string[] = Object.freeze([
  * @returns Events in file order.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * for await (const e of iterateAnomalyExport("anomaly_cases.csv", { resolver })) {}
  * ```
  */
@@ -90,6 +92,8 @@ export function iterateAnomalyExport(
  * @returns Sets (kind "anomaly_export"), rejections and counters.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * const { sets } = await parseAnomalyExport("data/original/training/anomaly_cases.csv", { resolver });
  * ```
  */

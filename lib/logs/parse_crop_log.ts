@@ -207,6 +207,8 @@ function cropRow(row: RowView, opts: ResolvedParseOptions): LogEvent[] {
  * @returns Events in file order.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * for await (const e of iterateCropLog("select_crop_log.csv", { resolver })) {}
  * ```
  */
@@ -226,6 +228,7 @@ export function iterateCropLog(
  * @returns Labels, sets, rejections and counters.
  * @example
  * ```ts
+ * import { loadProjectMap } from "../paths/mod.ts";
  * const map = await loadProjectMap("data/original/project_map.json");
  * const { labels } = await parseCropLog("data/original/training/select_crop_log.csv", {
  *   projectMap: map,

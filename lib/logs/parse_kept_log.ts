@@ -38,6 +38,8 @@ export interface ParsedKept {
  * @returns Events in file order.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * for await (const e of iterateKeptLog("historical_crop_log.csv", { resolver })) {}
  * ```
  */
@@ -90,6 +92,8 @@ export function iterateKeptLog(
  * @returns Kept labels, rejections, counters.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * const { labels } = await parseKeptLog("data/original/training/mojo1_crop_log.csv", { resolver });
  * ```
  */

@@ -73,6 +73,8 @@ function reviewBox(coords: Box | null): { box: Box; noCrop: boolean; clamped: nu
  * @returns Events.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * for await (const e of iterateReviewDecisions("sandbox/approved_decisions.jsonl", { resolver })) {}
  * ```
  */

@@ -40,6 +40,8 @@ export interface ParsedSelections {
  * @returns Events in file order.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * for await (const e of iterateSelectionLog("selection_only_log.csv", { resolver })) {}
  * ```
  */
@@ -81,6 +83,8 @@ export function iterateSelectionLog(
  * @returns Sets, rejections and counters.
  * @example
  * ```ts
+ * import type { ProjectResolver } from "../paths/mod.ts";
+ * declare const resolver: ProjectResolver;
  * const { sets } = await parseSelectionLog("data/original/training/historical_selection_log.csv", { resolver });
  * ```
  */

@@ -102,6 +102,8 @@ function scores(ev: EvaluateResult): LoopScores {
  * @returns One approval or override per decision whose group is known.
  * @example
  * ```ts
+ * type Args = Parameters<typeof scriptedReview>;
+ * declare const decisions: Args[0], truthByPath: Args[1];
  * const approved = scriptedReview(decisions, truthByPath, new Date());
  * ```
  */

@@ -47,6 +47,7 @@ export class OrtSession {
    * @returns The session.
    * @example
    * ```ts
+   * declare const bytes: Uint8Array;
    * const s = await OrtSession.create(bytes);
    * ```
    */

@@ -31,6 +31,7 @@ const defaults = {
  *
  * @example
  * ```ts
+ * declare const w: Float32Array, grad: Float32Array;
  * const opt = new Adam([w], { lr: 0.01 });
  * opt.step([w], [grad]);
  * ```

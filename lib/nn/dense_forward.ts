@@ -64,6 +64,7 @@ export function readOnnxMlp(bytes: Uint8Array): DenseMlp {
  * @returns Outputs `[n, out]`.
  * @example
  * ```ts
+ * declare const dense: Parameters<typeof denseForward>[0], x: Float32Array;
  * const y = denseForward(dense, x, 1);
  * ```
  */

@@ -24,6 +24,7 @@ export type FeatureNames = readonly string[];
  * @returns The spec (sizes 0 for blocks that never occur).
  * @example
  * ```ts
+ * declare const features: Parameters<typeof inferFeatureSpec>[0];
  * inferFeatureSpec(features, ["builtin"]);
  * ```
  */
@@ -64,6 +65,8 @@ export function specSize(spec: FeatureSpec): number {
  * @returns The index after the written values.
  * @example
  * ```ts
+ * type Args = Parameters<typeof writeImageVector>;
+ * declare const f: Args[0], spec: Args[1], row: Args[2];
  * writeImageVector(f, spec, row, 0);
  * ```
  */
@@ -94,6 +97,7 @@ export function writeImageVector(
  * @returns Mean and inverse std.
  * @example
  * ```ts
+ * declare const x: Float32Array;
  * const { mean, invStd } = standardiser(x, 10, 3);
  * ```
  */
@@ -132,6 +136,7 @@ export function standardiser(
  * @returns `x`.
  * @example
  * ```ts
+ * declare const x: Float32Array;
  * applyStandardiser(x, 3, standardiser(x, 10, 3));
  * ```
  */

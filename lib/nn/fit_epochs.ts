@@ -106,6 +106,8 @@ export interface FitResult<M extends Record<string, number>> {
  * @returns Learning curve and the chosen epoch.
  * @example
  * ```ts
+ * type Data = Parameters<typeof fitEpochs>[1];
+ * declare const mlp: Parameters<typeof fitEpochs>[0], x: Data["x"], mse: Data["loss"];
  * const fit = await fitEpochs(mlp, { x, loss: mse }, { epochs: 10, batchItems: 64 });
  * ```
  */

@@ -236,6 +236,7 @@ export class Mlp {
  *
  * @example
  * ```ts
+ * declare const bytes: Uint8Array, x: Float32Array;
  * const m = await OnnxModel.load(bytes, 8);
  * const y = await m.run(x, 1);
  * ```

@@ -28,6 +28,7 @@ function cpuSeconds(): number {
  *
  * @example
  * ```ts
+ * declare const session: { run(feeds: unknown): Promise<unknown> }, feeds: unknown;
  * const timer = new PhaseTimer();
  * await timer.time("forward", () => session.run(feeds));
  * timer.totals(); // { forward: { wall_s, cpu_s, calls } }
@@ -88,6 +89,7 @@ export class PhaseTimer {
  * @returns Seconds since the process started.
  * @example
  * ```ts
+ * declare function work(): Promise<void>;
  * const c0 = processCpuSeconds();
  * await work();
  * const cpu = processCpuSeconds() - c0;

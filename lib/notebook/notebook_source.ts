@@ -132,6 +132,8 @@ export function notebookSource(options: NotebookSourceOptions = {}): NotebookSou
  * @returns True when models, cache, stores and ground truth exist.
  * @example
  * ```ts
+ * import { runDemo } from "../demo/mod.ts";
+ * declare const src: NotebookSource;
  * if (!demoReady(src)) await runDemo();
  * ```
  */

@@ -168,6 +168,7 @@ export class ImageIndex {
    * @returns Found (with the path), a conflict (with every path) or missing.
    * @example
    * ```ts
+   * declare const index: ImageIndex;
    * index.lookup("mojo1", "crop/hannah/a.png"); // { kind: "found", path: "/…/mojo1_final/hannah/a.png", via: "identity" }
    * ```
    */
@@ -238,6 +239,7 @@ function absolute(path: string): string {
  * @returns The project id, or null (with candidates when a folder name is ambiguous).
  * @example
  * ```ts
+ * declare const index: Parameters<typeof projectOfImagePath>[2];
  * projectOfImagePath("/x/images", "/x/images/mojo1_final/hannah/a.png", index).project; // "mojo1"
  * ```
  */
@@ -305,6 +307,7 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
  * @throws {TypeError} When a root is not a readable folder.
  * @example
  * ```ts
+ * import { loadProjectManifests } from "./project.ts";
  * const index = await buildImageIndex(["creator/images", "sandbox"], {
  *   manifests: await loadProjectManifests("creator/projects"),
  *   projects: ["mojo1", "mojo2"],

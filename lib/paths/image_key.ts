@@ -31,6 +31,7 @@ export function imageKey(ref: Pick<ImageRef, "project" | "filename">): string | 
  * @returns Sorted distinct projects holding that file name.
  * @example
  * ```ts
+ * declare const refs: Parameters<typeof projectsOfFilename>[1];
  * projectsOfFilename("a.png", refs); // ["mojo1", "mojo2"] → ambiguous
  * ```
  */

@@ -157,6 +157,7 @@ export interface RuleSubject {
  * @returns The project or null.
  * @example
  * ```ts
+ * declare const map: Parameters<typeof matchProjectMap>[0];
  * matchProjectMap(map, { paths: ["crop/x.png"], sessionId: "2025-10-08 14:46:56" }); // "mojo1"
  * ```
  */

@@ -127,6 +127,9 @@ export class ProjectResolver {
    * @param options Manifest index, project map, roots, stages.
    * @example
    * ```ts
+   * import { buildProjectIndex, type ProjectManifest } from "./project.ts";
+   * import type { ProjectMap } from "./project_map.ts";
+   * declare const manifests: ProjectManifest[], map: ProjectMap;
    * const r = new ProjectResolver({ index: buildProjectIndex(manifests), map });
    * r.resolve("PROJECT_ROOT/mojo1/a_stage1_generated.png").ref.project; // "mojo1"
    * ```
@@ -147,6 +150,7 @@ export class ProjectResolver {
    * @returns The image reference, how it was resolved, and candidates if ambiguous.
    * @example
    * ```ts
+   * declare const resolver: ProjectResolver;
    * resolver.resolve("crop/a.png", { sessionId: "2025-10-08 14:46:56" });
    * ```
    */

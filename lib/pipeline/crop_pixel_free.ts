@@ -84,6 +84,8 @@ const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.lengt
  * @returns Means over seeds of the proposer and the baselines.
  * @example
  * ```ts
+ * import type { CropLabel } from "../types.ts";
+ * declare const labels: CropLabel[];
  * const r = await evaluateCropPixelFree(labels, { seeds: [1, 2] });
  * ```
  */

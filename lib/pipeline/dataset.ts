@@ -70,6 +70,8 @@ export type SetView = "both" | "pixels" | "embedding";
  * @returns Its view.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const group: { members: GroupMemberInput[] };
  * setView(group.members); // "embedding" for history whose rejected files are gone
  * ```
  */
@@ -189,8 +191,13 @@ export function datasetPaths(
  * @returns The dataset (without held-out data) with its coverage.
  * @example
  * ```ts
+ * import { readIngested } from "../logs/mod.ts";
+ * import { indexResolver } from "../eval/mod.ts";
+ * import type { ImageIndex } from "../paths/mod.ts";
+ * import type { ImageFeatures } from "../types.ts";
+ * declare const byPath: Map<string, ImageFeatures>, index: ImageIndex;
  * const ds = buildDataset(await readIngested("data/ingested"), byPath, { resolver: indexResolver(index) });
- * ds.coverage.kinds.crop?.usable;
+ * ds.coverage?.kinds.crop?.usable;
  * ```
  */
 export function buildDataset(
@@ -357,6 +364,8 @@ export interface GroundTruthLike {
  * @returns Groups, crops (every held-out pick), skipped counts.
  * @example
  * ```ts
+ * import type { ImageFeatures } from "../types.ts";
+ * declare const records: GroundTruthLike[], byPath: Map<string, ImageFeatures>, simDir: string;
  * heldoutFromGroundTruth(records, byPath, simDir);
  * ```
  */
@@ -405,6 +414,7 @@ export function heldoutFromGroundTruth(
  * @returns Paths of every held-out member.
  * @example
  * ```ts
+ * declare const records: GroundTruthLike[];
  * const paths = groundTruthPaths(records, "sim");
  * ```
  */

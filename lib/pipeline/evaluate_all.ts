@@ -201,6 +201,8 @@ function triple(a: { normal_acc: number; anomaly_acc: number; overall_acc: numbe
  * @returns The evaluate object.
  * @example
  * ```ts
+ * import type { Dataset } from "./dataset.ts";
+ * declare const ds: Dataset;
  * const result = await evaluateAll(ds, { modelDir: "data/ai_data/models" });
  * console.log(result.ranker?.overall_acc);
  * ```

@@ -18,7 +18,13 @@ import { buildImageIndex, type ImageIndex } from "../paths/mod.ts";
  * @throws {TypeError} When a root is not a readable folder.
  * @example
  * ```ts
- * const index = await indexForStore(await readIngested("data/ingested"), ["creator", "sandbox"]);
+ * import { readIngested } from "../logs/mod.ts";
+ * import { indexResolver } from "../eval/mod.ts";
+ * import { buildDataset } from "./dataset.ts";
+ * import type { ImageFeatures } from "../types.ts";
+ * declare const byPath: Map<string, ImageFeatures>;
+ * const store = await readIngested("data/ingested");
+ * const index = await indexForStore(store, ["creator", "sandbox"]);
  * const ds = buildDataset(store, byPath, { resolver: indexResolver(index) });
  * ```
  */

@@ -93,6 +93,8 @@ export interface TrainModelsResult {
  * @returns Metadata of both models (null when there was nothing to train on).
  * @example
  * ```ts
+ * import type { Dataset } from "./dataset.ts";
+ * declare const ds: Dataset;
  * const r = await trainModels(ds, { out: "data/ai_data/models", seed: 1 });
  * ```
  */

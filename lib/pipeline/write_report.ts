@@ -169,6 +169,8 @@ export function reportCharts(r: EvaluateResult): Record<string, string> {
  * @returns Written file paths.
  * @example
  * ```ts
+ * import type { EvaluateResult } from "./evaluate_all.ts";
+ * declare const result: EvaluateResult;
  * await writeReport("data/reports/latest", result);
  * ```
  */

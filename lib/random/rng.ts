@@ -13,6 +13,7 @@
  * @returns The same array.
  * @example
  * ```ts
+ * import { mulberry32 } from "./mulberry32.ts";
  * shuffle([1, 2, 3], mulberry32(7));
  * ```
  */

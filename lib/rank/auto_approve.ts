@@ -85,6 +85,7 @@ function lowestCut(sets: BandSet[], ok: (right: number, n: number) => boolean): 
  * @returns The band.
  * @example
  * ```ts
+ * declare const outOfFold: Parameters<typeof fitAutoApprove>[0];
  * const band = fitAutoApprove(outOfFold);
  * isApprovable(band, "mojo1", 0.99, 0.01);
  * ```
@@ -151,6 +152,7 @@ export function fitAutoApprove(
  * @returns True when the pick may be auto-approved.
  * @example
  * ```ts
+ * declare const band: Parameters<typeof isApprovable>[0];
  * isApprovable(band, "mojo1", 0.995, 0.02);
  * ```
  */

@@ -64,6 +64,8 @@ function binnedEce(conf: number[], ok: boolean[]): number {
  * @returns The temperature to use, the band and the figures behind both.
  * @example
  * ```ts
+ * import { crossFitRanker } from "./cross_fit.ts";
+ * declare const model: { meta: { temperature: number } }, sets: Parameters<typeof crossFitRanker>[0];
  * const cal = calibrateFromOutOfFold(model.meta.temperature, await crossFitRanker(sets));
  * ```
  */

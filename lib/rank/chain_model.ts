@@ -273,6 +273,7 @@ function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
  * @returns The model, or null when no group is a chain or no step is broken.
  * @example
  * ```ts
+ * declare const train: Parameters<typeof fitChainModel>[0], layout: Parameters<typeof fitChainModel>[1];
  * const chain = fitChainModel(train, layout);
  * ```
  */
@@ -442,6 +443,9 @@ export interface ChainVerdict {
  * @returns The verdict, or null.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const meta: { chain: Parameters<typeof evaluateChain>[0]; layout: Parameters<typeof evaluateChain>[2] };
  * evaluateChain(meta.chain, members, meta.layout)?.steps; // [{ to: 1, from: 0, broken: 0.02 }, …]
  * ```
  */
@@ -477,6 +481,9 @@ export function evaluateChain(
  * @returns Log-probabilities in member order, or null.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const meta: { chain: Parameters<typeof chainLogProbabilities>[0]; layout: Parameters<typeof chainLogProbabilities>[2] };
  * chainLogProbabilities(meta.chain, members, meta.layout);
  * ```
  */

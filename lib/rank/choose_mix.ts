@@ -44,6 +44,8 @@ function argmax(v: readonly number[]): number {
  * @returns The choice, or null when too few sets carry a chain verdict.
  * @example
  * ```ts
+ * import { crossFitRanker } from "./cross_fit.ts";
+ * declare const logged: Parameters<typeof crossFitRanker>[0];
  * const choice = chooseMixOutOfFold(await crossFitRanker(logged));
  * ```
  */

@@ -72,6 +72,7 @@ function unit(key: string, seed: number): number {
  * @returns One record per set, in input order.
  * @example
  * ```ts
+ * declare const train: Parameters<typeof crossFitRanker>[0], val: Parameters<typeof crossFitRanker>[0];
  * const oof = await crossFitRanker([...train, ...val], { folds: 5, seed: 1 });
  * ```
  */

@@ -134,6 +134,7 @@ function l2(a: Float32Array, b: Float32Array): number {
  * @param row First row.
  * @example
  * ```ts
+ * declare const members: Parameters<typeof writeGroupInputs>[0], layout: Parameters<typeof writeGroupInputs>[1], x: Float32Array;
  * writeGroupInputs(members, layout, x, 0);
  * ```
  */
@@ -322,6 +323,9 @@ function computeTransitions(
  * @returns One step (or null) per member.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const meta: { layout: Parameters<typeof memberSteps>[1] };
  * memberSteps(members, meta.layout)[2]?.from; // index of the member stage 2 was compared with
  * ```
  */
@@ -359,6 +363,9 @@ const NOTE_Z = 6;
  * @returns One list of sentences per member (empty when nothing stands out).
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const meta: { layout: Parameters<typeof transitionNotes>[1] };
  * transitionNotes(members, meta.layout)[2]; // ["stage 2 vs stage 1.5: a colour shift (8× the usual change)"]
  * ```
  */
@@ -408,6 +415,9 @@ const MIN_REFERENCE = 20;
  * @returns Reference by transition kind, plus "any".
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const train: { members: GroupMemberInput[] }[];
  * const ref = transitionReference(train.map((g) => g.members));
  * ```
  */
@@ -504,6 +514,9 @@ function writeTransitions(
  * @returns Rows and offsets (`offsets[g]` = first row of group g; last = total).
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const layout: Parameters<typeof rankMatrix>[1];
  * const { x, offsets } = rankMatrix([members], layout);
  * ```
  */

@@ -42,6 +42,8 @@ function stageText(m: GroupMemberInput): string {
  * @returns Notes per member.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
  * rankNotes(members, [2, 0], true)[1]; // ["much lower learned quality than stage 3"]
  * ```
  */
@@ -99,6 +101,9 @@ function chainNotes(verdict: ChainVerdict | null, members: GroupMemberInput[]): 
  * @returns The ranker.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const trained: Parameters<typeof rankerFrom>[0];
  * rankerFrom(trained).rank(members).probabilities;
  * ```
  */
@@ -154,6 +159,8 @@ export function rankerFrom(model: TrainedRanker): Ranker {
  * @returns One score per member; the highest is the rule's pick.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
  * highestStageScores(members);
  * ```
  */
@@ -169,6 +176,8 @@ export function highestStageScores(members: GroupMemberInput[]): number[] {
  * @returns The ranker.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
  * fallbackRanker().rank(members);
  * ```
  */
@@ -196,6 +205,7 @@ export function fallbackRanker(): Ranker {
  * @param model Trained ranker.
  * @example
  * ```ts
+ * declare const trained: Parameters<typeof saveRanker>[1];
  * await saveRanker("data/ai_data/models", trained);
  * ```
  */

@@ -281,6 +281,7 @@ export function rankerInputs(
  * @returns ONNX + metadata (temperature fitted; auto-approve left null).
  * @example
  * ```ts
+ * declare const trainSets: Parameters<typeof trainRanker>[0], valSets: Parameters<typeof trainRanker>[1];
  * const ranker = await trainRanker(trainSets, valSets, { epochs: 20 });
  * ```
  */

@@ -31,6 +31,7 @@ function row(name: string, r: ReviewRates): string {
  * @returns Markdown and charts.
  * @example
  * ```ts
+ * declare const metrics: Parameters<typeof renderReviewReport>[0];
  * const { markdown, charts } = renderReviewReport(metrics, { baselineSource: "timesheets" });
  * ```
  */

@@ -134,6 +134,8 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
  * @returns The metrics.
  * @example
  * ```ts
+ * import type { ApprovedDecision, AutomationDecision } from "../types.ts";
+ * declare const approvedRecords: ApprovedDecision[], decisionRecords: AutomationDecision[];
  * const m = reviewMetrics(approvedRecords, decisionRecords, { manualSecondsPerGroup: 20 });
  * m.approval_rate;
  * ```

@@ -43,6 +43,9 @@ const defaults = { cropTolerance: 1e-3 } satisfies Required<ReviewStatsOptions>;
  * @returns Rates and timing.
  * @example
  * ```ts
+ * import type { AutomationDecision } from "../types.ts";
+ * import type { ReviewStore } from "./review_store.ts";
+ * declare const decisions: AutomationDecision[], store: ReviewStore;
  * const stats = reviewStats(decisions, store.all());
  * ```
  */

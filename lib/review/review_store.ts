@@ -100,7 +100,7 @@ function toEntry(row: Row): ReviewEntry {
  * store.record([{ group_id: "g_0000000000000001", action: "skip", final_choice: null,
  *   crop_coords: null, manual_crop: false, seconds_spent: 2, timestamp: new Date().toISOString() }],
  *   { requestId: "r1" });
- * store.undo(); // ["g_0000000000000001"]
+ * store.undo("r1"); // ["g_0000000000000001"]
  * ```
  */
 export class ReviewStore {

@@ -24,6 +24,9 @@ const defaults = { secondsDecimals: 3 } satisfies Required<ToApprovedOptions>;
  * @returns The record (with `manual_crop` only when asked for).
  * @example
  * ```ts
+ * import type { AutomationDecision } from "../types.ts";
+ * import type { ReviewStore } from "./review_store.ts";
+ * declare const decision: AutomationDecision, store: ReviewStore;
  * const rec = toApprovedDecision(decision, store.get(decision.group_id)!);
  * ```
  */

@@ -106,6 +106,7 @@ function stats(v: Float32Array): { mean: number; sd: number } {
  * @returns `TRANSITION_SIZE` values.
  * @example
  * ```ts
+ * declare const sigStage2: Float32Array, sigStage15: Float32Array;
  * const t = compareSignatures(sigStage2, sigStage15);
  * ```
  */

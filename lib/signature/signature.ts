@@ -49,6 +49,8 @@ export const NATIVE_OFFSET = SIGNATURE_PLANES.length * SIGNATURE_GRID * SIGNATUR
  * @returns `SIGNATURE_SIZE` values, plane-major (`plane * G² + row * G + col`).
  * @example
  * ```ts
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const decoded: { work: RawImage };
  * const sig = signatureOf(decoded.work);
  * ```
  */

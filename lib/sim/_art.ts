@@ -10,8 +10,17 @@
  */
 import type { Box } from "../types.ts";
 import { makeRng, type Rng, seedOf } from "./_rng.ts";
-import type { CharacterInfo } from "./_plan.ts";
 import type { ScenePlan, SubjectCropHabit } from "./types.ts";
+
+/** A character photo: subject region and face box in source pixels. */
+export interface CharacterInfo {
+  name: string;
+  file: string;
+  width: number;
+  height: number;
+  subject: Box;
+  face: Box;
+}
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
@@ -63,6 +72,7 @@ export function planSubjectHabit(
  * @returns Scene, subject box, face box (normalised).
  * @example
  * ```ts
+ * declare const rng: Parameters<typeof planArtScene>[0], fairy: Parameters<typeof planArtScene>[1];
  * const { subject } = planArtScene(rng, fairy, ["brick.png"], 832, 1216);
  * ```
  */
@@ -123,6 +133,8 @@ export function planArtScene(
  * @returns The normalised box or null.
  * @example
  * ```ts
+ * type Args = Parameters<typeof planSubjectCrop>;
+ * declare const rng: Args[0], habit: Args[1], subject: Args[3]["subject"], face: Args[3]["face"];
  * planSubjectCrop(rng, habit, "fairy", { subject, face });
  * ```
  */

@@ -20,15 +20,8 @@ import type {
   TasteRule,
 } from "./types.ts";
 
-/** A character photo: subject region and face box in source pixels. */
-export interface CharacterInfo {
-  name: string;
-  file: string;
-  width: number;
-  height: number;
-  subject: Box;
-  face: Box;
-}
+export type { CharacterInfo } from "./_art.ts";
+import type { CharacterInfo } from "./_art.ts";
 
 /** Group compositions seen in the original (share of sets). */
 export const COMPOSITIONS: readonly { stages: number[]; p: number }[] = [

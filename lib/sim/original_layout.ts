@@ -51,6 +51,8 @@ export function originalDir(g: GroupPlan, index: number): string {
  * @throws {RangeError} When two projects' crop sessions share a date (dates could not tell them apart).
  * @example
  * ```ts
+ * type Args = Parameters<typeof toOriginalLayout>;
+ * declare const projects: Args[1], plans: Args[2];
  * await toOriginalLayout("/tmp/sim", projects, plans, 1);
  * ```
  */

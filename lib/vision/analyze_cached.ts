@@ -34,6 +34,9 @@ export const analyzeCachedDefaults = {
  * @returns The result, from disk or fresh.
  * @example
  * ```ts
+ * import type { VisionModel } from "./vision_model.ts";
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const model: VisionModel, raw: RawImage;
  * const r = await analyzeCached(model, raw, { cacheDir: "data/cache/vision", embedding: true });
  * ```
  */
@@ -63,6 +66,8 @@ export async function analyzeCached(
  * @returns A hex key.
  * @example
  * ```ts
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const raw: RawImage;
  * await visionCacheKey(raw, true); // "3f2a…"
  * ```
  */

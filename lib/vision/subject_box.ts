@@ -42,6 +42,7 @@ export const subjectBoxDefaults = {
  * @returns A normalised box, or null when no evidence passes the thresholds.
  * @example
  * ```ts
+ * declare const result: Parameters<typeof subjectBox>[0];
  * const box = subjectBox(result); // [0.1, 0.05, 0.7, 1] or null
  * ```
  */
@@ -72,6 +73,7 @@ export function subjectBox(
  * @returns The clamped head box.
  * @example
  * ```ts
+ * declare const face: Parameters<typeof headBox>[0];
  * headBox(face, 0.35);
  * ```
  */

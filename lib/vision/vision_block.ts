@@ -79,6 +79,7 @@ const INDEX = Object.fromEntries(VISION_BLOCK_LAYOUT.map((n, i) => [n, i])) as R
  * @returns Its index.
  * @example
  * ```ts
+ * declare const block: Float32Array;
  * block[visionBlockIndex("face_score")];
  * ```
  */
@@ -108,6 +109,9 @@ const blockDefaults = {
  * @returns A Float32Array of length {@linkcode VISION_BLOCK_DIM}.
  * @example
  * ```ts
+ * import type { VisionModel } from "./vision_model.ts";
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const model: VisionModel, raw: RawImage;
  * const block = visionBlock(await model.analyze(raw));
  * ```
  */
@@ -186,6 +190,9 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
  * @returns A Float32Array of length {@linkcode BACKBONE_DIM}, or null.
  * @example
  * ```ts
+ * import type { VisionModel } from "./vision_model.ts";
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const model: VisionModel, raw: RawImage;
  * const emb = backboneBlock(await model.analyze(raw, { embedding: true }));
  * ```
  */

@@ -40,6 +40,8 @@ export const VISION_DELTA_DIM: number = VISION_DELTA_LAYOUT.length;
  * @returns One Float32Array of length {@linkcode VISION_DELTA_DIM} per member.
  * @example
  * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
  * const deltas = visionDelta(members.map((m) => m.features.blocks!.vision!));
  * ```
  */
@@ -85,6 +87,7 @@ export const visionReasonsDefaults = {
  * @returns Phrases per member (same order), biggest change first.
  * @example
  * ```ts
+ * declare const b1: Float32Array, b2: Float32Array;
  * visionReasons([b1, b2], ["stage 1", "stage 2"]); // [[], ["stage 2: face confidence fell from 0.93 to 0.41"]]
  * ```
  */

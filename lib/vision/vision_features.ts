@@ -62,6 +62,11 @@ export function visionBlocksId(blocks: readonly VisionFeatureBlock[]): string {
  * @returns Blocks by name, ready for `ImageFeatures.blocks`.
  * @example
  * ```ts
+ * import type { VisionModel } from "./vision_model.ts";
+ * import type { RawImage } from "../image/mod.ts";
+ * declare const model: VisionModel, raw: RawImage;
+ * import type { ImageFeatures } from "../types.ts";
+ * declare const features: ImageFeatures;
  * features.blocks = { ...features.blocks, ...await visionFeatures(model, raw, { blocks: ["vision", "backbone"] }) };
  * ```
  */

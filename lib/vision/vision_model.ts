@@ -102,6 +102,7 @@ const engines = new Map<string, Promise<Engine>>();
  *
  * @example
  * ```ts
+ * import { readRaw } from "../image/mod.ts";
  * await using model = await VisionModel.load();
  * const result = await model.analyze(await readRaw("a.png", { channels: 3 }), { embedding: true });
  * ```
@@ -160,6 +161,8 @@ export class VisionModel {
    * @returns Normalised detections, the subject box and optionally the embedding.
    * @example
    * ```ts
+   * import type { RawImage } from "../image/mod.ts";
+   * declare const model: VisionModel, raw: RawImage;
    * const { faces, subject } = await model.analyze(raw);
    * ```
    */

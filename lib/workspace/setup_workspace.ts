@@ -57,6 +57,7 @@ function stateOf(path: string): WorkspaceCheck["state"] {
  * @returns One check per entry (each image root separately).
  * @example
  * ```ts
+ * import { resolveWorkspace } from "./workspace.ts";
  * checkWorkspace(resolveWorkspace()).filter((c) => c.state === "missing");
  * ```
  */

@@ -94,6 +94,7 @@ export function greyOf(img: HTMLImageElement): Float32Array {
  * @returns An image index, or null.
  * @example
  * ```ts
+ * declare const group: Parameters<typeof compareTarget>[0];
  * compareTarget(group); // 3 when image 3 (stage 3) was passed over
  * ```
  */

@@ -57,6 +57,7 @@ export function certainty(confidence: number): string {
  * @returns Sentences, most important first.
  * @example
  * ```ts
+ * declare const group: Parameters<typeof plainReasons>[0];
  * plainReasons(group)[0]; // "Keep image 3 (stage 2 · upscaled)."
  * ```
  */

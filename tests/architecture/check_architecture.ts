@@ -5,7 +5,7 @@
  *    "Layers" table.
  * 2. Product code in `lib/` imports only folders of lower layers.
  * 3. Another folder is imported only through its `mod.ts` (or `lib/types.ts`); nothing imports
- *    another top folder's private `_x.ts` file.
+ *    another top folder's private `_x.ts` file (tests/ may use a `_test_helpers.ts`).
  * 4. Top folders import downwards only: lib → lib; reviewer → lib; tasks → lib, reviewer;
  *    notebooks → lib; tests → anything. Unit tests in lib and reviewer (`*_test.ts`,
  *    `_test_helpers.ts`) may also import `tests/fixtures/`.
@@ -103,7 +103,10 @@ export function checkArchitecture(root: string = REPO_ROOT): Violation[] {
       // 3. Through mod.ts only; never another folder's private file.
       if (to.startsWith("lib") && e.to !== "lib/types.ts" && !/^lib\/[^/]+\/mod\.ts$/.test(e.to)) {
         out.push({ rule: "mod-only", where, detail: `imports ${e.to}, not ${to}/mod.ts` });
-      } else if (!to.startsWith("lib") && /(^|\/)_[^/]+$/.test(e.to) && top(from) !== top(to)) {
+      } else if (
+        !to.startsWith("lib") && /(^|\/)_[^/]+$/.test(e.to) && top(from) !== top(to) &&
+        !(top(from) === "tests" && e.to.endsWith("_test_helpers.ts"))
+      ) {
         out.push({ rule: "mod-only", where, detail: `imports the private file ${e.to}` });
       }
       // 2. Layers (product code of lib only; tests beside code are leaves nothing imports).
