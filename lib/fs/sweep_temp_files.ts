@@ -5,6 +5,9 @@
  * Every writer of state files sweeps at start: the reviewer (approved file,
  * thumbnail folder), decide (automation decisions), apply (plans folder),
  * ingest (its outputs), setup (the workspace file), embed (thumbnail folder).
+ * Deno 2.9 lets only `--allow-all` read `/proc`, so under a task's own
+ * permissions liveness cannot be told and a temp file is swept once it is
+ * older than `liveMaxAgeMs` (60 s): a live writer's file is never taken.
  *
  * @module
  */

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { sweepTempFiles, writeFileAtomic } from "../fs/mod.ts";
 
 /** Where one creator's material lives. Relative paths resolve against the workspace file's folder. */
 export interface Workspace {
@@ -222,9 +223,8 @@ export async function writeWorkspace(file: string, workspace: Workspace): Promis
     body[k] = v === null ? null : Array.isArray(v) ? v.map(store) : store(v);
   }
   const text = JSON.stringify(body, null, 2) + "\n";
-  await Deno.mkdir(base, { recursive: true });
-  const tmp = join(base, `.${WORKSPACE_FILE}.${crypto.randomUUID()}.tmp`);
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, resolve(file));
+  // A kill -9 between the temp file and its rename leaves a temp file: the next write sweeps it.
+  await sweepTempFiles(resolve(file));
+  await writeFileAtomic(resolve(file), text);
   return text;
 }

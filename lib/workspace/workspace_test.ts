@@ -87,3 +87,21 @@ Deno.test("setupWorkspace() writes, updates only what is given, and round-trips"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("setupWorkspace() sweeps a killed writer's temp file and leaves none of its own", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "logs"));
+    const file = join(dir, "keeper.workspace.json");
+    // What a kill -9 between the temp write and the rename leaves (pid 999999999 is not running).
+    const dead = join(dir, ".keeper.workspace.json.999999999.0a1b2c3d.tmp");
+    await Deno.writeTextFile(dead, "{");
+    await setupWorkspace({ file, set: { logs: join(dir, "logs") } });
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assert.deepEqual(names.sort(), ["keeper.workspace.json", "logs"]);
+    assert.equal(JSON.parse(await Deno.readTextFile(file)).logs, "logs");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
