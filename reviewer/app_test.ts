@@ -165,6 +165,7 @@ Deno.test("load_batch combines filters and a project, counts each choice, and nu
   assert.equal(b.counts.projects.beta, idx.filter((i) => low(i) && crop(i) && !alpha(i)).length);
   assert.equal(b.counts.filters.pending, want.length);
   const ordered = await get("size=30&order=low_confidence&filter=crops");
+  assert.equal(ordered.groups.length, idx.filter(crop).length, "every crop group, reordered");
   for (const g of ordered.groups) {
     assert.equal(ds[g.position]!.group_id, g.group_id, "same number under another order");
   }

@@ -295,8 +295,10 @@ Deno.test("decideFolder() splits six look-alikes into groups of at most four and
     assert.ok(ds.length >= 2);
     assert.ok(ds.every((d) => d.images.length <= 4 && d.flags.includes("group_split")));
     assert.ok(ds.every((d) => d.grouping === "variant"));
-    const grouped = ds.reduce((n, d) => n + d.images.length, 0);
-    assert.equal(grouped + s.singletons, 7);
+    // All six look-alikes are in split groups (none left alone); the unrelated image stays alone.
+    const grouped = ds.flatMap((d) => d.images.map((im) => im.path)).sort();
+    assert.deepEqual(grouped, [..."ABCDEF"].map((c) => `incoming/look/v_${c}.png`));
+    assert.equal(s.singletons, 1);
     assert.ok(ds.every((d) => d.step1_selection.auto_approvable === false));
   } finally {
     await fx.cleanup();

@@ -72,6 +72,9 @@ Deno.test("planGroups() realises the project's anomaly rate with the creator's r
   assert.ok(Math.abs(rate - 0.1) < 0.02, `rate ${rate}`);
   // Taste flips exist and are not defects; noticed defects sit above the tolerance.
   assert.ok(anomalies.some((g) => g.outcome === "taste" && g.defects.length === 0));
+  // Both defect outcomes occur, so the checks below are not vacuous.
+  const outcomes = new Set(groups.map((g) => g.outcome));
+  assert.ok(outcomes.has("defect") && outcomes.has("tolerated"), [...outcomes].join(", "));
   for (const g of groups.filter((x) => x.outcome === "defect")) {
     assert.ok(g.defects[0]!.severity >= project!.tolerance);
   }
