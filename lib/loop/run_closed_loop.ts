@@ -12,13 +12,13 @@ import { dirname, join, relative } from "node:path";
 import { simulate } from "../sim/mod.ts";
 import type { GroundTruthRecord, SimSummary } from "../sim/mod.ts";
 import { ingestLogs, readIngested } from "../logs/mod.ts";
-import { embedWithBlocks } from "../blocks/mod.ts";
 import {
   buildDataset,
   type Dataset,
   evaluateAll,
   type EvaluateResult,
   heldoutFromGroundTruth,
+  loadDataset,
   trainModels,
 } from "../pipeline/mod.ts";
 import { decideFolder } from "../decide/mod.ts";
@@ -201,20 +201,23 @@ export async function runClosedLoop(options: ClosedLoopOptions = {}): Promise<Cl
   await ingestLogs(join(simDir, "logs"), { projectsDir: join(simDir, "projects"), outDir: logsA });
   o.onStep("embed");
   const batchPaths = [...truthByPath.keys()].map((p) => join(dir, p));
-  const storeA = await readIngested(logsA);
   const imagesRoot = join(simDir, "images");
   const simPath = (r: ImageRef) => join(imagesRoot, r.dir, r.filename);
-  const allPaths = [
-    ...storeA.selections.flatMap((s) => [s.chosen, ...s.rejected].map(simPath)),
-    ...heldout.flatMap((g) => g.members.map((m) => join(simDir, m.path))),
-    ...batchPaths,
-  ];
   const cacheDb = join(dir, "features.sqlite");
-  const { embedded } = await embedWithBlocks([...new Set(allPaths)], o.features, {
-    cacheDb,
+  // One feature pass for everything the loop scores: the logged history, the
+  // held-out groups (review batch and test set) and the review batch's copies.
+  const loaded = await loadDataset(logsA, {
+    imagesRoot,
+    features: o.features,
+    cache: cacheDb,
     visionCacheDir: join(dir, "vision_cache"),
+    extraPaths: [
+      ...heldout.flatMap((g) => g.members.map((m) => join(simDir, m.path))),
+      ...batchPaths,
+    ],
+    clipByIdentity: false,
   });
-  const held = heldoutFromGroundTruth(testTruth, embedded.byPath, simDir);
+  const held = heldoutFromGroundTruth(testTruth, loaded.byPath, simDir);
   const withHeldout = (ds: Dataset): Dataset => {
     ds.heldout = { groups: held.groups, crops: held.crops };
     return ds;
@@ -222,7 +225,7 @@ export async function runClosedLoop(options: ClosedLoopOptions = {}): Promise<Cl
 
   o.onStep("train before reviews");
   const modelsA = join(dir, "models_before");
-  const dsA = withHeldout(buildDataset(storeA, embedded.byPath, { imagesRoot }));
+  const dsA = withHeldout(loaded.dataset);
   await trainModels(dsA, { out: modelsA, seed: o.seed, features: o.features });
   const before = scores(
     await evaluateAll(dsA, { modelDir: modelsA, leaveOneProjectOut: false, original: false }),
@@ -266,9 +269,10 @@ export async function runClosedLoop(options: ClosedLoopOptions = {}): Promise<Cl
   const storeB = await readIngested(logsB);
   const reviewSets = storeB.selections.filter((s) => s.kind === "review").length;
   // Review images are named relative to the sandbox root; logged ones live under sim/images.
+  // Every image of this store already has features (the pass above): join, do not recompute.
   const resolve = (r: ImageRef): string =>
     r.path.startsWith("review_batch/") ? join(dir, r.path) : simPath(r);
-  const byPath: Map<string, ImageFeatures> = embedded.byPath;
+  const byPath: Map<string, ImageFeatures> = loaded.byPath;
   const modelsB = join(dir, "models_after");
   const dsB = withHeldout(buildDataset(storeB, byPath, { imagesRoot, resolve }));
   await trainModels(dsB, { out: modelsB, seed: o.seed, features: o.features });
