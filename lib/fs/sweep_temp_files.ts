@@ -4,7 +4,8 @@
  * kill -9 between writing the temp file and renaming it leaves one forever.
  * Every writer of state files sweeps at start: the reviewer (approved file,
  * thumbnail folder), decide (automation decisions), apply (plans folder),
- * ingest (its outputs), setup (the workspace file), embed (thumbnail folder).
+ * ingest (its outputs), setup (the workspace file), embed (thumbnail folder),
+ * vision (its result cache, once per folder; converted models before writing).
  * Deno 2.9 lets only `--allow-all` read `/proc`, so under a task's own
  * permissions liveness cannot be told and a temp file is swept once it is
  * older than `liveMaxAgeMs` (60 s): a live writer's file is never taken.

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { fileSha256, writeFileAtomic } from "../fs/mod.ts";
+import { fileSha256, sweepTempFiles, writeFileAtomic } from "../fs/mod.ts";
 
 /** A converted model and its metadata. */
 export interface CachedOnnx<M> {
@@ -54,6 +54,8 @@ export async function loadOrConvert<M>(
   const { bytes, meta } = await convert();
   let cached: string | null = `${stem}.onnx`;
   try {
+    // A conversion killed before its rename left a temp file (tens of MB): sweep it first.
+    for (const ext of [".onnx", ".json"]) await sweepTempFiles(`${stem}${ext}`);
     await writeFileAtomic(`${stem}.onnx`, bytes);
     // The metadata goes last: a reader that finds it also finds the whole model.
     await writeFileAtomic(`${stem}.json`, JSON.stringify({ version, meta }));

@@ -8,10 +8,12 @@ import { join } from "node:path";
 import type { RawImage } from "../image/mod.ts";
 import type { VisionResult } from "./_types.ts";
 import type { AnalyzeOptions, VisionModel } from "./vision_model.ts";
-import { sha256Hex, writeFileAtomic } from "../fs/mod.ts";
+import { sha256Hex, sweepTempFilesIn, writeFileAtomic } from "../fs/mod.ts";
 
 /** Bump when {@linkcode VisionResult} or the models' settings change (invalidates the cache). */
 export const VISION_RESULT_VERSION = "human-3.3.6+ort/3";
+
+const swept = new Set<string>();
 
 /** Options for {@linkcode analyzeCached}. */
 export interface AnalyzeCachedOptions extends AnalyzeOptions {
@@ -53,6 +55,12 @@ export async function analyzeCached(
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   const result = await model.analyze(raw, { embedding: o.embedding });
+  // A writer killed between its temp file and the rename leaves the temp file: swept once per
+  // folder and process, on the first write.
+  if (!swept.has(o.cacheDir)) {
+    swept.add(o.cacheDir);
+    await sweepTempFilesIn(o.cacheDir);
+  }
   await writeFileAtomic(file, stringify(result));
   return result;
 }

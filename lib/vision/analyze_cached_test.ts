@@ -58,3 +58,18 @@ Deno.test("visionCacheKey() depends on pixels, shape and the embedding flag", as
   assert.notEqual(await visionCacheKey({ ...raw(1), width: 2, height: 8 }, true), k);
   assert.notEqual(await visionCacheKey(raw(1), false), k);
 });
+
+Deno.test("analyzeCached() sweeps a killed writer's temp file from the cache folder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // What a kill -9 between the temp write and the rename leaves (pid 999999999 is not running).
+    const dead = `${dir}/.${await visionCacheKey(raw(5), true)}.json.999999999.0a1b2c3d.tmp`;
+    await Deno.writeTextFile(dead, "{");
+    await Deno.utime(dead, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    await analyzeCached(fakeModel(), raw(4), { cacheDir: dir, embedding: true });
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name);
+    assert.deepEqual(names, [`${await visionCacheKey(raw(4), true)}.json`]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
