@@ -13,6 +13,8 @@ Deno.test("tampering between plan and moves writes nothing outside the sandbox a
   try {
     for (const seed of [16, 17]) {
       const r = await runTamperTrials(dir, { trials: TAMPER_KINDS.length, groups: 5, seed });
+      // Every kind was tried once (the checks below are not vacuous).
+      assert.deepEqual(r.details.map((d) => d.kind).sort(), [...TAMPER_KINDS].sort());
       const bad = r.details.filter((d) => d.outsideWrites.length + d.losses.length > 0)
         .map((d) => `${d.kind}: ${[...d.outsideWrites, ...d.losses].slice(0, 3).join("; ")}`);
       assert.deepEqual(bad, []);

@@ -33,6 +33,7 @@ function plan(seed: number) {
 
 Deno.test("data/art: every character has a file, a licence row and a face inside its subject", async () => {
   const licences = await Deno.readTextFile(`${artDir}/LICENSES.md`);
+  assert.ok(art.characters.length > 0, "art.json lists no character");
   for (const c of art.characters) {
     assert.ok((await Deno.stat(`${artDir}/${c.file}`)).isFile, c.file);
     assert.ok(licences.includes(`\`${c.file}\``), `${c.file} has no licence row`);
