@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { GroupMemberInput } from "../types.ts";
+import type { GroupMemberInput, RankResult } from "../types.ts";
 import { highestStageScores, isAnomaly, type RankGroup, softmax } from "../rank/mod.ts";
 import { ece, reliability, type ReliabilityBin } from "./calibration.ts";
 
@@ -43,8 +43,10 @@ function argmax(v: readonly number[]): number {
  * Score sets with a scorer and a temperature.
  *
  * @param groups Labelled sets.
- * @param scorer Raw scores for a set's members.
- * @param temperature Softmax temperature.
+ * @param scorer Raw scores for a set's members, or a ranker's whole answer: then its own
+ *   calibrated `probabilities` give the confidence (a ranker may use one temperature per kind of
+ *   group) and `temperature` is not used.
+ * @param temperature Softmax temperature for raw scores.
  * @returns Pick, confidence, correctness per set.
  * @example
  * ```ts
@@ -57,12 +59,13 @@ function argmax(v: readonly number[]): number {
  */
 export function scoreGroups(
   groups: RankGroup[],
-  scorer: (members: GroupMemberInput[]) => number[],
+  scorer: (members: GroupMemberInput[]) => number[] | Pick<RankResult, "scores" | "probabilities">,
   temperature = 1,
 ): ScoredGroup[] {
   return groups.map((group) => {
-    const s = scorer(group.members);
-    const p = softmax(s, temperature);
+    const r = scorer(group.members);
+    const s = Array.isArray(r) ? r : r.scores;
+    const p = Array.isArray(r) ? softmax(s, temperature) : r.probabilities;
     const pick = argmax(s);
     return {
       group,

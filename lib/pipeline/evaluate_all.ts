@@ -253,8 +253,8 @@ export async function evaluateAll(
     o.onStep("ranker: scoring test sets");
     const meta = rankerModel.meta;
     const ranker = rankerFrom(rankerModel);
-    const scorer = (m: Parameters<typeof ranker.rank>[0]) => ranker.rank(m).scores;
-    const scored = scoreGroups(testGroups, scorer, meta.temperature);
+    // The ranker's own probabilities: a group is calibrated at the temperature it is decided with.
+    const scored = scoreGroups(testGroups, (m) => ranker.rank(m));
     const acc = accuracy(scored);
     result.views.test_by_view = sliceAccuracy(scored, (x) => setView(x.members));
     const cal = calibrationOf(scored);

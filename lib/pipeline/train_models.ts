@@ -149,12 +149,13 @@ export async function trainModels(
         band: { precision: AUTO_APPROVE_PRECISION },
       });
       model.meta.temperature = cal.temperature;
+      if (cal.suspicious) model.meta.temperature_suspicious = cal.suspicious;
       model.meta.auto_approve = cal.autoApprove;
       model.meta.auto_approve_threshold = cal.autoApprove.threshold;
       model.meta.calibration = cal.calibration;
     }
     const ranker = rankerFrom(model);
-    const scored = scoreGroups(g.val, (m) => ranker.rank(m).scores, model.meta.temperature);
+    const scored = scoreGroups(g.val, (m) => ranker.rank(m));
     const conf = scored.map((s) => s.confidence), ok = scored.map((s) => s.correct);
     const threshold = model.meta.auto_approve
       ? model.meta.auto_approve_threshold

@@ -14,16 +14,35 @@ import type { RankerCalibration } from "./train_ranker.ts";
 export interface CalibrateOptions {
   /** Prior standard deviation of log(correction) around 1. */
   priorSd?: number;
+  /**
+   * Groups whose chain suspicion is above this are calibrated apart from the others (the
+   * band's suspicion cut); null: one correction for all.
+   */
+  suspicionCut?: number | null;
+  /** Fewest sets on each side of the cut for two corrections (else one). */
+  minPartSets?: number;
+  /** Prior standard deviation of log(part correction / pooled correction). */
+  partPriorSd?: number;
   /** Folds the scores came from (recorded). */
   folds?: number;
   band?: FitAutoApproveOptions;
 }
 
-const defaults = { priorSd: 0.5, folds: 5, band: {} } satisfies Required<CalibrateOptions>;
+const defaults = {
+  priorSd: 0.5,
+  suspicionCut: 0.1,
+  minPartSets: 50,
+  partPriorSd: 0.5,
+  folds: 5,
+  band: {},
+} satisfies Required<CalibrateOptions>;
 
 /** What {@linkcode calibrateFromOutOfFold} returns. */
 export interface CalibrationResult {
+  /** Temperature of every group, or of the clean ones when `suspicious` is set. */
   temperature: number;
+  /** The suspected groups' own temperature and the cut (null: one temperature for all). */
+  suspicious: { cut: number; temperature: number } | null;
   autoApprove: AutoApprove;
   calibration: RankerCalibration;
 }
@@ -80,11 +99,27 @@ export function calibrateFromOutOfFold(
     chosen: r.chosen,
   }));
   const correction = fitTemperature(scaled, { priorSd: o.priorSd });
-  const conf: number[] = [], ok: boolean[] = [];
+  // A clean group and one whose chain model suspects a step are different problems: the first is
+  // usually more certain than one temperature says, the second less. Each part gets its own
+  // correction, shrunk toward the pooled one (a prior on their ratio), when both parts are large.
+  const cut = o.suspicionCut;
+  const isSuspect = (r: OutOfFold) => cut !== null && r.suspicion > cut;
+  const nSuspect = oof.filter(isSuspect).length;
+  const apart = cut !== null && nSuspect >= o.minPartSets && oof.length - nSuspect >= o.minPartSets;
+  const partCorrection = (suspect: boolean) =>
+    correction * fitTemperature(
+      scaled.filter((_, i) => isSuspect(oof[i]!) === suspect)
+        .map((g) => ({ scores: g.scores.map((s) => s / correction), chosen: g.chosen })),
+      { priorSd: o.partPriorSd },
+    );
+  const clean = apart ? partCorrection(false) : correction;
+  const suspect = apart ? partCorrection(true) : correction;
+  const conf: number[] = [], ok: boolean[] = [], pooledConf: number[] = [];
   const sets = oof.map((r, i) => {
-    const p = softmax(scaled[i]!.scores, correction);
+    const p = softmax(scaled[i]!.scores, isSuspect(r) ? suspect : clean);
     const pick = argmax(r.scores);
     conf.push(p[pick]!);
+    pooledConf.push(softmax(scaled[i]!.scores, correction)[pick]!);
     ok.push(pick === r.chosen);
     return {
       project: r.project,
@@ -94,7 +129,8 @@ export function calibrateFromOutOfFold(
     };
   });
   return {
-    temperature: validationTemperature * correction,
+    temperature: validationTemperature * clean,
+    suspicious: apart ? { cut: cut!, temperature: validationTemperature * suspect } : null,
     autoApprove: fitAutoApprove(sets, o.band),
     calibration: {
       method: "cross-fit",
@@ -105,6 +141,16 @@ export function calibrateFromOutOfFold(
       prior_sd: o.priorSd,
       oof_acc: ok.length ? ok.filter(Boolean).length / ok.length : 0,
       oof_ece: binnedEce(conf, ok),
+      ...(apart
+        ? {
+          by_suspicion: {
+            cut: cut!,
+            clean: { sets: oof.length - nSuspect, correction: clean },
+            suspicious: { sets: nSuspect, correction: suspect },
+            oof_ece_pooled: binnedEce(pooledConf, ok),
+          },
+        }
+        : {}),
     },
   };
 }

@@ -95,6 +95,27 @@ function chainNotes(verdict: ChainVerdict | null, members: GroupMemberInput[]): 
 }
 
 /**
+ * The temperature a group is calibrated with: the suspected groups' own when the ranker has one
+ * and the chain model's suspicion is above its cut, else the ranker's temperature.
+ *
+ * @param meta The ranker's metadata.
+ * @param suspicion Highest P(step broken) of the group (0 without a chain model).
+ * @returns The softmax temperature.
+ * @example
+ * ```ts
+ * declare const meta: Parameters<typeof groupTemperature>[0];
+ * groupTemperature(meta, 0.02); // meta.temperature for a clean group
+ * ```
+ */
+export function groupTemperature(
+  meta: Pick<RankerMeta, "temperature" | "temperature_suspicious">,
+  suspicion: number,
+): number {
+  const s = meta.temperature_suspicious;
+  return s && suspicion > s.cut ? s.temperature : meta.temperature;
+}
+
+/**
  * A ranker over a trained model.
  *
  * @param model ONNX bytes + metadata.
@@ -126,8 +147,8 @@ export function rankerFrom(model: TrainedRanker): Ranker {
       const verdict = meta.chain ? evaluateChain(meta.chain, members, meta.layout) : null;
       const chain = meta.chain && meta.chain.mix.chain > 0 ? meta.chain : null;
       const scores = chain ? mixChainScores(mlp, verdict?.logProbs ?? null, chain.mix) : mlp;
-      const probabilities = softmax(scores, meta.temperature);
       const suspicion = Math.max(0, ...(verdict?.steps ?? []).map((s) => s.broken));
+      const probabilities = softmax(scores, groupTemperature(meta, suspicion));
       return {
         scores,
         probabilities,

@@ -127,7 +127,13 @@ export interface RankerMeta {
   /** False: the model reads only the image blocks (original recipe). */
   group_context: boolean;
   layers: number[];
+  /** Softmax temperature (of every group, or of the groups below the suspicion cut). */
   temperature: number;
+  /**
+   * A temperature of its own for groups whose chain model suspects a broken step (suspicion
+   * above `cut`), fitted on their out-of-fold scores; absent: `temperature` for every group.
+   */
+  temperature_suspicious?: { cut: number; temperature: number };
   /** Confidence at or above which a pick may be auto-approved (null: none; pooled over projects). */
   auto_approve_threshold: number | null;
   /** The band itself: per-project thresholds, suspicion cut, how it was fitted (absent: older model). */
@@ -159,6 +165,17 @@ export interface RankerCalibration {
   /** Out-of-fold accuracy and ECE after calibration. */
   oof_acc: number;
   oof_ece: number;
+  /**
+   * Clean and suspected groups calibrated apart (absent: one correction for all): the cut, each
+   * part's sets and correction (fitted around the pooled one), and the out-of-fold ECE that one
+   * pooled correction would have given.
+   */
+  by_suspicion?: {
+    cut: number;
+    clean: { sets: number; correction: number };
+    suspicious: { sets: number; correction: number };
+    oof_ece_pooled: number;
+  };
 }
 
 /** The chain model as a ranker keeps it: with its mix and every candidate mix's validation figures. */
