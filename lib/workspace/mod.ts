@@ -15,5 +15,5 @@ export {
   workspaceFile,
 } from "./workspace.ts";
 export type { LoadedWorkspace, Workspace } from "./workspace.ts";
-export { checkWorkspace, setupWorkspace } from "./setup_workspace.ts";
-export type { WorkspaceCheck } from "./setup_workspace.ts";
+export { checkWorkspace, runSetup, setupWorkspace } from "./setup_workspace.ts";
+export type { RunSetupResult, WorkspaceCheck } from "./setup_workspace.ts";
