@@ -45,3 +45,5 @@ export type { EncoderConfig } from "./encoder_config.ts";
 export { computeBuiltinFeatures } from "./builtin_features.ts";
 export { cosine, l2normalize } from "../math/mod.ts";
 export { listImages } from "./list_images.ts";
+export { embedFolder } from "./embed_folder.ts";
+export type { EmbedFolderOptions } from "./embed_folder.ts";
