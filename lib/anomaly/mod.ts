@@ -6,4 +6,3 @@
 export { analyzeAnomalies } from "./analyze_anomalies.ts";
 export type { AnomalyReport } from "./analyze_anomalies.ts";
 export { analyzeStore } from "./analyze_store.ts";
-export type { AnalyzeStoreOptions } from "./analyze_store.ts";

@@ -4,4 +4,4 @@
  * @module
  */
 export { runDemo } from "./run_demo.ts";
-export type { DemoResult, DryRunBand, RunDemoOptions } from "./run_demo.ts";
+export type { DemoResult } from "./run_demo.ts";

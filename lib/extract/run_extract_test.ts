@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { encodeRaw } from "../image/mod.ts";
 import { synthImage } from "../../tests/fixtures/synth_image.ts";
-import { extractCoverage, runExtract } from "./mod.ts";
+import { runExtract } from "./mod.ts";
+import { extractCoverage } from "./extract_coverage.ts";
 
 /** One two-stage group in `raw`; `final` holds the given deliverable (or a stranger). */
 async function project(dir: string, deliver: "stage2" | "stranger"): Promise<[string, string]> {

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  loadWorkspaceSync,
-  parseWorkspace,
-  resolveWorkspace,
-  runSetup,
-  setupWorkspace,
-  workspaceFile,
-} from "./mod.ts";
+import { loadWorkspaceSync, parseWorkspace, runSetup } from "./mod.ts";
+import { resolveWorkspace, workspaceFile } from "./workspace.ts";
+import { setupWorkspace } from "./setup_workspace.ts";
 function throwsLike(fn: () => unknown, cls: new (...a: never[]) => Error, text = ""): Error {
   let caught: unknown;
   try {
