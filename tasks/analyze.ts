@@ -5,8 +5,7 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { analyzeAnomalies, type AnomalyReport } from "../lib/anomaly/mod.ts";
-import { readIngested } from "../lib/logs/mod.ts";
+import { analyzeStore, type AnomalyReport } from "../lib/anomaly/mod.ts";
 import type { SelectionKind } from "../lib/types.ts";
 
 const SPEC = defineTask({
@@ -60,11 +59,10 @@ function describe(report: AnomalyReport): string[] {
 
 await runTask(async () => {
   const { values } = parseFlags(SPEC);
-  const { selections } = await readIngested(values.data);
   const kinds = values.kinds === undefined
     ? null
     : values.kinds.split(",").map((k) => k.trim() as SelectionKind);
-  const report = analyzeAnomalies(selections, { kinds });
+  const report = await analyzeStore(values.data, { kinds });
   if (values.json) console.log(JSON.stringify(report));
   else for (const line of describe(report)) console.log(line);
 });

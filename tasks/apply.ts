@@ -14,10 +14,7 @@ import {
   type ApplyPlan,
   type ApplySummary,
   DEFAULT_FOLDERS,
-  executePlan,
-  planApply,
-  recover,
-  rollback,
+  runApply,
 } from "../lib/apply/mod.ts";
 
 const SPEC = defineTask({
@@ -93,72 +90,64 @@ const SPEC = defineTask({
 await runTask(async () => {
   const { values } = parseFlags(SPEC);
   const folders = parseFolders(values.folder);
-  const root = values.sandbox;
-  if (values.recover) {
-    const done = await recover(root, {
-      mode: values.undo ? "undo" : "complete",
-      folders,
-      relocated: values.relocated,
-    });
-    if (done.length === 0) console.log("recover: no interrupted run");
-    for (const s of done) printSummary(s, values.json);
+  const planning = !values.recover && values.rollback === undefined;
+  const missing = values["missing-companions"];
+  const dups = values.duplicates;
+  const unreadable = values.unreadable;
+  // Checked only when planning: --recover and --rollback ignore the plan policies.
+  if (planning) {
+    if (missing !== "refuse" && missing !== "warn") {
+      throw new RangeError(`Cannot plan: --missing-companions "${missing}" (use refuse or warn)`);
+    }
+    if (dups !== "refuse" && dups !== "last") {
+      throw new RangeError(`Cannot plan: --duplicates "${dups}" (use refuse or last)`);
+    }
+    if (unreadable !== "refuse" && unreadable !== "warn") {
+      throw new RangeError(`Cannot plan: --unreadable "${unreadable}" (use refuse or warn)`);
+    }
+  }
+  const r = await runApply(values.sandbox, {
+    recover: values.recover ? (values.undo ? "undo" : "complete") : null,
+    rollback: values.rollback ?? null,
+    relocated: values.relocated,
+    folders,
+    approvedFile: values.approved ?? null,
+    decisionsFile: values.decisions ?? null,
+    runId: values["run-id"] ?? null,
+    missingCompanions: missing as "refuse" | "warn",
+    duplicates: dups as "refuse" | "last",
+    unreadable: unreadable as "refuse" | "warn",
+    tree: values.flat ? "flat" : "project",
+    commit: values.commit,
+    onPlan: (plan) => printPlan(plan, Number(values.rows)),
+    confirm: values.yes ? null : (plan) => {
+      if (!Deno.stdin.isTerminal()) {
+        throw new Error("Cannot commit: not an interactive terminal; pass --yes to confirm");
+      }
+      const answer = prompt(`Execute ${plan.steps.length} steps of run ${plan.run_id}? [y/N]`);
+      return answer !== null && /^y(es)?$/i.test(answer.trim());
+    },
+  });
+  if (r.mode === "recover") {
+    if (r.summaries.length === 0) console.log("recover: no interrupted run");
+    for (const s of r.summaries) printSummary(s, values.json);
     return 0;
   }
-  if (values.rollback !== undefined) {
-    const s = await rollback(root, values.rollback, { folders, relocated: values.relocated });
+  if (r.mode === "rollback") {
+    const s = r.summary;
     if (s.state === "nothing") console.log(`rollback: run ${s.run_id} was already rolled back`);
     printSummary(s, values.json);
     return 0;
-  }
-  const missing = values["missing-companions"];
-  const dups = values.duplicates;
-  if (missing !== "refuse" && missing !== "warn") {
-    throw new RangeError(`Cannot plan: --missing-companions "${missing}" (use refuse or warn)`);
-  }
-  if (dups !== "refuse" && dups !== "last") {
-    throw new RangeError(`Cannot plan: --duplicates "${dups}" (use refuse or last)`);
-  }
-  const unreadable = values.unreadable;
-  if (unreadable !== "refuse" && unreadable !== "warn") {
-    throw new RangeError(`Cannot plan: --unreadable "${unreadable}" (use refuse or warn)`);
-  }
-  const plan = await planApply(root, {
-    ...(values.approved !== undefined ? { approvedFile: values.approved } : {}),
-    ...(values.decisions !== undefined ? { decisionsFile: values.decisions } : {}),
-    ...(values["run-id"] !== undefined ? { runId: values["run-id"] } : {}),
-    folders,
-    missingCompanions: missing,
-    duplicates: dups,
-    unreadable,
-    tree: values.flat ? "flat" : "project",
-  });
-  printPlan(plan, Number(values.rows));
-  if (plan.totals.errors > 0) {
-    const errors = plan.problems.filter((p) => p.severity === "error");
-    const kinds = new Map<string, number>();
-    for (const p of errors) kinds.set(p.kind, (kinds.get(p.kind) ?? 0) + 1);
-    throw new Error(
-      `Cannot apply: ${plan.totals.errors} problem(s) in the decisions ` +
-        `(${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}), nothing moved; first: ` +
-        `${errors[0]?.message ?? "?"}`,
-    );
   }
   if (!values.commit) {
     console.log("dry run: nothing moved (add --commit to execute)");
     return 0;
   }
-  if (!values.yes) {
-    if (!Deno.stdin.isTerminal()) {
-      throw new Error("Cannot commit: not an interactive terminal; pass --yes to confirm");
-    }
-    const answer = prompt(`Execute ${plan.steps.length} steps of run ${plan.run_id}? [y/N]`);
-    if (answer === null || !/^y(es)?$/i.test(answer.trim())) {
-      console.log("not confirmed: nothing moved");
-      return 1;
-    }
+  if (r.declined || r.committed === null) {
+    console.log("not confirmed: nothing moved");
+    return 1;
   }
-  const summary = await executePlan(plan);
-  printSummary(summary, values.json);
+  printSummary(r.committed, values.json);
   return 0;
 }, { verbose: Deno.args.includes("--verbose") });
 

@@ -10,7 +10,7 @@
  */
 import { relative } from "node:path";
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { dryRunBand, runDemo } from "../lib/demo/mod.ts";
+import { type DemoResult, runDemo } from "../lib/demo/mod.ts";
 import { AUTO_APPROVE_PRECISION } from "../lib/pipeline/mod.ts";
 import { serveReviewer } from "../reviewer/server.ts";
 
@@ -56,7 +56,63 @@ await runTask(async () => {
     sandboxRoot: values.sandbox,
     scale,
     onStep: (s) => log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${s}`),
+    dryRunApply: values["no-serve"],
+    onDecided: (result) => printResults(result, log),
   });
+  const ev = r.experiment.evaluation;
+  const d = r.decide;
+  const sandboxArg = relative(Deno.cwd(), r.sandboxRoot) || ".";
+  const reviewCommand = `deno task review --sandbox ${
+    /^[\w./-]+$/.test(sandboxArg) ? sandboxArg : JSON.stringify(sandboxArg)
+  }`;
+
+  const dry = r.applyDryRun;
+  if (dry !== null) {
+    const t = dry.totals;
+    if (dry.approved === 0) {
+      const band = ev.ranker?.auto_approve.threshold;
+      log(
+        `Apply (dry run): no group is in the auto-approve band (${
+          band == null
+            ? `no confidence reached the ${
+              100 * AUTO_APPROVE_PRECISION
+            }% validation precision the band needs`
+            : `none reached confidence ${band.toFixed(3)}`
+        }), so every group waits for review; empty plan ` +
+          `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
+      );
+    } else {
+      log(
+        `Apply (dry run) of the ${dry.approved} auto-approvable groups: ${t["moves"]} moves, ` +
+          `${t["crops"]} crops, ${t["conflicts"]} conflicts, ${t["errors"]} errors; plan ` +
+          `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
+      );
+    }
+    log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    log(`Open the results on the review page: ${reviewCommand}`);
+    if (values.json) {
+      console.log(JSON.stringify({
+        evaluation: ev,
+        decide: d,
+        score: r.score,
+        apply_dry_run: dry,
+        review_command: reviewCommand,
+        seconds: (performance.now() - t0) / 1000,
+      }));
+    }
+    return 0;
+  }
+  const running = await serveReviewer(r.decisionsFile, { port, sandboxRoot: r.sandboxRoot });
+  console.log(`\nReview the ${running.groups} decisions at ${running.url}  (Ctrl-C to stop)`);
+  const stop = () => void running.shutdown();
+  Deno.addSignalListener("SIGINT", stop);
+  await running.finished;
+  Deno.removeSignalListener("SIGINT", stop);
+  return 0;
+});
+
+/** The summary of the demo's results, one line at a time. */
+function printResults(r: DemoResult, log: (line: string) => void): void {
   const c = r.real.ingest.crops;
   log("");
   log(
@@ -108,52 +164,4 @@ await runTask(async () => {
         `${pct(v.keeper).padStart(6)}, highest stage ${pct(v.highest_stage).padStart(6)}`,
     );
   }
-  const sandboxArg = relative(Deno.cwd(), r.sandboxRoot) || ".";
-  const reviewCommand = `deno task review --sandbox ${
-    /^[\w./-]+$/.test(sandboxArg) ? sandboxArg : JSON.stringify(sandboxArg)
-  }`;
-
-  if (values["no-serve"]) {
-    const dry = await dryRunBand(r.sandboxRoot, r.decisionsFile);
-    const t = dry.totals;
-    if (dry.approved === 0) {
-      const band = ev.ranker?.auto_approve.threshold;
-      log(
-        `Apply (dry run): no group is in the auto-approve band (${
-          band == null
-            ? `no confidence reached the ${
-              100 * AUTO_APPROVE_PRECISION
-            }% validation precision the band needs`
-            : `none reached confidence ${band.toFixed(3)}`
-        }), so every group waits for review; empty plan ` +
-          `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
-      );
-    } else {
-      log(
-        `Apply (dry run) of the ${dry.approved} auto-approvable groups: ${t["moves"]} moves, ` +
-          `${t["crops"]} crops, ${t["conflicts"]} conflicts, ${t["errors"]} errors; plan ` +
-          `${relative(Deno.cwd(), dry.planFile)}. Nothing moved.`,
-      );
-    }
-    log(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
-    log(`Open the results on the review page: ${reviewCommand}`);
-    if (values.json) {
-      console.log(JSON.stringify({
-        evaluation: ev,
-        decide: d,
-        score: r.score,
-        apply_dry_run: dry,
-        review_command: reviewCommand,
-        seconds: (performance.now() - t0) / 1000,
-      }));
-    }
-    return 0;
-  }
-  const running = await serveReviewer(r.decisionsFile, { port, sandboxRoot: r.sandboxRoot });
-  console.log(`\nReview the ${running.groups} decisions at ${running.url}  (Ctrl-C to stop)`);
-  const stop = () => void running.shutdown();
-  Deno.addSignalListener("SIGINT", stop);
-  await running.finished;
-  Deno.removeSignalListener("SIGINT", stop);
-  return 0;
-});
+}

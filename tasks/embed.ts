@@ -8,7 +8,7 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { embedFiles, listImages, resolvePixelBlocks } from "../lib/embed/mod.ts";
+import { embedFolder } from "../lib/embed/mod.ts";
 // lib/blocks registers the pixel blocks it owns (layout, signature…) in PIXEL_BLOCKS on load.
 import "../lib/blocks/mod.ts";
 
@@ -49,33 +49,20 @@ await runTask(async () => {
   if (values["encoder-config"] && !values.encoder) {
     throw new TypeError("Cannot embed: --encoder-config needs --encoder");
   }
-  const paths: string[] = [];
-  for (const input of values.images) paths.push(...await listImages(input));
-  const cacheDir = values.cache.includes("/")
-    ? values.cache.slice(0, values.cache.lastIndexOf("/"))
-    : ".";
-  await Deno.mkdir(cacheDir, { recursive: true });
-  if (values.thumbs) await Deno.mkdir(values.thumbs, { recursive: true });
-  const bar = new Progress(paths.length, { label: "embed" });
-  const names = values.features.split(",").map((f) => f.trim()).filter(Boolean);
-  const { blocks, rest: features } = resolvePixelBlocks(names);
-  if (values.encoder && !features.includes("embedding")) features.push("embedding");
-  const result = await embedFiles(paths, {
-    cacheDb: values.cache,
-    model: values.encoder
-      ? {
-        path: values.encoder,
-        ...(values["encoder-config"] ? { config: values["encoder-config"] } : {}),
-      }
-      : null,
-    features,
-    blocks,
+  let bar = null as Progress | null;
+  const result = await embedFolder(values.images, values.cache, {
+    encoder: values.encoder ?? null,
+    encoderConfig: values["encoder-config"] ?? null,
+    features: values.features.split(",").map((f) => f.trim()).filter(Boolean),
+    thumbnailDir: values.thumbs ?? null,
     concurrency: Number(values.concurrency),
     batchSize: Number(values["batch-size"]),
-    thumbnailDir: values.thumbs ?? null,
-    onProgress: () => bar.tick(),
+    onList: (paths) => {
+      bar = new Progress(paths.length, { label: "embed" });
+    },
+    onProgress: () => bar?.tick(),
   });
-  bar.done();
+  bar?.done();
   const s = result.stats;
   if (values.json) {
     console.log(JSON.stringify({

@@ -9,7 +9,7 @@
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import { formatCoverage } from "../lib/eval/mod.ts";
-import { evaluateCropLog, evaluateStored } from "../lib/pipeline/mod.ts";
+import { runEvaluate } from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
   task: "evaluate",
@@ -86,9 +86,14 @@ await runTask(async () => {
       );
     }
     const n = Number(values.seeds);
-    const r = await evaluateCropLog(values["crop-log"], values["project-map"], {
-      seeds: Array.from({ length: n }, (_, i) => i + 1),
-      onSeed: (s, m) => log(`seed ${s}: mean IoU ${m.toFixed(4)}`),
+    const { result: r } = await runEvaluate({
+      mode: "crop-log",
+      csv: values["crop-log"],
+      projectMap: values["project-map"],
+      options: {
+        seeds: Array.from({ length: n }, (_, i) => i + 1),
+        onSeed: (s, m) => log(`seed ${s}: mean IoU ${m.toFixed(4)}`),
+      },
     });
     if (values.json) console.log(JSON.stringify(r));
     else {
@@ -107,19 +112,24 @@ await runTask(async () => {
     return;
   }
   let coverageLines: string[] = [];
-  const { result, coverage, heldout, files } = await evaluateStored(values.data, values.models, {
-    cache: values.cache,
-    images: values.images,
-    sandbox: values.sandbox,
-    report: values.out,
-    groundTruth: values["ground-truth"] ?? null,
-    encoder: values.encoder ?? null,
-    allowEmpty: values["allow-empty"],
-    leaveOneProjectOut: !values["no-lopo"],
-    onStep: log,
-    onCoverage: (c, errors) => {
-      coverageLines = formatCoverage(c);
-      if (errors.length > 0) { for (const line of coverageLines) console.error(line); }
+  const { result, coverage, heldout, files } = await runEvaluate({
+    mode: "stored",
+    ingested: values.data,
+    models: values.models,
+    options: {
+      cache: values.cache,
+      images: values.images,
+      sandbox: values.sandbox,
+      report: values.out,
+      groundTruth: values["ground-truth"] ?? null,
+      encoder: values.encoder ?? null,
+      allowEmpty: values["allow-empty"],
+      leaveOneProjectOut: !values["no-lopo"],
+      onStep: log,
+      onCoverage: (c, errors) => {
+        coverageLines = formatCoverage(c);
+        if (errors.length > 0) { for (const line of coverageLines) console.error(line); }
+      },
     },
   });
   if (heldout.skipped > 0) {

@@ -15,11 +15,9 @@
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
 import {
-  defaultFeatures,
   type EmbeddingScenarioResult,
   type EvaluateResult,
-  runEmbeddingScenario,
-  runExperiments,
+  runExperimentRequest,
 } from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
@@ -120,7 +118,6 @@ await runTask(async () => {
     }
     return n;
   };
-  const features = values.features?.split(",") ?? defaultFeatures(Boolean(values.encoder), false);
   const sizes = {
     ...(values.projects ? { projects: num("projects", values.projects)! } : {}),
     ...(values.groups ? { groups: num("groups", values.groups)! } : {}),
@@ -146,34 +143,40 @@ await runTask(async () => {
           "(a test encoder: deno run -A tests/fixtures/make_test_encoder.ts enc.onnx)",
       );
     }
-    const r = await runEmbeddingScenario({
-      model: { path: values.encoder },
-      simSeed: num("sim-seed", values["sim-seed"])!,
-      scale: num("scale", values.scale)!,
-      seed: integer("seed", values.seed),
-      ...(values.features ? { features: values.features.split(",") } : {}),
-      ...(values.epochs ? { epochs: integer("epochs", values.epochs) } : {}),
-      ...sizes,
-      ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
-      keep: values.keep === true,
-      onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+    const { result: r } = await runExperimentRequest({
+      scenario: "embeddings-only",
+      options: {
+        model: { path: values.encoder },
+        simSeed: num("sim-seed", values["sim-seed"])!,
+        scale: num("scale", values.scale)!,
+        seed: integer("seed", values.seed),
+        ...(values.features ? { features: values.features.split(",") } : {}),
+        ...(values.epochs ? { epochs: integer("epochs", values.epochs) } : {}),
+        ...sizes,
+        ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
+        keep: values.keep === true,
+        onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+      },
     });
     if (values.json) console.log(JSON.stringify(r));
     else printScenario(r);
     return;
   }
   const repeat = integer("repeat", values.repeat);
-  const { dir, runs, json } = await runExperiments({
-    simSeed: num("sim-seed", values["sim-seed"])!,
-    scale: num("scale", values.scale)!,
-    seed: integer("seed", values.seed),
-    repeat,
-    features,
-    ...sizes,
-    ...(values.encoder ? { model: { path: values.encoder } } : {}),
-    ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
-    keep: values.keep === true,
-    onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+  const { dir, runs, json } = await runExperimentRequest({
+    scenario: null,
+    options: {
+      simSeed: num("sim-seed", values["sim-seed"])!,
+      scale: num("scale", values.scale)!,
+      seed: integer("seed", values.seed),
+      repeat,
+      ...(values.features !== undefined ? { features: values.features.split(",") } : {}),
+      ...sizes,
+      ...(values.encoder ? { model: { path: values.encoder } } : {}),
+      ...(values["work-dir"] ? { workDir: values["work-dir"] } : {}),
+      keep: values.keep === true,
+      onStep: (s) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)}s] ${s}`),
+    },
   });
   if (values.json) console.log(JSON.stringify(json));
   else if (repeat === 1) {

@@ -6,8 +6,8 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { extractCoverage, extractHistory, type ExtractReport } from "../lib/extract/mod.ts";
-import { coverageErrors, formatCoverage } from "../lib/eval/mod.ts";
+import { type ExtractReport, runExtract } from "../lib/extract/mod.ts";
+import { formatCoverage } from "../lib/eval/mod.ts";
 
 const SPEC = defineTask({
   task: "extract",
@@ -69,9 +69,10 @@ await runTask(async () => {
     );
   }
   let bar: Progress | null = null;
-  const { report } = await extractHistory(values.raw, values.final, {
+  const { report, coverage, errors } = await runExtract(values.raw, values.final, {
     project: values.project,
     outDir: values.out ?? `data/extracted/${values.project}`,
+    allowEmpty: values["allow-empty"] ?? [],
     onProgress: (done, total) => {
       bar ??= new Progress(total, {
         label: "extract",
@@ -80,11 +81,6 @@ await runTask(async () => {
       bar.tick(1);
       if (done === total) bar.done();
     },
-  });
-  const coverage = extractCoverage(report);
-  const errors = coverageErrors(coverage, {
-    allowEmpty: values["allow-empty"] ?? [],
-    command: "extract",
   });
   if (values.json) console.log(JSON.stringify({ ...report, coverage }));
   else for (const line of [...describe(report), ...formatCoverage(coverage)]) console.log(line);

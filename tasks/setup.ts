@@ -9,14 +9,7 @@
  * @module
  */
 import { defineTask, parseFlags, runTask } from "../lib/cli/mod.ts";
-import {
-  checkWorkspace,
-  resolveWorkspace,
-  setupWorkspace,
-  type Workspace,
-  type WorkspaceCheck,
-  workspaceFile,
-} from "../lib/workspace/mod.ts";
+import { runSetup, type Workspace, type WorkspaceCheck } from "../lib/workspace/mod.ts";
 
 const SPEC = defineTask({
   task: "setup",
@@ -107,20 +100,14 @@ await runTask(async () => {
   if (given.has("cache")) set.cache = values.cache;
   if (given.has("models")) set.models = values.models;
   if (given.has("ingested")) set.ingested = values.ingested;
-  if (Object.keys(set).length === 0 && !values.reset) {
-    const ws = resolveWorkspace();
-    const file = workspaceFile();
-    if (values.json) console.log(JSON.stringify({ file, workspace: ws }));
-    else {
-      for (const line of describe(file, checkWorkspace(ws))) console.log(line);
-      console.log("(nothing changed; pass --logs, --images, … to record paths)");
-    }
-    return 0;
-  }
-  const r = await setupWorkspace({ set, reset: values.reset });
+  const r = await runSetup({ set, reset: values.reset });
   if (values.json) console.log(JSON.stringify({ file: r.file, workspace: r.workspace }));
   else {
     for (const line of describe(r.file, r.checks)) console.log(line);
-    console.log(`${r.updated ? "updated" : "wrote"} ${r.file}; next: deno task ingest`);
+    console.log(
+      r.changed
+        ? `${r.updated ? "updated" : "wrote"} ${r.file}; next: deno task ingest`
+        : "(nothing changed; pass --logs, --images, … to record paths)",
+    );
   }
 });

@@ -10,12 +10,7 @@
  * @module
  */
 import { defineTask, parseFlags, Progress, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import {
-  deleteRejectedVariants,
-  renderContactSheet,
-  simulate,
-  writeEmbeddingCache,
-} from "../lib/sim/mod.ts";
+import { runSimulate } from "../lib/sim/mod.ts";
 
 const SPEC = defineTask({
   task: "simulate",
@@ -102,7 +97,7 @@ await runTask(async () => {
   const t0 = performance.now();
   let lastLine = -Infinity;
   const rates = values["anomaly-rate"]?.split(",").map((v) => num("anomaly-rate", v));
-  const summary = await simulate(values.out, {
+  const { summary, cache } = await runSimulate(values.out, {
     seed: num("seed", values.seed),
     projects: num("projects", values.projects),
     groups: num("groups", values.groups),
@@ -116,6 +111,9 @@ await runTask(async () => {
     ...(values["taste-free"]
       ? { tasteFree: values["taste-free"].split(",").map((v) => num("taste-free", v)) }
       : {}),
+    contactSheet: values["contact-sheet"] ?? null,
+    embeddingCache: values["embedding-cache"] ?? null,
+    keepRejected: values["keep-rejected"],
     onProgress: (done, total) => {
       bar ??= new Progress(total, { label: "simulate" });
       bar.tick(1);
@@ -132,19 +130,6 @@ await runTask(async () => {
       }
     },
   });
-  if (values["contact-sheet"]) {
-    await Deno.writeFile(values["contact-sheet"], await renderContactSheet(summary.out));
-  }
-  let cache = null;
-  if (values["embedding-cache"]) {
-    const written = await writeEmbeddingCache(summary.out, {
-      model: { path: values["embedding-cache"] },
-    });
-    const gone = values["keep-rejected"]
-      ? { deleted: 0, absent: 0 }
-      : await deleteRejectedVariants(summary.out);
-    cache = { ...written, rejected_files_deleted: gone.deleted };
-  }
   if (values.json) {
     console.log(JSON.stringify(cache ? { ...summary, embedding_cache: cache } : summary));
   } else {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { checkArchitecture, readLayers } from "./architecture/check_architecture.ts";
+import { checkArchitecture, readLayers, taskLibCalls } from "./architecture/check_architecture.ts";
 
 const show = (v: { rule: string; where: string; detail: string }[]) =>
   v.map((x) => `${x.rule}: ${x.where}: ${x.detail}`).join("\n");
@@ -94,6 +94,55 @@ Deno.test("checkArchitecture() passes a clean tree and names each kind of broken
     }),
     ["adapter lib/high/run.ts:1", "adapter lib/low/resize.ts:1"],
   );
+});
+
+Deno.test("checkArchitecture() flags a task that uses two lib functions; lib/cli, types, constants and format… do not count", () => {
+  const cli = 'import { parseFlags, runTask } from "../lib/cli/mod.ts";\n';
+  // Thin: one call, plus a formatter, a constant, a type and the shared task wrapper.
+  const thin = cli +
+    'import { formatLow, LOW_LIMIT, low, type Low } from "../lib/low/mod.ts";\n' +
+    "await runTask(() => { const v: Low = low(parseFlags()); console.log(formatLow(v, LOW_LIMIT)); });\n";
+  assert.deepEqual(violationsOf({ "tasks/thin.ts": thin }), []);
+  // Orchestration left in the task: two lib functions, named with the line of the second.
+  const fat = cli +
+    'import { low } from "../lib/low/mod.ts";\n' +
+    'import { high as top } from "../lib/high/mod.ts";\n' +
+    "await runTask(async () => {\n  const a = await low();\n  console.log(top(a));\n});\n";
+  assert.deepEqual(violationsOf({ "tasks/fat.ts": fat }), ["thin-task tasks/fat.ts:6"]);
+  // A lib function passed as a callback counts as much as a call; so do namespace members.
+  const callback = cli +
+    'import { low } from "../lib/low/mod.ts";\n' +
+    'import { high } from "../lib/high/mod.ts";\n' +
+    "await runTask(() => [1].map(low).map((x) => high(x)));\n";
+  const ns = cli + 'import * as L from "../lib/low/mod.ts";\n' +
+    "await runTask(() => L.low(L.hidden(), L.LOW_LIMIT));\n";
+  assert.deepEqual(violationsOf({ "tasks/callback.ts": callback, "tasks/ns.ts": ns }), [
+    "thin-task tasks/callback.ts:4",
+    "thin-task tasks/ns.ts:3",
+  ]);
+  // A name only in a comment or in the import list is no use.
+  const root = tree({
+    "tasks/quiet.ts": cli + 'import { high, low } from "../lib/high/mod.ts";\n' +
+      "// high() used to be called here\nawait runTask(() => low());\n",
+  });
+  try {
+    assert.deepEqual(taskLibCalls("tasks/quiet.ts", root), [{ name: "low", line: 4 }]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("every task in tasks/ uses at most one lib function", () => {
+  const tasks = [...Deno.readDirSync(new URL("../tasks", import.meta.url))]
+    .filter((e) => e.name.endsWith(".ts")).map((e) => `tasks/${e.name}`).sort();
+  assert.ok(tasks.length >= 19, `found ${tasks.length} tasks`);
+  const calls = Object.fromEntries(tasks.map((t) => [t, taskLibCalls(t).map((c) => c.name)]));
+  for (const [task, names] of Object.entries(calls)) {
+    assert.ok(names.length <= 1, `${task}: ${names}`);
+  }
+  // The check sees the calls that are there (not a vacuous pass).
+  assert.deepEqual(calls["tasks/analyze.ts"], ["analyzeStore"]);
+  assert.deepEqual(calls["tasks/apply.ts"], ["runApply"]);
 });
 
 /** The npm packages and local modules `deno info` finds in the static graph of `entry`. */

@@ -5,3 +5,4 @@
  */
 export { analyzeAnomalies } from "./analyze_anomalies.ts";
 export type { AnomalyReport } from "./analyze_anomalies.ts";
+export { analyzeStore } from "./analyze_store.ts";

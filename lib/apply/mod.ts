@@ -10,6 +10,7 @@ export { DEFAULT_FOLDERS, planApply } from "./plan_apply.ts";
 export { executePlan } from "./execute_plan.ts";
 export { recover } from "./recover.ts";
 export { rollback } from "./rollback.ts";
+export { runApply } from "./run_apply.ts";
 export { diffInventories, inventoryTree } from "./inventory_tree.ts";
 export type { Inventory } from "./inventory_tree.ts";
 export type { ApplyFolders, ApplyPlan, ApplySummary } from "./types.ts";

@@ -3,4 +3,5 @@
  *
  * @module
  */
-export { dryRunBand, runDemo } from "./run_demo.ts";
+export { runDemo } from "./run_demo.ts";
+export type { DemoResult } from "./run_demo.ts";

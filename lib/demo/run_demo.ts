@@ -41,6 +41,10 @@ export interface RunDemoOptions {
   anomalyRate?: number;
   /** Step names as they start. */
   onStep?: (step: string) => void;
+  /** After deciding: plan (dry run) `apply` of the auto-approvable groups (`--no-serve`). */
+  dryRunApply?: boolean;
+  /** Told the result once decisions are scored, before the dry run (`applyDryRun` still null). */
+  onDecided?: (result: DemoResult) => void;
 }
 
 const defaults = {
@@ -52,6 +56,8 @@ const defaults = {
   heldout: 60,
   anomalyRate: Math.max(...DEFAULT_RATES),
   onStep: () => {},
+  dryRunApply: false,
+  onDecided: () => {},
 } satisfies Required<RunDemoOptions>;
 
 function sumDecide(a: DecideSummary, b: DecideSummary): DecideSummary {
@@ -83,6 +89,15 @@ export interface DemoResult {
   score: DecisionScore;
   decisionsFile: string;
   sandboxRoot: string;
+  /** The dry-run apply of the auto-approvable groups (with `dryRunApply`), else null. */
+  applyDryRun: DryRunBand | null;
+}
+
+/** What {@linkcode dryRunBand} planned: groups approved, plan totals, the plan file. */
+export interface DryRunBand {
+  approved: number;
+  totals: Record<string, number>;
+  planFile: string;
 }
 
 /**
@@ -119,10 +134,11 @@ export function bandApprovals(
 }
 
 /**
- * Run the demo pipeline up to decisions (the reviewer or the dry-run apply
- * is the caller's next step).
+ * Run the demo pipeline up to decisions, and with `dryRunApply` the dry-run
+ * apply of the auto-approvable groups (otherwise the reviewer is the caller's
+ * next step).
  *
- * @param options Folders, simulator size, progress callback.
+ * @param options Folders, simulator size, progress callbacks, whether to dry-run apply.
  * @returns Summaries of each step.
  * @example
  * ```ts
@@ -200,14 +216,18 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     .map((l) => JSON.parse(l) as TruthGroup & { split: string })
     .filter((t) => t.split === "heldout");
   const score = scoreDecisions(await readAutomationDecisions(decisionsFile), truth);
-  return {
+  const result: DemoResult = {
     real: { ingest, anomalies },
     experiment: { seconds: exp.seconds, evaluation: exp.evaluation },
     decide,
     score,
     decisionsFile,
     sandboxRoot: root,
+    applyDryRun: null,
   };
+  o.onDecided(result);
+  if (o.dryRunApply) result.applyDryRun = await dryRunBand(root, decisionsFile);
+  return result;
 }
 
 /**
@@ -225,7 +245,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
 export async function dryRunBand(
   sandboxRoot: string,
   decisionsFile: string,
-): Promise<{ approved: number; totals: Record<string, number>; planFile: string }> {
+): Promise<DryRunBand> {
   const decisions = await readAutomationDecisions(decisionsFile);
   const approved = bandApprovals(decisions, new Date());
   // planApply writes the plan (atomically) to <root>/plans/<run-id>.json.

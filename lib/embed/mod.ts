@@ -37,11 +37,11 @@
 export { embedFiles, FEATURES_ID } from "./embed_files.ts";
 export type { EmbedFilesOptions, EmbedFilesResult } from "./embed_files.ts";
 export { FeatureCache, openFeatureCache } from "./feature_cache.ts";
-export { pixelBlockKey, registerPixelBlock, resolvePixelBlocks } from "./pixel_block.ts";
+export { pixelBlockKey, registerPixelBlock } from "./pixel_block.ts";
 export type { PixelBlock } from "./pixel_block.ts";
 export { OnnxEmbedder } from "./embedder.ts";
 export { CLIP_DEFAULTS } from "./encoder_config.ts";
 export type { EncoderConfig } from "./encoder_config.ts";
 export { computeBuiltinFeatures } from "./builtin_features.ts";
 export { cosine, l2normalize } from "../math/mod.ts";
-export { listImages } from "./list_images.ts";
+export { embedFolder } from "./embed_folder.ts";

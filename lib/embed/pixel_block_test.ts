@@ -8,8 +8,8 @@ import {
   type PixelBlock,
   pixelBlockKey,
   registerPixelBlock,
-  resolvePixelBlocks,
 } from "./mod.ts";
+import { resolvePixelBlocks } from "./pixel_block.ts";
 import { PIXEL_BLOCKS } from "./pixel_block.ts";
 import { makeTestEncoder } from "../../tests/fixtures/make_test_encoder.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { coverageErrors } from "../eval/mod.ts";
-import { extractCoverage, type ExtractReport } from "./mod.ts";
+import type { ExtractReport } from "./mod.ts";
+import { extractCoverage } from "./extract_coverage.ts";
 
 function report(over: Partial<ExtractReport>): ExtractReport {
   return {

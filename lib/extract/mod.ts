@@ -6,7 +6,7 @@
  * @module
  */
 export { extractHistory } from "./extract_history.ts";
-export { extractCoverage } from "./extract_coverage.ts";
+export { runExtract } from "./run_extract.ts";
 export type { ExtractReport } from "./types.ts";
 export { scoreExtraction } from "./score_extraction.ts";
 export type { TruthRecord } from "./score_extraction.ts";

@@ -6,11 +6,12 @@
  *   store, find its images, compute features, join labels with features.
  * - Train: {@linkcode trainStored}`(ingested, options)` (`deno task train`);
  *   {@linkcode trainModels}`(dataset, options)` on a loaded dataset.
- * - Evaluate: {@linkcode evaluateStored}`(ingested, models, options)`
- *   (`deno task evaluate`), {@linkcode evaluateCropLog}`(csv, projectMap)`
- *   (`--pixel-free`); {@linkcode evaluateAll}`(dataset, options)`.
- * - Experiment: {@linkcode runExperiments}`(options)` (`deno task experiment`),
- *   {@linkcode runExperiment}, {@linkcode runEmbeddingScenario}.
+ * - Evaluate: {@linkcode runEvaluate}`(request)` (`deno task evaluate`: the
+ *   stored models, {@linkcode evaluateStored}`(ingested, models, options)`, or
+ *   a crop log `--pixel-free`); {@linkcode evaluateAll}`(dataset, options)`.
+ * - Experiment: {@linkcode runExperimentRequest}`(request)` (`deno task
+ *   experiment`: experiments over split seeds or the embeddings-only
+ *   scenario); {@linkcode runExperiment} for one run.
  *
  * @example
  * ```ts
@@ -22,16 +23,15 @@
  */
 export { buildDataset, heldoutFromGroundTruth } from "./dataset.ts";
 export type { Dataset } from "./dataset.ts";
-export { defaultFeatures, loadDataset } from "./load_dataset.ts";
+export { loadDataset } from "./load_dataset.ts";
 export type { LoadedDataset } from "./load_dataset.ts";
 export { AUTO_APPROVE_PRECISION, trainModels } from "./train_models.ts";
 export { trainStored } from "./train_stored.ts";
 export { evaluateAll } from "./evaluate_all.ts";
 export type { EvaluateResult } from "./evaluate_all.ts";
 export { evaluateStored } from "./evaluate_stored.ts";
-export { evaluateCropLog } from "./evaluate_crop_log.ts";
+export { runEvaluate } from "./run_evaluate.ts";
 export { runExperiment } from "./run_experiment.ts";
 export type { ExperimentResult } from "./run_experiment.ts";
-export { runExperiments } from "./run_experiments.ts";
-export { runEmbeddingScenario } from "./run_embedding_scenario.ts";
 export type { EmbeddingScenarioResult } from "./run_embedding_scenario.ts";
+export { runExperimentRequest } from "./run_experiment_request.ts";

@@ -3,9 +3,8 @@
  *
  * @module
  */
-export { manualSecondsPerGroup, reviewMetrics } from "./review_metrics.ts";
-export type { ManifestTiming } from "./review_metrics.ts";
+export { reviewMetrics } from "./review_metrics.ts";
 export { actionRate, APPROVAL_RATE_DEFINITION } from "./approval_rate.ts";
-export { renderReviewReport } from "./render_review_report.ts";
+export { runReport } from "./run_report.ts";
 export { cropCoverage, cropShape } from "./crop_geometry.ts";
 export { imageStripHtml } from "./image_strip.ts";

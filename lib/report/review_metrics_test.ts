@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ApprovedDecision, AutomationDecision } from "../types.ts";
-import { manualSecondsPerGroup, renderReviewReport, reviewMetrics } from "./mod.ts";
+import { manualSecondsPerGroup, reviewMetrics } from "./review_metrics.ts";
+import { renderReviewReport } from "./render_review_report.ts";
 
 function approved(
   group_id: string,

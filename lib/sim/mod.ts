@@ -5,7 +5,7 @@
  * @module
  */
 export { simulate } from "./simulate.ts";
+export { runSimulate } from "./run_simulate.ts";
 export { deleteRejectedVariants, writeEmbeddingCache } from "./embedding_cache.ts";
-export { renderContactSheet } from "./contact_sheet.ts";
 export { DEFAULT_RATES } from "./_plan.ts";
 export type { GroundTruthRecord, SimSummary } from "./types.ts";

@@ -9,11 +9,9 @@ export {
   DEFAULT_WORKSPACE,
   loadWorkspaceSync,
   parseWorkspace,
-  resolveWorkspace,
   WORKSPACE_ENV,
   WORKSPACE_FILE,
-  workspaceFile,
 } from "./workspace.ts";
 export type { LoadedWorkspace, Workspace } from "./workspace.ts";
-export { checkWorkspace, setupWorkspace } from "./setup_workspace.ts";
+export { runSetup } from "./setup_workspace.ts";
 export type { WorkspaceCheck } from "./setup_workspace.ts";

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import {
   DEFAULT_WORKSPACE,
   loadWorkspaceSync,
+  resolveWorkspace,
   type Workspace,
   workspaceFile,
   writeWorkspace,
@@ -123,4 +124,37 @@ export async function setupWorkspace(
   }
   await writeWorkspace(file, ws);
   return { file, workspace: ws, updated: existing !== null, checks };
+}
+
+/** What {@linkcode runSetup} did: nothing (shows the workspace in effect) or a write. */
+export type RunSetupResult =
+  | { changed: false; file: string; workspace: Workspace; checks: WorkspaceCheck[] }
+  | ({ changed: true } & SetupWorkspaceResult);
+
+/**
+ * `deno task setup` in one call: with no entry to set and no reset, the workspace in effect
+ * (nothing written); otherwise {@linkcode setupWorkspace}.
+ *
+ * @param options The entries to set, whether to reset, the file.
+ * @returns The workspace file, its entries and a check per entry; `changed` says whether it
+ * was written.
+ * @example
+ * ```ts
+ * const shown = await runSetup();
+ * if (!shown.changed) console.log(shown.file);
+ * ```
+ */
+export async function runSetup(options: SetupWorkspaceOptions = {}): Promise<RunSetupResult> {
+  const opts = { ...defaults, ...options };
+  if (Object.keys(opts.set).length === 0 && !opts.reset) {
+    const file = opts.file !== "" ? resolve(opts.file) : undefined;
+    const workspace = resolveWorkspace(file);
+    return {
+      changed: false,
+      file: file ?? workspaceFile(),
+      workspace,
+      checks: checkWorkspace(workspace),
+    };
+  }
+  return { changed: true, ...await setupWorkspace(options) };
 }

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  loadWorkspaceSync,
-  parseWorkspace,
-  resolveWorkspace,
-  setupWorkspace,
-  workspaceFile,
-} from "./mod.ts";
+import { loadWorkspaceSync, parseWorkspace, runSetup } from "./mod.ts";
+import { resolveWorkspace, workspaceFile } from "./workspace.ts";
+import { setupWorkspace } from "./setup_workspace.ts";
 function throwsLike(fn: () => unknown, cls: new (...a: never[]) => Error, text = ""): Error {
   let caught: unknown;
   try {
@@ -101,6 +97,33 @@ Deno.test("setupWorkspace() sweeps a killed writer's temp file and leaves none o
     for await (const e of Deno.readDir(dir)) names.push(e.name);
     assert.deepEqual(names.sort(), ["keeper.workspace.json", "logs"]);
     assert.equal(JSON.parse(await Deno.readTextFile(file)).logs, "logs");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runSetup() shows the workspace without writing when nothing is set, else writes it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "keeper-run-setup-" });
+  try {
+    const file = join(dir, "keeper.workspace.json");
+    const shown = await runSetup({ file });
+    assert.equal(shown.changed, false);
+    assert.equal(shown.file, file);
+    assert.deepEqual(shown.workspace, resolveWorkspace(file));
+    assert.ok(shown.checks.some((c) => c.key === "sandbox"), JSON.stringify(shown.checks));
+    assert.throws(() => Deno.statSync(file), Deno.errors.NotFound);
+    await Deno.mkdir(join(dir, "logs"));
+    const wrote = await runSetup({ file, set: { logs: join(dir, "logs") } });
+    assert.ok(wrote.changed);
+    assert.equal(wrote.changed && wrote.updated, false);
+    assert.equal(resolveWorkspace(file).logs, join(dir, "logs"));
+    const again = await runSetup({ file });
+    assert.equal(again.changed, false);
+    assert.equal(again.workspace.logs, join(dir, "logs"));
+    const reset = await runSetup({ file, reset: true });
+    // A reset starts from the defaults: the file is written afresh, not updated.
+    assert.ok(reset.changed && !reset.updated);
+    assert.equal(resolveWorkspace(file).logs, null);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -54,7 +54,7 @@ const STATIC =
 const DYNAMIC = /import\(\s*["']([^"']+)["']\s*\)/g;
 
 /** Remove comments (block and line) so imports shown in doc examples do not count. */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, " "))
     .replace(/(^|[^:"'`\\])\/\/[^\n]*/g, "$1");
 }

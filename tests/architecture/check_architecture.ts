@@ -12,15 +12,26 @@
  * 5. No import circle between the files of one folder.
  * 6. Each native library has one adapter: only `lib/nn/_ort.ts` imports onnxruntime-node, only
  *    `lib/image/_sharp.ts` imports sharp (and sharp-phash).
+ * 7. Each task is thin — parse flags, one lib call, print: a `tasks/*.ts` file uses at most one
+ *    function imported from `lib/` (see {@linkcode taskLibCalls} for what does not count).
  *
  * @module
  */
-import { circles, importsOf, listSources, packagesOf, REPO_ROOT, unitOf } from "./_graph.ts";
+import {
+  circles,
+  codeOf,
+  importsOf,
+  listSources,
+  packagesOf,
+  REPO_ROOT,
+  stripComments,
+  unitOf,
+} from "./_graph.ts";
 import { join } from "node:path";
 
 /** One broken rule at one import. */
 export interface Violation {
-  rule: "layer-table" | "layer" | "mod-only" | "direction" | "circle" | "adapter";
+  rule: "layer-table" | "layer" | "mod-only" | "direction" | "circle" | "adapter" | "thin-task";
   where: string;
   detail: string;
 }
@@ -33,6 +44,69 @@ export const ADAPTERS: Readonly<Record<string, string>> = Object.freeze({
   "sharp": "lib/image/_sharp.ts",
   "sharp-phash": "lib/image/_sharp.ts",
 });
+
+/** One lib function a task uses, and the line that first uses it. */
+export interface TaskLibCall {
+  name: string;
+  line: number;
+}
+
+const LIB_IMPORT =
+  /^\s*import\s+(type\s+)?([\s\S]*?)\s*from\s*["']((?:\.\.\/)+lib\/([\w-]+)\/mod\.ts)["']/gm;
+
+/**
+ * The lib functions a task file uses (references after its imports; a call, a callback, a
+ * `new`). Not counted: `lib/cli` (the `runTask()` / flag wrapper every task shares), type-only
+ * bindings, constants named in UPPER_CASE, and pure formatters named `format…` (they only turn
+ * a result into text). A namespace import counts each member used.
+ *
+ * @param file A task file, relative to `root`.
+ * @param root The checkout.
+ * @returns Each lib function used, with the line of its first use.
+ */
+export function taskLibCalls(file: string, root: string = REPO_ROOT): TaskLibCall[] {
+  const text = stripComments(codeOf(file, root));
+  const bindings: string[] = [];
+  const namespaces: string[] = [];
+  let body = text;
+  for (const m of text.matchAll(LIB_IMPORT)) {
+    // Blank the import itself (keeping lines) so only uses count.
+    body = body.replace(m[0], m[0].replace(/[^\n]/g, " "));
+    if (m[1] !== undefined || m[4] === "cli") continue;
+    const clause = m[2]!;
+    const ns = /^\*\s+as\s+([\w$]+)$/.exec(clause.trim());
+    if (ns) {
+      namespaces.push(ns[1]!);
+      continue;
+    }
+    const named = /\{([\s\S]*)\}/.exec(clause)?.[1] ?? "";
+    const def = /^([\w$]+)\s*(,|$)/.exec(clause.trim())?.[1];
+    if (def !== undefined) bindings.push(def);
+    for (const part of named.split(",").map((p) => p.trim()).filter(Boolean)) {
+      if (/^type\s/.test(part)) continue;
+      bindings.push(part.split(/\s+as\s+/).at(-1)!.trim());
+    }
+  }
+  const lineOf = (index: number) => body.slice(0, index).split("\n").length;
+  const out: TaskLibCall[] = [];
+  for (const name of bindings) {
+    if (/^[A-Z][A-Z0-9_]*$/.test(name) || /^format[A-Z]/.test(name)) continue;
+    const use = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`).exec(body);
+    if (use) out.push({ name, line: lineOf(use.index) });
+  }
+  for (const ns of namespaces) {
+    const seen = new Set<string>();
+    for (const use of body.matchAll(new RegExp(`(?<![\\w$.])${ns}\\.([\\w$]+)`, "g"))) {
+      const member = use[1]!;
+      if (seen.has(member) || /^[A-Z][A-Z0-9_]*$/.test(member) || /^format[A-Z]/.test(member)) {
+        continue;
+      }
+      seen.add(member);
+      out.push({ name: `${ns}.${member}`, line: lineOf(use.index!) });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
 
 /** The layers table of ARCHITECTURE.md: unit (`lib/<folder>` or `lib`) → layer number. */
 export function readLayers(root: string = REPO_ROOT): Map<string, number> {
@@ -135,6 +209,19 @@ export function checkArchitecture(root: string = REPO_ROOT): Violation[] {
           detail: `imports ${p.spec}; only ${home} may`,
         });
       }
+    }
+  }
+  // 7. Thin tasks: one lib function each.
+  for (const file of listSources(["tasks"], root)) {
+    const calls = taskLibCalls(file, root);
+    if (calls.length > 1) {
+      out.push({
+        rule: "thin-task",
+        where: `${file}:${calls[1]!.line}`,
+        detail: `uses ${calls.length} lib functions (${
+          calls.map((c) => c.name).join(", ")
+        }); a task parses flags, makes one lib call and prints`,
+      });
     }
   }
   // 5. Circles between the files of one folder.
