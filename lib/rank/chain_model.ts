@@ -120,6 +120,8 @@ export interface ChainModel {
   bias: number;
   /** L2 penalty used in fitting. */
   l2: number;
+  /** Likelihood weight of the broken steps in fitting (absent: 1). */
+  broken_weight?: number;
   /** Steps (broken) the model was fitted on. */
   steps: number;
   broken: number;
@@ -142,11 +144,21 @@ export interface FitChainOptions {
   taste?: readonly string[];
   /** L2 penalty on the per-project taste terms (robust units; shrinks toward no effect). */
   tasteL2?: number;
+  /**
+   * Likelihood weight of a broken step (a normal step weighs 1), like the MLP's weight of
+   * anomaly sets: broken steps are few and a penalised fit shrinks their probability toward the
+   * base rate, so an unusual step alone rarely outweighs keeping the top.
+   */
+  brokenWeight?: number;
 }
 
-const defaults = { l2: 1, iterations: 50, taste: TASTE_FEATURES, tasteL2: 1 } satisfies Required<
-  FitChainOptions
->;
+const defaults = {
+  l2: 1,
+  iterations: 50,
+  taste: TASTE_FEATURES,
+  tasteL2: 1,
+  brokenWeight: 1,
+} satisfies Required<FitChainOptions>;
 
 /** Floor of a member's log-probability (keeps scores finite). */
 const LOG_FLOOR = -40;
@@ -325,6 +337,10 @@ export function fitChainModel(
   }
   const broken = ys.reduce((a, b) => a + b, 0);
   if (broken === 0 || broken === ys.length) return null;
+  if (!(o.brokenWeight > 0)) {
+    throw new RangeError(`Cannot fit chain model: brokenWeight is ${o.brokenWeight}, need > 0`);
+  }
+  const ws = ys.map((y) => (y === 1 ? o.brokenWeight : 1));
   const d = featureSize(sl), n = rows.length;
   const mean = new Array<number>(d).fill(0), invStd = new Array<number>(d).fill(1);
   for (let j = 0; j < d; j++) {
@@ -354,13 +370,14 @@ export function fitChainModel(
     for (let i = 0; i < n; i++) {
       const u = logit(b, x[i]!, d);
       // log(1 + e^u) − y·u, stable.
-      f += (u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - ys[i]! * u;
+      f += ws[i]! *
+        ((u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u))) - ys[i]! * u);
     }
     for (let j = 0; j < dd; j++) f += 0.5 * pen(j) * b[j]! ** 2;
     return f;
   };
   let beta = new Float64Array(dd);
-  const rate = broken / n;
+  const rate = (broken * o.brokenWeight) / (broken * o.brokenWeight + n - broken);
   beta[d] = Math.log(rate / (1 - rate));
   let current = objective(beta);
   for (let it = 0; it < o.iterations; it++) {
@@ -368,7 +385,7 @@ export function fitChainModel(
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
       const p = 1 / (1 + Math.exp(-logit(beta, xi, d)));
-      const r = p - ys[i]!, w = Math.max(p * (1 - p), 1e-9);
+      const r = ws[i]! * (p - ys[i]!), w = ws[i]! * Math.max(p * (1 - p), 1e-9);
       for (let j = 0; j < d; j++) {
         grad[j]! += r * xi[j]!;
         const wj = w * xi[j]!;
@@ -407,6 +424,7 @@ export function fitChainModel(
     coef: Array.from(beta.subarray(0, d)),
     bias: beta[d]!,
     l2: o.l2,
+    ...(o.brokenWeight !== 1 ? { broken_weight: o.brokenWeight } : {}),
     steps: n,
     broken,
   };

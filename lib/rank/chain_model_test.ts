@@ -181,3 +181,25 @@ Deno.test("fitChainModel() keeps a project's taste in its project (no evidence: 
     assert.ok(evaluateChain(local, g.members, layout)!.steps[1]!.broken > 0.5, p);
   }
 });
+
+Deno.test("fitChainModel() with a broken-step weight calls unusual steps broken more readily", () => {
+  const train = [
+    ...Array.from({ length: 60 }, () => group(null)),
+    ...Array.from({ length: 6 }, () => group(2)),
+  ];
+  const layout = layoutFor(train);
+  const plain = fitChainModel(train, layout)!;
+  const weighted = fitChainModel(train, layout, { brokenWeight: 3 })!;
+  assert.equal(plain.broken_weight, undefined);
+  assert.equal(weighted.broken_weight, 3);
+  const brokenP = (m: ChainModel, g: { members: GroupMemberInput[] }) =>
+    evaluateChain(m, g.members, layout)!.steps.map((s) => s.broken);
+  for (let k = 0; k < 5; k++) {
+    const g = group(2);
+    const [a, b] = [brokenP(plain, g), brokenP(weighted, g)];
+    // Both steps move toward "broken"; the clean one stays clean.
+    assert.ok(b[1]! > a[1]!, `broken step: ${a[1]} → ${b[1]}`);
+    assert.ok(b[0]! > a[0]! && b[0]! < 0.5, `clean step: ${a[0]} → ${b[0]}`);
+  }
+  assert.throws(() => fitChainModel(train, layout, { brokenWeight: 0 }), RangeError);
+});

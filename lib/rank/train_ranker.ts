@@ -63,7 +63,7 @@ export interface TrainRankerOptions {
   weightDecay?: number;
   /** Groups per optimiser step. */
   batchGroups?: number;
-  /** Loss weight of anomaly sets. */
+  /** Loss weight of anomaly sets, and of the broken steps in the chain model's fit. */
   anomalyWeight?: number;
   /** `listwise` softmax over the set, or `hinge` on (chosen, rejected) pairs. */
   loss?: "listwise" | "hinge";
@@ -381,7 +381,10 @@ export async function trainRanker(
     ? splitScores(await mlp.predict(va.x, va.offsets.at(-1)!), va.offsets)
     : [];
   const chosen = o.chain && layout.transitionRef
-    ? chooseChain(train, val, valScores, layout, o.projectTaste ? TASTE_FEATURES : [])
+    ? chooseChain(train, val, valScores, layout, {
+      taste: o.projectTaste ? TASTE_FEATURES : [],
+      brokenWeight: o.anomalyWeight,
+    })
     : null;
   const chain = chosen?.chain ?? null;
   const temperature = chosen?.temperature ??
@@ -420,7 +423,7 @@ function chooseChain(
   val: RankGroup[],
   valScores: number[][],
   layout: RankFeatureLayout,
-  taste: readonly string[],
+  fitOptions: { taste: readonly string[]; brokenWeight: number },
 ): { chain: RankerChain; temperature: number } | null {
   /** Validation groups scored with one model and mix, the fitted temperature and its NLL. */
   const score = (logProbs: (number[] | null)[], mix: ChainMix) => {
@@ -434,7 +437,7 @@ function chooseChain(
   // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
   let best: { model: ChainModel; logProbs: (number[] | null)[]; nll: number } | null = null;
   for (const l2 of [...CHAIN_PENALTIES].reverse()) {
-    const model = fitChainModel(train, layout, { l2, taste });
+    const model = fitChainModel(train, layout, { l2, ...fitOptions });
     if (!model) return null;
     const logProbs = val.map((g) => chainLogProbabilities(model, g.members, layout));
     const { nll } = score(logProbs, { mlp: 0, chain: 1 });
