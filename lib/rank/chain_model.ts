@@ -147,7 +147,9 @@ export interface FitChainOptions {
   /**
    * Likelihood weight of a broken step (a normal step weighs 1), like the MLP's weight of
    * anomaly sets: broken steps are few and a penalised fit shrinks their probability toward the
-   * base rate, so an unusual step alone rarely outweighs keeping the top.
+   * base rate, so an unusual step alone rarely outweighs keeping the top. The keep
+   * probabilities carry the weight; the verdict's per-step P(broken) has its log taken back
+   * out of the logit.
    */
   brokenWeight?: number;
 }
@@ -446,7 +448,10 @@ function logSigmoid(u: number): number {
 export interface ChainVerdict {
   /** Per member (input order): log-probability that it is the one kept. */
   logProbs: number[];
-  /** Each step up: the member it made (`to`), the member it started from, P(broken). */
+  /**
+   * Each step up: the member it made (`to`), the member it started from, P(broken) (without
+   * the fit's broken-step weight, see {@linkcode FitChainOptions.brokenWeight}).
+   */
   steps: { to: number; from: number; broken: number }[];
 }
 
@@ -481,10 +486,14 @@ export function evaluateChain(
     logProbs[member] = Math.max(LOG_FLOOR, clean + above);
     if (k < c.logits.length) clean += logSigmoid(-c.logits[k]!);
   });
+  // Broken steps counted w× in the fit raise every logit by about log w: the keep
+  // probabilities use that (a missed defect costs more than a wrongly doubted top), the
+  // reported P(broken) takes it back out so it stays a probability (suspicion cut, notes).
+  const prior = Math.log(model.broken_weight ?? 1);
   const steps = c.logits.map((u, j) => ({
     to: c.order[j + 1]!,
     from: c.order[j]!,
-    broken: 1 / (1 + Math.exp(-u)),
+    broken: 1 / (1 + Math.exp(-(u - prior))),
   }));
   return { logProbs, steps };
 }

@@ -192,14 +192,22 @@ Deno.test("fitChainModel() with a broken-step weight calls unusual steps broken 
   const weighted = fitChainModel(train, layout, { brokenWeight: 3 })!;
   assert.equal(plain.broken_weight, undefined);
   assert.equal(weighted.broken_weight, 3);
-  const brokenP = (m: ChainModel, g: { members: GroupMemberInput[] }) =>
-    evaluateChain(m, g.members, layout)!.steps.map((s) => s.broken);
+  const verdicts = (g: { members: GroupMemberInput[] }) =>
+    [
+      evaluateChain(plain, g.members, layout)!,
+      evaluateChain(weighted, g.members, layout)!,
+    ] as const;
   for (let k = 0; k < 5; k++) {
-    const g = group(2);
-    const [a, b] = [brokenP(plain, g), brokenP(weighted, g)];
-    // Both steps move toward "broken"; the clean one stays clean.
-    assert.ok(b[1]! > a[1]!, `broken step: ${a[1]} → ${b[1]}`);
-    assert.ok(b[0]! > a[0]! && b[0]! < 0.5, `clean step: ${a[0]} → ${b[0]}`);
+    // Broken into stage 2: keeping stage 1.5 (member 1) gets likelier; a clean group's top
+    // stays the pick.
+    const [a, b] = verdicts(group(2));
+    assert.ok(b.logProbs[1]! > a.logProbs[1]!, `keep 1.5: ${a.logProbs[1]} → ${b.logProbs[1]}`);
+    const [c, d] = verdicts(group(null));
+    assert.ok(d.logProbs[2]! < c.logProbs[2]! && d.logProbs[2]! > Math.log(0.5));
+    // The reported P(broken) has the weight taken back out: about the plain fit's.
+    for (const [x, y] of [[a, b], [c, d]] as const) {
+      x.steps.forEach((s, j) => assert.ok(Math.abs(s.broken - y.steps[j]!.broken) < 0.1));
+    }
   }
   assert.throws(() => fitChainModel(train, layout, { brokenWeight: 0 }), RangeError);
 });
