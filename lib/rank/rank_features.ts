@@ -343,7 +343,7 @@ const TRANSITION_PHRASES: readonly [string[], string][] = [
     ["residual_peak", "residual_peak_ratio", "residual_max"],
     "a local change (pasted patch, warp or face mismatch?)",
   ],
-  [["detail_loss"], "detail lost in one region (smear?)"],
+  [["detail_loss", "detail_fit_loss"], "detail lost in one region (smear?)"],
   [["highlight_peak", "highlight_mean"], "blown highlights"],
   [["chroma_shift", "mean_shift", "shift_spread"], "a colour shift"],
   [["residual_mean", "residual_p90"], "changes all over (tiling or seams?)"],

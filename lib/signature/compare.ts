@@ -45,6 +45,11 @@ export const TRANSITION_FEATURES: readonly string[] = Object.freeze([
   "native_detail",
   "native_detail_loss", // median − min over tiles
   "native_edges",
+  // Detail read against the step's own detail curve (log detail after vs before, a line
+  // fitted over the cells): an upscaler or sharpener lifts flat and busy cells by different
+  // factors, which the plain log ratio reads as local loss or gain.
+  "detail_fit_loss", // −min of the 3×3-smoothed residual from the line
+  "detail_fit_gain", // max of it
 ]);
 
 /** Number of transition features. */
@@ -213,6 +218,40 @@ export function compareSignatures(after: Float32Array, before: Float32Array): Fl
   out[o++] = ndMedian;
   out[o++] = nd.length ? ndMedian - ndSorted[0]! : 0;
   out[o++] = quantile(neSorted, 0.5);
+  const fitted = smooth3(detailCurveResidual(after, before), g);
+  out[o++] = Math.max(0, -minOf(fitted));
+  out[o++] = Math.max(0, maxOf(fitted));
+  return out;
+}
+
+function minOf(v: Float32Array): number {
+  let m = Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i]! < m) m = v[i]!;
+  return m;
+}
+
+/**
+ * Per cell: log detail after minus the least-squares line through (log detail before, log
+ * detail after) over all cells; slope 1 when the cells before barely differ.
+ */
+function detailCurveResidual(after: Float32Array, before: Float32Array): Float32Array {
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID, d = 3 * g2;
+  const x = new Float64Array(g2), y = new Float64Array(g2);
+  let mx = 0, my = 0;
+  for (let i = 0; i < g2; i++) {
+    x[i] = Math.log(before[d + i]! + EPS);
+    y[i] = Math.log(after[d + i]! + EPS);
+    mx += x[i]! / g2;
+    my += y[i]! / g2;
+  }
+  let sxx = 0, sxy = 0;
+  for (let i = 0; i < g2; i++) {
+    sxx += (x[i]! - mx) ** 2;
+    sxy += (x[i]! - mx) * (y[i]! - my);
+  }
+  const slope = sxx > 1e-6 * g2 ? sxy / sxx : 1;
+  const out = new Float32Array(g2);
+  for (let i = 0; i < g2; i++) out[i] = y[i]! - my - slope * (x[i]! - mx);
   return out;
 }
 

@@ -154,3 +154,24 @@ Deno.test("compareSignatures() reads sharpening from the native tiles, which the
   const none = compareSignatures(signatureOf(work), signatureOf(work, [base]));
   assert.equal(at(none, "native_detail"), 0, "no tiles on one side: no native evidence");
 });
+
+Deno.test("compareSignatures() reads detail against the step's own detail curve", () => {
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID, d = 3 * g2;
+  const rand = mulberry32(7);
+  const before = new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
+  for (let i = 0; i < g2; i++) before[d + i] = 0.005 + 0.2 * rand() ** 2;
+  // A sharpener that lifts flat cells more than busy ones: detail^0.6, all over the frame.
+  const sharpened = Float32Array.from(before);
+  for (let i = 0; i < g2; i++) sharpened[d + i] = before[d + i]! ** 0.6;
+  // The same, with a 4×4-cell smear in the middle.
+  const smeared = Float32Array.from(sharpened);
+  for (let y = 14; y < 18; y++) {
+    for (let x = 14; x < 18; x++) smeared[d + y * SIGNATURE_GRID + x]! *= 0.2;
+  }
+  const ts = compareSignatures(sharpened, before), tm = compareSignatures(smeared, before);
+  // The plain ratio calls the uneven lift a local change; against the curve there is none.
+  assert.ok(at(ts, "detail_loss") > 0.2 && at(ts, "detail_gain") > 0.2, `${at(ts, "detail_loss")}`);
+  assert.ok(at(ts, "detail_fit_loss") < 0.05 && at(ts, "detail_fit_gain") < 0.05);
+  assert.ok(at(tm, "detail_fit_loss") > 1, `smear ${at(tm, "detail_fit_loss")}`);
+  assert.equal(at(compareSignatures(before, before), "detail_fit_loss"), 0);
+});
