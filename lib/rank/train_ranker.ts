@@ -28,6 +28,7 @@ import {
   transitionReference,
 } from "./rank_features.ts";
 import { fitTemperature, groupNll } from "./calibration.ts";
+import { chooseChainPenalty } from "./choose_chain_penalty.ts";
 import type { AutoApprove } from "./auto_approve.ts";
 import {
   CHAIN_MIXES,
@@ -182,6 +183,8 @@ export interface RankerCalibration {
 export type RankerChain = ChainModel & {
   mix: ChainMix;
   validation: Record<string, ChainValidation>;
+  /** Out-of-fold NLL of the chain model alone per penalty tried (absent: chosen on validation). */
+  cv_nll?: Record<string, number>;
   /**
    * Every mix's figures on the out-of-fold scores of all logged sets, when the mix was chosen
    * there (lib/rank/choose_mix.ts); absent: chosen on validation.
@@ -414,9 +417,10 @@ export async function trainRanker(
 }
 
 /**
- * Fit the chain model on the training sets and pick how it joins the MLP
- * score: the mix with the lowest validation NLL (each at its own fitted
- * temperature; the MLP alone wins ties). Null when it cannot be fitted.
+ * Fit the chain model on the training sets (penalty cross-validated there) and
+ * pick how it joins the MLP score: the mix with the lowest validation NLL (each
+ * at its own fitted temperature; the MLP alone wins ties). Null when it cannot
+ * be fitted.
  */
 function chooseChain(
   train: RankGroup[],
@@ -434,16 +438,19 @@ function chooseChain(
     const temperature = fitTemperature(groups);
     return { groups, temperature, nll: groupNll(groups, temperature) };
   };
-  // The penalty: the chain model alone with the lowest validation NLL (the largest penalty wins ties).
-  let best: { model: ChainModel; logProbs: (number[] | null)[]; nll: number } | null = null;
-  for (const l2 of [...CHAIN_PENALTIES].reverse()) {
-    const model = fitChainModel(train, layout, { l2, ...fitOptions });
-    if (!model) return null;
-    const logProbs = val.map((g) => chainLogProbabilities(model, g.members, layout));
-    const { nll } = score(logProbs, { mlp: 0, chain: 1 });
-    if (!best || nll < best.nll - 1e-9) best = { model, logProbs, nll };
-  }
-  if (!best) return null;
+  // The penalty: cross-validated on the training sets (lib/rank/choose_chain_penalty.ts).
+  const penalty = chooseChainPenalty(train, layout, {
+    penalties: CHAIN_PENALTIES,
+    fit: fitOptions,
+  });
+  // A history too small for every fold to hold a broken step: the largest penalty.
+  const l2 = penalty?.l2 ?? Math.max(...CHAIN_PENALTIES);
+  const model = fitChainModel(train, layout, { l2, ...fitOptions });
+  if (!model) return null;
+  const best = {
+    model,
+    logProbs: val.map((g) => chainLogProbabilities(model, g.members, layout)),
+  };
   let mix: ChainMix = CHAIN_MIXES[0]!, bestNll = Infinity, temperature = 1;
   const validation: Record<string, ChainValidation> = {};
   for (const m of CHAIN_MIXES) {
@@ -461,8 +468,11 @@ function chooseChain(
     };
     if (r.nll < bestNll - 1e-9) (bestNll = r.nll), (mix = m), (temperature = r.temperature);
   }
-  return { chain: { ...best.model, mix, validation }, temperature };
+  return {
+    chain: { ...best.model, mix, validation, ...(penalty ? { cv_nll: penalty.cv_nll } : {}) },
+    temperature,
+  };
 }
 
-/** L2 penalties tried for the chain model (chosen on validation). */
+/** L2 penalties tried for the chain model (chosen by cross-validation on the training sets). */
 const CHAIN_PENALTIES = [0.1, 0.3, 1, 3, 10];

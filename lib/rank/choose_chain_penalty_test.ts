@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import type { GroupMemberInput, Stage } from "../types.ts";
+import { mulberry32 } from "../random/mod.ts";
+import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
+import { chooseChainPenalty } from "./choose_chain_penalty.ts";
+import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
+
+const rand = mulberry32(11);
+
+function member(stage: Stage, signature: Float32Array): GroupMemberInput {
+  const path = `${stage}-${rand()}.png`;
+  return {
+    path,
+    project: "p",
+    stage,
+    width: 64,
+    height: 64,
+    features: {
+      sha256: path,
+      width: 64,
+      height: 64,
+      phash: [0, 0],
+      builtin: new Float32Array([1, 2]),
+      embedding: null,
+      blocks: { signature },
+    },
+  };
+}
+
+/** Each step changes every value a little; a broken step also pastes a bright 4×4-cell patch. */
+function group(
+  brokenAtTwo: boolean,
+  chosen: number,
+): { members: GroupMemberInput[]; chosen: number } {
+  const step = (s: Float32Array) => s.map((v) => v + (rand() - 0.5) * 0.05);
+  const s1 = new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
+  const s15 = step(s1), s2 = step(s15);
+  if (brokenAtTwo) {
+    const y0 = 2 + Math.floor(rand() * 24), x0 = 2 + Math.floor(rand() * 24);
+    for (let y = y0; y < y0 + 4; y++) {
+      for (let x = x0; x < x0 + 4; x++) s2[y * SIGNATURE_GRID + x] = 1;
+    }
+  }
+  return { members: [member(1, s1), member(1.5, s15), member(2, s2)], chosen };
+}
+
+function layoutFor(groups: { members: GroupMemberInput[] }[]): RankFeatureLayout {
+  return {
+    image: { builtin: 2, embedding: 0, blocks: [] },
+    deltas: true,
+    transitions: true,
+    transitionRef: transitionReference(groups.map((g) => g.members)),
+  };
+}
+
+Deno.test("chooseChainPenalty() picks the largest penalty when the picks carry no signal", () => {
+  // The creator kept stage 1.5 in one group of six, whatever the pixels did: nothing to learn,
+  // and a weak penalty only fits noise out of fold.
+  const train = Array.from({ length: 120 }, (_, i) => group(false, i % 6 === 0 ? 1 : 2));
+  const choice = chooseChainPenalty(train, layoutFor(train), { penalties: [0.01, 1, 100] })!;
+  assert.deepEqual(Object.keys(choice.cv_nll).sort(), ["0.01", "1", "100"]);
+  assert.equal(choice.l2, 100, JSON.stringify(choice.cv_nll));
+  assert.ok(choice.cv_nll["0.01"]! > choice.cv_nll["100"]!);
+});
+
+Deno.test("chooseChainPenalty() keeps a penalty that lets a clear defect through", () => {
+  const train = Array.from({ length: 120 }, (_, i) => group(i % 6 === 0, i % 6 === 0 ? 1 : 2));
+  const choice = chooseChainPenalty(train, layoutFor(train), { penalties: [0.01, 1, 100] })!;
+  assert.notEqual(choice.l2, 100, JSON.stringify(choice.cv_nll));
+  // Out of fold the chain explains the picks far better than chance (log 3 ≈ 1.1 per group).
+  assert.ok(choice.cv_nll[String(choice.l2)]! < 0.3, JSON.stringify(choice.cv_nll));
+});
+
+Deno.test("chooseChainPenalty() is null when a fold has no broken step, and checks its options", () => {
+  const train = [group(true, 1), ...Array.from({ length: 9 }, () => group(false, 2))];
+  assert.equal(chooseChainPenalty(train, layoutFor(train)), null);
+  assert.throws(() => chooseChainPenalty(train, layoutFor(train), { folds: 1 }), RangeError);
+  assert.throws(() => chooseChainPenalty(train, layoutFor(train), { penalties: [] }), RangeError);
+});
