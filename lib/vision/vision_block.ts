@@ -5,10 +5,10 @@
  * @module
  */
 import type { KeypointName, VisionResult } from "./_types.ts";
-import { subjectBoxDefaults } from "./subject_box.ts";
+import { subjectBox, subjectBoxDefaults } from "./subject_box.ts";
 
 /** Bump when the meaning or order of {@linkcode VISION_BLOCK_LAYOUT} changes (cache keys use it). */
-export const VISION_BLOCK_VERSION = 1;
+export const VISION_BLOCK_VERSION = 2;
 
 /** Bump when the backbone block changes (model, node, input size or normalisation). */
 export const BACKBONE_BLOCK_VERSION = 1;
@@ -121,12 +121,15 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   const set = (name: VisionBlockName, value: number): void => {
     v[INDEX[name]] = value;
   };
-  const s = result.subject ?? [0, 0, 1, 1];
+  // The subject as today's rule reads the evidence: a cached result keeps the `subject` of the
+  // rule it was analysed under.
+  const subject = subjectBox(result);
+  const s = subject ?? [0, 0, 1, 1];
   set("subject_x1", s[0]);
   set("subject_y1", s[1]);
   set("subject_x2", s[2]);
   set("subject_y2", s[3]);
-  set("has_subject", result.subject ? 1 : 0);
+  set("has_subject", subject ? 1 : 0);
 
   const body = result.bodies[0];
   const seen = body ? body.keypoints.filter((k) => k.score >= o.minKeypointScore) : [];
