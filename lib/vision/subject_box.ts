@@ -14,6 +14,11 @@ export interface SubjectBoxOptions {
   minPersonScore?: number;
   /** …but one below this score yields to a likelier non-person label on the same box (a cat). */
   surePersonScore?: number;
+  /**
+   * A fainter person box (drawn and painted figures score 0.05-0.2) counts from this score
+   * when the body or face evidence lies inside it.
+   */
+  faintPersonScore?: number;
   /** A body counts when its mean score reaches this… */
   minBodyScore?: number;
   /** …using only keypoints at or above this score (at least 3 of them). */
@@ -38,6 +43,7 @@ export interface SubjectBoxOptions {
 export const subjectBoxDefaults = {
   minPersonScore: 0.2,
   surePersonScore: 0.4,
+  faintPersonScore: 0.05,
   minBodyScore: 0.3,
   minKeypointScore: 0.3,
   minFaceScore: 0.5,
@@ -72,11 +78,11 @@ export function subjectBox(
   options: SubjectBoxOptions = {},
 ): Box | null {
   const o = { ...subjectBoxDefaults, ...options };
-  const person = result.persons.find((p) =>
-    p.score >= o.surePersonScore ||
-    (p.score >= o.minPersonScore &&
-      !result.objects.some((b) => b.score > p.score && iou(b.box, p.box) >= 0.5))
-  );
+  // A likelier non-person label on the same box (CenterNet's "cat" over its "person").
+  const yields = (p: { box: Box; score: number }): boolean =>
+    p.score < o.surePersonScore &&
+    result.objects.some((b) => b.score > p.score && iou(b.box, p.box) >= 0.5);
+  const person = result.persons.find((p) => p.score >= o.minPersonScore && !yields(p));
   if (person) return clampBox(person.box);
   const heads = result.faces.filter((f) => f.score >= o.minFaceScore).map((f) =>
     headBox(f, o.headMargin)
@@ -89,6 +95,13 @@ export function subjectBox(
     : heads.slice(0, 1);
   const core = unionBox(parts);
   if (!core) return null;
+  // A faint person box around that evidence outlines the figure better than the joints do.
+  const [cx, cy] = [(core[0] + core[2]) / 2, (core[1] + core[3]) / 2];
+  const faint = result.persons.find((p) =>
+    p.score >= o.faintPersonScore && !yields(p) &&
+    p.box[0] <= cx && cx <= p.box[2] && p.box[1] <= cy && cy <= p.box[3]
+  );
+  if (faint) return clampBox(faint.box);
   const hands = result.hands.filter((h) =>
     h.score >= o.minHandScore && overlapShare(h.box, core) >= o.minOverlap
   );

@@ -52,7 +52,7 @@ export const VISION_BLOCK_LAYOUT = [
   "body_score",
   "keypoint_fraction", // keypoints at or above 0.3, out of 17
   "person_score", // best CenterNet person
-  "person_count", // min(n, 3) / 3
+  "person_count", // min(n, 3) / 3, boxes scoring at least 0.2
   // the best non-person object (the subject when it is an animal or a thing); [0, 0, 1, 1] if none
   "object_x1",
   "object_y1",
@@ -174,7 +174,10 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   set("body_score", body?.score ?? 0);
   set("keypoint_fraction", seen.length / 17);
   set("person_score", result.persons[0]?.score ?? 0);
-  set("person_count", Math.min(result.persons.length, 3) / 3);
+  // Faint person boxes (below the subject's person score) are reported for drawn figures; the
+  // count keeps its meaning.
+  const counted = result.persons.filter((p) => p.score >= subjectBoxDefaults.minPersonScore);
+  set("person_count", Math.min(counted.length, 3) / 3);
   const obj = result.objects[0];
   const ob = obj?.box ?? [0, 0, 1, 1];
   set("object_x1", ob[0]);
