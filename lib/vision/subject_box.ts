@@ -56,13 +56,16 @@ export const subjectBoxDefaults = {
 } satisfies Required<SubjectBoxOptions>;
 
 /**
- * The subject of one image. A CenterNet person box, where there is one, is the subject on its
- * own: it holds the whole figure, while faces, keypoints and hands hold parts of it and, on
- * drawn or painted characters, fire on the background (a union of them all came out loose where
- * a stray face or hand was far from the figure, and too small where only the joints were
- * found). Without a person box, the figure is estimated from the body keypoints (grown from
- * the joints to the figure's outline), joined by the faces (grown to heads) and confident hands
- * that overlap it; hands alone never make a subject (the hand detector fires on cups and paws).
+ * The subject of one image. A CenterNet person box scoring at least `minPersonScore` (and not
+ * outscored by a non-person label on the same box) is the subject on its own: it holds the whole
+ * figure, while faces, keypoints and hands hold parts of it and, on drawn or painted
+ * characters, fire on the background (a union of them all came out too small where only the
+ * joints were found, and loose where a stray face or hand was far from the figure). Otherwise
+ * the evidence is the body keypoints grown from the joints to the figure's outline, joined by
+ * the faces (grown to heads) that overlap it; a fainter person box (from `faintPersonScore`)
+ * around the middle of that evidence outlines the figure best, else the evidence is the box,
+ * with the confident hands that overlap it. Hands or a faint box alone never make a subject
+ * (they fire on cups, paws and a cat's outline).
  *
  * @param result Detections of one image (its `subject` field is ignored).
  * @param options Thresholds, see {@linkcode subjectBoxDefaults}.

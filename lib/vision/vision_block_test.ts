@@ -90,6 +90,21 @@ Deno.test("subjectBox() lets an unsure person box yield to a likelier cat on the
   ]);
 });
 
+Deno.test("subjectBox() takes a faint person box only around body or face evidence", () => {
+  const faint = { box: [0.25, 0.03, 0.75, 0.95] as Box, score: 0.1 };
+  assert.deepEqual(subjectBox({ ...person(), persons: [faint] }), faint.box);
+  // the same box without a body or face (a cat's outline, a cup) is no subject
+  assert.equal(subjectBox({ ...person(), faces: [], bodies: [], persons: [faint] }), null);
+  // a faint box beside the evidence leaves the figure to the keypoints
+  const beside = { box: [0.8, 0.5, 1, 0.9] as Box, score: 0.15 };
+  assert.deepEqual(subjectBox({ ...person(), persons: [beside] }), subjectBox(person()));
+  // below the faint score it does not count at all
+  assert.deepEqual(
+    subjectBox({ ...person(), persons: [{ ...faint, score: 0.04 }] }),
+    subjectBox(person()),
+  );
+});
+
 Deno.test("subjectBox() keeps a face far from the body out of the subject", () => {
   const base = subjectBox(person())!;
   const r = person();
