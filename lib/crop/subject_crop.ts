@@ -20,8 +20,12 @@ import { visionBlockIndex } from "../vision/mod.ts";
 import { S_MIN } from "./box_param.ts";
 import type { CropExample } from "./crop_example.ts";
 
-/** Length of the subject feature vector φ (person terms, then the same terms for objects). */
-const PHI = 18;
+/** Terms of one kind of subject in φ. */
+const TERMS = 9;
+/** Length of the subject feature vector φ: person terms, then faint-person terms, then object terms. */
+const PHI = 3 * TERMS;
+/** A person box below the subject's rule stands in for the subject from this score. */
+export const MIN_FAINT_SCORE = 0.05;
 /** A non-person object (the cat, the dragon) stands in for the subject from this score. */
 export const MIN_OBJECT_SCORE = 0.3;
 /** Ridge strengths tried (in units of examples). */
@@ -38,8 +42,11 @@ export interface SubjectView {
   headTop: number;
   hasFace: boolean;
   faceH: number;
-  /** `object`: no person evidence, the best non-person detection instead. */
-  kind: "person" | "object";
+  /**
+   * `faint`: no subject, the best person box below the subject's rule (a drawn figure);
+   * `object`: no person evidence, the best non-person detection instead.
+   */
+  kind: "person" | "faint" | "object";
 }
 
 /** Coefficients of the three coordinates. */
@@ -63,6 +70,8 @@ export interface SubjectCropModel {
   /** Crop examples fitted / with a subject. */
   n: number;
   n_subject: number;
+  /** Crops with a subject set aside for the final fit: the first fit matched them below {@linkcode TRIM_IOU}. */
+  trimmed: number;
 }
 
 /**
@@ -83,15 +92,20 @@ export function subjectView(member: Pick<GroupMemberInput, "features">): Subject
   if (!v) return null;
   const at = (n: Parameters<typeof visionBlockIndex>[0]): number => v[visionBlockIndex(n)] ?? 0;
   if (!at("has_subject")) {
-    if (at("object_score") < MIN_OBJECT_SCORE) return null;
-    const o: Box = [at("object_x1"), at("object_y1"), at("object_x2"), at("object_y2")];
+    // A faint person box outranks an object: on drawn characters it overlaps the figure more
+    // (docs/quality.md, "Faint figures").
+    const useFaint = at("faint_score") >= MIN_FAINT_SCORE;
+    if (!useFaint && at("object_score") < MIN_OBJECT_SCORE) return null;
+    const o: Box = useFaint
+      ? [at("faint_x1"), at("faint_y1"), at("faint_x2"), at("faint_y2")]
+      : [at("object_x1"), at("object_y1"), at("object_x2"), at("object_y2")];
     return {
       box: o,
       anchorX: (o[0] + o[2]) / 2,
       headTop: o[1],
       hasFace: false,
       faceH: 0,
-      kind: "object",
+      kind: useFaint ? "faint" : "object",
     };
   }
   const box: Box = [at("subject_x1"), at("subject_y1"), at("subject_x2"), at("subject_y2")];
@@ -110,9 +124,10 @@ export function subjectView(member: Pick<GroupMemberInput, "features">): Subject
 function phi(s: SubjectView): number[] {
   const [x1, y1, x2, y2] = s.box;
   const base = [1, x1, y1, x2, y2, s.anchorX, s.headTop, s.hasFace ? 1 : 0, s.faceH];
-  // An object (a cat, a dragon) relates to the crop differently from a person box: its own
-  // coefficients, pulled toward the same global habit.
-  return s.kind === "object" ? [...base.map(() => 0), ...base] : [...base, ...base.map(() => 0)];
+  // A faint figure or an object (a cat, a dragon) relates to the crop differently from a
+  // person box: its own coefficients, pulled toward the same global habit.
+  const at = s.kind === "person" ? 0 : s.kind === "faint" ? 1 : 2;
+  return Array.from({ length: PHI }, (_, i) => Math.floor(i / TERMS) === at ? base[i % TERMS]! : 0);
 }
 
 /** Solve `A x = b` (A symmetric positive definite, small) by Gaussian elimination. */
@@ -180,10 +195,36 @@ function rowsOf(examples: readonly CropExample[]): Row[] {
 
 const TOP = 0.01;
 
-/** Fit the box part (coefficients, anchor shares, fallback boxes) at one λ. */
-function fitBoxes(rows: Row[], lambda: number): Pick<SubjectCropModel, "global" | "projects"> {
+/**
+ * A crop the first fit matches below this IoU is refitted without: vision found the wrong
+ * thing (a prop, half the figure), so the crop says nothing about the habit.
+ */
+export const TRIM_IOU = 0.5;
+
+/**
+ * Fit the box part, then refit without the crops the first fit explains worst (see
+ * {@linkcode TRIM_IOU}) — unless that would set aside half of them (the habit then does not
+ * follow the subject, and every crop is kept).
+ */
+function fitBoxes(
+  rows: Row[],
+  lambda: number,
+): Pick<SubjectCropModel, "global" | "projects"> & { trimmed: number } {
+  const first = fitBoxesOn(rows, lambda, () => true);
+  const used = rows.filter((r) => !r.noCrop && r.phi !== null);
+  const bad = new Set(used.filter((r) => iou(boxOf(first, r.project, r.phi), r.box) < TRIM_IOU));
+  if (bad.size === 0 || bad.size * 2 > used.length) return { ...first, trimmed: 0 };
+  return { ...fitBoxesOn(rows, lambda, (r) => !bad.has(r)), trimmed: bad.size };
+}
+
+/** Fit the box part (coefficients, anchor shares, fallback boxes) at one λ on the rows `use` keeps. */
+function fitBoxesOn(
+  rows: Row[],
+  lambda: number,
+  use: (r: Row) => boolean,
+): Pick<SubjectCropModel, "global" | "projects"> {
   const cropped = rows.filter((r) => !r.noCrop);
-  const withSubject = cropped.filter((r) => r.phi !== null);
+  const withSubject = cropped.filter((r) => r.phi !== null && use(r));
   const fitCoefs = (rs: Row[], lam: number, prior: Coefs): Coefs => {
     const free = rs.filter((r) => r.box[1] > TOP);
     return {
@@ -202,7 +243,7 @@ function fitBoxes(rows: Row[], lambda: number): Pick<SubjectCropModel, "global" 
   const projects: SubjectCropModel["projects"] = {};
   for (const p of [...new Set(rows.map((r) => r.project))].sort()) {
     const pc = cropped.filter((r) => r.project === p);
-    const ps = pc.filter((r) => r.phi !== null);
+    const ps = withSubject.filter((r) => r.project === p);
     projects[p] = {
       ...fitCoefs(ps, lambda, g),
       anchor: (share(pc) + ANCHOR_PRIOR * gAnchor) / (pc.length + ANCHOR_PRIOR),
@@ -231,7 +272,7 @@ function noCropInput(
 ): number[] {
   if (r.phi === null) return [1, 0, 0, 0, 0];
   const b = boxOf(m, r.project, r.phi);
-  const o = r.phi[0] ? 0 : PHI / 2; // the object half holds the box for an object
+  const o = TERMS * Math.floor(r.phi.findIndex((v) => v === 1) / TERMS); // the kind's terms
   return [1, b[2] - b[0], b[3], r.phi[o + 4]! - r.phi[o + 2]!, 1];
 }
 
@@ -315,11 +356,12 @@ export function fitSubjectCrop(
       if (v > best + 1e-9) (best = v), (lambda = lam);
     }
   }
-  const boxes = fitBoxes(rows, lambda);
+  const { trimmed, ...boxes } = fitBoxes(rows, lambda);
   return {
     version: 1,
     lambda,
     ...boxes,
+    trimmed,
     no_crop: fitNoCrop(boxes, rows),
     cv,
     n: rows.length,

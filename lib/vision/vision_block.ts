@@ -8,7 +8,7 @@ import type { KeypointName, VisionResult } from "./_types.ts";
 import { subjectBox, subjectBoxDefaults } from "./subject_box.ts";
 
 /** Bump when the meaning or order of {@linkcode VISION_BLOCK_LAYOUT} changes (cache keys use it). */
-export const VISION_BLOCK_VERSION = 2;
+export const VISION_BLOCK_VERSION = 3;
 
 /** Bump when the backbone block changes (model, node, input size or normalisation). */
 export const BACKBONE_BLOCK_VERSION = 1;
@@ -59,6 +59,13 @@ export const VISION_BLOCK_LAYOUT = [
   "object_x2",
   "object_y2",
   "object_score",
+  // the best person box below the subject's rule (a faint drawn figure) when there is no
+  // subject; [0, 0, 1, 1] and 0 otherwise
+  "faint_x1",
+  "faint_y1",
+  "faint_x2",
+  "faint_y2",
+  "faint_score",
 ] as const;
 
 /** One name of {@linkcode VISION_BLOCK_LAYOUT}. */
@@ -185,6 +192,13 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   set("object_x2", ob[2]);
   set("object_y2", ob[3]);
   set("object_score", obj?.score ?? 0);
+  const faint = subject ? undefined : result.persons[0];
+  const fb = faint?.box ?? [0, 0, 1, 1];
+  set("faint_x1", fb[0]);
+  set("faint_y1", fb[1]);
+  set("faint_x2", fb[2]);
+  set("faint_y2", fb[3]);
+  set("faint_score", faint?.score ?? 0);
   return v;
 }
 
