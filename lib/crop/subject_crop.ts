@@ -65,8 +65,10 @@ export interface SubjectCropModel {
   projects: Record<string, Coefs & { anchor: number; box: Box; n: number }>;
   /** Logistic "no crop": weights over `[1, side, y2, subject height, has subject]` + project bias. */
   no_crop: { w: number[]; project_bias: Record<string, number> };
-  /** Cross-validated mean IoU per λ (how the shrinkage was chosen). */
-  cv: { lambda: number; iou: number }[];
+  /** Whether crops a wrong subject box explains were set aside (chosen with λ by cross-validation). */
+  trim: boolean;
+  /** Cross-validated mean IoU per λ and trim (how both were chosen). */
+  cv: { lambda: number; trim: boolean; iou: number }[];
   /** Crop examples fitted / with a subject. */
   n: number;
   n_subject: number;
@@ -200,21 +202,49 @@ const TOP = 0.01;
  * thing (a prop, half the figure), so the crop says nothing about the habit.
  */
 export const TRIM_IOU = 0.5;
+/** Refits at most this many times while the set-aside crops change. */
+const TRIM_PASSES = 10;
 
 /**
- * Fit the box part, then refit without the crops the first fit explains worst (see
- * {@linkcode TRIM_IOU}) — unless that would set aside half of them (the habit then does not
- * follow the subject, and every crop is kept).
+ * Fit the box part, then refit without the crops a wrong subject box explains. A first fit on
+ * every crop is pulled by them, so the fit is first made on the better-matched half of the
+ * crops (refitted until that half stops changing: least trimmed squares' concentration
+ * steps); the crops that fit matches below {@linkcode TRIM_IOU} are then left out of the final
+ * fit — unless that is half of them (the habit then does not follow the subject, and every
+ * crop is kept).
  */
 function fitBoxes(
   rows: Row[],
   lambda: number,
+  trim: boolean,
 ): Pick<SubjectCropModel, "global" | "projects"> & { trimmed: number } {
   const first = fitBoxesOn(rows, lambda, () => true);
   const used = rows.filter((r) => !r.noCrop && r.phi !== null);
-  const bad = new Set(used.filter((r) => iou(boxOf(first, r.project, r.phi), r.box) < TRIM_IOU));
-  if (bad.size === 0 || bad.size * 2 > used.length) return { ...first, trimmed: 0 };
-  return { ...fitBoxesOn(rows, lambda, (r) => !bad.has(r)), trimmed: bad.size };
+  if (!trim || used.length < 8) return { ...first, trimmed: 0 };
+  const match = (fit: Pick<SubjectCropModel, "global" | "projects">, r: Row): number =>
+    iou(boxOf(fit, r.project, r.phi), r.box);
+  // Concentration steps: refit on the better-matched half until that half stops changing.
+  // (each project's own better half: a project with a looser habit keeps its say)
+  const projects = [...new Set(used.map((r) => r.project))];
+  const half = (fit: Pick<SubjectCropModel, "global" | "projects">): Set<Row> =>
+    new Set(projects.flatMap((p) => {
+      const own = used.filter((r) => r.project === p);
+      return own.map((r) => ({ r, v: match(fit, r) })).sort((a, b) => b.v - a.v)
+        .slice(0, Math.ceil(own.length / 2)).map((x) => x.r);
+    }));
+  let best = half(first);
+  let fit = fitBoxesOn(rows, lambda, (r) => best.has(r));
+  for (let pass = 0; pass < TRIM_PASSES; pass++) {
+    const next = half(fit);
+    if ([...next].every((r) => best.has(r))) break;
+    best = next;
+    fit = fitBoxesOn(rows, lambda, (r) => best.has(r));
+  }
+  // Then every crop the half's fit matches well goes back in.
+  const bad = new Set(used.filter((r) => match(fit, r) < TRIM_IOU));
+  if (bad.size * 2 > used.length) return { ...first, trimmed: 0 };
+  if (bad.size) fit = fitBoxesOn(rows, lambda, (r) => !bad.has(r));
+  return bad.size ? { ...fit, trimmed: bad.size } : { ...first, trimmed: 0 };
 }
 
 /** Fit the box part (coefficients, anchor shares, fallback boxes) at one λ on the rows `use` keeps. */
@@ -313,9 +343,16 @@ export interface FitSubjectCropOptions {
   folds?: number;
   /** Fixed λ (skips the cross-validation). */
   lambda?: number | null;
+  /**
+   * Refit without the crops a wrong subject box explains (see {@linkcode TRIM_IOU}); null:
+   * chosen with λ by cross-validated IoU.
+   */
+  trim?: boolean | null;
 }
 
-const fitDefaults = { folds: 5, lambda: null } satisfies Required<FitSubjectCropOptions>;
+const fitDefaults = { folds: 5, lambda: null, trim: null } satisfies Required<
+  FitSubjectCropOptions
+>;
 
 /**
  * Fit the subject-relative crop model.
@@ -337,29 +374,34 @@ export function fitSubjectCrop(
 ): SubjectCropModel {
   const o = { ...fitDefaults, ...options };
   const rows = rowsOf(examples);
-  const cv: { lambda: number; iou: number }[] = [];
-  let lambda = o.lambda ?? LAMBDAS[2];
-  if (o.lambda === null) {
+  const cv: SubjectCropModel["cv"] = [];
+  const lambdas = o.lambda === null ? LAMBDAS : [o.lambda];
+  const trims = o.trim === null ? [false, true] : [o.trim];
+  let lambda = lambdas[Math.floor(lambdas.length / 2)]!, trim = trims[0]!;
+  if (lambdas.length * trims.length > 1) {
     let best = -1;
-    for (const lam of LAMBDAS) {
-      let s = 0, k = 0;
-      for (let f = 0; f < o.folds; f++) {
-        const fit = fitBoxes(rows.filter((_, i) => i % o.folds !== f), lam);
-        rows.forEach((r, i) => {
-          if (i % o.folds !== f || r.noCrop || r.phi === null) return;
-          s += iou(boxOf(fit, r.project, r.phi), r.box);
-          k++;
-        });
+    for (const t of trims) {
+      for (const lam of lambdas) {
+        let s = 0, k = 0;
+        for (let f = 0; f < o.folds; f++) {
+          const fit = fitBoxes(rows.filter((_, i) => i % o.folds !== f), lam, t);
+          rows.forEach((r, i) => {
+            if (i % o.folds !== f || r.noCrop || r.phi === null) return;
+            s += iou(boxOf(fit, r.project, r.phi), r.box);
+            k++;
+          });
+        }
+        const v = k ? s / k : 0;
+        cv.push({ lambda: lam, trim: t, iou: v });
+        if (v > best + 1e-9) (best = v), (lambda = lam), (trim = t);
       }
-      const v = k ? s / k : 0;
-      cv.push({ lambda: lam, iou: v });
-      if (v > best + 1e-9) (best = v), (lambda = lam);
     }
   }
-  const { trimmed, ...boxes } = fitBoxes(rows, lambda);
+  const { trimmed, ...boxes } = fitBoxes(rows, lambda, trim);
   return {
     version: 1,
     lambda,
+    trim,
     ...boxes,
     trimmed,
     no_crop: fitNoCrop(boxes, rows),

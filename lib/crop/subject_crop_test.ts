@@ -107,7 +107,7 @@ Deno.test("fitSubjectCrop() shrinks a project with a handful of crops toward the
   assert.ok(meanIou(fixedStrong, commonTest) > 0.85);
   // The chosen λ is one of the grid's and is reported with its cross-validated IoU.
   const chosen = fitSubjectCrop(train);
-  assert.deepEqual(chosen.cv.length, 5);
+  assert.deepEqual(chosen.cv.length, 10, "5 strengths, with and without setting crops aside");
   assert.ok(chosen.cv.some((c) => c.lambda === chosen.lambda));
 });
 
@@ -185,4 +185,59 @@ Deno.test("subjectView() takes a confident non-person object when no person is f
   const s = subjectView(m)!;
   assert.equal(s.kind, "object");
   assert.deepEqual(s.box, [0.2, 0.3, 0.6, 0.9].map((x) => Math.fround(x)));
+});
+
+Deno.test("fitSubjectCrop() sets aside crops a wrong subject box explains (vision found a prop)", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0.05 };
+  const clean = examples("a", 160, habit, 11);
+  // A quarter of the crops come with a wrong subject box: a small prop in a corner.
+  const r = rng(12);
+  const wrong = examples("a", 60, habit, 13).map((e): CropExample => {
+    const s = 0.1 + 0.1 * r(), x = r() < 0.5 ? 0 : 1 - s;
+    return { ...e, member: member("a", [x, 1 - s, x + s, 1]) };
+  });
+  const model = fitSubjectCrop([...clean, ...wrong]);
+  assert.equal(model.trim, true, "cross-validation chose to set them aside");
+  assert.ok(model.trimmed >= 55 && model.trimmed <= 75, `set aside ${model.trimmed}`);
+  const test = examples("a", 100, habit, 14);
+  const kept = meanIou(model, test);
+  // Without setting them aside, the props pull every coefficient.
+  const untrimmed = fitSubjectCrop([...clean, ...wrong], { trim: false });
+  assert.equal(untrimmed.trimmed, 0);
+  const pulled = meanIou(untrimmed, test);
+  assert.ok(kept > 0.85 && kept > pulled + 0.05, `trimmed ${kept}, untrimmed ${pulled}`);
+});
+
+Deno.test("fitSubjectCrop() sets crops aside only where cross-validation shows it helps", () => {
+  // Clean crops of two habits: a fit on the better half would be biased toward the easy
+  // crops, so the choice must fall on keeping every crop (or cost nothing).
+  const tight = { margin: 0.03, cut: 0.35, lean: 0 }, loose = { margin: 0.15, cut: 0.95, lean: 0 };
+  const train = [...examples("a", 200, tight, 4), ...examples("b", 200, loose, 5)];
+  const test = [...examples("a", 80, tight, 6), ...examples("b", 80, loose, 7)];
+  const chosen = fitSubjectCrop(train);
+  const always = fitSubjectCrop(train, { trim: true });
+  const never = fitSubjectCrop(train, { trim: false });
+  assert.ok(always.trimmed > 0);
+  assert.ok(meanIou(always, test) < meanIou(never, test) - 0.02, "trimming clean crops costs");
+  assert.ok(meanIou(chosen, test) >= meanIou(never, test) - 0.005);
+  assert.deepEqual(new Set(chosen.cv.map((c) => c.trim)), new Set([false, true]));
+});
+
+Deno.test("subjectView() reads a faint person box when there is no subject, before an object", () => {
+  const m = member("a", null);
+  const v = m.features.blocks!.vision!;
+  const set = (
+    n: Parameters<typeof visionBlockIndex>[0],
+    x: number,
+  ) => (v[visionBlockIndex(n)] = x);
+  assert.equal(subjectView(m), null);
+  set("object_x1", 0.6), set("object_y1", 0.6), set("object_x2", 0.9), set("object_y2", 0.9);
+  set("object_score", 0.5);
+  assert.equal(subjectView(m)?.kind, "object");
+  set("faint_x1", 0.2), set("faint_y1", 0.1), set("faint_x2", 0.5), set("faint_y2", 0.8);
+  set("faint_score", 0.1);
+  assert.deepEqual(subjectView(m)?.box.map((x) => Math.round(x * 100) / 100), [0.2, 0.1, 0.5, 0.8]);
+  assert.equal(subjectView(m)?.kind, "faint");
+  set("faint_score", 0.04);
+  assert.equal(subjectView(m)?.kind, "object", "below the faint score the object stands in");
 });

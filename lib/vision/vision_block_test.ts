@@ -179,7 +179,9 @@ Deno.test("visionBlock() reads the whole image and zero evidence when there is n
   assert.deepEqual([...b.slice(0, 5)], [0, 0, 1, 1, 0]);
   const obj = visionBlockIndex("object_x1");
   assert.equal(b.slice(5, obj).reduce((a, v) => a + v, 0), 0);
-  assert.deepEqual([...b.slice(obj)], [0, 0, 1, 1, 0], "no object: whole image, score 0");
+  assert.deepEqual([...b.slice(obj, obj + 5)], [0, 0, 1, 1, 0], "no object: whole image, score 0");
+  const faint = visionBlockIndex("faint_x1");
+  assert.deepEqual([...b.slice(faint)], [0, 0, 1, 1, 0], "no faint person: whole image, score 0");
 });
 
 Deno.test("visionBlock() estimates the head top from eyes and ears when no face was found", () => {
@@ -198,4 +200,23 @@ Deno.test("visionBlock() estimates the head top from eyes and ears when no face 
   // head width 0.1 of the width = 0.05 of the height (400x800); top = 0.2 - 0.9 * 0.05
   assert.ok(Math.abs(b[visionBlockIndex("head_top_y")]! - 0.155) < 1e-6);
   assert.equal(b[visionBlockIndex("has_head_top")], 1);
+});
+
+Deno.test("visionBlock() reports a faint person box only when there is no subject", () => {
+  const at = (b: Float32Array, n: typeof VISION_BLOCK_LAYOUT[number]): number =>
+    b[visionBlockIndex(n)]!;
+  const faint = { box: [0.2, 0.1, 0.5, 0.8] as [number, number, number, number], score: 0.12 };
+  // Alone (no face, body or hand near it), a 0.12 person box is not the subject…
+  const alone = visionBlock({ ...person(), faces: [], bodies: [], hands: [], persons: [faint] });
+  assert.equal(at(alone, "has_subject"), 0);
+  assert.deepEqual(
+    (["faint_x1", "faint_y1", "faint_x2", "faint_y2", "faint_score"] as const).map((n) =>
+      Math.round(at(alone, n) * 100) / 100
+    ),
+    [0.2, 0.1, 0.5, 0.8, 0.12],
+  );
+  // …and where there is a subject the faint slot stays empty.
+  const withSubject = visionBlock(person());
+  assert.equal(at(withSubject, "has_subject"), 1);
+  assert.equal(at(withSubject, "faint_score"), 0);
 });
