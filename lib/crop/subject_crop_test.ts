@@ -154,6 +154,33 @@ Deno.test("chooseCropBlend() picks the subject crop over a constant learned box 
   assert.deepEqual(blend.scores.length, 6);
 });
 
+Deno.test("chooseCropBlend() keeps the learned proposer when a mix wins by less than its noise", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0 };
+  const subject = fitSubjectCrop(examples("a", 200, habit, 17));
+  const shift = (b: Box, d: number): Box => [b[0] + d, b[1], b[2] + d, b[3]];
+  // Half the crops are exactly the subject crop, the other half exactly the learned one: the
+  // two proposers differ by a shift everywhere, the subject one a little less on its half.
+  const learnedBox = new Map<GroupMemberInput, Box>();
+  const val = examples("a", 60, habit, 18).map((e, i): CropExample => {
+    const s = proposeSubjectCrop(subject, e.member).box, side = s[2] - s[0];
+    const learned = shift(s, (i % 2 ? 0.085 : 0.1) * side);
+    learnedBox.set(e.member, learned);
+    return { ...e, box: i % 2 ? learned : s };
+  });
+  const learned = (m: GroupMemberInput) => ({
+    needs_crop: 0.9,
+    box: learnedBox.get(m)!,
+    confidence: 0.5,
+  });
+  const blend = chooseCropBlend(val, learned, subject);
+  const score = (w: number) => blend.scores.find((s) => s.option === w)!;
+  // The subject crop has the higher mean IoU…
+  assert.ok(score(1).projects.a! > score(0).projects.a!, "subject ahead on the mean");
+  // …but crop by crop it loses as often as it wins: the learned proposer stays.
+  assert.ok(score(1).gain_lower.projects.a! < 0);
+  assert.deepEqual(blend.projects.a, 0);
+});
+
 Deno.test("blendProposal() mixes corners, keeps the aspect, and uses the learned box without a subject", () => {
   const subject = fitSubjectCrop(examples("a", 100, { margin: 0.08, cut: 0.6, lean: 0 }, 16));
   const learned = { needs_crop: 0.9, box: [0, 0, 0.5, 0.5] as Box, confidence: 0.3 };
