@@ -56,9 +56,15 @@ interface Coefs {
   cx: number[];
 }
 
+/**
+ * Version of {@linkcode SubjectCropModel}: 2 reads the `vision` block v3 (person, faint person
+ * and object terms, 27 coefficients per coordinate).
+ */
+export const SUBJECT_CROP_VERSION = 2;
+
 /** A fitted subject-relative crop model (JSON, saved in `crop.json`). */
 export interface SubjectCropModel {
-  version: 1;
+  version: typeof SUBJECT_CROP_VERSION;
   /** Chosen ridge strength toward the global habit. */
   lambda: number;
   global: Coefs & { anchor: number; box: Box };
@@ -399,7 +405,7 @@ export function fitSubjectCrop(
   }
   const { trimmed, ...boxes } = fitBoxes(rows, lambda, trim);
   return {
-    version: 1,
+    version: SUBJECT_CROP_VERSION,
     lambda,
     trim,
     ...boxes,
@@ -437,4 +443,42 @@ export function proposeSubjectCrop(
     needs: 1 - 1 / (1 + Math.exp(-z)),
     subject: s !== null,
   };
+}
+
+/**
+ * Check a subject model read from disk before it is used: a model saved by another version of
+ * keeper reads another vision layout, and its coefficients would be applied to the wrong terms.
+ *
+ * @param model The `subject` part of a `crop.json`.
+ * @param file The file it came from (for the message).
+ * @throws Error naming the file, the field and the fix when the version or a length differs.
+ * @example
+ * ```ts
+ * declare const meta: { subject?: unknown };
+ * if (meta.subject) checkSubjectCropModel(meta.subject, "models/crop.json");
+ * ```
+ */
+export function checkSubjectCropModel(model: unknown, file: string): void {
+  const m = model as Partial<SubjectCropModel>;
+  const retrain = "retrain with `deno task train` (the vision results are cached)";
+  if (m?.version !== SUBJECT_CROP_VERSION) {
+    throw new Error(
+      `${file}: field "subject.version" is ${JSON.stringify(m?.version)}, this keeper reads ` +
+        `${SUBJECT_CROP_VERSION}; ${retrain}`,
+    );
+  }
+  const parts = [["global", m.global], ...Object.entries(m.projects ?? {})] as const;
+  for (const [name, c] of parts) {
+    for (const k of ["y1", "y2", "cx"] as const) {
+      const n = (c as Partial<Coefs> | undefined)?.[k]?.length;
+      if (n !== PHI) {
+        const where = name === "global" ? "subject.global" : `subject.projects.${name}`;
+        throw new Error(
+          `${file}: field "${where}.${k}" has ${
+            n ?? "no"
+          } coefficients, expected ${PHI}; ${retrain}`,
+        );
+      }
+    }
+  }
 }

@@ -268,3 +268,44 @@ Deno.test("subjectView() reads a faint person box when there is no subject, befo
   set("faint_score", 0.04);
   assert.equal(subjectView(m)?.kind, "object", "below the faint score the object stands in");
 });
+
+Deno.test("loadCropProposer() refuses a subject model saved for another vision layout", async () => {
+  const { trainCropProposer, saveCropModel, loadCropProposer } = await import("./mod.ts");
+  const habit = { margin: 0.08, cut: 0.6, lean: 0 };
+  const train = examples("a", 60, habit, 30), val = examples("a", 20, habit, 31);
+  const model = await trainCropProposer(train, val, {
+    epochs: 2,
+    hidden: [4],
+    features: ["builtin"],
+    threads: 1,
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    addSubjectCrop(model.meta, { train, val }, () => ({
+      needs_crop: 0.9,
+      box: [0, 0, 1, 1],
+      confidence: 0,
+    }));
+    await saveCropModel(dir, model);
+    assert.equal((await loadCropProposer(dir)).identity.endsWith("+subject"), true);
+    // The same model as an older keeper saved it: 18 coefficients, version 1.
+    const old = structuredClone(model.meta) as unknown as {
+      subject: { version: number; global: { y2: number[] } };
+    };
+    old.subject.version = 1;
+    await Deno.writeTextFile(`${dir}/crop.json`, JSON.stringify(old));
+    await assert.rejects(
+      () => loadCropProposer(dir),
+      /"subject\.version" is 1, this keeper reads 2/,
+    );
+    old.subject.version = 2;
+    old.subject.global.y2 = old.subject.global.y2.slice(0, 18);
+    await Deno.writeTextFile(`${dir}/crop.json`, JSON.stringify(old));
+    await assert.rejects(
+      () => loadCropProposer(dir),
+      /crop\.json: field "subject\.global\.y2" has 18 coefficients, expected 27/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
