@@ -154,31 +154,38 @@ Deno.test("chooseCropBlend() picks the subject crop over a constant learned box 
   assert.deepEqual(blend.scores.length, 6);
 });
 
-Deno.test("chooseCropBlend() keeps the learned proposer when a mix wins by less than its noise", () => {
+Deno.test("chooseCropBlend() keeps a project on the overall choice unless its own crops show better", () => {
   const habit = { margin: 0.08, cut: 0.6, lean: 0 };
   const subject = fitSubjectCrop(examples("a", 200, habit, 17));
   const shift = (b: Box, d: number): Box => [b[0] + d, b[1], b[2] + d, b[3]];
-  // Half the crops are exactly the subject crop, the other half exactly the learned one: the
-  // two proposers differ by a shift everywhere, the subject one a little less on its half.
   const learnedBox = new Map<GroupMemberInput, Box>();
-  const val = examples("a", 60, habit, 18).map((e, i): CropExample => {
-    const s = proposeSubjectCrop(subject, e.member).box, side = s[2] - s[0];
-    const learned = shift(s, (i % 2 ? 0.085 : 0.1) * side);
-    learnedBox.set(e.member, learned);
-    return { ...e, box: i % 2 ? learned : s };
-  });
+  // Each val crop is exactly the subject crop or exactly a learned box shifted from it.
+  const crops = (project: string, n: number, seed: number, learnedShare: number) =>
+    examples(project, n, habit, seed).map((e, i): CropExample => {
+      const m = member(project, subjectView(e.member)!.box);
+      const s = proposeSubjectCrop(subject, m).box, side = s[2] - s[0];
+      const learned = shift(s, 0.1 * side);
+      learnedBox.set(m, learned);
+      return { member: m, box: i < n * learnedShare ? learned : s, no_crop: false };
+    });
   const learned = (m: GroupMemberInput) => ({
     needs_crop: 0.9,
     box: learnedBox.get(m)!,
     confidence: 0.5,
   });
-  const blend = chooseCropBlend(val, learned, subject);
+  // Project a: every crop is the subject crop. Project b: 31 learned, 29 subject — the learned
+  // proposer is ahead on b's own mean by less than the noise of 60 paired crops.
+  const a = crops("a", 80, 18, 0), b = crops("b", 60, 19, 31 / 60);
+  const blend = chooseCropBlend([...a, ...b], learned, subject, { prior: 0 });
   const score = (w: number) => blend.scores.find((s) => s.option === w)!;
-  // The subject crop has the higher mean IoU…
-  assert.ok(score(1).projects.a! > score(0).projects.a!, "subject ahead on the mean");
-  // …but crop by crop it loses as often as it wins: the learned proposer stays.
-  assert.ok(score(1).gain_lower.projects.a! < 0);
-  assert.deepEqual(blend.projects.a, 0);
+  assert.equal(blend.global, 1);
+  assert.equal(blend.projects.a, 1);
+  assert.ok(score(0).projects.b! > score(1).projects.b!, "learned ahead on b's own mean");
+  assert.ok(score(0).gain_lower.b! < 0);
+  assert.equal(blend.projects.b, 1, "b stays with the overall choice");
+  // Where b's crops are all the learned ones, it departs.
+  const b2 = crops("b", 60, 19, 1);
+  assert.equal(chooseCropBlend([...a, ...b2], learned, subject, { prior: 0 }).projects.b, 0);
 });
 
 Deno.test("blendProposal() mixes corners, keeps the aspect, and uses the learned box without a subject", () => {
