@@ -156,20 +156,32 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n]! / (m[i]![i]! || 1e-12));
 }
 
-/** Ridge fit of `t ≈ Φβ` pulled toward `prior` with strength `lambda`. */
-function ridge(xs: number[][], t: number[], lambda: number, prior: number[]): number[] {
+/**
+ * Ridge fits of each target `t_k ≈ Φβ_k` pulled toward `priors[k]` with strength `lambda`,
+ * sharing one Gram matrix. A row of Φ is zero outside its kind's terms, so only those are summed.
+ */
+function ridge(
+  xs: number[][],
+  targets: number[][],
+  lambda: number,
+  priors: number[][],
+): number[][] {
   const a = Array.from(
     { length: PHI },
     (_, i) => Array.from({ length: PHI }, (_, j) => i === j ? lambda : 0),
   );
-  const b = prior.map((p) => lambda * p);
+  const bs = priors.map((prior) => prior.map((p) => lambda * p));
+  const nz: number[] = [];
   xs.forEach((x, r) => {
-    for (let i = 0; i < PHI; i++) {
-      b[i]! += x[i]! * t[r]!;
-      for (let j = 0; j < PHI; j++) a[i]![j]! += x[i]! * x[j]!;
+    nz.length = 0;
+    for (let i = 0; i < PHI; i++) if (x[i] !== 0) nz.push(i);
+    for (const i of nz) {
+      const xi = x[i]!, row = a[i]!;
+      for (let k = 0; k < bs.length; k++) bs[k]![i]! += xi * targets[k]![r]!;
+      for (const j of nz) row[j]! += xi * x[j]!;
     }
   });
-  return solve(a, b);
+  return bs.map((b) => solve(a, b));
 }
 
 const dot = (w: number[], x: number[]): number => w.reduce((s, v, i) => s + v * (x[i] ?? 0), 0);
@@ -231,13 +243,19 @@ function fitBoxes(
     iou(boxOf(fit, r.project, r.phi), r.box);
   // Concentration steps: refit on the better-matched half until that half stops changing.
   // (each project's own better half: a project with a looser habit keeps its say)
-  const projects = [...new Set(used.map((r) => r.project))];
+  const own = new Map<string, Row[]>();
+  for (const r of used) {
+    const list = own.get(r.project);
+    if (list) list.push(r);
+    else own.set(r.project, [r]);
+  }
   const half = (fit: Pick<SubjectCropModel, "global" | "projects">): Set<Row> =>
-    new Set(projects.flatMap((p) => {
-      const own = used.filter((r) => r.project === p);
-      return own.map((r) => ({ r, v: match(fit, r) })).sort((a, b) => b.v - a.v)
-        .slice(0, Math.ceil(own.length / 2)).map((x) => x.r);
-    }));
+    new Set(
+      [...own.values()].flatMap((rs) =>
+        rs.map((r) => ({ r, v: match(fit, r) })).sort((a, b) => b.v - a.v)
+          .slice(0, Math.ceil(rs.length / 2)).map((x) => x.r)
+      ),
+    );
   let best = half(first);
   let fit = fitBoxesOn(rows, lambda, (r) => best.has(r));
   for (let pass = 0; pass < TRIM_PASSES; pass++) {
@@ -253,41 +271,76 @@ function fitBoxes(
   return bad.size ? { ...fit, trimmed: bad.size } : { ...first, trimmed: 0 };
 }
 
+/** What a fit on some rows does not depend on λ or trimming for: anchors and fallback boxes. */
+interface Fixed {
+  cropped: Row[];
+  gAnchor: number;
+  gBox: Box;
+  projects: { p: string; anchor: number; box: Box; n: number }[];
+}
+
+const fixedOf = new WeakMap<Row[], Fixed>();
+
+function fixedParts(rows: Row[]): Fixed {
+  const known = fixedOf.get(rows);
+  if (known) return known;
+  const cropped = rows.filter((r) => !r.noCrop);
+  const share = (rs: Row[]): number => rs.filter((r) => r.box[1] <= TOP).length;
+  const gAnchor = cropped.length ? share(cropped) / cropped.length : 0;
+  const gBox = medianBoxOf(cropped.map((r) => r.box), [0, 0, 1, 1]);
+  const projects = [...new Set(rows.map((r) => r.project))].sort().map((p) => {
+    const pc = cropped.filter((r) => r.project === p);
+    return {
+      p,
+      anchor: (share(pc) + ANCHOR_PRIOR * gAnchor) / (pc.length + ANCHOR_PRIOR),
+      box: medianBoxOf(pc.map((r) => r.box), gBox),
+      n: pc.length,
+    };
+  });
+  const fixed = { cropped, gAnchor, gBox, projects };
+  fixedOf.set(rows, fixed);
+  return fixed;
+}
+
 /** Fit the box part (coefficients, anchor shares, fallback boxes) at one λ on the rows `use` keeps. */
 function fitBoxesOn(
   rows: Row[],
   lambda: number,
   use: (r: Row) => boolean,
 ): Pick<SubjectCropModel, "global" | "projects"> {
-  const cropped = rows.filter((r) => !r.noCrop);
-  const withSubject = cropped.filter((r) => r.phi !== null && use(r));
+  const fixed = fixedParts(rows);
+  const withSubject = fixed.cropped.filter((r) => r.phi !== null && use(r));
   const fitCoefs = (rs: Row[], lam: number, prior: Coefs): Coefs => {
     const free = rs.filter((r) => r.box[1] > TOP);
-    return {
-      y1: ridge(free.map((r) => r.phi!), free.map((r) => r.box[1]), lam, prior.y1),
-      y2: ridge(rs.map((r) => r.phi!), rs.map((r) => r.box[3]), lam, prior.y2),
-      cx: ridge(rs.map((r) => r.phi!), rs.map((r) => (r.box[0] + r.box[2]) / 2), lam, prior.cx),
-    };
+    const [y1] = ridge(free.map((r) => r.phi!), [free.map((r) => r.box[1])], lam, [prior.y1]);
+    const [y2, cx] = ridge(
+      rs.map((r) => r.phi!),
+      [rs.map((r) => r.box[3]), rs.map((r) => (r.box[0] + r.box[2]) / 2)],
+      lam,
+      [prior.y2, prior.cx],
+    );
+    return { y1: y1!, y2: y2!, cx: cx! };
   };
   const zero = new Array(PHI).fill(0);
   const flat: Coefs = { y1: zero, y2: zero, cx: zero };
   // The global habit: a nearly unregularised fit on every project.
   const g = fitCoefs(withSubject, 1e-3 * Math.max(1, withSubject.length), flat);
-  const share = (rs: Row[]): number => rs.filter((r) => r.box[1] <= TOP).length;
-  const gAnchor = cropped.length ? share(cropped) / cropped.length : 0;
-  const gBox = medianBoxOf(cropped.map((r) => r.box), [0, 0, 1, 1]);
+  const byProject = new Map<string, Row[]>();
+  for (const r of withSubject) {
+    const list = byProject.get(r.project);
+    if (list) list.push(r);
+    else byProject.set(r.project, [r]);
+  }
   const projects: SubjectCropModel["projects"] = {};
-  for (const p of [...new Set(rows.map((r) => r.project))].sort()) {
-    const pc = cropped.filter((r) => r.project === p);
-    const ps = withSubject.filter((r) => r.project === p);
+  for (const { p, anchor, box, n } of fixed.projects) {
     projects[p] = {
-      ...fitCoefs(ps, lambda, g),
-      anchor: (share(pc) + ANCHOR_PRIOR * gAnchor) / (pc.length + ANCHOR_PRIOR),
-      box: medianBoxOf(pc.map((r) => r.box), gBox),
-      n: pc.length,
+      ...fitCoefs(byProject.get(p) ?? [], lambda, g),
+      anchor,
+      box: [...box] as Box,
+      n,
     };
   }
-  return { global: { ...g, anchor: gAnchor, box: gBox }, projects };
+  return { global: { ...g, anchor: fixed.gAnchor, box: [...fixed.gBox] as Box }, projects };
 }
 
 function boxOf(
@@ -385,12 +438,17 @@ export function fitSubjectCrop(
   const trims = o.trim === null ? [false, true] : [o.trim];
   let lambda = lambdas[Math.floor(lambdas.length / 2)]!, trim = trims[0]!;
   if (lambdas.length * trims.length > 1) {
+    // One array per fold, so the parts a fit shares across λ and trimming are computed once.
+    const foldRows = Array.from(
+      { length: o.folds },
+      (_, f) => rows.filter((_, i) => i % o.folds !== f),
+    );
     let best = -1;
     for (const t of trims) {
       for (const lam of lambdas) {
         let s = 0, k = 0;
         for (let f = 0; f < o.folds; f++) {
-          const fit = fitBoxes(rows.filter((_, i) => i % o.folds !== f), lam, t);
+          const fit = fitBoxes(foldRows[f]!, lam, t);
           rows.forEach((r, i) => {
             if (i % o.folds !== f || r.noCrop || r.phi === null) return;
             s += iou(boxOf(fit, r.project, r.phi), r.box);
