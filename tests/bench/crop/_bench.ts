@@ -8,7 +8,7 @@
  */
 import type { Benchmark } from "../../../lib/bench/mod.ts";
 import { boxFromCoords, fitSubjectCrop } from "../../../lib/crop/mod.ts";
-import type { CropExample } from "../../../lib/crop/crop_example.ts";
+import type { CropExample } from "../../../lib/crop/mod.ts";
 import { VISION_BLOCK_LAYOUT, visionBlockIndex } from "../../../lib/vision/mod.ts";
 import type { GroupMemberInput } from "../../../lib/types.ts";
 
