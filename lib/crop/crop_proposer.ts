@@ -11,6 +11,7 @@ import { denseForward, type DenseMlp, readOnnxMlp } from "../nn/mod.ts";
 import { cropInputSize, writeCropInput } from "./crop_features.ts";
 import { type CropModelMeta, decodeCropRow, type TrainedCropModel } from "./train_crop.ts";
 import { blendProposal } from "./blend_crop.ts";
+import { checkSubjectCropModel } from "./subject_crop.ts";
 
 /** File names inside a model folder. */
 export const CROP_FILES = { onnx: "crop.onnx", meta: "crop.json" } as const;
@@ -142,5 +143,6 @@ export async function loadCropProposer(
       cause: error,
     });
   }
+  if (meta.subject) checkSubjectCropModel(meta.subject, join(modelDir, CROP_FILES.meta));
   return cropProposerFrom({ onnx, meta });
 }

@@ -107,7 +107,7 @@ Deno.test("fitSubjectCrop() shrinks a project with a handful of crops toward the
   assert.ok(meanIou(fixedStrong, commonTest) > 0.85);
   // The chosen λ is one of the grid's and is reported with its cross-validated IoU.
   const chosen = fitSubjectCrop(train);
-  assert.deepEqual(chosen.cv.length, 5);
+  assert.deepEqual(chosen.cv.length, 10, "5 strengths, with and without setting crops aside");
   assert.ok(chosen.cv.some((c) => c.lambda === chosen.lambda));
 });
 
@@ -154,6 +154,40 @@ Deno.test("chooseCropBlend() picks the subject crop over a constant learned box 
   assert.deepEqual(blend.scores.length, 6);
 });
 
+Deno.test("chooseCropBlend() keeps a project on the overall choice unless its own crops show better", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0 };
+  const subject = fitSubjectCrop(examples("a", 200, habit, 17));
+  const shift = (b: Box, d: number): Box => [b[0] + d, b[1], b[2] + d, b[3]];
+  const learnedBox = new Map<GroupMemberInput, Box>();
+  // Each val crop is exactly the subject crop or exactly a learned box shifted from it.
+  const crops = (project: string, n: number, seed: number, learnedShare: number) =>
+    examples(project, n, habit, seed).map((e, i): CropExample => {
+      const m = member(project, subjectView(e.member)!.box);
+      const s = proposeSubjectCrop(subject, m).box, side = s[2] - s[0];
+      const learned = shift(s, 0.1 * side);
+      learnedBox.set(m, learned);
+      return { member: m, box: i < n * learnedShare ? learned : s, no_crop: false };
+    });
+  const learned = (m: GroupMemberInput) => ({
+    needs_crop: 0.9,
+    box: learnedBox.get(m)!,
+    confidence: 0.5,
+  });
+  // Project a: every crop is the subject crop. Project b: 31 learned, 29 subject — the learned
+  // proposer is ahead on b's own mean by less than the noise of 60 paired crops.
+  const a = crops("a", 80, 18, 0), b = crops("b", 60, 19, 31 / 60);
+  const blend = chooseCropBlend([...a, ...b], learned, subject, { prior: 0 });
+  const score = (w: number) => blend.scores.find((s) => s.option === w)!;
+  assert.equal(blend.global, 1);
+  assert.equal(blend.projects.a, 1);
+  assert.ok(score(0).projects.b! > score(1).projects.b!, "learned ahead on b's own mean");
+  assert.ok(score(0).gain_lower.b! < 0);
+  assert.equal(blend.projects.b, 1, "b stays with the overall choice");
+  // Where b's crops are all the learned ones, it departs.
+  const b2 = crops("b", 60, 19, 1);
+  assert.equal(chooseCropBlend([...a, ...b2], learned, subject, { prior: 0 }).projects.b, 0);
+});
+
 Deno.test("blendProposal() mixes corners, keeps the aspect, and uses the learned box without a subject", () => {
   const subject = fitSubjectCrop(examples("a", 100, { margin: 0.08, cut: 0.6, lean: 0 }, 16));
   const learned = { needs_crop: 0.9, box: [0, 0, 0.5, 0.5] as Box, confidence: 0.3 };
@@ -185,4 +219,100 @@ Deno.test("subjectView() takes a confident non-person object when no person is f
   const s = subjectView(m)!;
   assert.equal(s.kind, "object");
   assert.deepEqual(s.box, [0.2, 0.3, 0.6, 0.9].map((x) => Math.fround(x)));
+});
+
+Deno.test("fitSubjectCrop() sets aside crops a wrong subject box explains (vision found a prop)", () => {
+  const habit = { margin: 0.08, cut: 0.6, lean: 0.05 };
+  const clean = examples("a", 160, habit, 11);
+  // A quarter of the crops come with a wrong subject box: a small prop in a corner.
+  const r = rng(12);
+  const wrong = examples("a", 60, habit, 13).map((e): CropExample => {
+    const s = 0.1 + 0.1 * r(), x = r() < 0.5 ? 0 : 1 - s;
+    return { ...e, member: member("a", [x, 1 - s, x + s, 1]) };
+  });
+  const model = fitSubjectCrop([...clean, ...wrong]);
+  assert.equal(model.trim, true, "cross-validation chose to set them aside");
+  assert.ok(model.trimmed >= 55 && model.trimmed <= 75, `set aside ${model.trimmed}`);
+  const test = examples("a", 100, habit, 14);
+  const kept = meanIou(model, test);
+  // Without setting them aside, the props pull every coefficient.
+  const untrimmed = fitSubjectCrop([...clean, ...wrong], { trim: false });
+  assert.equal(untrimmed.trimmed, 0);
+  const pulled = meanIou(untrimmed, test);
+  assert.ok(kept > 0.85 && kept > pulled + 0.05, `trimmed ${kept}, untrimmed ${pulled}`);
+});
+
+Deno.test("fitSubjectCrop() sets crops aside only where cross-validation shows it helps", () => {
+  // Clean crops of two habits: a fit on the better half would be biased toward the easy
+  // crops, so the choice must fall on keeping every crop (or cost nothing).
+  const tight = { margin: 0.03, cut: 0.35, lean: 0 }, loose = { margin: 0.15, cut: 0.95, lean: 0 };
+  const train = [...examples("a", 200, tight, 4), ...examples("b", 200, loose, 5)];
+  const test = [...examples("a", 80, tight, 6), ...examples("b", 80, loose, 7)];
+  const chosen = fitSubjectCrop(train);
+  const always = fitSubjectCrop(train, { trim: true });
+  const never = fitSubjectCrop(train, { trim: false });
+  assert.ok(always.trimmed > 0);
+  assert.ok(meanIou(always, test) < meanIou(never, test) - 0.02, "trimming clean crops costs");
+  assert.ok(meanIou(chosen, test) >= meanIou(never, test) - 0.005);
+  assert.deepEqual(new Set(chosen.cv.map((c) => c.trim)), new Set([false, true]));
+});
+
+Deno.test("subjectView() reads a faint person box when there is no subject, before an object", () => {
+  const m = member("a", null);
+  const v = m.features.blocks!.vision!;
+  const set = (
+    n: Parameters<typeof visionBlockIndex>[0],
+    x: number,
+  ) => (v[visionBlockIndex(n)] = x);
+  assert.equal(subjectView(m), null);
+  set("object_x1", 0.6), set("object_y1", 0.6), set("object_x2", 0.9), set("object_y2", 0.9);
+  set("object_score", 0.5);
+  assert.equal(subjectView(m)?.kind, "object");
+  set("faint_x1", 0.2), set("faint_y1", 0.1), set("faint_x2", 0.5), set("faint_y2", 0.8);
+  set("faint_score", 0.1);
+  assert.deepEqual(subjectView(m)?.box.map((x) => Math.round(x * 100) / 100), [0.2, 0.1, 0.5, 0.8]);
+  assert.equal(subjectView(m)?.kind, "faint");
+  set("faint_score", 0.04);
+  assert.equal(subjectView(m)?.kind, "object", "below the faint score the object stands in");
+});
+
+Deno.test("loadCropProposer() refuses a subject model saved for another vision layout", async () => {
+  const { trainCropProposer, saveCropModel, loadCropProposer } = await import("./mod.ts");
+  const habit = { margin: 0.08, cut: 0.6, lean: 0 };
+  const train = examples("a", 60, habit, 30), val = examples("a", 20, habit, 31);
+  const model = await trainCropProposer(train, val, {
+    epochs: 2,
+    hidden: [4],
+    features: ["builtin"],
+    threads: 1,
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    addSubjectCrop(model.meta, { train, val }, () => ({
+      needs_crop: 0.9,
+      box: [0, 0, 1, 1],
+      confidence: 0,
+    }));
+    await saveCropModel(dir, model);
+    assert.equal((await loadCropProposer(dir)).identity.endsWith("+subject"), true);
+    // The same model as an older keeper saved it: 18 coefficients, version 1.
+    const old = structuredClone(model.meta) as unknown as {
+      subject: { version: number; global: { y2: number[] } };
+    };
+    old.subject.version = 1;
+    await Deno.writeTextFile(`${dir}/crop.json`, JSON.stringify(old));
+    await assert.rejects(
+      () => loadCropProposer(dir),
+      /"subject\.version" is 1, this keeper reads 2/,
+    );
+    old.subject.version = 2;
+    old.subject.global.y2 = old.subject.global.y2.slice(0, 18);
+    await Deno.writeTextFile(`${dir}/crop.json`, JSON.stringify(old));
+    await assert.rejects(
+      () => loadCropProposer(dir),
+      /crop\.json: field "subject\.global\.y2" has 18 coefficients, expected 27/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

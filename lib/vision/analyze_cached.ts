@@ -11,7 +11,7 @@ import type { AnalyzeOptions, VisionModel } from "./vision_model.ts";
 import { sha256Hex, sweepTempFilesIn, writeFileAtomic } from "../fs/mod.ts";
 
 /** Bump when {@linkcode VisionResult} or the models' settings change (invalidates the cache). */
-export const VISION_RESULT_VERSION = "human-3.3.6+ort/3";
+export const VISION_RESULT_VERSION = "human-3.3.6+ort/4";
 
 const swept = new Set<string>();
 

@@ -5,10 +5,10 @@
  * @module
  */
 import type { KeypointName, VisionResult } from "./_types.ts";
-import { subjectBoxDefaults } from "./subject_box.ts";
+import { subjectBox, subjectBoxDefaults } from "./subject_box.ts";
 
 /** Bump when the meaning or order of {@linkcode VISION_BLOCK_LAYOUT} changes (cache keys use it). */
-export const VISION_BLOCK_VERSION = 1;
+export const VISION_BLOCK_VERSION = 3;
 
 /** Bump when the backbone block changes (model, node, input size or normalisation). */
 export const BACKBONE_BLOCK_VERSION = 1;
@@ -52,13 +52,20 @@ export const VISION_BLOCK_LAYOUT = [
   "body_score",
   "keypoint_fraction", // keypoints at or above 0.3, out of 17
   "person_score", // best CenterNet person
-  "person_count", // min(n, 3) / 3
+  "person_count", // min(n, 3) / 3, boxes scoring at least 0.2
   // the best non-person object (the subject when it is an animal or a thing); [0, 0, 1, 1] if none
   "object_x1",
   "object_y1",
   "object_x2",
   "object_y2",
   "object_score",
+  // the best person box below the subject's rule (a faint drawn figure) when there is no
+  // subject; [0, 0, 1, 1] and 0 otherwise
+  "faint_x1",
+  "faint_y1",
+  "faint_x2",
+  "faint_y2",
+  "faint_score",
 ] as const;
 
 /** One name of {@linkcode VISION_BLOCK_LAYOUT}. */
@@ -121,12 +128,15 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   const set = (name: VisionBlockName, value: number): void => {
     v[INDEX[name]] = value;
   };
-  const s = result.subject ?? [0, 0, 1, 1];
+  // The subject as today's rule reads the evidence: a cached result keeps the `subject` of the
+  // rule it was analysed under.
+  const subject = subjectBox(result);
+  const s = subject ?? [0, 0, 1, 1];
   set("subject_x1", s[0]);
   set("subject_y1", s[1]);
   set("subject_x2", s[2]);
   set("subject_y2", s[3]);
-  set("has_subject", result.subject ? 1 : 0);
+  set("has_subject", subject ? 1 : 0);
 
   const body = result.bodies[0];
   const seen = body ? body.keypoints.filter((k) => k.score >= o.minKeypointScore) : [];
@@ -171,7 +181,10 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   set("body_score", body?.score ?? 0);
   set("keypoint_fraction", seen.length / 17);
   set("person_score", result.persons[0]?.score ?? 0);
-  set("person_count", Math.min(result.persons.length, 3) / 3);
+  // Faint person boxes (below the subject's person score) are reported for drawn figures; the
+  // count keeps its meaning.
+  const counted = result.persons.filter((p) => p.score >= subjectBoxDefaults.minPersonScore);
+  set("person_count", Math.min(counted.length, 3) / 3);
   const obj = result.objects[0];
   const ob = obj?.box ?? [0, 0, 1, 1];
   set("object_x1", ob[0]);
@@ -179,6 +192,13 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   set("object_x2", ob[2]);
   set("object_y2", ob[3]);
   set("object_score", obj?.score ?? 0);
+  const faint = subject ? undefined : result.persons[0];
+  const fb = faint?.box ?? [0, 0, 1, 1];
+  set("faint_x1", fb[0]);
+  set("faint_y1", fb[1]);
+  set("faint_x2", fb[2]);
+  set("faint_y2", fb[3]);
+  set("faint_score", faint?.score ?? 0);
   return v;
 }
 

@@ -28,7 +28,7 @@ export const visionFeaturesDefaults = {
 
 /**
  * Identity of the requested blocks for cache keys: block versions plus the model/settings
- * version, e.g. `vision-v1+backbone-v1@human-3.3.6+ort/3`. Change either and cached features
+ * version, e.g. `vision-v1+backbone-v1@human-3.3.6+ort/4`. Change either and cached features
  * are recomputed.
  *
  * @param blocks Requested block names (order does not matter).

@@ -58,7 +58,7 @@ export interface VisionModelOptions {
   minHandScore?: number;
   /** Images whose long side exceeds this are downscaled first (the models work at ≤ 512). */
   maxSide?: number;
-  /** Minimum CenterNet person score reported. */
+  /** Minimum CenterNet person score reported (drawn and painted figures score 0.05-0.2). */
   minPersonScore?: number;
   /**
    * Folder for the CenterNet graph converted to ONNX (written on first use, ~8 MB). Default:
@@ -74,7 +74,7 @@ export const visionModelDefaults = {
   maxHands: 4,
   minHandScore: 0.5,
   maxSide: 1024,
-  minPersonScore: 0.2,
+  minPersonScore: 0.05,
   onnxCacheDir: "",
 } satisfies Required<VisionModelOptions>;
 
