@@ -243,12 +243,7 @@ function fitBoxes(
     iou(boxOf(fit, r.project, r.phi), r.box);
   // Concentration steps: refit on the better-matched half until that half stops changing.
   // (each project's own better half: a project with a looser habit keeps its say)
-  const own = new Map<string, Row[]>();
-  for (const r of used) {
-    const list = own.get(r.project);
-    if (list) list.push(r);
-    else own.set(r.project, [r]);
-  }
+  const own = Map.groupBy(used, (r) => r.project);
   const half = (fit: Pick<SubjectCropModel, "global" | "projects">): Set<Row> =>
     new Set(
       [...own.values()].flatMap((rs) =>
@@ -325,12 +320,7 @@ function fitBoxesOn(
   const flat: Coefs = { y1: zero, y2: zero, cx: zero };
   // The global habit: a nearly unregularised fit on every project.
   const g = fitCoefs(withSubject, 1e-3 * Math.max(1, withSubject.length), flat);
-  const byProject = new Map<string, Row[]>();
-  for (const r of withSubject) {
-    const list = byProject.get(r.project);
-    if (list) list.push(r);
-    else byProject.set(r.project, [r]);
-  }
+  const byProject = Map.groupBy(withSubject, (r) => r.project);
   const projects: SubjectCropModel["projects"] = {};
   for (const { p, anchor, box, n } of fixed.projects) {
     projects[p] = {
