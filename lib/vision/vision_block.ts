@@ -185,20 +185,20 @@ export function visionBlock(result: VisionResult, options: VisionBlockOptions = 
   // count keeps its meaning.
   const counted = result.persons.filter((p) => p.score >= subjectBoxDefaults.minPersonScore);
   set("person_count", Math.min(counted.length, 3) / 3);
-  const obj = result.objects[0];
-  const ob = obj?.box ?? [0, 0, 1, 1];
-  set("object_x1", ob[0]);
-  set("object_y1", ob[1]);
-  set("object_x2", ob[2]);
-  set("object_y2", ob[3]);
-  set("object_score", obj?.score ?? 0);
-  const faint = subject ? undefined : result.persons[0];
-  const fb = faint?.box ?? [0, 0, 1, 1];
-  set("faint_x1", fb[0]);
-  set("faint_y1", fb[1]);
-  set("faint_x2", fb[2]);
-  set("faint_y2", fb[3]);
-  set("faint_score", faint?.score ?? 0);
+  // A scored box slot: the box (the whole image when absent) and its score (0 when absent).
+  const setScored = (
+    slot: "object" | "faint",
+    found: { box: number[]; score: number } | undefined,
+  ) => {
+    const b = found?.box ?? [0, 0, 1, 1];
+    set(`${slot}_x1`, b[0]!);
+    set(`${slot}_y1`, b[1]!);
+    set(`${slot}_x2`, b[2]!);
+    set(`${slot}_y2`, b[3]!);
+    set(`${slot}_score`, found?.score ?? 0);
+  };
+  setScored("object", result.objects[0]);
+  setScored("faint", subject ? undefined : result.persons[0]);
   return v;
 }
 
