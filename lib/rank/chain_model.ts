@@ -522,6 +522,33 @@ export function chainLogProbabilities(
   return evaluateChain(model, members, layout)?.logProbs ?? null;
 }
 
+/**
+ * What is wrong with a chain model read from disk (a saved ranker's `chain`), or null when its
+ * coefficients fit its own layout (transition features, kinds, projects, taste features).
+ *
+ * @param model The chain model as read.
+ * @returns The field and the problem, or null.
+ * @example
+ * ```ts
+ * declare const meta: { chain: ChainModel };
+ * const problem = checkChainModel(meta.chain); // null, or e.g. "coef has 98 values, the layout needs 103"
+ * ```
+ */
+export function checkChainModel(model: ChainModel): string | null {
+  if (!Array.isArray(model.kinds) || !Array.isArray(model.projects)) {
+    return "kinds and projects must be lists";
+  }
+  const d = featureSize(stepLayout(model.kinds, model.projects, model.taste, model.taste_ref));
+  for (const key of ["coef", "mean", "invStd"] as const) {
+    const v = model[key];
+    if (!Array.isArray(v) || v.length !== d) {
+      return `${key} has ${Array.isArray(v) ? v.length : "no"} values, the layout needs ${d}`;
+    }
+  }
+  if (!Number.isFinite(model.bias)) return "bias must be a number";
+  return null;
+}
+
 /** The chain's member order and the logit of each step (step j enters `order[j + 1]`). */
 function chainLogits(
   model: ChainModel,

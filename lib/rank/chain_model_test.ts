@@ -5,6 +5,7 @@ import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
 import {
   chainLogProbabilities,
   type ChainModel,
+  checkChainModel,
   evaluateChain,
   fitChainModel,
   mixChainScores,
@@ -210,4 +211,21 @@ Deno.test("fitChainModel() with a broken-step weight calls unusual steps broken 
     }
   }
   assert.throws(() => fitChainModel(train, layout, { brokenWeight: 0 }), RangeError);
+});
+
+Deno.test("checkChainModel() names a saved chain model whose coefficients do not fit its layout", () => {
+  const train = [
+    ...Array.from({ length: 60 }, () => group(null)),
+    ...Array.from({ length: 8 }, () => group(2)),
+  ];
+  const model = fitChainModel(train, layoutFor(train))!;
+  assert.equal(checkChainModel(model), null);
+  // Saved for another layout (one transition feature fewer, another project): named.
+  assert.match(
+    checkChainModel({ ...model, coef: model.coef.slice(1) })!,
+    /^coef has \d+ values, the layout needs \d+$/,
+  );
+  assert.match(checkChainModel({ ...model, projects: ["p", "q"] })!, /the layout needs/);
+  assert.match(checkChainModel({ ...model, bias: Number.NaN })!, /bias/);
+  assert.match(checkChainModel({ ...model, kinds: "1->2" as unknown as string[] })!, /lists/);
 });

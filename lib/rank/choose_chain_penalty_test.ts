@@ -1,48 +1,10 @@
 import assert from "node:assert/strict";
-import type { GroupMemberInput, Stage } from "../types.ts";
-import { mulberry32 } from "../random/mod.ts";
-import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
+import type { GroupMemberInput } from "../types.ts";
+import { chainGroups } from "../../tests/fixtures/chain_groups.ts";
 import { chooseChainPenalty } from "./choose_chain_penalty.ts";
 import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
 
-const rand = mulberry32(11);
-
-function member(stage: Stage, signature: Float32Array): GroupMemberInput {
-  const path = `${stage}-${rand()}.png`;
-  return {
-    path,
-    project: "p",
-    stage,
-    width: 64,
-    height: 64,
-    features: {
-      sha256: path,
-      width: 64,
-      height: 64,
-      phash: [0, 0],
-      builtin: new Float32Array([1, 2]),
-      embedding: null,
-      blocks: { signature },
-    },
-  };
-}
-
-/** Each step changes every value a little; a broken step also pastes a bright 4×4-cell patch. */
-function group(
-  brokenAtTwo: boolean,
-  chosen: number,
-): { members: GroupMemberInput[]; chosen: number } {
-  const step = (s: Float32Array) => s.map((v) => v + (rand() - 0.5) * 0.05);
-  const s1 = new Float32Array(SIGNATURE_SIZE).map(() => 0.3 + 0.4 * rand());
-  const s15 = step(s1), s2 = step(s15);
-  if (brokenAtTwo) {
-    const y0 = 2 + Math.floor(rand() * 24), x0 = 2 + Math.floor(rand() * 24);
-    for (let y = y0; y < y0 + 4; y++) {
-      for (let x = x0; x < x0 + 4; x++) s2[y * SIGNATURE_GRID + x] = 1;
-    }
-  }
-  return { members: [member(1, s1), member(1.5, s15), member(2, s2)], chosen };
-}
+const { group } = chainGroups(11);
 
 function layoutFor(groups: { members: GroupMemberInput[] }[]): RankFeatureLayout {
   return {

@@ -10,7 +10,7 @@ export { crossFitRanker } from "./cross_fit.ts";
 export { calibrateFromOutOfFold } from "./calibrate_ranker.ts";
 export { chooseMixOutOfFold } from "./choose_mix.ts";
 export { mixChainScores } from "./chain_model.ts";
-export { isAnomaly, trainRanker } from "./train_ranker.ts";
+export { isAnomaly, refitRankerChain, trainRanker } from "./train_ranker.ts";
 export type { RankEpoch, RankerMeta, RankGroup, TrainRankerOptions } from "./train_ranker.ts";
 export {
   highestStageScores,

@@ -12,7 +12,12 @@ import { denseForward, readOnnxMlp } from "../nn/mod.ts";
 import { softmax } from "./calibration.ts";
 import { isApprovable } from "./auto_approve.ts";
 import { transitionNotes } from "./rank_features.ts";
-import { type ChainVerdict, evaluateChain, mixChainScores } from "./chain_model.ts";
+import {
+  type ChainVerdict,
+  checkChainModel,
+  evaluateChain,
+  mixChainScores,
+} from "./chain_model.ts";
 import { rankerInputs, type RankerMeta, type TrainedRanker } from "./train_ranker.ts";
 
 /** File names inside a model folder. */
@@ -242,7 +247,14 @@ export async function saveRanker(dir: string, model: TrainedRanker): Promise<voi
 /** Read a saved ranker's bytes and metadata. */
 export async function readRankerModel(dir: string): Promise<TrainedRanker> {
   const onnx = await Deno.readFile(join(dir, RANKER_FILES.onnx));
-  const meta: RankerMeta = JSON.parse(await Deno.readTextFile(join(dir, RANKER_FILES.meta)));
+  const path = join(dir, RANKER_FILES.meta);
+  const meta: RankerMeta = JSON.parse(await Deno.readTextFile(path));
+  const problem = meta.chain ? checkChainModel(meta.chain) : null;
+  if (problem) {
+    throw new Error(
+      `Cannot load ranker: "${path}" field chain: ${problem} (retrain with \`deno task train\`)`,
+    );
+  }
   return { onnx, meta };
 }
 
@@ -274,6 +286,7 @@ export async function loadRanker(
     return rankerFrom(await readRankerModel(modelDir));
   } catch (error) {
     if (o.fallback && error instanceof Deno.errors.NotFound) return fallbackRanker();
+    if (error instanceof Error && error.message.startsWith("Cannot load ranker")) throw error;
     throw new Error(`Cannot load ranker: "${modelDir}" has no readable model`, { cause: error });
   }
 }

@@ -1,15 +1,20 @@
 import assert from "node:assert/strict";
 import { syntheticGroups } from "../../tests/fixtures/synthetic.ts";
+import { chainGroups, type ChainTestGroup } from "../../tests/fixtures/chain_groups.ts";
 import {
   highestStageScores,
   isAnomaly,
   loadRanker,
+  refitRankerChain,
   saveRanker,
   trainRanker,
   type TrainRankerOptions,
 } from "./mod.ts";
 import { fallbackRanker } from "./ranker.ts";
 import { fitTemperature } from "./calibration.ts";
+import { evaluateChain, fitChainModel } from "./chain_model.ts";
+import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
+import type { TrainedRanker } from "./train_ranker.ts";
 
 function argmax(v: number[]): number {
   return v.reduce((b, x, i) => (x > v[b]! ? i : b), 0);
@@ -127,4 +132,94 @@ Deno.test("trainRanker() follows the heavier of two contradicting labels (a revi
     heavyNew > heavyOld,
     `newer picks followed: ${heavyNew} (newer ×4) vs ${heavyOld} (older ×4)`,
   );
+});
+
+/** A ranker around a chain model fitted on `train` (the MLP part is never run here). */
+function chainRanker(train: ChainTestGroup[]): TrainedRanker {
+  const layout: RankFeatureLayout = {
+    image: { builtin: 2, embedding: 0, blocks: [] },
+    deltas: true,
+    transitions: true,
+    transitionRef: transitionReference(train.map((g) => g.members)),
+  };
+  const chain = fitChainModel(train, layout, { brokenWeight: 2 })!;
+  return {
+    onnx: new Uint8Array([1, 2, 3]),
+    meta: {
+      kind: "ranker",
+      identity: "ranker-test+chain-s1",
+      layout,
+      group_context: true,
+      layers: [2, 1],
+      temperature: 1,
+      auto_approve_threshold: null,
+      hyperparameters: {},
+      history: [],
+      best_epoch: 0,
+      created: "2026-12-06T00:00:00.000Z",
+      chain: { ...chain, mix: { mlp: 1, chain: 4 }, validation: {} },
+    },
+  };
+}
+
+Deno.test("refitRankerChain() fits the chain model again on every set given, keeping its mix", () => {
+  const { group } = chainGroups(3);
+  const train = [
+    ...Array.from({ length: 60 }, () => group(false, 2)),
+    ...Array.from({ length: 3 }, () => group(true, 1)),
+  ];
+  const val = [
+    ...Array.from({ length: 15 }, () => group(false, 2)),
+    ...Array.from({ length: 6 }, () => group(true, 1)),
+  ];
+  const model = chainRanker(train);
+  const refit = refitRankerChain(model, [...train, ...val]);
+  const before = model.meta.chain!, after = refit.meta.chain!;
+  // Two steps per set; one broken step per set that kept stage 1.5.
+  assert.equal(before.steps, 2 * 63);
+  assert.equal(before.broken, 3);
+  assert.equal(after.steps, 2 * 84);
+  assert.equal(after.broken, 9);
+  assert.equal(after.refit_sets, 84);
+  assert.equal(before.refit_sets, undefined);
+  assert.deepEqual(after.mix, before.mix);
+  assert.deepEqual(after.taste, before.taste);
+  assert.equal(after.broken_weight, 2);
+  assert.ok(after.cv_nll, "penalty cross-validated on the new sets");
+  // The model itself and its layout are untouched; the new chain is surer of a pasted patch.
+  assert.equal(model.meta.chain, before);
+  assert.equal(refit.meta.layout, model.meta.layout);
+  const broken = (m: TrainedRanker) => {
+    let s = 0;
+    for (let k = 0; k < 10; k++) {
+      s += evaluateChain(m.meta.chain!, group(true, 1).members, m.meta.layout)!.steps[1]!.broken;
+    }
+    return s / 10;
+  };
+  assert.ok(broken(refit) > broken(model), `${broken(model)} → ${broken(refit)}`);
+  // Without a chain model: unchanged.
+  const { chain: _, ...plain } = model.meta;
+  const mlpOnly = { onnx: model.onnx, meta: plain };
+  assert.equal(refitRankerChain(mlpOnly, [...train, ...val]), mlpOnly);
+});
+
+Deno.test("loadRanker() refuses a saved chain model that does not fit its layout, naming file and field", async () => {
+  const { group } = chainGroups(4);
+  const model = chainRanker([
+    ...Array.from({ length: 40 }, () => group(false, 2)),
+    ...Array.from({ length: 6 }, () => group(true, 1)),
+  ]);
+  model.meta.chain!.coef = model.meta.chain!.coef.slice(0, -3);
+  const dir = await Deno.makeTempDir();
+  try {
+    await saveRanker(dir, model);
+    await assert.rejects(
+      () => loadRanker(dir),
+      (e: Error) =>
+        e.message.includes(`${dir}/ranker.json" field chain: coef has`) &&
+        e.message.includes("deno task train"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
