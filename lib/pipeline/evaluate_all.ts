@@ -15,6 +15,7 @@ import {
   rankerFrom,
   type RankGroup,
   readRankerModel,
+  refitRankerChain,
   trainRanker,
   type TrainRankerOptions,
 } from "../rank/mod.ts";
@@ -297,7 +298,11 @@ export async function evaluateAll(
           : ds.groups.filter((x) => x.project === p);
         if (trainP.length === 0 || testP.length === 0) continue;
         const { onEpoch: _cb, ...rest } = hyper as TrainRankerOptions & { onEpoch?: unknown };
-        const model = await trainRanker(trainP, valP, { ...rest, seed });
+        // The shipped recipe's last step too: the chain model refitted on every set it may see.
+        const model = refitRankerChain(await trainRanker(trainP, valP, { ...rest, seed }), [
+          ...trainP,
+          ...valP,
+        ]);
         const r = rankerFrom(model);
         const s = scoreGroups(testP, (m) => r.rank(m).scores);
         const h = scoreGroups(testP, highestStageScores);
@@ -324,7 +329,11 @@ export async function evaluateAll(
         const trainK = g.train.filter(without);
         if (trainK.length === 0 || testK.length === 0) continue;
         const { onEpoch: _cb, ...rest } = hyper as TrainRankerOptions & { onEpoch?: unknown };
-        const model = await trainRanker(trainK, g.val.filter(without), { ...rest, seed });
+        const valK = g.val.filter(without);
+        const model = refitRankerChain(await trainRanker(trainK, valK, { ...rest, seed }), [
+          ...trainK,
+          ...valK,
+        ]);
         const r = rankerFrom(model);
         const s = scoreGroups(testK, (m) => r.rank(m).scores);
         const h = scoreGroups(testK, highestStageScores);
