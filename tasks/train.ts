@@ -147,8 +147,11 @@ await runTask(async () => {
       const chain = summary.ranker.chain;
       console.log(
         chain
-          ? `  chain model: ${chain.broken} broken of ${chain.steps} steps, L2 ${chain.l2}; ` +
-            `score = ${chain.mix.mlp} × MLP + ${chain.mix.chain} × log P(chain) (validation NLL)`
+          ? `  chain model: ${chain.broken} broken of ${chain.steps} steps` +
+            ` (${chain.sets} sets), L2 ${chain.l2}; ` +
+            `score = ${chain.mix.mlp} × MLP + ${chain.mix.chain} × log P(chain) (${
+              chain.mix_chosen_on === "out_of_fold" ? "out-of-fold" : "validation"
+            } NLL)`
           : "  chain model: none (needs the signature feature and a broken step in training)",
       );
     } else console.log("  ranker: no sets with features (nothing trained)");

@@ -84,7 +84,16 @@ export interface TrainSummary {
     calibration: NonNullable<NonNullable<TrainModelsResult["ranker"]>["calibration"]> | null;
     auto_approve: NonNullable<NonNullable<TrainModelsResult["ranker"]>["auto_approve"]> | null;
     chain:
-      | { mix: { mlp: number; chain: number }; l2: number; steps: number; broken: number }
+      | {
+        mix: { mlp: number; chain: number };
+        /** Where the mix was chosen: out of fold over every logged set, or on validation. */
+        mix_chosen_on: "out_of_fold" | "validation";
+        l2: number;
+        steps: number;
+        broken: number;
+        /** Sets the chain model was fitted on (every logged set once refitted; else training). */
+        sets: number;
+      }
       | null;
   } | null;
   crop: { identity: string; best_epoch: number; val_iou: number } | null;
@@ -186,9 +195,11 @@ export async function trainStored(
       chain: result.ranker.chain
         ? {
           mix: result.ranker.chain.mix,
+          mix_chosen_on: result.ranker.chain.out_of_fold ? "out_of_fold" : "validation",
           l2: result.ranker.chain.l2,
           steps: result.ranker.chain.steps,
           broken: result.ranker.chain.broken,
+          sets: result.ranker.chain.refit_sets ?? result.counts.train_sets,
         }
         : null,
     },
