@@ -32,8 +32,8 @@ import { type ChainPenaltyChoice, chooseChainPenalty } from "./choose_chain_pena
 import type { AutoApprove } from "./auto_approve.ts";
 import {
   CHAIN_MIXES,
-  chainLogProbabilities,
   type ChainGroup,
+  chainLogProbabilities,
   type ChainMix,
   type ChainModel,
   fitChainModel,
