@@ -538,14 +538,32 @@ export function checkChainModel(model: ChainModel): string | null {
   if (!Array.isArray(model.kinds) || !Array.isArray(model.projects)) {
     return "kinds and projects must be lists";
   }
-  const d = featureSize(stepLayout(model.kinds, model.projects, model.taste, model.taste_ref));
+  const layout = stepLayout(model.kinds, model.projects, model.taste, model.taste_ref);
+  const d = featureSize(layout);
   for (const key of ["coef", "mean", "invStd"] as const) {
     const v = model[key];
     if (!Array.isArray(v) || v.length !== d) {
       return `${key} has ${Array.isArray(v) ? v.length : "no"} values, the layout needs ${d}`;
     }
+    const bad = v.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) return `${key}[${bad}] is ${JSON.stringify(v[bad])}, need a number`;
   }
   if (!Number.isFinite(model.bias)) return "bias must be a number";
+  // Each project's taste reference: one median, scale (> 0) and 90th percentile per taste feature.
+  for (const [project, kinds] of Object.entries(model.taste_ref ?? {})) {
+    for (const [kind, r] of Object.entries(kinds ?? {})) {
+      for (const key of ["median", "scale", "q90"] as const) {
+        const v = r?.[key];
+        const ok = Array.isArray(v) && v.length === layout.taste.length &&
+          v.every((x) => Number.isFinite(x) && (key !== "scale" || x > 0));
+        if (!ok) {
+          return `taste_ref.${project}.${kind}.${key} needs ${layout.taste.length} numbers${
+            key === "scale" ? " above 0" : ""
+          }`;
+        }
+      }
+    }
+  }
   return null;
 }
 

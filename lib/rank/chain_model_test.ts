@@ -228,4 +228,19 @@ Deno.test("checkChainModel() names a saved chain model whose coefficients do not
   assert.match(checkChainModel({ ...model, projects: ["p", "q"] })!, /the layout needs/);
   assert.match(checkChainModel({ ...model, bias: Number.NaN })!, /bias/);
   assert.match(checkChainModel({ ...model, kinds: "1->2" as unknown as string[] })!, /lists/);
+  assert.match(
+    checkChainModel({ ...model, coef: model.coef.map((c, i) => (i === 3 ? Number.NaN : c)) })!,
+    /^coef\[3\] is null, need a number$/,
+  );
+  // A taste reference cut short, or with a scale of 0, would divide out of step.
+  const ref = model.taste_ref!;
+  const [p, kinds] = Object.entries(ref)[0]!;
+  const [k, r] = Object.entries(kinds)[0]!;
+  const cut = { ...ref, [p]: { ...kinds, [k]: { ...r, median: r.median.slice(1) } } };
+  assert.match(
+    checkChainModel({ ...model, taste_ref: cut })!,
+    new RegExp(`^taste_ref\\.${p}\\..+\\.median needs 5 numbers$`),
+  );
+  const zero = { ...ref, [p]: { ...kinds, [k]: { ...r, scale: r.scale.map(() => 0) } } };
+  assert.match(checkChainModel({ ...model, taste_ref: zero })!, /scale needs 5 numbers above 0/);
 });

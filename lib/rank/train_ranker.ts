@@ -474,7 +474,7 @@ function chooseChain(
   };
 }
 
-/** L2 penalties tried for the chain model (chosen by cross-validation on the training sets). */
+/** L2 penalties tried for the chain model (chosen by cross-validation on the sets it is fitted on). */
 const CHAIN_PENALTIES = [0.1, 0.3, 1, 3, 10];
 
 /** The chain model on some sets, its penalty cross-validated on them; null when it cannot be fitted. */
