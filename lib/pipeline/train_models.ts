@@ -174,8 +174,9 @@ export async function trainModels(
       val_ece: ece(conf, ok),
       val_auto_approve: { threshold, precision: band.precision, coverage: band.coverage },
     };
-    // Mix, temperature and band came from out-of-fold scores of every logged set, the figures
-    // above from the validation split: the chain model now learns from every logged set too.
+    // Temperature and band came from out-of-fold scores of every logged set (the mix too, once
+    // ≥ 100 of them have a chain verdict), the figures above from the validation split: the
+    // chain model now learns from every logged set too.
     if (refit) model = refitRankerChain(model, logged);
     await saveRanker(o.out, model);
     rankerMeta = model.meta;

@@ -495,8 +495,8 @@ function fitChain(
 }
 
 /**
- * The ranker with its chain model fitted again on more sets — every logged set, once the mix
- * and the calibration were chosen out of fold (lib/pipeline/train_models.ts) — instead of the
+ * The ranker with its chain model fitted again on more sets — every logged set, once the
+ * calibration (and, with enough sets, the mix) was chosen out of fold (lib/pipeline/train_models.ts) — instead of the
  * training split alone: the same layout, taste features and broken-step weight, the penalty
  * cross-validated on the new sets; mix and validation figures kept. A 15 % validation split
  * holds about one anomaly in seven, and which ones it took moved the held-out anomaly accuracy
