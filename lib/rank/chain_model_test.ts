@@ -11,29 +11,10 @@ import {
   mixChainScores,
   TASTE_FEATURES,
 } from "./chain_model.ts";
-import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
+import { chainLayout, signatureMember } from "../../tests/fixtures/chain_groups.ts";
 
-function member(
-  stage: Stage,
-  signature: Float32Array | null,
-  path = `${stage}.png`,
-): GroupMemberInput {
-  return {
-    path,
-    project: "p",
-    stage,
-    width: 64,
-    height: 64,
-    features: {
-      sha256: path,
-      width: 64,
-      height: 64,
-      phash: [0, 0],
-      builtin: new Float32Array([1, 2]),
-      embedding: null,
-      blocks: signature ? { signature } : {},
-    },
-  };
+function member(stage: Stage, signature: Float32Array | null, path = `${stage}.png`) {
+  return signatureMember(stage, signature, path);
 }
 
 const rand = mulberry32(5);
@@ -58,22 +39,13 @@ function group(brokenAt: Stage | null): { members: GroupMemberInput[]; chosen: n
   return { members, chosen: brokenAt === 1.5 ? 0 : brokenAt === 2 ? 1 : 2 };
 }
 
-function layoutFor(groups: { members: GroupMemberInput[] }[]): RankFeatureLayout {
-  return {
-    image: { builtin: 2, embedding: 0, blocks: [] },
-    deltas: true,
-    transitions: true,
-    transitionRef: transitionReference(groups.map((g) => g.members)),
-  };
-}
-
 Deno.test("fitChainModel() learns broken steps and keeps the stage below the first one", () => {
   const train = [
     ...Array.from({ length: 60 }, () => group(null)),
     ...Array.from({ length: 8 }, () => group(1.5)),
     ...Array.from({ length: 8 }, () => group(2)),
   ];
-  const layout = layoutFor(train);
+  const layout = chainLayout(train);
   const model = fitChainModel(train, layout);
   assert.ok(model);
   // 60 × 2 clean steps, 8 sets broken at the first step (one step each), 8 at the second (two).
@@ -103,7 +75,7 @@ Deno.test("fitChainModel() learns broken steps and keeps the stage below the fir
 
 Deno.test("chainLogProbabilities() is null for groups that are not a chain", () => {
   const train = Array.from({ length: 30 }, (_, i) => group(i % 5 === 0 ? 2 : null));
-  const layout = layoutFor(train);
+  const layout = chainLayout(train);
   const model = fitChainModel(train, layout)!;
   const s = base();
   // Two variants of one stage, an unstaged member, a member without a signature.
@@ -119,7 +91,7 @@ Deno.test("chainLogProbabilities() is null for groups that are not a chain", () 
 
 Deno.test("fitChainModel() returns null without a broken step to learn from", () => {
   const train = Array.from({ length: 20 }, () => group(null));
-  assert.equal(fitChainModel(train, layoutFor(train)), null);
+  assert.equal(fitChainModel(train, chainLayout(train)), null);
 });
 
 /** Start of the native-tile values (after the r, g, b, detail and highlight planes). */
@@ -155,7 +127,7 @@ Deno.test("fitChainModel() keeps a project's taste in its project (no evidence: 
     for (const m of g.members) m.project = p;
   });
   for (let i = 0; i < 12; i++) train.push(tasteGroup("a", true, 1), tasteGroup("b", true, 2));
-  const layout = layoutFor(train);
+  const layout = chainLayout(train);
   const local = fitChainModel(train, layout)!;
   const shared = fitChainModel(train, layout, { taste: [] })!;
   assert.deepEqual(local.taste, [...TASTE_FEATURES]);
@@ -188,7 +160,7 @@ Deno.test("fitChainModel() with a broken-step weight calls unusual steps broken 
     ...Array.from({ length: 60 }, () => group(null)),
     ...Array.from({ length: 6 }, () => group(2)),
   ];
-  const layout = layoutFor(train);
+  const layout = chainLayout(train);
   const plain = fitChainModel(train, layout)!;
   const weighted = fitChainModel(train, layout, { brokenWeight: 3 })!;
   assert.equal(plain.broken_weight, undefined);
@@ -218,7 +190,7 @@ Deno.test("checkChainModel() names a saved chain model whose coefficients do not
     ...Array.from({ length: 60 }, () => group(null)),
     ...Array.from({ length: 8 }, () => group(2)),
   ];
-  const model = fitChainModel(train, layoutFor(train))!;
+  const model = fitChainModel(train, chainLayout(train))!;
   assert.equal(checkChainModel(model), null);
   // Saved for another layout (one transition feature fewer, another project): named.
   assert.match(

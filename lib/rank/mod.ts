@@ -10,6 +10,8 @@ export { crossFitRanker } from "./cross_fit.ts";
 export { calibrateFromOutOfFold } from "./calibrate_ranker.ts";
 export { chooseMixOutOfFold } from "./choose_mix.ts";
 export { mixChainScores } from "./chain_model.ts";
+export { transitionReference } from "./rank_features.ts";
+export type { RankFeatureLayout } from "./rank_features.ts";
 export { isAnomaly, refitRankerChain, trainRanker } from "./train_ranker.ts";
 export type { RankEpoch, RankerMeta, RankGroup, TrainRankerOptions } from "./train_ranker.ts";
 export {

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { syntheticGroups } from "../../tests/fixtures/synthetic.ts";
-import { chainGroups, type ChainTestGroup } from "../../tests/fixtures/chain_groups.ts";
+import {
+  chainGroups,
+  chainLayout,
+  type ChainTestGroup,
+} from "../../tests/fixtures/chain_groups.ts";
 import {
   highestStageScores,
   isAnomaly,
@@ -13,7 +17,6 @@ import {
 import { fallbackRanker } from "./ranker.ts";
 import { fitTemperature } from "./calibration.ts";
 import { evaluateChain, fitChainModel } from "./chain_model.ts";
-import { type RankFeatureLayout, transitionReference } from "./rank_features.ts";
 import type { TrainedRanker } from "./train_ranker.ts";
 
 function argmax(v: number[]): number {
@@ -136,12 +139,7 @@ Deno.test("trainRanker() follows the heavier of two contradicting labels (a revi
 
 /** A ranker around a chain model fitted on `train` (the MLP part is never run here). */
 function chainRanker(train: ChainTestGroup[]): TrainedRanker {
-  const layout: RankFeatureLayout = {
-    image: { builtin: 2, embedding: 0, blocks: [] },
-    deltas: true,
-    transitions: true,
-    transitionRef: transitionReference(train.map((g) => g.members)),
-  };
+  const layout = chainLayout(train);
   const chain = fitChainModel(train, layout, { brokenWeight: 2 })!;
   return {
     onnx: new Uint8Array([1, 2, 3]),
