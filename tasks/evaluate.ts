@@ -8,7 +8,7 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
-import { formatCoverage } from "../lib/eval/mod.ts";
+import { formatCoverage, formatEceFloor } from "../lib/eval/mod.ts";
 import { runEvaluate } from "../lib/pipeline/mod.ts";
 
 const SPEC = defineTask({
@@ -147,7 +147,8 @@ await runTask(async () => {
           `${k.overall_acc.toFixed(3)} (normal ${k.normal_acc.toFixed(3)}, anomaly ${
             k.anomaly_acc.toFixed(3)
           }); ` +
-          `highest stage ${k.baselines.highest_stage.toFixed(3)}, ECE ${k.ece.toFixed(3)}`,
+          `highest stage ${k.baselines.highest_stage.toFixed(3)}, ECE ${k.ece.toFixed(3)}` +
+          formatEceFloor(k),
       );
     }
     if (c) {

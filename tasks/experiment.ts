@@ -14,6 +14,7 @@
  * @module
  */
 import { defineTask, parseFlags, runTask, SHARED_FLAGS } from "../lib/cli/mod.ts";
+import { formatEceFloor } from "../lib/eval/mod.ts";
 import {
   type EmbeddingScenarioResult,
   type EvaluateResult,
@@ -198,7 +199,7 @@ function printSummary(title: string, e: EvaluateResult, seconds: Record<string, 
         `overall ${k.overall_acc.toFixed(3)} vs highest stage ${
           k.baselines.highest_stage.toFixed(3)
         }; ` +
-        `ECE ${k.ece.toFixed(3)}; auto-approve precision ${
+        `ECE ${k.ece.toFixed(3)}${formatEceFloor(k)}; auto-approve precision ${
           k.auto_approve.precision?.toFixed(3) ?? "—"
         } ` +
         `at coverage ${k.auto_approve.coverage.toFixed(3)}`,
@@ -231,6 +232,7 @@ function printRange(m: Record<string, unknown>): void {
   line("normal", "ranker.normal_acc");
   line("anomaly", "ranker.anomaly_acc");
   line("ECE", "ranker.ece");
+  line("ECE a perfectly calibrated ranker shows here (median)", "ranker.ece_floor");
   line("auto-approve precision", "ranker.auto_approve.precision");
   line("auto-approve coverage", "ranker.auto_approve.coverage");
   line("crop mean IoU", "crop.mean_iou");

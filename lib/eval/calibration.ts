@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { mulberry32 } from "../random/mod.ts";
 
 /** One reliability-curve bin. */
 export interface ReliabilityBin {
@@ -62,6 +63,52 @@ export function ece(confidence: number[], correct: boolean[], bins = 10): number
     (s, b) => s + (b.count / n) * Math.abs(b.accuracy - b.confidence),
     0,
   );
+}
+
+/** What {@linkcode eceFloor} returns. */
+export interface EceFloor {
+  /** Median ECE of a perfectly calibrated ranker giving these confidences. */
+  median: number;
+  /** Its 90th percentile: a measured ECE above it is unlikely to be chance alone. */
+  p90: number;
+}
+
+/** Options for {@linkcode eceFloor}. */
+export interface EceFloorOptions {
+  /** Outcome draws. */
+  draws?: number;
+  /** Seed of the draws. */
+  seed?: number;
+  bins?: number;
+}
+
+const floorDefaults = { draws: 400, seed: 1, bins: 10 } satisfies Required<EceFloorOptions>;
+
+/**
+ * The ECE a perfectly calibrated ranker would show on this many picks: each pick drawn right with
+ * the probability its confidence states, ECE measured, repeated. Binned ECE is never 0 on a
+ * finite set (a bin of n picks at 0.9 misses its accuracy by about √(0.09 / n)), so on a few
+ * hundred test sets a measured ECE is only read against this floor.
+ *
+ * @param confidence Confidence of each pick.
+ * @param options Draws, seed, bins.
+ * @returns Median and 90th percentile of the drawn ECEs (0 and 0 without picks).
+ * @example
+ * ```ts
+ * eceFloor([0.9, 0.8, 0.99]).median; // well above 0 on three picks
+ * ```
+ */
+export function eceFloor(confidence: number[], options: EceFloorOptions = {}): EceFloor {
+  const o = { ...floorDefaults, ...options };
+  if (confidence.length === 0 || o.draws < 1) return { median: 0, p90: 0 };
+  const rand = mulberry32(o.seed);
+  const drawn: number[] = [];
+  for (let d = 0; d < o.draws; d++) {
+    drawn.push(ece(confidence, confidence.map((c) => rand() < c), o.bins));
+  }
+  drawn.sort((a, b) => a - b);
+  const at = (q: number) => drawn[Math.min(drawn.length - 1, Math.floor(q * drawn.length))]!;
+  return { median: at(0.5), p90: at(0.9) };
 }
 
 /**
@@ -149,4 +196,23 @@ export function approvedScores(
     }
   });
   return { precision: n ? ok / n : null, coverage: n / approved.length };
+}
+
+/**
+ * What follows an ECE in a summary line: the floor beside it, or "" where the figures lack it (a
+ * report written before the floor was measured).
+ *
+ * @param k Evaluation figures with `ece_floor` and `ece_floor_p90`.
+ * @returns E.g. " (perfectly calibrated: median 0.024, 90 % below 0.037)".
+ * @example
+ * ```ts
+ * `ECE 0.035${formatEceFloor({ ece_floor: 0.024, ece_floor_p90: 0.037 })}`;
+ * ```
+ */
+export function formatEceFloor(k: { ece_floor?: number; ece_floor_p90?: number }): string {
+  return typeof k.ece_floor === "number" && typeof k.ece_floor_p90 === "number"
+    ? ` (perfectly calibrated: median ${k.ece_floor.toFixed(3)}, 90 % below ${
+      k.ece_floor_p90.toFixed(3)
+    })`
+    : "";
 }

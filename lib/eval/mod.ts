@@ -23,8 +23,15 @@ export {
   sliceAccuracy,
 } from "./rank_metrics.ts";
 export type { SliceAccuracy } from "./rank_metrics.ts";
-export { approvedScores, autoApproveThreshold, bandScores, ece } from "./calibration.ts";
-export type { ReliabilityBin } from "./calibration.ts";
+export {
+  approvedScores,
+  autoApproveThreshold,
+  bandScores,
+  ece,
+  eceFloor,
+  formatEceFloor,
+} from "./calibration.ts";
+export type { EceFloor, EceFloorOptions, ReliabilityBin } from "./calibration.ts";
 export { cropBaselines, cropScores, needsCropScores } from "./crop_metrics.ts";
 export {
   coverageErrors,

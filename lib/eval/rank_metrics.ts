@@ -6,7 +6,7 @@
  */
 import type { GroupMemberInput, RankResult } from "../types.ts";
 import { highestStageScores, isAnomaly, type RankGroup, softmax } from "../rank/mod.ts";
-import { ece, reliability, type ReliabilityBin } from "./calibration.ts";
+import { ece, type EceFloor, eceFloor, reliability, type ReliabilityBin } from "./calibration.ts";
 
 /** One scored set. */
 export interface ScoredGroup {
@@ -130,10 +130,13 @@ export function sliceAccuracy(
   return out;
 }
 
-/** Calibration of scored sets: ECE and reliability curve. */
+/**
+ * Calibration of scored sets: ECE, reliability curve and the ECE a perfectly calibrated ranker
+ * would show on as many sets at the same confidences (its floor).
+ */
 export function calibrationOf(
   scored: ScoredGroup[],
-): { ece: number; reliability: ReliabilityBin[] } {
+): { ece: number; reliability: ReliabilityBin[]; floor: EceFloor } {
   const conf = scored.map((s) => s.confidence), ok = scored.map((s) => s.correct);
-  return { ece: ece(conf, ok), reliability: reliability(conf, ok) };
+  return { ece: ece(conf, ok), reliability: reliability(conf, ok), floor: eceFloor(conf) };
 }

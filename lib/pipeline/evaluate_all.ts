@@ -138,6 +138,12 @@ export interface EvaluateResult {
     leave_one_kind_out: Record<string, SliceAccuracy>;
     by_group_size: Record<string, SliceAccuracy>;
     ece: number;
+    /**
+     * The ECE a perfectly calibrated ranker would show on these test sets at the same
+     * confidences: median and 90th percentile over drawn outcomes (lib/eval `eceFloor`).
+     */
+    ece_floor: number;
+    ece_floor_p90: number;
     reliability: ReliabilityBin[];
     temperature: number;
     auto_approve: { threshold: number | null; precision: number | null; coverage: number };
@@ -360,6 +366,8 @@ export async function evaluateAll(
       by_project: sliceAccuracy(scored, (x) => x.project),
       by_group_size: sliceAccuracy(scored, (x) => String(x.members.length)),
       ece: cal.ece,
+      ece_floor: cal.floor.median,
+      ece_floor_p90: cal.floor.p90,
       reliability: cal.reliability,
       temperature: meta.temperature,
       auto_approve: {

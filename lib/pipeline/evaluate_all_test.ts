@@ -39,6 +39,9 @@ Deno.test("trainModels() + evaluateAll() give identical metrics for the same see
     assert.ok(a.ranker && b.ranker && a.crop && b.crop);
     assert.equal(a.ranker.overall_acc, b.ranker.overall_acc);
     assert.equal(a.ranker.ece, b.ranker.ece);
+    // The floor beside the ECE: what a calibrated ranker shows on these test sets, seeded.
+    assert.equal(a.ranker.ece_floor, b.ranker.ece_floor);
+    assert.ok(a.ranker.ece_floor > 0 && a.ranker.ece_floor <= a.ranker.ece_floor_p90);
     assert.deepEqual(a.ranker.baselines, b.ranker.baselines);
     assert.equal(a.crop.mean_iou, b.crop.mean_iou);
     // Sanity, not a quality bar: the split holds every set once.
@@ -64,6 +67,8 @@ Deno.test("trainModels() + evaluateAll() give identical metrics for the same see
     for (const n of ["report.json", "report.md", "reliability.svg", "iou_histogram.svg"]) {
       assert.ok(names.includes(n), n);
     }
+    const md = await Deno.readTextFile(`${dir}/report/report.md`);
+    assert.match(md, /ECE [0-9.]+ \(perfectly calibrated: median [0-9.]+, 90 % below [0-9.]+\)/);
     const svg = await Deno.readTextFile(`${dir}/report/reliability.svg`);
     assert.ok(svg.startsWith("<svg") || svg.startsWith("<figure"));
   } finally {

@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { Plot, renderSvg } from "../plot/mod.ts";
+import { formatEceFloor } from "../eval/mod.ts";
 import type { EvaluateResult } from "./evaluate_all.ts";
 
 const f = (
@@ -38,7 +39,9 @@ export function reportMarkdown(r: EvaluateResult): string {
     }
     lines.push(
       "",
-      `Sets: ${k.n_normal} normal, ${k.n_anomaly} anomaly. ECE ${f(k.ece)}. Auto-approve band: ` +
+      `Sets: ${k.n_normal} normal, ${k.n_anomaly} anomaly. ECE ${f(k.ece)}${
+        formatEceFloor(k)
+      }. Auto-approve band: ` +
         `threshold ${f(k.auto_approve.threshold)}, precision ${f(k.auto_approve.precision)}, ` +
         `coverage ${f(k.auto_approve.coverage)}.`,
       "",
@@ -169,7 +172,8 @@ export function reportCharts(r: EvaluateResult): Record<string, string> {
  * @returns Written file paths.
  * @example
  * ```ts
- * import type { EvaluateResult } from "./evaluate_all.ts";
+ * import { formatEceFloor } from "../eval/mod.ts";
+import type { EvaluateResult } from "./evaluate_all.ts";
  * declare const result: EvaluateResult;
  * await writeReport("data/reports/latest", result);
  * ```
