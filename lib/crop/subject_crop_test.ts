@@ -1,51 +1,16 @@
 import assert from "node:assert/strict";
 import type { Box, GroupMemberInput } from "../types.ts";
 import { iou } from "../math/mod.ts";
-import { VISION_BLOCK_LAYOUT, visionBlockIndex } from "../vision/mod.ts";
+import { visionBlockIndex } from "../vision/mod.ts";
+import { mulberry32 as rng } from "../random/mod.ts";
+import { visionMember } from "../../tests/fixtures/vision_member.ts";
 import { boxFromCoords, fitSubjectCrop, proposeSubjectCrop, subjectView } from "./subject_crop.ts";
 import { addSubjectCrop, blendProposal, chooseCropBlend } from "./blend_crop.ts";
 import type { CropExample } from "./train_crop.ts";
 
-/** Seeded uniform numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** A crop image whose vision found `subject` (null: none), a face at its top. */
 function member(project: string, subject: Box | null): GroupMemberInput {
-  const v = new Float32Array(VISION_BLOCK_LAYOUT.length);
-  if (subject) {
-    v[visionBlockIndex("subject_x1")] = subject[0];
-    v[visionBlockIndex("subject_y1")] = subject[1];
-    v[visionBlockIndex("subject_x2")] = subject[2];
-    v[visionBlockIndex("subject_y2")] = subject[3];
-    v[visionBlockIndex("has_subject")] = 1;
-    v[visionBlockIndex("face_cx")] = (subject[0] + subject[2]) / 2;
-    v[visionBlockIndex("face_cy")] = subject[1] + 0.1 * (subject[3] - subject[1]);
-    v[visionBlockIndex("face_h")] = 0.12 * (subject[3] - subject[1]);
-  }
-  return {
-    path: `${project}/${subject?.join("_")}.png`,
-    project,
-    stage: 2,
-    width: 512,
-    height: 512,
-    features: {
-      sha256: "",
-      width: 512,
-      height: 512,
-      phash: [0, 0],
-      builtin: new Float32Array(4),
-      embedding: null,
-      blocks: { vision: v },
-    },
-  };
+  return visionMember({ path: `${project}/${subject?.join("_")}.png`, project, subject });
 }
 
 /** A creator who crops from a margin above the subject down to `cut` of its height. */

@@ -9,42 +9,26 @@
 import type { Benchmark } from "../../../lib/bench/mod.ts";
 import { boxFromCoords, fitSubjectCrop } from "../../../lib/crop/mod.ts";
 import type { CropExample } from "../../../lib/crop/mod.ts";
-import { VISION_BLOCK_LAYOUT, visionBlockIndex } from "../../../lib/vision/mod.ts";
-import type { GroupMemberInput } from "../../../lib/types.ts";
+import type { Box } from "../../../lib/types.ts";
+import { visionMember } from "../../fixtures/vision_member.ts";
 
 /** Synthetic crops following the subject, `wrong` of them with a wrong subject box. */
 export function syntheticCrops(n: number, wrong: number, seed: number): CropExample[] {
   let s = seed >>> 0;
   const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   return Array.from({ length: n }, (_, i) => {
-    const v = new Float32Array(VISION_BLOCK_LAYOUT.length);
-    const set = (name: Parameters<typeof visionBlockIndex>[0], x: number): void => {
-      v[visionBlockIndex(name)] = x;
-    };
     const h = 0.4 + 0.5 * rnd(), w = 0.3 * h, x1 = rnd() * (1 - w), y1 = rnd() * (1 - h);
     const bad = rnd() < wrong;
-    set("subject_x1", x1);
-    set("subject_y1", bad ? 0.9 : y1);
-    set("subject_x2", x1 + w);
-    set("subject_y2", bad ? 1 : y1 + h);
-    set("has_subject", 1);
+    const subject: Box = [x1, bad ? 0.9 : y1, x1 + w, bad ? 1 : y1 + h];
     const box = boxFromCoords(y1 - 0.08 * h, y1 + 0.6 * h + (rnd() - 0.5) * 0.05, x1 + w / 2);
-    const member = {
+    const member = visionMember({
       path: `p${i % 15}/${i}.png`,
       project: `p${i % 15}`,
-      stage: 2,
-      width: 1024,
-      height: 1024,
-      features: {
-        sha256: "",
-        width: 1024,
-        height: 1024,
-        phash: [0, 0],
-        builtin: new Float32Array(0),
-        embedding: null,
-        blocks: { vision: v },
-      },
-    } satisfies GroupMemberInput;
+      subject,
+      face: false,
+      size: 1024,
+      builtin: 0,
+    });
     return { member, box, no_crop: false };
   });
 }
