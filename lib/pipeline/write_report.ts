@@ -172,8 +172,7 @@ export function reportCharts(r: EvaluateResult): Record<string, string> {
  * @returns Written file paths.
  * @example
  * ```ts
- * import { formatEceFloor } from "../eval/mod.ts";
-import type { EvaluateResult } from "./evaluate_all.ts";
+ * import type { EvaluateResult } from "./evaluate_all.ts";
  * declare const result: EvaluateResult;
  * await writeReport("data/reports/latest", result);
  * ```
