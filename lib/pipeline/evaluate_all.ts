@@ -292,6 +292,27 @@ export async function evaluateAll(
       const r = rankerFrom(model);
       original = triple(accuracy(scoreGroups(testGroups, (m) => r.rank(m).scores)));
     }
+    // A ranker trained as the shipped one is (the chain model refitted on every set it may see)
+    // on what a held-out-project or held-out-kind run may use, scored on what it holds out.
+    const { onEpoch: _cb, ...rest } = hyper as TrainRankerOptions & { onEpoch?: unknown };
+    const heldOutAccuracy = async (
+      train: RankGroup[],
+      val: RankGroup[],
+      test: RankGroup[],
+    ): Promise<SliceAccuracy> => {
+      const model = refitRankerChain(await trainRanker(train, val, { ...rest, seed }), [
+        ...train,
+        ...val,
+      ]);
+      const r = rankerFrom(model);
+      const s = scoreGroups(test, (m) => r.rank(m).scores);
+      const h = scoreGroups(test, highestStageScores);
+      return {
+        n: s.length,
+        acc: s.filter((x) => x.correct).length / s.length,
+        highest_stage: h.filter((x) => x.correct).length / h.length,
+      };
+    };
     const lopo: Record<string, SliceAccuracy> = {};
     const projects = [...new Set(ds.groups.map((x) => x.project))].sort();
     if (o.leaveOneProjectOut && projects.length >= 2) {
@@ -303,20 +324,7 @@ export async function evaluateAll(
           ? ds.heldout.groups.filter((x) => x.project === p)
           : ds.groups.filter((x) => x.project === p);
         if (trainP.length === 0 || testP.length === 0) continue;
-        const { onEpoch: _cb, ...rest } = hyper as TrainRankerOptions & { onEpoch?: unknown };
-        // The shipped recipe's last step too: the chain model refitted on every set it may see.
-        const model = refitRankerChain(await trainRanker(trainP, valP, { ...rest, seed }), [
-          ...trainP,
-          ...valP,
-        ]);
-        const r = rankerFrom(model);
-        const s = scoreGroups(testP, (m) => r.rank(m).scores);
-        const h = scoreGroups(testP, highestStageScores);
-        lopo[p] = {
-          n: s.length,
-          acc: s.filter((x) => x.correct).length / s.length,
-          highest_stage: h.filter((x) => x.correct).length / h.length,
-        };
+        lopo[p] = await heldOutAccuracy(trainP, valP, testP);
       }
     }
     const slices: Record<string, Record<string, SliceAccuracy>> = {};
@@ -334,20 +342,7 @@ export async function evaluateAll(
         const testK = testGroups.filter((x) => isAnomaly(x) && kindsOf(x).includes(k));
         const trainK = g.train.filter(without);
         if (trainK.length === 0 || testK.length === 0) continue;
-        const { onEpoch: _cb, ...rest } = hyper as TrainRankerOptions & { onEpoch?: unknown };
-        const valK = g.val.filter(without);
-        const model = refitRankerChain(await trainRanker(trainK, valK, { ...rest, seed }), [
-          ...trainK,
-          ...valK,
-        ]);
-        const r = rankerFrom(model);
-        const s = scoreGroups(testK, (m) => r.rank(m).scores);
-        const h = scoreGroups(testK, highestStageScores);
-        lokko[k] = {
-          n: s.length,
-          acc: s.filter((x) => x.correct).length / s.length,
-          highest_stage: h.filter((x) => x.correct).length / h.length,
-        };
+        lokko[k] = await heldOutAccuracy(trainK, g.val.filter(without), testK);
       }
     }
     const kindRows = Object.values(lokko);
