@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { isAnomaly, type RankGroup, trainRanker, type TrainRankerOptions } from "./train_ranker.ts";
+import {
+  isAnomaly,
+  type RankGroup,
+  refitRankerChain,
+  trainRanker,
+  type TrainRankerOptions,
+} from "./train_ranker.ts";
 import { rankerFrom } from "./ranker.ts";
 import { chainLogProbabilities } from "./chain_model.ts";
 
@@ -38,6 +44,13 @@ export interface CrossFitOptions {
   val?: number;
   /** Ranker options, as for the real ranker. */
   ranker?: TrainRankerOptions;
+  /**
+   * Refit each fold's chain model on the fold's training and validation sets, as the shipped
+   * ranker's is refitted on every logged set (lib/pipeline/train_models.ts): the out-of-fold
+   * scores then come from a chain fitted the way the shipped one is, and the temperature fitted
+   * on them suits it. `false`: the chain of the fold's training split alone.
+   */
+  refitChain?: boolean;
   onFold?: (fold: number, folds: number) => void;
 }
 
@@ -46,6 +59,7 @@ const defaults = {
   seed: 1,
   val: 0.15,
   ranker: {},
+  refitChain: true,
   onFold: () => {},
 } satisfies Required<CrossFitOptions>;
 
@@ -92,7 +106,8 @@ export async function crossFitRanker(
     const val = rest.filter((g) => unit(g.id, o.seed + 7919 * (k + 1)) < o.val);
     const train = rest.filter((g) => unit(g.id, o.seed + 7919 * (k + 1)) >= o.val);
     if (train.length === 0) continue;
-    const model = await trainRanker(train, val, { ...o.ranker, seed: o.seed });
+    const trained = await trainRanker(train, val, { ...o.ranker, seed: o.seed });
+    const model = o.refitChain ? refitRankerChain(trained, rest) : trained;
     const ranker = rankerFrom(model);
     const chain = model.meta.chain;
     const mlpOnly = chain
