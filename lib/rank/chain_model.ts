@@ -36,7 +36,25 @@ interface StepLayout {
   isTaste: readonly boolean[];
   /** What each project's usual processing looks like (see {@linkcode TasteReference}). */
   ref: TasteReference;
+  /** Usual steps' spread of the shared features (absent: no novelty column). */
+  novelty?: NoveltyReference;
+  /** Indices of the shared (not taste) transition features, in order. */
+  shared: readonly number[];
 }
+
+/**
+ * Per step kind (or `"any"`): mean and precision (inverse of the covariance, shrunk toward its
+ * diagonal) of the shared transition features over the training steps that were not broken.
+ * A step's novelty is its squared Mahalanobis distance from them per feature: how unlike the
+ * usual steps of its kind it is, all features and their correlations at once — a defect of a
+ * kind never seen in training still reads as unusual (issue #18, held-out defect kinds).
+ */
+export type NoveltyReference = Record<string, { mean: number[]; precision: number[] }>;
+
+/** Not-broken steps of one kind needed for its own novelty reference (else "any"). */
+const MIN_NOVELTY_REFERENCE = 50;
+/** Share of the covariance replaced by its diagonal (a few hundred steps, 20 features). */
+const NOVELTY_SHRINK = 0.1;
 
 /**
  * Per project and step kind (or `"any"` for the project's steps of every kind): median, robust
@@ -57,11 +75,80 @@ function stepLayout(
   projects: readonly string[],
   taste: readonly string[] | undefined,
   ref: TasteReference | undefined,
+  novelty?: NoveltyReference,
 ): StepLayout {
   const idx = (taste ?? []).map((n) => TRANSITION_FEATURES.indexOf(n)).filter((j) => j >= 0);
   const isTaste = new Array<boolean>(TRANSITION_SIZE).fill(false);
   for (const j of idx) isTaste[j] = true;
-  return { kinds, projects, taste: idx, isTaste, ref: ref ?? {} };
+  const shared = isTaste.flatMap((t, j) => (t ? [] : [j]));
+  return {
+    kinds,
+    projects,
+    taste: idx,
+    isTaste,
+    ref: ref ?? {},
+    shared,
+    ...(novelty ? { novelty } : {}),
+  };
+}
+
+/** The novelty reference of training steps (see {@linkcode NoveltyReference}). */
+function noveltyReference(
+  steps: { kind: string; values: Float32Array }[],
+  shared: readonly number[],
+): NoveltyReference {
+  const byKind = new Map<string, Float32Array[]>();
+  for (const s of steps) {
+    for (const k of [s.kind, "any"]) {
+      if (!byKind.has(k)) byKind.set(k, []);
+      byKind.get(k)!.push(s.values);
+    }
+  }
+  const out: NoveltyReference = {};
+  const d = shared.length;
+  for (const [kind, vs] of byKind) {
+    if (vs.length < MIN_NOVELTY_REFERENCE) continue;
+    const mean = shared.map((j) => vs.reduce((a, v) => a + v[j]!, 0) / vs.length);
+    const cov = new Float64Array(d * d);
+    for (const v of vs) {
+      for (let a = 0; a < d; a++) {
+        const da = v[shared[a]!]! - mean[a]!;
+        for (let b = 0; b <= a; b++) {
+          cov[a * d + b]! += (da * (v[shared[b]!]! - mean[b]!)) / vs.length;
+        }
+      }
+    }
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < a; b++) {
+        cov[a * d + b]! *= 1 - NOVELTY_SHRINK;
+        cov[b * d + a] = cov[a * d + b]!;
+      }
+      cov[a * d + a] = Math.max(cov[a * d + a]!, 1e-4);
+    }
+    const precision: number[] = [];
+    for (let a = 0; a < d; a++) {
+      const e = new Float64Array(d);
+      e[a] = 1;
+      precision.push(...solveSpd(cov, e, d));
+    }
+    out[kind] = { mean, precision };
+  }
+  return out;
+}
+
+/** log(1 + squared Mahalanobis distance per feature) of a step from its kind's usual steps. */
+function noveltyOf(values: Float32Array, kind: string, l: StepLayout): number {
+  const r = l.novelty?.[kind] ?? l.novelty?.["any"];
+  if (!r) return 0;
+  const d = l.shared.length;
+  const x = l.shared.map((j, a) => values[j]! - r.mean[a]!);
+  let m = 0;
+  for (let a = 0; a < d; a++) {
+    let s = 0;
+    for (let b = 0; b < d; b++) s += r.precision[a * d + b]! * x[b]!;
+    m += x[a]! * s;
+  }
+  return Math.log1p(Math.max(0, m) / d);
 }
 
 /** The taste reference of training chains (see {@linkcode TasteReference}). */
@@ -112,6 +199,8 @@ export interface ChainModel {
    * every feature shared.
    */
   taste?: string[];
+  /** Usual steps' spread of the shared features; absent (older models): no novelty column. */
+  novelty?: NoveltyReference;
   /** Standardisation of the step features. */
   mean: number[];
   invStd: number[];
@@ -145,6 +234,11 @@ export interface FitChainOptions {
   /** L2 penalty on the per-project taste terms (robust units; shrinks toward no effect). */
   tasteL2?: number;
   /**
+   * Add the novelty column: a step's distance from the usual steps of its kind over all shared
+   * features at once ({@linkcode NoveltyReference}).
+   */
+  novelty?: boolean;
+  /**
    * Likelihood weight of a broken step (a normal step weighs 1), like the MLP's weight of
    * anomaly sets: broken steps are few and a penalised fit shrinks their probability toward the
    * base rate, so an unusual step alone rarely outweighs keeping the top. The keep
@@ -159,6 +253,7 @@ const defaults = {
   iterations: 50,
   taste: TASTE_FEATURES,
   tasteL2: 1,
+  novelty: true,
   brokenWeight: 1,
 } satisfies Required<FitChainOptions>;
 
@@ -194,9 +289,14 @@ function chainOf(
 /** Columns per project and taste feature: signed, positive part, beyond the project's usual. */
 const TASTE_COLUMNS = 3;
 
+/** Novelty columns (after the most unusual shared feature): 1 with a reference, else 0. */
+function noveltyColumns(l: StepLayout): number {
+  return l.novelty ? 1 : 0;
+}
+
 /** Length of a step's feature vector. */
 function featureSize(l: StepLayout): number {
-  return 2 * TRANSITION_SIZE + 1 + l.kinds.length +
+  return 2 * TRANSITION_SIZE + 1 + noveltyColumns(l) + l.kinds.length +
     l.projects.length * (1 + TASTE_COLUMNS * l.taste.length);
 }
 
@@ -223,10 +323,12 @@ function stepFeatures(
     m = Math.max(m, Math.abs(v));
   }
   f[2 * TRANSITION_SIZE] = m;
+  const nov = noveltyColumns(l);
+  if (nov) f[2 * TRANSITION_SIZE + 1] = noveltyOf(values, kind, l);
   const k = l.kinds.indexOf(kind);
-  if (k >= 0) f[2 * TRANSITION_SIZE + 1 + k] = 1;
+  if (k >= 0) f[2 * TRANSITION_SIZE + 1 + nov + k] = 1;
   const p = l.projects.indexOf(project);
-  const base = 2 * TRANSITION_SIZE + 1 + l.kinds.length;
+  const base = 2 * TRANSITION_SIZE + 1 + nov + l.kinds.length;
   if (p >= 0) {
     f[base + p] = 1;
     const t = base + l.projects.length + p * TASTE_COLUMNS * l.taste.length;
@@ -320,7 +422,19 @@ export function fitChainModel(
       tasteIdx,
     )
     : undefined;
-  const sl = stepLayout(kinds, projects, o.taste, tasteRef);
+  const novelty = o.novelty
+    ? noveltyReference(
+      chains.flatMap(({ g, c }) => {
+        const pos = c.order.indexOf(g.chosen);
+        return c.steps.slice(0, pos).map((values, j) => ({
+          kind: kindOf(g.members, c.order, j + 1),
+          values,
+        }));
+      }),
+      stepLayout(kinds, projects, o.taste, undefined).shared,
+    )
+    : undefined;
+  const sl = stepLayout(kinds, projects, o.taste, tasteRef, novelty);
   const rows: Float64Array[] = [], ys: number[] = [];
   for (const { g, c } of chains) {
     const pos = c.order.indexOf(g.chosen);
@@ -357,7 +471,8 @@ export function fitChainModel(
   // Taste columns are already in each project's robust units: left as they are, so a project
   // whose steps never varied does not get a huge scale (and the penalty means the same
   // everywhere: shrink toward no effect).
-  const tasteStart = 2 * TRANSITION_SIZE + 1 + kinds.length + projects.length;
+  const tasteStart = 2 * TRANSITION_SIZE + 1 + noveltyColumns(sl) + kinds.length +
+    projects.length;
   for (let j = tasteStart; j < d; j++) (mean[j] = 0), (invStd[j] = 1);
   const x = rows.map((r) => Float64Array.from(r, (v, j) => (v - mean[j]!) * invStd[j]!));
   // Newton's method on the penalised log-likelihood (step halved until the objective drops);
@@ -421,6 +536,7 @@ export function fitChainModel(
     ...(o.taste.length
       ? { taste: [...o.taste], taste_ref: tasteRef ?? {}, taste_l2: o.tasteL2 }
       : {}),
+    ...(novelty ? { novelty } : {}),
     mean,
     invStd,
     coef: Array.from(beta.subarray(0, d)),
@@ -499,6 +615,35 @@ export function evaluateChain(
 }
 
 /**
+ * How unlike the usual steps of its kind each step of a group is: the novelty column's value
+ * (log(1 + squared Mahalanobis distance per shared feature); 0 where the model has no
+ * reference), in chain order (step j enters the member of stage rank j + 1), or null when the
+ * group is not a chain.
+ *
+ * @param model The chain model.
+ * @param members The group.
+ * @param layout The ranker layout the model was fitted with.
+ * @returns One value per step, or null.
+ * @example
+ * ```ts
+ * import type { GroupMemberInput } from "../types.ts";
+ * declare const members: GroupMemberInput[];
+ * declare const meta: { chain: Parameters<typeof chainNovelty>[0]; layout: Parameters<typeof chainNovelty>[2] };
+ * chainNovelty(meta.chain, members, meta.layout); // e.g. [0.7, 4.2]: the second step is unusual
+ * ```
+ */
+export function chainNovelty(
+  model: ChainModel,
+  members: GroupMemberInput[],
+  layout: RankFeatureLayout,
+): number[] | null {
+  const c = chainOf(members, layout);
+  if (!c) return null;
+  const sl = stepLayout(model.kinds, model.projects, model.taste, model.taste_ref, model.novelty);
+  return c.steps.map((values, j) => noveltyOf(values, kindOf(members, c.order, j + 1), sl));
+}
+
+/**
  * Per member: the log-probability that it is the one kept (the first broken
  * step is right above it), or null when the group is not a chain.
  *
@@ -538,7 +683,13 @@ export function checkChainModel(model: ChainModel): string | null {
   if (!Array.isArray(model.kinds) || !Array.isArray(model.projects)) {
     return "kinds and projects must be lists";
   }
-  const layout = stepLayout(model.kinds, model.projects, model.taste, model.taste_ref);
+  const layout = stepLayout(
+    model.kinds,
+    model.projects,
+    model.taste,
+    model.taste_ref,
+    model.novelty,
+  );
   const d = featureSize(layout);
   for (const key of ["coef", "mean", "invStd"] as const) {
     const v = model[key];
@@ -549,6 +700,16 @@ export function checkChainModel(model: ChainModel): string | null {
     if (bad >= 0) return `${key}[${bad}] is ${JSON.stringify(v[bad])}, need a number`;
   }
   if (!Number.isFinite(model.bias)) return "bias must be a number";
+  // Each kind's novelty reference: a mean per shared feature and their d × d precision.
+  const d2 = layout.shared.length;
+  for (const [kind, r] of Object.entries(model.novelty ?? {})) {
+    for (const [key, n] of [["mean", d2], ["precision", d2 * d2]] as const) {
+      const v = r?.[key];
+      if (!Array.isArray(v) || v.length !== n || !v.every(Number.isFinite)) {
+        return `novelty.${kind}.${key} needs ${n} numbers`;
+      }
+    }
+  }
   // Each project's taste reference: one median, scale (> 0) and 90th percentile per taste feature.
   for (const [project, kinds] of Object.entries(model.taste_ref ?? {})) {
     for (const [kind, r] of Object.entries(kinds ?? {})) {
@@ -576,7 +737,13 @@ function chainLogits(
   const project = members[0]?.project ?? "";
   const c = chainOf(members, layout);
   if (!c) return null;
-  const sl = stepLayout(model.kinds, model.projects, model.taste, model.taste_ref);
+  const sl = stepLayout(
+    model.kinds,
+    model.projects,
+    model.taste,
+    model.taste_ref,
+    model.novelty,
+  );
   const logits = c.steps.map((values, j) => {
     const f = stepFeatures(values, kindOf(members, c.order, j + 1), project, sl);
     let u = model.bias;

@@ -5,6 +5,7 @@ import { SIGNATURE_GRID, SIGNATURE_SIZE } from "../signature/mod.ts";
 import {
   chainLogProbabilities,
   type ChainModel,
+  chainNovelty,
   checkChainModel,
   evaluateChain,
   fitChainModel,
@@ -215,4 +216,58 @@ Deno.test("checkChainModel() names a saved chain model whose coefficients do not
   );
   const zero = { ...ref, [p]: { ...kinds, [k]: { ...r, scale: r.scale.map(() => 0) } } };
   assert.match(checkChainModel({ ...model, taste_ref: zero })!, /scale needs 5 numbers above 0/);
+});
+
+Deno.test("chainNovelty() reads a step against its kind's usual steps: a usual-sized change is not novel, a colour cast or a pasted patch is", () => {
+  const g2 = SIGNATURE_GRID * SIGNATURE_GRID;
+  /** Every colour plane shifted by `r`, `g`, `b` (a brightness change moves all three together). */
+  const shifted = (s: Float32Array, r: number, g: number, b: number) => {
+    const out = noisy(s);
+    for (let i = 0; i < g2; i++) {
+      out[i] = out[i]! + r;
+      out[g2 + i] = out[g2 + i]! + g;
+      out[2 * g2 + i] = out[2 * g2 + i]! + b;
+    }
+    return out;
+  };
+  const usual = () => {
+    const s1 = base(), s15 = noisy(s1), k = (rand() - 0.5) * 0.08;
+    return {
+      members: [member(1, s1), member(1.5, s15), member(2, shifted(s15, k, k, k))],
+      chosen: 2,
+    };
+  };
+  const train = [
+    ...Array.from({ length: 120 }, usual),
+    ...Array.from({ length: 12 }, () => group(2)),
+  ];
+  const layout = chainLayout(train);
+  const model = fitChainModel(train, layout)!;
+  assert.ok(model.novelty?.["1.5->2"] && model.novelty["any"], "a reference per kind and overall");
+  assert.equal(fitChainModel(train, layout, { novelty: false })!.novelty, undefined);
+  assert.equal(
+    model.coef.length,
+    fitChainModel(train, layout, { novelty: false })!.coef.length + 1,
+  );
+  const novelty = (r: number, g: number, b: number) => {
+    let sum = 0;
+    for (let k = 0; k < 10; k++) {
+      const s1 = base(), s15 = noisy(s1);
+      const m = [member(1, s1), member(1.5, s15), member(2, shifted(s15, r, g, b))];
+      sum += chainNovelty(model, m, layout)![1]! / 10;
+    }
+    return sum;
+  };
+  // The same size of change: along the usual brightness shift, or a colour cast across it.
+  const along = novelty(0.04, 0.04, 0.04), across = novelty(0.04, 0, -0.04);
+  const still = novelty(0, 0, 0);
+  assert.ok(across > along + 1, `cast ${across} vs brightness ${along}`);
+  assert.ok(along < still + 1, `brightness ${along} vs none ${still}`);
+  // A pasted patch reads as unusual, and no chain without a signature.
+  assert.ok(chainNovelty(model, group(2).members, layout)![1]! > across);
+  assert.equal(chainNovelty(model, [member(1, null), member(2, base())], layout), null);
+  // A saved reference that does not fit the layout is refused, naming the field.
+  const bad = structuredClone(model);
+  bad.novelty!["any"]!.precision.pop();
+  assert.match(checkChainModel(bad) ?? "", /novelty\.any\.precision needs \d+ numbers/);
 });

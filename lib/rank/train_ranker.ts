@@ -433,7 +433,7 @@ function chooseChain(
   val: RankGroup[],
   valScores: number[][],
   layout: RankFeatureLayout,
-  fitOptions: { taste: readonly string[]; brokenWeight: number },
+  fitOptions: { taste: readonly string[]; novelty?: boolean; brokenWeight: number },
 ): { chain: RankerChain; temperature: number } | null {
   /** Validation groups scored with one model and mix, the fitted temperature and its NLL. */
   const score = (logProbs: (number[] | null)[], mix: ChainMix) => {
@@ -481,7 +481,7 @@ const CHAIN_PENALTIES = [0.1, 0.3, 1, 3, 10];
 function fitChain(
   groups: ChainGroup[],
   layout: RankFeatureLayout,
-  fitOptions: { taste: readonly string[]; brokenWeight: number },
+  fitOptions: { taste: readonly string[]; novelty?: boolean; brokenWeight: number },
 ): { model: ChainModel; penalty: ChainPenaltyChoice | null } | null {
   // The penalty: cross-validated on the sets (lib/rank/choose_chain_penalty.ts).
   const penalty = chooseChainPenalty(groups, layout, {
@@ -517,6 +517,7 @@ export function refitRankerChain(model: TrainedRanker, groups: ChainGroup[]): Tr
   if (!old || !model.meta.layout.transitionRef) return model;
   const fitted = fitChain(groups, model.meta.layout, {
     taste: old.taste ?? [],
+    novelty: old.novelty !== undefined,
     brokenWeight: old.broken_weight ?? 1,
   });
   if (!fitted) return model;
