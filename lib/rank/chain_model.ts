@@ -702,6 +702,10 @@ export function checkChainModel(model: ChainModel): string | null {
   if (!Number.isFinite(model.bias)) return "bias must be a number";
   // Each kind's novelty reference: a mean per shared feature and their d × d precision.
   const d2 = layout.shared.length;
+  const nov = model.novelty as unknown;
+  if (nov !== undefined && (typeof nov !== "object" || nov === null || Array.isArray(nov))) {
+    return "novelty must be an object of step kinds";
+  }
   for (const [kind, r] of Object.entries(model.novelty ?? {})) {
     for (const [key, n] of [["mean", d2], ["precision", d2 * d2]] as const) {
       const v = r?.[key];

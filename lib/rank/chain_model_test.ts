@@ -270,4 +270,11 @@ Deno.test("chainNovelty() reads a step against its kind's usual steps: a usual-s
   const bad = structuredClone(model);
   bad.novelty!["any"]!.precision.pop();
   assert.match(checkChainModel(bad) ?? "", /novelty\.any\.precision needs \d+ numbers/);
+  assert.match(
+    checkChainModel({
+      ...model,
+      novelty: [1, 2] as unknown as NonNullable<ChainModel["novelty"]>,
+    }) ?? "",
+    /novelty must be an object of step kinds/,
+  );
 });
