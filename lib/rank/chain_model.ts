@@ -409,7 +409,9 @@ export function fitChainModel(
     ),
   ].sort();
   const projects = [...new Set(chains.map(({ g }) => g.members[0]!.project))].sort();
-  const tasteIdx = stepLayout(kinds, projects, o.taste, undefined).taste;
+  // Which features are taste and which shared (the references below are fitted on them).
+  const columns = stepLayout(kinds, projects, o.taste, undefined);
+  const tasteIdx = columns.taste;
   const tasteRef = tasteIdx.length
     ? tasteReference(
       chains.flatMap(({ g, c }) =>
@@ -431,7 +433,7 @@ export function fitChainModel(
           values,
         }));
       }),
-      stepLayout(kinds, projects, o.taste, undefined).shared,
+      columns.shared,
     )
     : undefined;
   const sl = stepLayout(kinds, projects, o.taste, tasteRef, novelty);
